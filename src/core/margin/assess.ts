@@ -1,0 +1,136 @@
+import type { Account } from '../model/account.ts';
+import type { Market } from '../model/market.ts';
+import type { Venue } from '../model/venue.ts';
+import type { Price, Ratio } from '../num/fixed.ts';
+import { abs, max, SCALE } from '../num/fixed.ts';
+import { divFloor, ratioFloor } from '../num/rounding.ts';
+import { type Bucket, bucketsOf, crossBucketId } from './bucket.ts';
+import {
+  type BucketRisk,
+  bucketRisk,
+  freeCollateral,
+  isLiquidatable,
+  marginRatio,
+} from './bucket-risk.ts';
+import { jointMoves } from './joint-move.ts';
+import { liquidationPrice } from './liquidation-price.ts';
+import { marketView, type PriceView } from './price-view.ts';
+import type { BucketReport, PositionReport, RiskReport } from './risk-report.ts';
+import { ruleFor } from './rule-for.ts';
+
+export interface AssessOptions {
+  /** Search each underlying's joint move to liquidation (costlier than the rest of the report). */
+  readonly jointMoves?: boolean;
+}
+
+/** The whole risk report of one account: pure, exact, in one pass over its buckets. */
+export function assess(
+  account: Account,
+  venue: Venue,
+  market: Market,
+  options: AssessOptions = {},
+): RiskReport {
+  return assessWith(account, venue, marketView(market), options);
+}
+
+export function assessWith(
+  account: Account,
+  venue: Venue,
+  prices: PriceView,
+  options: AssessOptions = {},
+): RiskReport {
+  const buckets: BucketReport[] = [];
+  const positions: PositionReport[] = [];
+  let equity = 0n;
+  let initialMargin = 0n;
+  let maintenanceMargin = 0n;
+  let crossFree = 0n;
+  let liquidatable = false;
+  for (const bucket of bucketsOf(account, venue)) {
+    const risk = bucketRisk(venue, bucket, prices);
+    const report = bucketReport(venue, bucket, risk, prices, options);
+    buckets.push(report);
+    positions.push(...positionReports(venue, bucket, risk, prices));
+    equity += bucket.mode === 'cross' ? risk.equity : max(0n, risk.equity);
+    initialMargin += risk.initialMargin;
+    maintenanceMargin += risk.maintenanceMargin;
+    if (bucket.id === crossBucketId) crossFree = report.freeCollateral;
+    liquidatable ||= report.liquidatable;
+  }
+  return {
+    account: account.id,
+    equity,
+    initialMargin,
+    maintenanceMargin,
+    freeCollateral: crossFree,
+    liquidatable,
+    buckets,
+    positions,
+  };
+}
+
+function bucketReport(
+  venue: Venue,
+  bucket: Bucket,
+  risk: BucketRisk,
+  prices: PriceView,
+  options: AssessOptions,
+): BucketReport {
+  return {
+    id: bucket.id,
+    marginMode: bucket.mode,
+    collateralValue: risk.collateralValue,
+    unrealisedPnl: risk.unrealisedPnl,
+    equity: risk.equity,
+    initialEquity: risk.initialEquity,
+    initialMargin: risk.initialMargin,
+    maintenanceMargin: risk.maintenanceMargin,
+    freeCollateral: freeCollateral(risk),
+    marginRatio: marginRatio(risk),
+    liquidatable: isLiquidatable(risk),
+    jointMoves: options.jointMoves === true ? jointMoves(venue, bucket, risk, prices) : [],
+  };
+}
+
+function positionReports(
+  venue: Venue,
+  bucket: Bucket,
+  risk: BucketRisk,
+  prices: PriceView,
+): PositionReport[] {
+  const health = risk.equity - risk.maintenanceMargin;
+  const reports: PositionReport[] = [];
+  bucket.legs.forEach((leg, index) => {
+    if (leg.size === 0n) return;
+    const legRisk = risk.legs[index]!;
+    const instrument = venue.instruments.get(leg.instrument)!;
+    const mark = prices.markPrice(leg.instrument);
+    const settlePrice = prices.assetPrice(instrument.settle);
+    const restValue = health - (legRisk.unrealisedPnlValue - legRisk.maintenanceMargin);
+    const rest = divFloor(restValue * SCALE, settlePrice);
+    const rule = ruleFor(venue, leg.instrument);
+    const price = liquidationPrice(instrument, rule, leg, mark, rest);
+    reports.push({
+      instrument: leg.instrument,
+      bucket: bucket.id,
+      marginMode: bucket.mode,
+      size: leg.size,
+      entryPrice: leg.entryPrice,
+      markPrice: mark,
+      settle: instrument.settle,
+      notional: legRisk.notional,
+      unrealisedPnl: legRisk.unrealisedPnl,
+      unrealisedPnlValue: legRisk.unrealisedPnlValue,
+      initialMargin: legRisk.initialMargin,
+      maintenanceMargin: legRisk.maintenanceMargin,
+      openOrderMargin: legRisk.openOrderMargin,
+      liquidationPrice: price,
+      liquidationDistance: price === null ? null : distance(price, mark),
+    });
+  });
+  return reports;
+}
+
+function distance(price: Price, mark: Price): Ratio {
+  return ratioFloor(abs(price - mark), mark);
+}

@@ -1,0 +1,75 @@
+import type { Account, MarginMode, OpenOrder } from '../model/account.ts';
+import type { AssetId, InstrumentId } from '../model/ids.ts';
+import type { Venue } from '../model/venue.ts';
+import type { Amount, Price, Quantity, Ratio } from '../num/fixed.ts';
+
+/** One instrument's exposure inside a bucket: its position (size may be 0) and its open orders. */
+export interface Leg {
+  readonly instrument: InstrumentId;
+  readonly size: Quantity;
+  readonly entryPrice: Price;
+  readonly leverage: Ratio | undefined;
+  readonly orders: readonly OpenOrder[];
+}
+
+/**
+ * A pool of collateral and the legs it margins. The cross bucket holds the account's balances and
+ * every cross leg; each isolated position is a bucket of its own holding its ring-fenced margin, so
+ * its loss stops at that margin.
+ */
+export interface Bucket {
+  /** "cross", or the instrument id of an isolated position. */
+  readonly id: string;
+  readonly mode: MarginMode;
+  readonly balances: ReadonlyMap<AssetId, Amount>;
+  readonly legs: readonly Leg[];
+}
+
+export const crossBucketId = 'cross';
+
+export function bucketsOf(account: Account, venue: Venue): Bucket[] {
+  const isolated = new Map<InstrumentId, { balances: Map<AssetId, Amount>; leg: Leg }>();
+  const crossLegs = new Map<InstrumentId, Leg>();
+  for (const position of account.positions) {
+    const leg: Leg = {
+      instrument: position.instrument,
+      size: position.size,
+      entryPrice: position.entryPrice,
+      leverage: position.leverage,
+      orders: [],
+    };
+    if (position.marginMode === 'isolated') {
+      const settle = venue.instruments.get(position.instrument)!.settle;
+      isolated.set(position.instrument, {
+        balances: new Map([[settle, position.isolatedMargin]]),
+        leg,
+      });
+    } else {
+      crossLegs.set(position.instrument, leg);
+    }
+  }
+  for (const order of account.openOrders) {
+    const holder = isolated.get(order.instrument);
+    if (holder !== undefined) {
+      holder.leg = withOrder(holder.leg, order);
+      continue;
+    }
+    const leg = crossLegs.get(order.instrument) ?? emptyLeg(order.instrument);
+    crossLegs.set(order.instrument, withOrder(leg, order));
+  }
+  const buckets: Bucket[] = [
+    { id: crossBucketId, mode: 'cross', balances: account.balances, legs: [...crossLegs.values()] },
+  ];
+  for (const [instrument, { balances, leg }] of isolated) {
+    buckets.push({ id: instrument, mode: 'isolated', balances, legs: [leg] });
+  }
+  return buckets;
+}
+
+function emptyLeg(instrument: InstrumentId): Leg {
+  return { instrument, size: 0n, entryPrice: 0n, leverage: undefined, orders: [] };
+}
+
+function withOrder(leg: Leg, order: OpenOrder): Leg {
+  return { ...leg, orders: [...leg.orders, order] };
+}

@@ -1,0 +1,106 @@
+import type { Account, MarginMode, Position } from '../model/account.ts';
+import type { AssetId, InstrumentId } from '../model/ids.ts';
+import type { Venue } from '../model/venue.ts';
+import type { Amount, Price, Ratio } from '../num/fixed.ts';
+import { max, SCALE } from '../num/fixed.ts';
+import { divFloor } from '../num/rounding.ts';
+import { assessWith } from './assess.ts';
+import type { PriceView } from './price-view.ts';
+import type { RiskReport } from './risk-report.ts';
+
+export interface PositionUnderMode {
+  readonly instrument: InstrumentId;
+  readonly liquidationPrice: Price | null;
+  readonly liquidationDistance: Ratio | null;
+}
+
+export interface ModeOutcome {
+  readonly mode: MarginMode;
+  /** Collateral the book needs to stand at initial margin, each bucket funding only itself. */
+  readonly requiredCapital: Amount;
+  readonly initialMargin: Amount;
+  readonly maintenanceMargin: Amount;
+  readonly positions: readonly PositionUnderMode[];
+  readonly report: RiskReport;
+}
+
+export interface Comparison {
+  readonly account: string;
+  readonly isolated: ModeOutcome;
+  readonly cross: ModeOutcome;
+  /** requiredCapital(isolated) − requiredCapital(cross): what pooling frees. */
+  readonly capitalFreed: Amount;
+}
+
+/**
+ * The same book and the same collateral, margined two ways. Isolated: the collateral is split
+ * across positions in proportion to their initial margin, and a profit in one bucket cannot fund
+ * another. Cross: everything pooled. The promise of cross margining, measured on this book.
+ */
+export function compareModes(account: Account, venue: Venue, prices: PriceView): Comparison {
+  const pooled = asCross(account, venue);
+  const cross = outcome('cross', assessWith(pooled, venue, prices, { jointMoves: true }));
+  const isolated = outcome(
+    'isolated',
+    assessWith(asIsolated(pooled, venue, prices, cross.report), venue, prices),
+  );
+  return {
+    account: account.id,
+    isolated,
+    cross,
+    capitalFreed: isolated.requiredCapital - cross.requiredCapital,
+  };
+}
+
+function outcome(mode: MarginMode, report: RiskReport): ModeOutcome {
+  let requiredCapital = 0n;
+  for (const bucket of report.buckets) {
+    requiredCapital += max(0n, bucket.initialMargin - bucket.unrealisedPnl);
+  }
+  return {
+    mode,
+    requiredCapital,
+    initialMargin: report.initialMargin,
+    maintenanceMargin: report.maintenanceMargin,
+    positions: report.positions.map((position) => ({
+      instrument: position.instrument,
+      liquidationPrice: position.liquidationPrice,
+      liquidationDistance: position.liquidationDistance,
+    })),
+    report,
+  };
+}
+
+function asCross(account: Account, venue: Venue): Account {
+  const balances = new Map<AssetId, Amount>(account.balances);
+  const positions = account.positions.map((position): Position => {
+    if (position.marginMode === 'cross') return position;
+    const settle = venue.instruments.get(position.instrument)!.settle;
+    balances.set(settle, (balances.get(settle) ?? 0n) + position.isolatedMargin);
+    return { ...position, marginMode: 'cross', isolatedMargin: 0n };
+  });
+  return { ...account, balances, positions };
+}
+
+function asIsolated(
+  pooled: Account,
+  venue: Venue,
+  prices: PriceView,
+  crossReport: RiskReport,
+): Account {
+  const cross = crossReport.buckets[0]!;
+  const collateral = max(0n, cross.equity - cross.unrealisedPnl);
+  const initialByInstrument = new Map(
+    crossReport.positions.map((p) => [p.instrument, p.initialMargin] as const),
+  );
+  let totalInitial = 0n;
+  for (const initial of initialByInstrument.values()) totalInitial += initial;
+  const positions = pooled.positions.map((position): Position => {
+    const initial = initialByInstrument.get(position.instrument) ?? 0n;
+    const share = totalInitial === 0n ? 0n : divFloor(collateral * initial, totalInitial);
+    const settle = venue.instruments.get(position.instrument)!.settle;
+    const margin = divFloor(share * SCALE, prices.assetPrice(settle));
+    return { ...position, marginMode: 'isolated', isolatedMargin: margin };
+  });
+  return { ...pooled, balances: new Map(), positions };
+}

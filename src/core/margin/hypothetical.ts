@@ -1,0 +1,121 @@
+import type { Account, MarginMode, Position, Side } from '../model/account.ts';
+import type { AssetId, InstrumentId } from '../model/ids.ts';
+import type { Instrument } from '../model/instrument.ts';
+import type { Venue } from '../model/venue.ts';
+import { assert } from '../num/assert.ts';
+import type { Amount, Price, Quantity, Ratio } from '../num/fixed.ts';
+import { abs, min, sign } from '../num/fixed.ts';
+import { divCeil, divFloor } from '../num/rounding.ts';
+import { unrealisedPnl } from './contract-value.ts';
+
+/** A change the trader is considering; applied to a copy of the account, never to the ledger. */
+export type Hypothetical =
+  | {
+      readonly kind: 'order';
+      readonly instrument: InstrumentId;
+      readonly side: Side;
+      readonly size: Quantity;
+      readonly price: Price;
+      /** For a new position; an existing one keeps its mode. */
+      readonly marginMode?: MarginMode;
+      readonly leverage?: Ratio;
+    }
+  /** Deposit (positive) or withdrawal (negative) of a cross balance. */
+  | { readonly kind: 'transfer'; readonly asset: AssetId; readonly amount: Amount }
+  /** Move collateral from the cross pool into an isolated position (positive) or back (negative). */
+  | {
+      readonly kind: 'isolated-margin';
+      readonly instrument: InstrumentId;
+      readonly amount: Amount;
+    };
+
+export function applyHypothetical(account: Account, venue: Venue, change: Hypothetical): Account {
+  switch (change.kind) {
+    case 'transfer':
+      return { ...account, balances: credit(account.balances, change.asset, change.amount) };
+    case 'isolated-margin': {
+      const instrument = venue.instruments.get(change.instrument)!;
+      const positions = account.positions.map((position) => {
+        if (position.instrument !== change.instrument) return position;
+        assert(
+          position.marginMode === 'isolated',
+          'isolated margin moves only to isolated positions',
+        );
+        return { ...position, isolatedMargin: position.isolatedMargin + change.amount };
+      });
+      const balances = credit(account.balances, instrument.settle, -change.amount);
+      return { ...account, positions, balances };
+    }
+    case 'order':
+      return fill(account, venue, change);
+  }
+}
+
+function credit(
+  balances: ReadonlyMap<AssetId, Amount>,
+  asset: AssetId,
+  amount: Amount,
+): ReadonlyMap<AssetId, Amount> {
+  const next = new Map(balances);
+  next.set(asset, (next.get(asset) ?? 0n) + amount);
+  return next;
+}
+
+/**
+ * Fills the order at its price: the part that reduces the position realises its PnL into the
+ * bucket's collateral, the part that adds to it (or opens the other way) moves the entry price.
+ */
+function fill(account: Account, venue: Venue, order: Hypothetical & { kind: 'order' }): Account {
+  const instrument = venue.instruments.get(order.instrument)!;
+  const traded = order.side === 'buy' ? order.size : -order.size;
+  const existing = account.positions.find((position) => position.instrument === order.instrument);
+  const before: Position = existing ?? {
+    instrument: order.instrument,
+    size: 0n,
+    entryPrice: order.price,
+    marginMode: order.marginMode ?? 'cross',
+    isolatedMargin: 0n,
+    ...(order.leverage === undefined ? {} : { leverage: order.leverage }),
+  };
+  const size = before.size + traded;
+  const reducing = sign(before.size) !== 0n && sign(before.size) !== sign(traded);
+  const closed = reducing ? -sign(before.size) * min(abs(traded), abs(before.size)) : 0n;
+  const realised = unrealisedPnl(instrument, -closed, before.entryPrice, order.price);
+  const entryPrice =
+    size === 0n ? order.price : nextEntry(instrument, before, traded, size, order.price);
+  let balances = account.balances;
+  let isolatedMargin = before.isolatedMargin;
+  if (before.marginMode === 'isolated') isolatedMargin += realised;
+  else balances = credit(balances, instrument.settle, realised);
+  const others = account.positions.filter((position) => position !== existing);
+  if (size === 0n) {
+    // A closed isolated position hands its remaining margin back to the cross pool.
+    if (before.marginMode === 'isolated')
+      balances = credit(balances, instrument.settle, isolatedMargin);
+    return { ...account, balances, positions: others };
+  }
+  const after: Position = { ...before, size, entryPrice, isolatedMargin };
+  return { ...account, balances, positions: [...others, after] };
+}
+
+/**
+ * Entry after a fill: unchanged while reducing, the order price after a flip, and the size-weighted
+ * average (harmonic for inverse contracts) while adding. Rounded against the trader: a long's entry
+ * up, a short's down.
+ */
+function nextEntry(
+  instrument: Instrument,
+  before: Position,
+  traded: Quantity,
+  size: Quantity,
+  price: Price,
+): Price {
+  if (sign(before.size) === sign(size) && abs(size) < abs(before.size)) return before.entryPrice;
+  if (sign(before.size) !== sign(size)) return price;
+  const round = size > 0n ? divCeil : divFloor;
+  if (instrument.settlement === 'linear') {
+    return round(before.size * before.entryPrice + traded * price, size);
+  }
+  // 1/E' = (s/E + q/p) / (s + q)  ⇒  E' = (s + q)·E·p / (s·p + q·E)
+  return round(size * before.entryPrice * price, before.size * price + traded * before.entryPrice);
+}

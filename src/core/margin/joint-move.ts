@@ -1,0 +1,123 @@
+import { jointMoveUpMax } from '../limits.ts';
+import type { AssetId } from '../model/ids.ts';
+import type { Venue } from '../model/venue.ts';
+import type { Amount, Ratio } from '../num/fixed.ts';
+import { ONE, SCALE } from '../num/fixed.ts';
+import { divFloor, mulFloor } from '../num/rounding.ts';
+import { lastSafe } from './boundary-search.ts';
+import type { Bucket } from './bucket.ts';
+import type { BucketRisk } from './bucket-risk.ts';
+import { collateralValue } from './collateral.ts';
+import { legRisk } from './leg-risk.ts';
+import type { PriceView } from './price-view.ts';
+
+/**
+ * How far every price on one underlying (its asset price and the marks of all its contracts) may
+ * move together, down and up, before the bucket falls to maintenance. null: no move within the
+ * searched range (down to zero, up to jointMoveUpMax×) liquidates it; 0: it is liquidatable now.
+ */
+export interface JointMove {
+  readonly underlying: AssetId;
+  /** As a signed fraction of the current price: −0.25 is a 25 % fall. */
+  readonly down: Ratio | null;
+  readonly up: Ratio | null;
+}
+
+/** Moves tried in order, so the nearest liquidation is found even when health is not monotone. */
+const downGrid = [
+  1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 60, 70, 80, 90, 95, 99, 99.99,
+];
+const upGrid = [1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 75, 100, 150, 200, 300, 500];
+const resolution = SCALE / 10n ** 9n;
+
+export function jointMoves(
+  venue: Venue,
+  bucket: Bucket,
+  risk: BucketRisk,
+  prices: PriceView,
+): JointMove[] {
+  return underlyingsOf(venue, bucket).map((underlying) => {
+    const health = healthUnderMove(venue, bucket, risk, prices, underlying);
+    if (health(ONE) < 0n) return { underlying, down: 0n, up: 0n };
+    return {
+      underlying,
+      down: nearestMove(
+        health,
+        downGrid.map((percent) => ONE - percentToRatio(percent)),
+      ),
+      up: nearestMove(health, [
+        ...upGrid.map((percent) => ONE + percentToRatio(percent)),
+        jointMoveUpMax * ONE,
+      ]),
+    };
+  });
+}
+
+function underlyingsOf(venue: Venue, bucket: Bucket): AssetId[] {
+  const assets = new Set<AssetId>();
+  for (const leg of bucket.legs) {
+    if (leg.size !== 0n) assets.add(venue.instruments.get(leg.instrument)!.underlying);
+  }
+  for (const [asset, balance] of bucket.balances) {
+    if (balance !== 0n) assets.add(asset);
+  }
+  return [...assets].sort();
+}
+
+/** Maintenance health (equity − MM) with the underlying's prices multiplied by `factor`. */
+function healthUnderMove(
+  venue: Venue,
+  bucket: Bucket,
+  risk: BucketRisk,
+  prices: PriceView,
+  underlying: AssetId,
+): (factor: Ratio) => Amount {
+  const touchedLegs = bucket.legs.filter((leg) => {
+    const instrument = venue.instruments.get(leg.instrument)!;
+    return instrument.underlying === underlying || instrument.settle === underlying;
+  });
+  const balance = bucket.balances.get(underlying) ?? 0n;
+  const rule = venue.rulebook.collateral.get(underlying);
+  let rest = risk.equity - risk.maintenanceMargin;
+  rest -= collateralValue(rule, balance, prices.assetPrice(underlying), 'maintenance');
+  for (const leg of touchedLegs) {
+    const legNow = legRisk(venue, leg, prices);
+    rest -= legNow.unrealisedPnlValue - legNow.maintenanceMargin;
+  }
+  return (factor) => {
+    const moved = movedView(venue, prices, underlying, factor);
+    let health = rest + collateralValue(rule, balance, moved.assetPrice(underlying), 'maintenance');
+    for (const leg of touchedLegs) {
+      const legMoved = legRisk(venue, leg, moved);
+      health += legMoved.unrealisedPnlValue - legMoved.maintenanceMargin;
+    }
+    return health;
+  };
+}
+
+function movedView(venue: Venue, prices: PriceView, underlying: AssetId, factor: Ratio): PriceView {
+  return {
+    assetPrice: (asset) =>
+      asset === underlying ? mulFloor(prices.assetPrice(asset), factor) : prices.assetPrice(asset),
+    markPrice: (instrument) =>
+      venue.instruments.get(instrument)!.underlying === underlying
+        ? mulFloor(prices.markPrice(instrument), factor)
+        : prices.markPrice(instrument),
+  };
+}
+
+function nearestMove(health: (factor: Ratio) => Amount, grid: readonly Ratio[]): Ratio | null {
+  let safe = ONE;
+  for (const factor of grid) {
+    if (health(factor) < 0n) {
+      return lastSafe(safe, factor, resolution, (candidate) => health(candidate) >= 0n) - ONE;
+    }
+    safe = factor;
+  }
+  return null;
+}
+
+function percentToRatio(percent: number): Ratio {
+  // Grid points are fixed literals with at most two decimals: exact in hundredths of a percent.
+  return divFloor(BigInt(Math.round(percent * 100)) * SCALE, 10_000n);
+}

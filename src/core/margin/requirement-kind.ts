@@ -1,0 +1,2 @@
+/** Requirements are one calculation parametrised by kind: initial ≥ maintenance. */
+export type RequirementKind = 'initial' | 'maintenance';

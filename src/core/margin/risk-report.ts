@@ -1,0 +1,56 @@
+import type { MarginMode } from '../model/account.ts';
+import type { AccountId, AssetId, InstrumentId } from '../model/ids.ts';
+import type { Amount, Price, Quantity, Ratio } from '../num/fixed.ts';
+import type { JointMove } from './joint-move.ts';
+
+/** Amounts are in the valuation currency (USD) unless the name says settle asset. */
+export interface PositionReport {
+  readonly instrument: InstrumentId;
+  readonly bucket: string;
+  readonly marginMode: MarginMode;
+  readonly size: Quantity;
+  readonly entryPrice: Price;
+  readonly markPrice: Price;
+  readonly settle: AssetId;
+  /** In the settle asset. */
+  readonly notional: Amount;
+  /** In the settle asset. */
+  readonly unrealisedPnl: Amount;
+  readonly unrealisedPnlValue: Amount;
+  readonly initialMargin: Amount;
+  readonly maintenanceMargin: Amount;
+  readonly openOrderMargin: Amount;
+  /** The mark at which its bucket falls to maintenance, all else held; null: none. */
+  readonly liquidationPrice: Price | null;
+  /** |liquidation price − mark| / mark, rounded down (the distance never looks longer than it is). */
+  readonly liquidationDistance: Ratio | null;
+}
+
+export interface BucketReport {
+  readonly id: string;
+  readonly marginMode: MarginMode;
+  readonly collateralValue: Amount;
+  readonly unrealisedPnl: Amount;
+  readonly equity: Amount;
+  readonly initialEquity: Amount;
+  readonly initialMargin: Amount;
+  readonly maintenanceMargin: Amount;
+  readonly freeCollateral: Amount;
+  readonly marginRatio: Ratio | null;
+  readonly liquidatable: boolean;
+  readonly jointMoves: readonly JointMove[];
+}
+
+export interface RiskReport {
+  readonly account: AccountId;
+  /** Cross equity plus each isolated bucket's equity above zero: an isolated loss stops at its margin. */
+  readonly equity: Amount;
+  readonly initialMargin: Amount;
+  readonly maintenanceMargin: Amount;
+  /** The cross bucket's: what the account may still commit or withdraw. */
+  readonly freeCollateral: Amount;
+  /** Any bucket below maintenance. */
+  readonly liquidatable: boolean;
+  readonly buckets: readonly BucketReport[];
+  readonly positions: readonly PositionReport[];
+}

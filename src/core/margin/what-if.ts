@@ -1,0 +1,91 @@
+import { sizeMax } from '../limits.ts';
+import type { Account, Side } from '../model/account.ts';
+import type { AssetId, InstrumentId } from '../model/ids.ts';
+import type { Venue } from '../model/venue.ts';
+import type { Amount, Price, Quantity } from '../num/fixed.ts';
+import { abs, max } from '../num/fixed.ts';
+import { floorToStep } from '../num/rounding.ts';
+import { lastSafe } from './boundary-search.ts';
+import { bucketsOf, crossBucketId } from './bucket.ts';
+import { bucketRisk, freeCollateral } from './bucket-risk.ts';
+import { applyHypothetical, type Hypothetical } from './hypothetical.ts';
+import type { PriceView } from './price-view.ts';
+
+/**
+ * Initial health (initial equity − initial margin, open orders at their worst) of the bucket that
+ * `bucketId` names, after a hypothetical change. A what-if passes when it is ≥ 0.
+ */
+export function initialHealthAfter(
+  account: Account,
+  venue: Venue,
+  prices: PriceView,
+  change: Hypothetical | null,
+  bucketId: string,
+): Amount {
+  const after = change === null ? account : applyHypothetical(account, venue, change);
+  const bucket = bucketsOf(after, venue).find((candidate) => candidate.id === bucketId);
+  // A position closed by the change leaves no bucket: nothing is left to fund.
+  if (bucket === undefined) return 0n;
+  return freeCollateral(bucketRisk(venue, bucket, prices));
+}
+
+/**
+ * The largest order on one side that leaves its bucket at or above initial margin, filled at
+ * `price`, rounded down to the size step. Reducing the position is always allowed (venues accept
+ * reduce-only orders whatever the margin), so the answer is at least the size that closes it.
+ * Past the close, the requirement grows with size and the search assumes health then only falls.
+ */
+export function maxOrderSize(
+  account: Account,
+  venue: Venue,
+  prices: PriceView,
+  instrumentId: InstrumentId,
+  side: Side,
+  price: Price,
+): Quantity {
+  const instrument = venue.instruments.get(instrumentId)!;
+  const position = account.positions.find((p) => p.instrument === instrumentId);
+  const bucketId = position?.marginMode === 'isolated' ? instrumentId : crossBucketId;
+  const opposing =
+    position !== undefined && (side === 'buy' ? position.size < 0n : position.size > 0n);
+  const closing = opposing ? abs(position.size) : 0n;
+  const healthAt = (size: Quantity): Amount => {
+    if (size === 0n) return initialHealthAfter(account, venue, prices, null, bucketId);
+    const order: Hypothetical = { kind: 'order', instrument: instrumentId, side, size, price };
+    // Past a full close of an isolated position, the new one opens in the same bucket's place.
+    return initialHealthAfter(account, venue, prices, order, bucketId);
+  };
+  if (healthAt(closing) < 0n) return closing;
+  let unsafe = max(closing * 2n, instrument.sizeStep);
+  while (healthAt(unsafe) >= 0n) {
+    if (unsafe >= sizeMax) return floorToStep(sizeMax, instrument.sizeStep);
+    unsafe *= 2n;
+  }
+  const size = lastSafe(closing, unsafe, 1n, (candidate) => healthAt(candidate) >= 0n);
+  return max(closing, floorToStep(size, instrument.sizeStep));
+}
+
+/**
+ * The most of one asset that can leave the cross pool with it still at or above initial margin,
+ * without borrowing (at most the balance held).
+ */
+export function maxWithdrawal(
+  account: Account,
+  venue: Venue,
+  prices: PriceView,
+  asset: AssetId,
+): Amount {
+  const balance = account.balances.get(asset) ?? 0n;
+  if (balance <= 0n) return 0n;
+  const healthAt = (amount: Amount): Amount =>
+    initialHealthAfter(
+      account,
+      venue,
+      prices,
+      { kind: 'transfer', asset, amount: -amount },
+      crossBucketId,
+    );
+  if (healthAt(0n) < 0n) return 0n;
+  if (healthAt(balance) >= 0n) return balance;
+  return lastSafe(0n, balance, 1n, (amount) => healthAt(amount) >= 0n);
+}

@@ -1,0 +1,3 @@
+export type AssetId = string;
+export type InstrumentId = string;
+export type AccountId = string;

@@ -1,0 +1,30 @@
+import type { Price, Quantity } from '../num/fixed.ts';
+import type { AssetId, InstrumentId } from './ids.ts';
+
+/**
+ * A derivative contract. Spot is not an instrument: a spot holding is a balance of an asset.
+ * Options join `kind` in the portfolio-margin work; the fields below already fit them.
+ *
+ * - linear: settled in the quote asset (`settle === quote`), size in base units × contractSize.
+ * - inverse: settled in the underlying coin (`settle === underlying`), each contract worth
+ *   `contractSize` units of the quote currency (a USD face value).
+ */
+export type Settlement = 'linear' | 'inverse';
+export type InstrumentKind = 'perpetual' | 'future';
+
+export interface Instrument {
+  readonly id: InstrumentId;
+  readonly kind: InstrumentKind;
+  readonly settlement: Settlement;
+  readonly underlying: AssetId;
+  /** The currency the mark is quoted in: an asset for linear contracts, a label (USD) for inverse. */
+  readonly quote: string;
+  readonly settle: AssetId;
+  readonly contractSize: Quantity;
+  /** Liquidation prices are rounded to this step, toward the mark. */
+  readonly tickSize: Price;
+  /** Order sizes from what-if searches are rounded down to this step. */
+  readonly sizeStep: Quantity;
+  /** Expiry as milliseconds since the epoch, for dated futures. */
+  readonly expiryMs?: number;
+}

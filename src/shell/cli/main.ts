@@ -1,0 +1,180 @@
+#!/usr/bin/env node
+import { Command, CommanderError, Option } from 'commander';
+import { assessWith } from '../../core/margin/assess.ts';
+import { compareModes } from '../../core/margin/compare.ts';
+import { applyHypothetical } from '../../core/margin/hypothetical.ts';
+import { marketView } from '../../core/margin/price-view.ts';
+import type { Account } from '../../core/model/account.ts';
+import type { Portfolio } from '../../core/model/portfolio.ts';
+import { nowMs } from '../clock.ts';
+import { type InputFormat, loadPortfolio } from '../import/load-portfolio.ts';
+import { presetIds, readPreset } from '../import/presets.ts';
+import { InputError } from '../import/reader.ts';
+import { plain, toJson } from './figures.ts';
+import { comparisonText, riskReportText } from './report-text.ts';
+import { table } from './table.ts';
+import { limitsOf, parseOrder, parseTransfer, verdict } from './whatif.ts';
+
+interface Common {
+  readonly json?: boolean;
+  readonly from: InputFormat;
+  readonly rulebook?: string;
+  readonly account?: string;
+}
+
+function load(file: string, options: Common): { portfolio: Portfolio; accounts: Account[] } {
+  const portfolio = loadPortfolio(file, {
+    from: options.from,
+    nowMs: nowMs(),
+    ...(options.rulebook === undefined ? {} : { rulebook: options.rulebook }),
+  });
+  const accounts = portfolio.accounts.filter(
+    (a) => options.account === undefined || a.id === options.account,
+  );
+  if (accounts.length === 0) {
+    throw new InputError([`--account: no account "${options.account}" in ${file}`]);
+  }
+  return { portfolio, accounts };
+}
+
+function withCommon(command: Command): Command {
+  return command
+    .option('--json', 'print the whole result as JSON')
+    .addOption(
+      new Option('--from <format>', 'input format').choices(['xmargin', 'ccxt']).default('xmargin'),
+    )
+    .option(
+      '--rulebook <preset|file>',
+      "a preset id or a rulebook .json file, overriding the portfolio's",
+    )
+    .option('--account <id>', 'only this account');
+}
+
+function print(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
+
+export function program(): Command {
+  const cli = new Command('xmargin')
+    .description('Cross-margining risk engine: isolated and cross margin for multi-asset accounts')
+    .version('0.1.0')
+    .showHelpAfterError();
+
+  withCommon(cli.command('margin <file>'))
+    .description(
+      'risk report: equity, initial and maintenance margin, liquidation prices and moves',
+    )
+    .action((file: string, options: Common) => {
+      const { portfolio, accounts } = load(file, options);
+      const prices = marketView(portfolio.market);
+      const reports = accounts.map((account) =>
+        assessWith(account, portfolio.venue, prices, { jointMoves: true }),
+      );
+      print(options.json ? toJson(reports) : reports.map(riskReportText).join('\n\n\n'));
+    });
+
+  withCommon(cli.command('compare <file>'))
+    .description(
+      'the same book as all-isolated and as cross: capital needed, liquidation distances',
+    )
+    .action((file: string, options: Common) => {
+      const { portfolio, accounts } = load(file, options);
+      const prices = marketView(portfolio.market);
+      const comparisons = accounts.map((account) => compareModes(account, portfolio.venue, prices));
+      print(options.json ? toJson(comparisons) : comparisons.map(comparisonText).join('\n\n\n'));
+    });
+
+  withCommon(cli.command('whatif <file>'))
+    .description(
+      'max order sizes and withdrawals, or the report after a hypothetical order or transfer',
+    )
+    .option('--order <order>', 'e.g. "buy 0.5 BTCUSDT" or "sell 2 ETHUSDT@3100"')
+    .option('--transfer <transfer>', 'e.g. "USDT -100" to withdraw, "USDT 100" to deposit')
+    .action((file: string, options: Common & { order?: string; transfer?: string }) => {
+      const { portfolio, accounts } = load(file, options);
+      const prices = marketView(portfolio.market);
+      const outputs = accounts.map((account) => {
+        const change =
+          options.order !== undefined
+            ? parseOrder(options.order, portfolio, prices)
+            : options.transfer !== undefined
+              ? parseTransfer(options.transfer, portfolio)
+              : undefined;
+        if (change === undefined)
+          return { account: account.id, ...limitsOf(account, portfolio, prices) };
+        const after = applyHypothetical(account, portfolio.venue, change);
+        return {
+          account: account.id,
+          verdict: verdict(account, portfolio, prices, change),
+          after: assessWith(after, portfolio.venue, prices, { jointMoves: true }),
+        };
+      });
+      if (options.json) return print(toJson(outputs));
+      print(
+        outputs
+          .map((output) =>
+            'after' in output && output.after !== undefined
+              ? `What-if for ${output.account}: ${output.verdict}\n\n${riskReportText(output.after)}`
+              : `Limits for ${output.account} (orders filled at mark, open orders at their worst):\n\n` +
+                table(
+                  ['instrument', 'max buy', 'max sell'],
+                  (output.maxOrders ?? []).map((o) => [o.instrument, plain(o.buy), plain(o.sell)]),
+                ) +
+                '\n\n' +
+                table(
+                  ['asset', 'max withdrawal'],
+                  (output.maxWithdrawals ?? []).map((w) => [w.asset, plain(w.amount)]),
+                ),
+          )
+          .join('\n\n\n'),
+      );
+    });
+
+  cli
+    .command('rulebooks')
+    .description('list the bundled venue rulebooks')
+    .option('--json', 'print as JSON')
+    .action((options: { json?: boolean }) => {
+      const books = presetIds().map((id) => readPreset(id));
+      if (options.json) return print(toJson(books));
+      print(
+        table(
+          ['preset', 'name', 'instruments'],
+          books.map((book) => [
+            book.id,
+            book.name,
+            [...book.instruments.keys(), ...(book.defaultRule ? ['*'] : [])].join(' '),
+          ]),
+        ),
+      );
+    });
+  return cli;
+}
+
+/** Exit codes: 0 ok, 2 bad input (usage or file), 1 internal error. */
+export function run(argv: readonly string[]): number {
+  const cli = program();
+  cli.exitOverride();
+  cli.configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  for (const command of cli.commands) command.exitOverride();
+  try {
+    cli.parse(argv as string[], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof InputError) {
+      process.stderr.write(
+        `xmargin: bad input\n${error.issues.map((issue) => `  ${issue}`).join('\n')}\n`,
+      );
+      return 2;
+    }
+    process.stderr.write(`xmargin: internal error: ${(error as Error).stack ?? String(error)}\n`);
+    return 1;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  process.exitCode = run(process.argv.slice(2));
+}

@@ -1,0 +1,115 @@
+import type { Comparison } from '../../core/margin/compare.ts';
+import type { RiskReport } from '../../core/margin/risk-report.ts';
+import { amountDown, amountUp, percent, plain } from './figures.ts';
+import { table } from './table.ts';
+
+export function riskReportText(report: RiskReport): string {
+  const sections = [
+    `Account ${report.account}: equity ${amountDown(report.equity)} USD, initial margin ` +
+      `${amountUp(report.initialMargin)}, maintenance margin ${amountUp(report.maintenanceMargin)}, ` +
+      `free collateral ${amountDown(report.freeCollateral)}` +
+      (report.liquidatable ? '  ** LIQUIDATABLE **' : ''),
+    table(
+      [
+        'bucket',
+        'mode',
+        'collateral',
+        'uPnL',
+        'equity',
+        'initial',
+        'maint.',
+        'free',
+        'MM/equity',
+        'liq.',
+      ],
+      report.buckets.map((bucket) => [
+        bucket.id,
+        bucket.marginMode,
+        amountDown(bucket.collateralValue),
+        amountDown(bucket.unrealisedPnl),
+        amountDown(bucket.equity),
+        amountUp(bucket.initialMargin),
+        amountUp(bucket.maintenanceMargin),
+        amountDown(bucket.freeCollateral),
+        bucket.marginRatio === null ? 'n/a' : percent(bucket.marginRatio),
+        bucket.liquidatable ? 'YES' : 'no',
+      ]),
+    ),
+  ];
+  if (report.positions.length > 0) {
+    sections.push(
+      table(
+        [
+          'position',
+          'bucket',
+          'size',
+          'entry',
+          'mark',
+          'uPnL USD',
+          'initial',
+          'maint.',
+          'liq. price',
+          'distance',
+        ],
+        report.positions.map((position) => [
+          position.instrument,
+          position.bucket,
+          plain(position.size),
+          plain(position.entryPrice),
+          plain(position.markPrice),
+          amountDown(position.unrealisedPnlValue),
+          amountUp(position.initialMargin + position.openOrderMargin),
+          amountUp(position.maintenanceMargin),
+          position.liquidationPrice === null ? 'none' : plain(position.liquidationPrice),
+          percent(position.liquidationDistance),
+        ]),
+      ),
+    );
+  }
+  const moves = report.buckets.flatMap((bucket) =>
+    bucket.jointMoves.map((move) => [
+      bucket.id,
+      move.underlying,
+      move.down === null ? 'none' : percent(move.down, true),
+      move.up === null ? 'none' : percent(move.up, true),
+    ]),
+  );
+  if (moves.length > 0) {
+    sections.push(
+      'Joint move of every price on one underlying that brings the bucket to maintenance:\n' +
+        table(['bucket', 'underlying', 'down', 'up'], moves),
+    );
+  }
+  return sections.join('\n\n');
+}
+
+export function comparisonText(comparison: Comparison): string {
+  const { isolated, cross } = comparison;
+  const crossByInstrument = new Map(cross.positions.map((p) => [p.instrument, p]));
+  return [
+    `Account ${comparison.account}: isolated vs cross margin, same book and collateral`,
+    table(
+      ['mode', 'capital needed', 'initial', 'maintenance'],
+      [isolated, cross].map((outcome) => [
+        outcome.mode,
+        amountUp(outcome.requiredCapital),
+        amountUp(outcome.initialMargin),
+        amountUp(outcome.maintenanceMargin),
+      ]),
+    ),
+    `Capital freed by cross margin: ${amountDown(comparison.capitalFreed)} USD`,
+    table(
+      ['position', 'isolated liq.', 'distance', 'cross liq.', 'distance'],
+      isolated.positions.map((position) => {
+        const pooled = crossByInstrument.get(position.instrument);
+        return [
+          position.instrument,
+          position.liquidationPrice === null ? 'none' : plain(position.liquidationPrice),
+          percent(position.liquidationDistance),
+          pooled?.liquidationPrice == null ? 'none' : plain(pooled.liquidationPrice),
+          percent(pooled?.liquidationDistance ?? null),
+        ];
+      }),
+    ),
+  ].join('\n\n');
+}

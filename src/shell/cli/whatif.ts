@@ -1,0 +1,101 @@
+import { crossBucketId } from '../../core/margin/bucket.ts';
+import type { Hypothetical } from '../../core/margin/hypothetical.ts';
+import type { PriceView } from '../../core/margin/price-view.ts';
+import { initialHealthAfter, maxOrderSize, maxWithdrawal } from '../../core/margin/what-if.ts';
+import type { Account } from '../../core/model/account.ts';
+import type { Portfolio } from '../../core/model/portfolio.ts';
+import { abs, parseFixed, sign } from '../../core/num/fixed.ts';
+import { InputError } from '../import/reader.ts';
+
+/** `"buy 0.5 BTCUSDT"` or `"sell 2 ETHUSDT@3100"`: an order for what-if, filled at mark by default. */
+export function parseOrder(text: string, portfolio: Portfolio, prices: PriceView): Hypothetical {
+  const match = /^(buy|sell)\s+(\S+)\s+([^\s@]+)(?:\s*@\s*(\S+))?$/.exec(text.trim());
+  const size = match ? parseFixed(match[2]!) : null;
+  const price = match?.[4] === undefined ? undefined : parseFixed(match[4]);
+  if (
+    match === null ||
+    size === null ||
+    size <= 0n ||
+    price === null ||
+    (price !== undefined && price <= 0n)
+  ) {
+    throw new InputError([`--order: must read "buy|sell SIZE INSTRUMENT[@PRICE]", got "${text}"`]);
+  }
+  const instrument = match[3]!;
+  if (
+    !portfolio.venue.instruments.has(instrument) ||
+    !portfolio.market.markPrices.has(instrument)
+  ) {
+    throw new InputError([`--order: unknown instrument or no mark price: "${instrument}"`]);
+  }
+  const side = match[1] as 'buy' | 'sell';
+  return { kind: 'order', instrument, side, size, price: price ?? prices.markPrice(instrument) };
+}
+
+/** `"USDT -100"` withdraws 100 USDT from the cross pool; `"USDT 100"` deposits it. */
+export function parseTransfer(text: string, portfolio: Portfolio): Hypothetical {
+  const match = /^(\S+)\s+(\S+)$/.exec(text.trim());
+  const amount = match ? parseFixed(match[2]!) : null;
+  if (match === null || amount === null || amount === 0n) {
+    throw new InputError([
+      `--transfer: must read "ASSET AMOUNT" (negative to withdraw), got "${text}"`,
+    ]);
+  }
+  if (!portfolio.market.assetPrices.has(match[1]!)) {
+    throw new InputError([`--transfer: unknown asset or no price: "${match[1]}"`]);
+  }
+  return { kind: 'transfer', asset: match[1]!, amount };
+}
+
+export type Verdict = 'accepted' | 'initial_margin_insufficient' | 'insufficient_balance';
+
+/**
+ * Would the venue accept the change? An order passes when its bucket stays at or above initial
+ * margin, or when it only reduces a position; a withdrawal also needs the balance to be there.
+ */
+export function verdict(
+  account: Account,
+  portfolio: Portfolio,
+  prices: PriceView,
+  change: Hypothetical,
+): Verdict {
+  const { venue } = portfolio;
+  if (change.kind === 'transfer' && change.amount < 0n) {
+    if ((account.balances.get(change.asset) ?? 0n) + change.amount < 0n)
+      return 'insufficient_balance';
+  }
+  let bucketId = crossBucketId;
+  if (change.kind === 'order') {
+    const position = account.positions.find((p) => p.instrument === change.instrument);
+    if (position?.marginMode === 'isolated') bucketId = change.instrument;
+    const traded = change.side === 'buy' ? change.size : -change.size;
+    const reducing =
+      position !== undefined &&
+      sign(position.size) === -sign(traded) &&
+      abs(traded) <= abs(position.size);
+    if (reducing) return 'accepted';
+  }
+  const health = initialHealthAfter(account, venue, prices, change, bucketId);
+  return health >= 0n ? 'accepted' : 'initial_margin_insufficient';
+}
+
+export function limitsOf(account: Account, portfolio: Portfolio, prices: PriceView) {
+  const { venue } = portfolio;
+  const instruments = [...venue.instruments.keys()].filter((id) =>
+    portfolio.market.markPrices.has(id),
+  );
+  return {
+    maxOrders: instruments.map((instrument) => {
+      const mark = prices.markPrice(instrument);
+      return {
+        instrument,
+        buy: maxOrderSize(account, venue, prices, instrument, 'buy', mark),
+        sell: maxOrderSize(account, venue, prices, instrument, 'sell', mark),
+      };
+    }),
+    maxWithdrawals: [...account.balances.keys()].map((asset) => ({
+      asset,
+      amount: maxWithdrawal(account, venue, prices, asset),
+    })),
+  };
+}

@@ -1,0 +1,149 @@
+import { parseFixed } from '../../core/num/fixed.ts';
+
+/**
+ * Bad input at the boundary: every problem found, each naming the field path in the file
+ * (`accounts[0].positions[3].size: must be a decimal string`). Nothing is computed from a file
+ * that has one.
+ */
+export class InputError extends Error {
+  override readonly name = 'InputError';
+  constructor(readonly issues: readonly string[]) {
+    super(issues.join('\n'));
+  }
+}
+
+type Json = unknown;
+
+/**
+ * Walks untrusted JSON, collecting issues with their paths instead of throwing at the first, so a
+ * user fixes a file in one pass. Readers return a placeholder after an issue; the caller checks
+ * `issues` before using anything read.
+ */
+export class Reader {
+  constructor(
+    readonly value: Json,
+    readonly path: string,
+    readonly issues: string[] = [],
+  ) {}
+
+  fail(message: string, path = this.path): void {
+    this.issues.push(`${path === '' ? '(root)' : path}: ${message}`);
+  }
+
+  isObject(): boolean {
+    return typeof this.value === 'object' && this.value !== null && !Array.isArray(this.value);
+  }
+
+  has(key: string): boolean {
+    return this.isObject() && (this.value as Record<string, Json>)[key] !== undefined;
+  }
+
+  field(key: string): Reader {
+    const child = this.isObject() ? (this.value as Record<string, Json>)[key] : undefined;
+    return new Reader(child, this.path === '' ? key : `${this.path}.${key}`, this.issues);
+  }
+
+  object(): boolean {
+    if (this.isObject()) return true;
+    this.fail('must be an object');
+    return false;
+  }
+
+  /** Refuses keys the format does not know: a misspelt field must not be silently ignored. */
+  only(keys: readonly string[]): void {
+    if (!this.isObject()) return;
+    for (const key of Object.keys(this.value as object)) {
+      if (!keys.includes(key))
+        this.fail(`unknown field (expected one of: ${keys.join(', ')})`, `${this.path}.${key}`);
+    }
+  }
+
+  items(maxLength: number): Reader[] {
+    if (!Array.isArray(this.value)) {
+      this.fail('must be an array');
+      return [];
+    }
+    if (this.value.length > maxLength) {
+      this.fail(`must have at most ${maxLength} items`);
+      return [];
+    }
+    return this.value.map((item, index) => new Reader(item, `${this.path}[${index}]`, this.issues));
+  }
+
+  entries(maxLength: number): [string, Reader][] {
+    if (!this.object()) return [];
+    const keys = Object.keys(this.value as object);
+    if (keys.length > maxLength) {
+      this.fail(`must have at most ${maxLength} entries`);
+      return [];
+    }
+    return keys.map((key) => [key, this.field(key)]);
+  }
+
+  string(): string {
+    if (typeof this.value === 'string' && this.value.length > 0 && this.value.length <= 200) {
+      return this.value;
+    }
+    this.fail('must be a non-empty string of at most 200 characters');
+    return '';
+  }
+
+  optionalString(): string | undefined {
+    return this.value === undefined ? undefined : this.string();
+  }
+
+  oneOf<T extends string>(choices: readonly T[]): T {
+    if (typeof this.value === 'string' && (choices as readonly string[]).includes(this.value)) {
+      return this.value as T;
+    }
+    this.fail(`must be one of: ${choices.join(', ')}`);
+    return choices[0]!;
+  }
+
+  /** A decimal string parsed exactly, within [min, max]; `positive` excludes zero. */
+  decimal(bounds: DecimalBounds = {}): bigint {
+    if (typeof this.value !== 'string') {
+      this.fail('must be a decimal string (write "0.1", not 0.1)');
+      return 0n;
+    }
+    const parsed = parseFixed(this.value);
+    if (parsed === null) {
+      this.fail(`must be a decimal string with at most 18 decimals, got "${this.value}"`);
+      return 0n;
+    }
+    if (bounds.positive === true && parsed <= 0n) this.fail('must be greater than zero');
+    else if (bounds.min !== undefined && parsed < bounds.min.value) this.fail(bounds.min.message);
+    if (bounds.max !== undefined && parsed > bounds.max.value) this.fail(bounds.max.message);
+    return parsed;
+  }
+
+  optionalDecimal(bounds: DecimalBounds = {}): bigint | undefined {
+    return this.value === undefined ? undefined : this.decimal(bounds);
+  }
+
+  nullableDecimal(bounds: DecimalBounds = {}): bigint | null {
+    return this.value === null ? null : this.decimal(bounds);
+  }
+}
+
+export interface Bound {
+  readonly value: bigint;
+  readonly message: string;
+}
+
+export interface DecimalBounds {
+  readonly positive?: boolean;
+  readonly min?: Bound;
+  readonly max?: Bound;
+}
+
+export function atMost(value: bigint, what: string): Bound {
+  return { value, message: `must be at most ${what}` };
+}
+
+export const nonNegative: Bound = { value: 0n, message: 'must not be negative' };
+
+/** Throws the collected issues, if any. */
+export function settle(reader: Reader): void {
+  if (reader.issues.length > 0) throw new InputError(reader.issues);
+}

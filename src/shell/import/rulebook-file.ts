@@ -1,0 +1,185 @@
+import {
+  assetsMax,
+  bracketsPerRuleMax,
+  collateralTiersMax,
+  instrumentsMax,
+  leverageMax,
+} from '../../core/limits.ts';
+import { type BracketTerms, completeBrackets } from '../../core/margin/brackets.ts';
+import type {
+  CollateralRule,
+  CollateralTier,
+  MarginRule,
+  PremiumScope,
+  Rulebook,
+  SizePremium,
+} from '../../core/model/rulebook.ts';
+import type { Amount, Ratio } from '../../core/num/fixed.ts';
+import { formatFixed, ONE, SCALE } from '../../core/num/fixed.ts';
+import { atMost, nonNegative, type Reader } from './reader.ts';
+
+const rate = { min: nonNegative, max: atMost(ONE, '1') };
+const leverage = { positive: true, max: atMost(leverageMax * SCALE, `${leverageMax}`) };
+
+/** A rulebook from JSON (docs/rulebook-format.md). Issues go to the reader, with their paths. */
+export function readRulebook(reader: Reader): Rulebook {
+  if (!reader.object()) return emptyRulebook;
+  reader.only(['id', 'name', 'asOf', 'sources', 'notes', 'collateral', 'instruments']);
+  const id = reader.field('id').string();
+  const name = reader.field('name').string();
+  const collateral = new Map<string, CollateralRule>();
+  for (const [asset, entry] of reader.field('collateral').entries(assetsMax)) {
+    collateral.set(asset, readCollateral(entry));
+  }
+  const instruments = new Map<string, MarginRule>();
+  let defaultRule: MarginRule | undefined;
+  for (const [instrument, entry] of reader.field('instruments').entries(instrumentsMax)) {
+    const rule = readMarginRule(entry);
+    if (instrument === '*') defaultRule = rule;
+    else instruments.set(instrument, rule);
+  }
+  return { id, name, collateral, instruments, ...(defaultRule ? { defaultRule } : {}) };
+}
+
+const emptyRulebook: Rulebook = { id: '', name: '', collateral: new Map(), instruments: new Map() };
+
+function readCollateral(reader: Reader): CollateralRule {
+  if (!reader.object()) return { tiers: [] };
+  reader.only(['tiers', 'liabilityInitialWeight', 'liabilityMaintenanceWeight']);
+  const tiers: CollateralTier[] = [];
+  const items = reader.field('tiers').items(collateralTiersMax);
+  if (items.length === 0) reader.field('tiers').fail('must list at least one tier');
+  let previous: Amount = 0n;
+  items.forEach((item, index) => {
+    if (!item.object()) return;
+    item.only(['upTo', 'initialWeight', 'maintenanceWeight']);
+    const upTo = item.field('upTo').nullableDecimal({ positive: true });
+    const last = index === items.length - 1;
+    if (last && upTo !== null) item.field('upTo').fail('the last tier must be unbounded (null)');
+    if (!last && upTo === null) item.field('upTo').fail('only the last tier may be unbounded');
+    if (upTo !== null && upTo <= previous) item.field('upTo').fail('tiers must increase');
+    if (upTo !== null) previous = upTo;
+    const initialWeight = item.field('initialWeight').decimal(rate);
+    const maintenanceWeight = item.field('maintenanceWeight').decimal(rate);
+    if (initialWeight > maintenanceWeight) {
+      item.field('initialWeight').fail('must not exceed maintenanceWeight');
+    }
+    tiers.push({ upTo, initialWeight, maintenanceWeight });
+  });
+  const liabilityWeight = { min: { value: ONE, message: 'must be at least 1' } };
+  const initial = reader.field('liabilityInitialWeight').optionalDecimal(liabilityWeight);
+  const maintenance = reader.field('liabilityMaintenanceWeight').optionalDecimal(liabilityWeight);
+  if ((initial === undefined) !== (maintenance === undefined)) {
+    reader.fail('give both liability weights or neither');
+  }
+  if (initial !== undefined && maintenance !== undefined) {
+    if (initial < maintenance) {
+      reader.field('liabilityInitialWeight').fail('must not be below liabilityMaintenanceWeight');
+    }
+    return { tiers, liabilityInitialWeight: initial, liabilityMaintenanceWeight: maintenance };
+  }
+  return { tiers };
+}
+
+export function readMarginRule(reader: Reader): MarginRule {
+  if (!reader.object()) return { kind: 'max-leverage', maxLeverage: ONE };
+  const kind = reader.field('kind').oneOf(['brackets', 'max-leverage', 'size-premium'] as const);
+  switch (kind) {
+    case 'brackets':
+      reader.only(['kind', 'brackets']);
+      return { kind, brackets: readBrackets(reader.field('brackets')) };
+    case 'max-leverage':
+      reader.only(['kind', 'maxLeverage']);
+      return { kind, maxLeverage: reader.field('maxLeverage').decimal(leverage) };
+    case 'size-premium': {
+      reader.only(['kind', 'initialRate', 'maintenanceRate', 'premium']);
+      const initialRate = reader.field('initialRate').decimal(rate);
+      const maintenanceRate = reader.field('maintenanceRate').decimal(rate);
+      if (initialRate < maintenanceRate) {
+        reader.field('initialRate').fail('must not be below maintenanceRate');
+      }
+      return { kind, initialRate, maintenanceRate, premium: readPremium(reader.field('premium')) };
+    }
+  }
+}
+
+function readPremium(reader: Reader): SizePremium {
+  if (!reader.object()) return { curve: 'sqrt', imfFactor: 0n };
+  const curve = reader.field('curve').oneOf(['sqrt', 'linear', 'stepped'] as const);
+  const scope = (): PremiumScope =>
+    reader.has('appliesTo')
+      ? reader.field('appliesTo').oneOf(['both', 'initial'] as const)
+      : 'both';
+  switch (curve) {
+    case 'sqrt':
+      reader.only(['curve', 'imfFactor']);
+      return { curve, imfFactor: reader.field('imfFactor').decimal(rate) };
+    case 'linear':
+      reader.only(['curve', 'ratePerUnit', 'appliesTo']);
+      return { curve, ratePerUnit: reader.field('ratePerUnit').decimal(rate), appliesTo: scope() };
+    case 'stepped':
+      reader.only(['curve', 'baselineSize', 'stepSize', 'ratePerStep', 'appliesTo']);
+      return {
+        curve,
+        baselineSize: reader.field('baselineSize').decimal({ min: nonNegative }),
+        stepSize: reader.field('stepSize').decimal({ positive: true }),
+        ratePerStep: reader.field('ratePerStep').decimal(rate),
+        appliesTo: scope(),
+      };
+  }
+}
+
+function readBrackets(reader: Reader) {
+  const items = reader.items(bracketsPerRuleMax);
+  if (items.length === 0) {
+    reader.fail('must list at least one bracket');
+    return [];
+  }
+  const terms: BracketTerms[] = [];
+  const listedAmounts: (Amount | undefined)[] = [];
+  let previousCap: Amount = 0n;
+  let previousRate: Ratio = 0n;
+  items.forEach((item, index) => {
+    if (!item.object()) return;
+    item.only([
+      'notionalCap',
+      'maxLeverage',
+      'maintenanceRate',
+      'initialRate',
+      'maintenanceAmount',
+    ]);
+    const cap = item.field('notionalCap').nullableDecimal({ positive: true });
+    const last = index === items.length - 1;
+    if (last && cap !== null)
+      item.field('notionalCap').fail('the last bracket must be unbounded (null)');
+    if (!last && cap === null)
+      item.field('notionalCap').fail('only the last bracket may be unbounded');
+    if (cap !== null && cap <= previousCap) item.field('notionalCap').fail('caps must increase');
+    if (cap !== null) previousCap = cap;
+    const maintenanceRate = item.field('maintenanceRate').decimal(rate);
+    if (maintenanceRate < previousRate) {
+      item.field('maintenanceRate').fail("must not fall below the previous bracket's");
+    }
+    previousRate = maintenanceRate;
+    const maxLeverage = item.field('maxLeverage').decimal(leverage);
+    const initialRate = item.field('initialRate').optionalDecimal(rate);
+    listedAmounts.push(item.field('maintenanceAmount').optionalDecimal({ min: nonNegative }));
+    terms.push({
+      cap,
+      maxLeverage,
+      maintenanceRate,
+      ...(initialRate === undefined ? {} : { initialRate }),
+    });
+  });
+  if (reader.issues.length > 0 || terms.length !== items.length) return [];
+  const brackets = completeBrackets(terms);
+  brackets.forEach((bracket, index) => {
+    const listed = listedAmounts[index];
+    if (listed !== undefined && listed !== bracket.maintenanceAmount) {
+      items[index]!.field('maintenanceAmount').fail(
+        `is ${formatFixed(listed)}, but the brackets give ${formatFixed(bracket.maintenanceAmount)}`,
+      );
+    }
+  });
+  return brackets;
+}

@@ -1,0 +1,191 @@
+import fc from 'fast-check';
+import { completeBrackets } from '../src/core/margin/brackets.ts';
+import type { Account, Position } from '../src/core/model/account.ts';
+import type { Instrument } from '../src/core/model/instrument.ts';
+import type { Market } from '../src/core/model/market.ts';
+import type { MarginRule, Rulebook } from '../src/core/model/rulebook.ts';
+import type { Venue } from '../src/core/model/venue.ts';
+import { fixed, SCALE } from '../src/core/num/fixed.ts';
+
+/** Builders and generators shared by the tests: small, explicit, in the trade's words. */
+export const d = fixed;
+
+export function linearPerp(id: string, underlying: string, overrides: Partial<Instrument> = {}): Instrument {
+  return {
+    id,
+    kind: 'perpetual',
+    settlement: 'linear',
+    underlying,
+    quote: 'USDT',
+    settle: 'USDT',
+    contractSize: SCALE,
+    tickSize: d('0.01'),
+    sizeStep: d('0.001'),
+    ...overrides,
+  };
+}
+
+export function inversePerp(id: string, underlying: string, overrides: Partial<Instrument> = {}): Instrument {
+  return {
+    id,
+    kind: 'perpetual',
+    settlement: 'inverse',
+    underlying,
+    quote: 'USD',
+    settle: underlying,
+    contractSize: d('100'),
+    tickSize: d('0.1'),
+    sizeStep: SCALE,
+    ...overrides,
+  };
+}
+
+/** Binance's BTCUSDT table as it stood for years (caps and rates; amounts derived). */
+export const binanceLikeBrackets: MarginRule = {
+  kind: 'brackets',
+  brackets: completeBrackets([
+    { cap: d('50000'), maxLeverage: d('125'), maintenanceRate: d('0.004') },
+    { cap: d('250000'), maxLeverage: d('100'), maintenanceRate: d('0.005') },
+    { cap: d('1000000'), maxLeverage: d('50'), maintenanceRate: d('0.01') },
+    { cap: d('10000000'), maxLeverage: d('20'), maintenanceRate: d('0.025') },
+    { cap: d('20000000'), maxLeverage: d('10'), maintenanceRate: d('0.05') },
+    { cap: null, maxLeverage: d('5'), maintenanceRate: d('0.1') },
+  ]),
+};
+
+export const coinBrackets: MarginRule = {
+  kind: 'brackets',
+  brackets: completeBrackets([
+    { cap: d('5'), maxLeverage: d('125'), maintenanceRate: d('0.004') },
+    { cap: d('10'), maxLeverage: d('100'), maintenanceRate: d('0.005') },
+    { cap: d('20'), maxLeverage: d('50'), maintenanceRate: d('0.01') },
+    { cap: null, maxLeverage: d('20'), maintenanceRate: d('0.025') },
+  ]),
+};
+
+export function flatCollateral(weight: string, maintenanceWeight = weight) {
+  return { tiers: [{ upTo: null, initialWeight: d(weight), maintenanceWeight: d(maintenanceWeight) }] };
+}
+
+export function rulebook(
+  instruments: Record<string, MarginRule>,
+  collateral: Rulebook['collateral'] = new Map([['USDT', flatCollateral('1')]]),
+): Rulebook {
+  return { id: 'test', name: 'test', collateral, instruments: new Map(Object.entries(instruments)) };
+}
+
+export function venue(instruments: Instrument[], book: Rulebook): Venue {
+  return { instruments: new Map(instruments.map((i) => [i.id, i])), rulebook: book };
+}
+
+export function market(assets: Record<string, string>, marks: Record<string, string>): Market {
+  return {
+    assetPrices: new Map(Object.entries(assets).map(([k, v]) => [k, d(v)])),
+    markPrices: new Map(Object.entries(marks).map(([k, v]) => [k, d(v)])),
+  };
+}
+
+export function position(instrument: string, size: string, entryPrice: string, extra: Partial<Position> = {}): Position {
+  return { instrument, size: d(size), entryPrice: d(entryPrice), marginMode: 'cross', isolatedMargin: 0n, ...extra };
+}
+
+export function account(balances: Record<string, string>, positions: Position[], id = 'a'): Account {
+  return {
+    id,
+    balances: new Map(Object.entries(balances).map(([k, v]) => [k, d(v)])),
+    positions,
+    openOrders: [],
+  };
+}
+
+/** A decimal with up to `decimals` places between min and max (as whole-unit bounds). */
+export function decimalArb(min: number, max: number, decimals = 4): fc.Arbitrary<bigint> {
+  const unit = 10n ** BigInt(18 - decimals);
+  return fc
+    .bigInt(BigInt(Math.round(min * 10 ** decimals)), BigInt(Math.round(max * 10 ** decimals)))
+    .map((units) => units * unit);
+}
+
+/**
+ * A multi-asset venue and a random cross book on it: BTC and ETH linear perps (bracketed), a BTC
+ * inverse perp (coin brackets), a SOL perp on a max-leverage rule, USDT and BTC collateral.
+ */
+export const bookVenue = venue(
+  [
+    linearPerp('BTCUSDT', 'BTC', { tickSize: d('0.1') }),
+    linearPerp('ETHUSDT', 'ETH'),
+    linearPerp('SOLUSDT', 'SOL', { tickSize: d('0.001') }),
+    inversePerp('BTCUSD', 'BTC'),
+  ],
+  rulebook(
+    {
+      BTCUSDT: binanceLikeBrackets,
+      ETHUSDT: binanceLikeBrackets,
+      SOLUSDT: { kind: 'max-leverage', maxLeverage: d('20') },
+      BTCUSD: coinBrackets,
+    },
+    new Map([
+      ['USDT', flatCollateral('1')],
+      [
+        'BTC',
+        {
+          tiers: [
+            { upTo: d('100000'), initialWeight: d('0.95'), maintenanceWeight: d('0.97') },
+            { upTo: null, initialWeight: d('0.9'), maintenanceWeight: d('0.95') },
+          ],
+        },
+      ],
+    ]),
+  ),
+);
+
+export const bookArb = fc
+  .record({
+    btc: decimalArb(20_000, 120_000, 1),
+    eth: decimalArb(1_000, 6_000, 2),
+    sol: decimalArb(20, 400, 3),
+    usdt: decimalArb(1_000, 2_000_000, 2),
+    btcBalance: decimalArb(0, 20, 4),
+    sizes: fc.tuple(
+      decimalArb(-30, 30, 3),
+      decimalArb(-300, 300, 3),
+      decimalArb(-5_000, 5_000, 1),
+      fc.integer({ min: -20_000, max: 20_000 }),
+    ),
+    entryMoves: fc.tuple(...[0, 1, 2, 3].map(() => fc.integer({ min: -30, max: 30 }))),
+  })
+  .map((draw) => {
+    const marks: Record<string, bigint> = {
+      BTCUSDT: draw.btc,
+      ETHUSDT: draw.eth,
+      SOLUSDT: draw.sol,
+      BTCUSD: draw.btc,
+    };
+    const ids = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'BTCUSD'];
+    const positions: Position[] = ids.flatMap((instrument, index) => {
+      const size = index === 3 ? BigInt(draw.sizes[3]) * SCALE : draw.sizes[index as 0 | 1 | 2];
+      if (size === 0n) return [];
+      const mark = marks[instrument]!;
+      const entryPrice = mark + (mark * BigInt(draw.entryMoves[index]!)) / 100n;
+      return [{ instrument, size, entryPrice, marginMode: 'cross' as const, isolatedMargin: 0n }];
+    });
+    const acct: Account = {
+      id: 'prop',
+      balances: new Map([
+        ['USDT', draw.usdt],
+        ['BTC', draw.btcBalance],
+      ]),
+      positions,
+      openOrders: [],
+    };
+    const mkt: Market = {
+      assetPrices: new Map([
+        ['USDT', SCALE],
+        ['BTC', draw.btc],
+        ['ETH', draw.eth],
+        ['SOL', draw.sol],
+      ]),
+      markPrices: new Map(Object.entries(marks)),
+    };
+    return { account: acct, market: mkt };
+  });
