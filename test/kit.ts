@@ -10,7 +10,11 @@ import { fixed, SCALE } from '../src/core/num/fixed.ts';
 /** Builders and generators shared by the tests: small, explicit, in the trade's words. */
 export const d = fixed;
 
-export function linearPerp(id: string, underlying: string, overrides: Partial<Instrument> = {}): Instrument {
+export function linearPerp(
+  id: string,
+  underlying: string,
+  overrides: Partial<Instrument> = {},
+): Instrument {
   return {
     id,
     kind: 'perpetual',
@@ -25,7 +29,11 @@ export function linearPerp(id: string, underlying: string, overrides: Partial<In
   };
 }
 
-export function inversePerp(id: string, underlying: string, overrides: Partial<Instrument> = {}): Instrument {
+export function inversePerp(
+  id: string,
+  underlying: string,
+  overrides: Partial<Instrument> = {},
+): Instrument {
   return {
     id,
     kind: 'perpetual',
@@ -64,14 +72,21 @@ export const coinBrackets: MarginRule = {
 };
 
 export function flatCollateral(weight: string, maintenanceWeight = weight) {
-  return { tiers: [{ upTo: null, initialWeight: d(weight), maintenanceWeight: d(maintenanceWeight) }] };
+  return {
+    tiers: [{ upTo: null, initialWeight: d(weight), maintenanceWeight: d(maintenanceWeight) }],
+  };
 }
 
 export function rulebook(
   instruments: Record<string, MarginRule>,
   collateral: Rulebook['collateral'] = new Map([['USDT', flatCollateral('1')]]),
 ): Rulebook {
-  return { id: 'test', name: 'test', collateral, instruments: new Map(Object.entries(instruments)) };
+  return {
+    id: 'test',
+    name: 'test',
+    collateral,
+    instruments: new Map(Object.entries(instruments)),
+  };
 }
 
 export function venue(instruments: Instrument[], book: Rulebook): Venue {
@@ -85,11 +100,27 @@ export function market(assets: Record<string, string>, marks: Record<string, str
   };
 }
 
-export function position(instrument: string, size: string, entryPrice: string, extra: Partial<Position> = {}): Position {
-  return { instrument, size: d(size), entryPrice: d(entryPrice), marginMode: 'cross', isolatedMargin: 0n, ...extra };
+export function position(
+  instrument: string,
+  size: string,
+  entryPrice: string,
+  extra: Partial<Position> = {},
+): Position {
+  return {
+    instrument,
+    size: d(size),
+    entryPrice: d(entryPrice),
+    marginMode: 'cross',
+    isolatedMargin: 0n,
+    ...extra,
+  };
 }
 
-export function account(balances: Record<string, string>, positions: Position[], id = 'a'): Account {
+export function account(
+  balances: Record<string, string>,
+  positions: Position[],
+  id = 'a',
+): Account {
   return {
     id,
     balances: new Map(Object.entries(balances).map(([k, v]) => [k, d(v)])),
