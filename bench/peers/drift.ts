@@ -40,7 +40,7 @@ import {
   type UserAccount,
   type UserAccountSubscriber,
 } from '@drift-labs/sdk';
-import { fixed, type Portfolio } from './portfolios.ts';
+import { fixed, type Portfolio } from '../portfolios.ts';
 
 /** Drift's fixed-point scales, as decimals. */
 const PRICE_DECIMALS = 6; // PRICE_PRECISION

@@ -30,7 +30,7 @@ import {
 } from '@blockworks-foundation/mango-v4';
 // Not re-exported from the package index; the client imports it from here.
 import { HealthCache } from '@blockworks-foundation/mango-v4/dist/cjs/src/accounts/healthCache.js';
-import { fixed, type Portfolio } from './portfolios.ts';
+import { fixed, type Portfolio } from '../portfolios.ts';
 
 // The bn.js instance Mango's own I80F48 uses, so BN values are of the class it expects.
 const requireFromMango = createRequire(

@@ -17,90 +17,23 @@ import {
   positionCount,
   type ReferenceFigures,
   referenceFigures,
-} from './portfolios.ts';
+} from '../portfolios.ts';
+import { type Timing, timing } from '../timing.ts';
+import {
+  xmarginAssess,
+  xmarginFast,
+  xmarginFastFigures,
+  xmarginFastSide,
+  xmarginRaw,
+  xmarginRiskOnly,
+  xmarginSide,
+} from '../xmargin-side.ts';
 
 const quick = process.argv.includes('--quick');
-const BATCHES = quick ? 5 : 11;
-const BATCH_MS = quick ? 20 : 60;
-const WARMUP_MS = quick ? 150 : 500;
+const { race, BATCHES, BATCH_MS, WARMUP_MS } = timing(quick);
 
 const DRIFT_TARGET = 20; // ours at least 20× faster than Drift's
 const MANGO_TARGET = 10; // ours at least 10× faster than Mango's
-
-/** Results kept alive so the optimiser cannot drop the work. */
-let sink: unknown;
-
-interface Timing {
-  /** Median over batches, µs per call. */
-  readonly medianUs: number;
-  readonly minUs: number;
-  readonly maxUs: number;
-  readonly perBatch: number;
-}
-
-/**
- * Times several contenders on one portfolio. Each is warmed up first; then the batches are
- * interleaved round-robin, so a GC pause or a frequency change hits them all alike.
- */
-function race(contenders: ReadonlyArray<() => unknown>): Timing[] {
-  const now = (): number => Number(process.hrtime.bigint()) / 1e3; // µs
-  const perBatch = contenders.map((fn) => {
-    let calls = 0;
-    const start = now();
-    while (now() - start < WARMUP_MS * 1e3 || calls < 20) {
-      sink = fn();
-      calls++;
-    }
-    const estimateUs = (now() - start) / calls;
-    return Math.max(5, Math.ceil((BATCH_MS * 1e3) / estimateUs));
-  });
-  const samples: number[][] = contenders.map(() => []);
-  for (let b = 0; b < BATCHES; b++) {
-    contenders.forEach((fn, c) => {
-      const n = perBatch[c]!;
-      const t0 = now();
-      for (let i = 0; i < n; i++) sink = fn();
-      samples[c]!.push((now() - t0) / n);
-    });
-  }
-  return samples.map((xs, c) => {
-    xs.sort((x, y) => x - y);
-    return {
-      medianUs: xs[Math.floor(xs.length / 2)]!,
-      minUs: xs[0]!,
-      maxUs: xs[xs.length - 1]!,
-      perBatch: perBatch[c]!,
-    };
-  });
-}
-
-// ---------------------------------------------------------------------------------------------
-// xmargin's side loads lazily: while the engine's API moves, the peers still run.
-
-interface XmarginModule {
-  xmarginSide(p: Portfolio): unknown;
-  xmarginRaw(side: unknown): unknown;
-  /** Optional: only the figures the peers compute, for an apples-to-apples row. */
-  xmarginRiskOnly?(side: unknown): unknown;
-  xmarginAssess(side: unknown): {
-    initialEquity: number;
-    initialMargin: number;
-    equity: number;
-    maintenanceMargin: number;
-    initialHealth: number;
-    maintenanceHealth: number;
-  };
-}
-
-async function loadXmargin(): Promise<XmarginModule | string> {
-  try {
-    return (await import('./xmargin-side.ts')) as unknown as XmarginModule;
-  } catch (error) {
-    return error instanceof Error ? error.message.split('\n')[0]! : String(error);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
 
 const usd = (x: number): string =>
   x.toLocaleString('en-US', { minimumFractionDigits: 6, maximumFractionDigits: 6 });
@@ -154,7 +87,6 @@ function printFigures(
 }
 
 async function main(): Promise<void> {
-  const xm = await loadXmargin();
   console.log(
     'xmargin peer benchmark — Drift @drift-labs/sdk vs Mango @blockworks-foundation/mango-v4',
   );
@@ -164,8 +96,8 @@ async function main(): Promise<void> {
   console.log('per account = one full assessment: initial and maintenance figures');
   console.log('  Drift: User.getMarginCalculation("Initial") + ("Maintenance")');
   console.log('  Mango: HealthCache.fromMangoAccount + health(init) + health(maint)');
-  console.log('  xmargin: assess() — the whole risk report, liquidation prices included');
-  if (typeof xm === 'string') console.log(`  xmargin: not wired (${xm})`);
+  console.log('  xmargin fast: marginAccount() over a RiskBook built once (float64; DESIGN.md fast path)');
+  console.log('  xmargin exact: assess() — the whole bigint risk report, liquidation prices included');
 
   const summary: string[] = [];
   for (const p of portfolios) {
@@ -232,46 +164,38 @@ async function main(): Promise<void> {
       tol,
     );
 
-    let xmSide: unknown;
-    let xmError: string | undefined;
-    if (typeof xm !== 'string') {
-      try {
-        xmSide = xm.xmarginSide(p);
-        const f = xm.xmarginAssess(xmSide);
-        console.log(
-          `    xmargin: initialEquity ${usd(f.initialEquity)}  IM ${usd(f.initialMargin)}  equity ${usd(f.equity)}  MM ${usd(f.maintenanceMargin)}`,
-        );
-        check('xmargin initial health = rulebook', f.initialHealth, ref.initial.health, tol);
-        check('xmargin maint. health = rulebook', f.maintenanceHealth, ref.maintenance.health, tol);
-        check('xmargin initial health = Mango', f.initialHealth, mangoFigures.initHealth, tol);
-        check(
-          'xmargin initial health = Drift',
-          f.initialHealth,
-          driftFigures.initialCollateral - driftFigures.initialRequirement,
-          tol,
-        );
-        check('xmargin maint. health = Mango', f.maintenanceHealth, mangoFigures.maintHealth, tol);
-      } catch (error) {
-        xmError = error instanceof Error ? error.message.split('\n')[0]! : String(error);
-        xmSide = undefined;
-        console.log(`    xmargin: not wired (${xmError})`);
-      }
-    }
+    const side = xmarginSide(p);
+    const fastSide = xmarginFastSide(side);
+    const f = xmarginAssess(side);
+    const g = xmarginFastFigures(fastSide);
+    console.log(
+      `    xmargin: initialEquity ${usd(f.initialEquity)}  IM ${usd(f.initialMargin)}  equity ${usd(f.equity)}  MM ${usd(f.maintenanceMargin)}`,
+    );
+    check('xmargin initial health = rulebook', f.initialHealth, ref.initial.health, tol);
+    check('xmargin maint. health = rulebook', f.maintenanceHealth, ref.maintenance.health, tol);
+    check('xmargin initial health = Mango', f.initialHealth, mangoFigures.initHealth, tol);
+    check(
+      'xmargin initial health = Drift',
+      f.initialHealth,
+      driftFigures.initialCollateral - driftFigures.initialRequirement,
+      tol,
+    );
+    check('xmargin maint. health = Mango', f.maintenanceHealth, mangoFigures.maintHealth, tol);
+    check('xmargin fast initial health = rulebook', g.initialHealth, ref.initial.health, tol);
+    check('xmargin fast maint. health = rulebook', g.maintenanceHealth, ref.maintenance.health, tol);
 
     console.log('  time per account (median):');
     const cache = mangoHealthCache(mango);
-    const xmReady = typeof xm !== 'string' && xmSide !== undefined ? xm : undefined;
-    const side = xmSide;
-    const contenders: Array<() => unknown> = [
+    const [tDrift, tMango, tMangoBuild, tMangoHealth, tFast, tOurs, tRiskOnly, tBuild] = race([
       () => driftRaw(drift),
       () => mangoRaw(mango),
       () => mangoHealthCache(mango),
       () => mangoHealthRaw(cache),
-    ];
-    const riskOnly = xmReady?.xmarginRiskOnly;
-    if (xmReady !== undefined) contenders.push(() => xmReady.xmarginRaw(side));
-    if (xmReady !== undefined && riskOnly !== undefined) contenders.push(() => riskOnly(side));
-    const [tDrift, tMango, tMangoBuild, tMangoHealth, tOurs, tRiskOnly] = race(contenders);
+      () => xmarginFast(fastSide),
+      () => xmarginRaw(side),
+      () => xmarginRiskOnly(side),
+      () => xmarginFastSide(side),
+    ]);
     console.log(`    Drift   getMarginCalculation ×2           ${us(tDrift!)}  ${spread(tDrift!)}`);
     console.log(`    Mango   build cache + health ×2           ${us(tMango!)}  ${spread(tMango!)}`);
     console.log(
@@ -280,38 +204,31 @@ async function main(): Promise<void> {
     console.log(
       `      of which health(init) + health(maint)   ${us(tMangoHealth!)}  ${spread(tMangoHealth!)}`,
     );
-
-    let line = `(${p.id}) Drift ${tDrift!.medianUs.toFixed(1)} µs, Mango ${tMango!.medianUs.toFixed(1)} µs`;
-    if (tOurs !== undefined) {
-      console.log(`    xmargin assess                            ${us(tOurs)}  ${spread(tOurs)}`);
-      if (tRiskOnly !== undefined) {
-        console.log(
-          `      for information: bucketRisk only        ${us(tRiskOnly)}  ${spread(tRiskOnly)}`,
-        );
-      }
-      const rDrift = tOurs.medianUs / tDrift!.medianUs;
-      const rMango = tOurs.medianUs / tMango!.medianUs;
-      const verdict = (r: number, target: number): string =>
-        r <= 1 / target ? `meets ≤ 1/${target}` : `misses 1/${target} = ${(1 / target).toFixed(3)}`;
+    console.log(`    xmargin fast marginAccount                ${us(tFast!)}  ${spread(tFast!)}`);
+    console.log(`    xmargin exact assess                      ${us(tOurs!)}  ${spread(tOurs!)}`);
+    console.log(`      exact bucketRisk only                   ${us(tRiskOnly!)}  ${spread(tRiskOnly!)}`);
+    console.log(`      building the RiskBook (once per load)   ${us(tBuild!)}  ${spread(tBuild!)}`);
+    const verdict = (r: number, target: number): string =>
+      r <= 1 / target ? `meets ≤ 1/${target}` : `misses 1/${target} = ${(1 / target).toFixed(3)}`;
+    const ratios = (label: string, t: Timing): string => {
+      const rDrift = t.medianUs / tDrift!.medianUs;
+      const rMango = t.medianUs / tMango!.medianUs;
       console.log(
-        `    ratio = ours / theirs: Drift ${rDrift.toFixed(3)} (${verdict(rDrift, DRIFT_TARGET)}), ` +
-          `Mango ${rMango.toFixed(3)} (${verdict(rMango, MANGO_TARGET)})`,
+        `    ratio ${label} / theirs: Drift ${rDrift.toFixed(4)} (${verdict(rDrift, DRIFT_TARGET)}), ` +
+          `Mango ${rMango.toFixed(4)} (${verdict(rMango, MANGO_TARGET)})`,
       );
-      line += `, xmargin ${tOurs.medianUs.toFixed(1)} µs; ours/Drift ${rDrift.toFixed(3)}, ours/Mango ${rMango.toFixed(3)}`;
-      if (tRiskOnly !== undefined) line += ` (bucketRisk only ${tRiskOnly.medianUs.toFixed(1)} µs)`;
-    } else {
-      console.log(
-        `    xmargin assess                            not wired${xmError ? ` (${xmError})` : ''}`,
-      );
-      line += ', xmargin not wired';
-    }
+      return `${label}/Drift ${rDrift.toFixed(4)}, ${label}/Mango ${rMango.toFixed(4)}`;
+    };
+    const line =
+      `(${p.id}) Drift ${tDrift!.medianUs.toFixed(1)} µs, Mango ${tMango!.medianUs.toFixed(1)} µs, ` +
+      `xmargin fast ${tFast!.medianUs.toFixed(2)} µs, exact ${tOurs!.medianUs.toFixed(1)} µs; ` +
+      `${ratios('fast', tFast!)}; ${ratios('exact', tOurs!)}`;
     summary.push(line);
   }
 
   console.log('\nsummary (µs per account, median):');
   for (const line of summary) console.log(`  ${line}`);
   console.log(`differential: ${passed} passed, ${failed} failed`);
-  void sink;
   if (failed > 0) process.exitCode = 1;
 }
 

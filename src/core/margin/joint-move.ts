@@ -4,11 +4,11 @@ import type { Venue } from '../model/venue.ts';
 import type { Amount, Ratio } from '../num/fixed.ts';
 import { ONE, SCALE } from '../num/fixed.ts';
 import { divFloor, mulFloor } from '../num/rounding.ts';
-import { lastSafe } from './boundary-search.ts';
+import { lastHealthy } from './boundary-search.ts';
 import type { Bucket } from './bucket.ts';
 import type { BucketRisk } from './bucket-risk.ts';
 import { collateralValue } from './collateral.ts';
-import { legRisk } from './leg-risk.ts';
+import { legMaintenanceHealth } from './leg-risk.ts';
 import type { PriceView } from './price-view.ts';
 
 /**
@@ -78,19 +78,17 @@ function healthUnderMove(
   });
   const balance = bucket.balances.get(underlying) ?? 0n;
   const rule = venue.rulebook.collateral.get(underlying);
-  let rest = risk.equity - risk.maintenanceMargin;
-  rest -= collateralValue(rule, balance, prices.assetPrice(underlying), 'maintenance');
-  for (const leg of touchedLegs) {
-    const legNow = legRisk(venue, leg, prices);
-    rest -= legNow.unrealisedPnlValue - legNow.maintenanceMargin;
-  }
+  // An underlying need not be held, nor even priced as an asset: then only its marks move.
+  const collateralAt = (view: PriceView): Amount =>
+    balance === 0n
+      ? 0n
+      : collateralValue(rule, balance, view.assetPrice(underlying), 'maintenance');
+  let rest = risk.equity - risk.maintenanceMargin - collateralAt(prices);
+  for (const leg of touchedLegs) rest -= legMaintenanceHealth(venue, leg, prices);
   return (factor) => {
     const moved = movedView(venue, prices, underlying, factor);
-    let health = rest + collateralValue(rule, balance, moved.assetPrice(underlying), 'maintenance');
-    for (const leg of touchedLegs) {
-      const legMoved = legRisk(venue, leg, moved);
-      health += legMoved.unrealisedPnlValue - legMoved.maintenanceMargin;
-    }
+    let health = rest + collateralAt(moved);
+    for (const leg of touchedLegs) health += legMaintenanceHealth(venue, leg, moved);
     return health;
   };
 }
@@ -109,9 +107,7 @@ function movedView(venue: Venue, prices: PriceView, underlying: AssetId, factor:
 function nearestMove(health: (factor: Ratio) => Amount, grid: readonly Ratio[]): Ratio | null {
   let safe = ONE;
   for (const factor of grid) {
-    if (health(factor) < 0n) {
-      return lastSafe(safe, factor, resolution, (candidate) => health(candidate) >= 0n) - ONE;
-    }
+    if (health(factor) < 0n) return lastHealthy(safe, factor, resolution, health) - ONE;
     safe = factor;
   }
   return null;

@@ -54,6 +54,17 @@ export function legRisk(venue: Venue, leg: Leg, prices: PriceView): LegRisk {
   };
 }
 
+/** A leg's maintenance health alone (PnL − MM, in USD): what searches over price moves need. */
+export function legMaintenanceHealth(venue: Venue, leg: Leg, prices: PriceView): Amount {
+  const instrument = venue.instruments.get(leg.instrument)!;
+  const mark = prices.markPrice(leg.instrument);
+  const settlePrice = prices.assetPrice(instrument.settle);
+  const pnl = unrealisedPnl(instrument, leg.size, leg.entryPrice, mark);
+  const rule = ruleFor(venue, leg.instrument);
+  const maintenance = requirement(instrument, rule, 'maintenance', leg.size, mark, leg.leverage);
+  return mulFloor(pnl, settlePrice) - mulCeil(maintenance, settlePrice);
+}
+
 /** Requirement of a position of `size` contracts at `mark`, in the settle asset, rounded up. */
 export function requirement(
   instrument: Instrument,

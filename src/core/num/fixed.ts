@@ -44,11 +44,12 @@ export function formatFixed(value: bigint): string {
   return negative ? `-${text}` : text;
 }
 
-/** For display and the float64 zone only: never feed the result back into a ledger amount. */
+/**
+ * For display and the float64 zone only: never feed the result back into a ledger amount.
+ * Two roundings (bigint → double, then ÷ 10^18): within 2 ulp of the exact value.
+ */
 export function toNumber(value: bigint): number {
-  const whole = value / SCALE;
-  const fraction = value % SCALE;
-  return Number(whole) + Number(fraction) / 1e18;
+  return Number(value) / 1e18;
 }
 
 export function abs(value: bigint): bigint {

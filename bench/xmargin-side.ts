@@ -15,19 +15,28 @@
  *   initial health     = initialEquity − initialMargin  (Drift free collateral, Mango init health)
  *   maintenance health = equity − maintenanceMargin      (Mango maint health)
  */
-import { assess } from '../../src/core/margin/assess.ts';
-import { completeBrackets } from '../../src/core/margin/brackets.ts';
-import { bucketsOf } from '../../src/core/margin/bucket.ts';
-import { type BucketRisk, bucketRisk } from '../../src/core/margin/bucket-risk.ts';
-import { marketView } from '../../src/core/margin/price-view.ts';
-import type { RiskReport } from '../../src/core/margin/risk-report.ts';
-import type { Account } from '../../src/core/model/account.ts';
-import type { Instrument } from '../../src/core/model/instrument.ts';
-import type { Market } from '../../src/core/model/market.ts';
-import type { CollateralRule, MarginRule } from '../../src/core/model/rulebook.ts';
-import type { Venue } from '../../src/core/model/venue.ts';
-import { fixed, ONE, toNumber } from '../../src/core/num/fixed.ts';
-import { ratioCeil } from '../../src/core/num/rounding.ts';
+import {
+  crossEquity,
+  crossInitialEquity,
+  crossInitialMargin,
+  crossMaintenanceMargin,
+  figureCount,
+  marginAccount,
+} from '../src/core/fast/fast-margin.ts';
+import { buildRiskBook, type RiskBook } from '../src/core/fast/risk-book.ts';
+import { assess } from '../src/core/margin/assess.ts';
+import { completeBrackets } from '../src/core/margin/brackets.ts';
+import { bucketsOf } from '../src/core/margin/bucket.ts';
+import { type BucketRisk, bucketRisk } from '../src/core/margin/bucket-risk.ts';
+import { marketView } from '../src/core/margin/price-view.ts';
+import type { RiskReport } from '../src/core/margin/risk-report.ts';
+import type { Account } from '../src/core/model/account.ts';
+import type { Instrument } from '../src/core/model/instrument.ts';
+import type { Market } from '../src/core/model/market.ts';
+import type { CollateralRule, MarginRule } from '../src/core/model/rulebook.ts';
+import type { Venue } from '../src/core/model/venue.ts';
+import { fixed, ONE, toNumber } from '../src/core/num/fixed.ts';
+import { ratioCeil } from '../src/core/num/rounding.ts';
 import type { Portfolio } from './portfolios.ts';
 
 export interface XmarginSide {
@@ -138,5 +147,40 @@ export function xmarginAssess(side: XmarginSide): XmarginFigures {
     maintenanceMargin: toNumber(cross.maintenanceMargin),
     initialHealth: toNumber(cross.initialEquity - cross.initialMargin),
     maintenanceHealth: toNumber(cross.equity - cross.maintenanceMargin),
+  };
+}
+
+/**
+ * The fast path's inputs: the account compiled once into a RiskBook (float64 columns), as a venue
+ * keeps its book between ticks. Building it is not timed, like the peers' own account structures;
+ * run.ts times the build separately.
+ */
+export interface XmarginFastSide {
+  readonly book: RiskBook;
+  readonly out: Float64Array;
+}
+
+export function xmarginFastSide(side: XmarginSide): XmarginFastSide {
+  return {
+    book: buildRiskBook([side.account], side.venue, side.market),
+    out: new Float64Array(figureCount),
+  };
+}
+
+/** One account re-margined on the fast path (timed). */
+export function xmarginFast(fast: XmarginFastSide): Float64Array {
+  marginAccount(fast.book, 0, fast.out);
+  return fast.out;
+}
+
+export function xmarginFastFigures(fast: XmarginFastSide): XmarginFigures {
+  const out = xmarginFast(fast);
+  return {
+    initialEquity: out[crossInitialEquity]!,
+    initialMargin: out[crossInitialMargin]!,
+    equity: out[crossEquity]!,
+    maintenanceMargin: out[crossMaintenanceMargin]!,
+    initialHealth: out[crossInitialEquity]! - out[crossInitialMargin]!,
+    maintenanceHealth: out[crossEquity]! - out[crossMaintenanceMargin]!,
   };
 }

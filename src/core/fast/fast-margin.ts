@@ -1,0 +1,195 @@
+import {
+  type RiskBook,
+  rulePremiumLinear,
+  rulePremiumSqrt,
+  rulePremiumStepped,
+} from './risk-book.ts';
+
+/**
+ * The fast path: one account's margin figures from a RiskBook in float64, with no allocation.
+ * The same definitions as the exact path (src/core/margin), written once more over columns; the
+ * shared suite in two-paths.test.ts holds the two to one spec within `fastTolerance`.
+ *
+ * Figures are written to `out` at these offsets, all in USD:
+ */
+export const crossEquity = 0;
+export const crossInitialEquity = 1;
+export const crossInitialMargin = 2;
+export const crossMaintenanceMargin = 3;
+/** Cross equity + Σ isolated equity above zero. */
+export const accountEquity = 4;
+export const accountInitialMargin = 5;
+export const accountMaintenanceMargin = 6;
+/** The lowest maintenance health (equity − MM) over the account's buckets. */
+export const lowestHealth = 7;
+/** Σ |collateral| + Σ notional: the size against which float64 error is measured. */
+export const magnitude = 8;
+export const figureCount = 9;
+
+/** Relative error bound of the fast path against the exact one, as a fraction of `magnitude`. */
+export const fastTolerance = 1e-9;
+
+export function marginAccount(book: RiskBook, account: number, out: Float64Array): void {
+  let equity = 0;
+  let initialEquity = 0;
+  let scale = 0;
+  for (let b = book.balanceStart[account]!; b < book.balanceStart[account + 1]!; b += 1) {
+    const asset = book.balanceAsset[b]!;
+    const value = book.balanceAmount[b]! * book.price[asset]!;
+    equity += collateral(book, asset, value, false);
+    initialEquity += collateral(book, asset, value, true);
+    scale += Math.abs(value);
+  }
+  let initialMargin = 0;
+  let maintenanceMargin = 0;
+  let isolatedEquity = 0;
+  let isolatedInitial = 0;
+  let isolatedMaintenance = 0;
+  let lowest = Number.POSITIVE_INFINITY;
+  for (let l = book.legStart[account]!; l < book.legStart[account + 1]!; l += 1) {
+    const i = book.legInstrument[l]!;
+    const settle = book.settleAsset[i]!;
+    const settlePrice = book.price[settle]!;
+    const mark = book.mark[i]!;
+    const size = book.legSize[l]!;
+    const floor = book.legLeverageFloor[l]!;
+    const pnl = pnlOf(book, i, size, book.legEntry[l]!, mark) * settlePrice;
+    const im = requirement(book, i, size, mark, floor, true) * settlePrice;
+    const mm = requirement(book, i, size, mark, floor, false) * settlePrice;
+    const orderMargin = openOrderMargin(book, l, i, size, mark, floor, pnl, im, settlePrice);
+    scale += notionalOf(book, i, size, mark) * settlePrice;
+    const isolated = book.legIsolatedMargin[l]!;
+    if (isolated < 0) {
+      equity += pnl;
+      initialEquity += pnl;
+      initialMargin += im + orderMargin;
+      maintenanceMargin += mm;
+      continue;
+    }
+    const margin = isolated * settlePrice;
+    const bucketEquity = collateral(book, settle, margin, false) + pnl;
+    isolatedEquity += Math.max(bucketEquity, 0);
+    isolatedInitial += im + orderMargin;
+    isolatedMaintenance += mm;
+    if (bucketEquity - mm < lowest) lowest = bucketEquity - mm;
+    scale += margin;
+  }
+  if (equity - maintenanceMargin < lowest) lowest = equity - maintenanceMargin;
+  out[crossEquity] = equity;
+  out[crossInitialEquity] = initialEquity;
+  out[crossInitialMargin] = initialMargin;
+  out[crossMaintenanceMargin] = maintenanceMargin;
+  out[accountEquity] = equity + isolatedEquity;
+  out[accountInitialMargin] = initialMargin + isolatedInitial;
+  out[accountMaintenanceMargin] = maintenanceMargin + isolatedMaintenance;
+  out[lowestHealth] = lowest;
+  out[magnitude] = scale;
+}
+
+function collateral(book: RiskBook, asset: number, value: number, initial: boolean): number {
+  if (value < 0) {
+    const weight = initial
+      ? book.liabilityInitialWeight[asset]!
+      : book.liabilityMaintenanceWeight[asset]!;
+    return value * weight;
+  }
+  let weighted = 0;
+  let floor = 0;
+  for (let t = book.tierStart[asset]!; t < book.tierEnd[asset]!; t += 1) {
+    const upTo = book.tierUpTo[t]!;
+    const top = Math.min(value, upTo);
+    if (top > floor) {
+      weighted +=
+        (top - floor) * (initial ? book.tierInitialWeight[t]! : book.tierMaintenanceWeight[t]!);
+    }
+    if (value <= upTo) break;
+    floor = upTo;
+  }
+  return weighted;
+}
+
+function pnlOf(book: RiskBook, i: number, size: number, entry: number, mark: number): number {
+  if (size === 0) return 0;
+  const face = size * book.contractSize[i]!;
+  return book.inverse[i] === 1 ? face * (1 / entry - 1 / mark) : face * (mark - entry);
+}
+
+function notionalOf(book: RiskBook, i: number, size: number, mark: number): number {
+  const face = Math.abs(size) * book.contractSize[i]!;
+  return book.inverse[i] === 1 ? face / mark : face * mark;
+}
+
+/** In the settle asset: notional × rate − deduction, the rate by bracket or size premium. */
+function requirement(
+  book: RiskBook,
+  i: number,
+  size: number,
+  mark: number,
+  leverageFloor: number,
+  initial: boolean,
+): number {
+  if (size === 0) return 0;
+  const notional = notionalOf(book, i, size, mark);
+  let b = book.bracketStart[i]!;
+  const last = book.bracketEnd[i]! - 1;
+  while (b < last && notional > book.bracketCap[b]!) b += 1;
+  let rate = initial ? book.bracketInitialRate[b]! : book.bracketMaintenanceRate[b]!;
+  const kind = book.ruleKind[i]!;
+  if (kind !== 0 && (initial || book.premiumInitialOnly[i] === 0)) {
+    rate = premiumRate(book, i, kind, rate, Math.abs(size) * book.contractSize[i]!);
+  }
+  if (initial) return notional * Math.max(rate, leverageFloor);
+  return notional * rate - book.bracketAmount[b]!;
+}
+
+function premiumRate(book: RiskBook, i: number, kind: number, base: number, size: number): number {
+  const factor = book.premiumFactor[i]!;
+  if (kind === rulePremiumSqrt) {
+    const premium = base * 0.8 + factor * Math.sqrt(size);
+    return Math.max(premium, base);
+  }
+  if (kind === rulePremiumLinear) return base + factor * size;
+  if (kind === rulePremiumStepped) {
+    const excess = size - book.premiumBaseline[i]!;
+    return excess <= 0 ? base : base + factor * Math.ceil(excess / book.premiumStep[i]!);
+  }
+  return base;
+}
+
+/** Extra initial margin if the worse side's open orders all fill at their prices (in USD). */
+function openOrderMargin(
+  book: RiskBook,
+  l: number,
+  i: number,
+  size: number,
+  mark: number,
+  floor: number,
+  pnl: number,
+  im: number,
+  settlePrice: number,
+): number {
+  const buy = book.legBuySize[l]!;
+  const sell = book.legSellSize[l]!;
+  if (buy === 0 && sell === 0) return 0;
+  const cs = book.contractSize[i]!;
+  const inverse = book.inverse[i] === 1;
+  let worst = Number.POSITIVE_INFINITY;
+  if (buy > 0) {
+    const value = book.legBuyValue[l]!;
+    const fills = inverse ? cs * (value - buy / mark) : cs * (buy * mark - value);
+    const health =
+      pnl + fills * settlePrice - requirement(book, i, size + buy, mark, floor, true) * settlePrice;
+    if (health < worst) worst = health;
+  }
+  if (sell > 0) {
+    const value = book.legSellValue[l]!;
+    const fills = inverse ? -cs * (value - sell / mark) : cs * (value - sell * mark);
+    const health =
+      pnl +
+      fills * settlePrice -
+      requirement(book, i, size - sell, mark, floor, true) * settlePrice;
+    if (health < worst) worst = health;
+  }
+  const extra = pnl - im - worst;
+  return Math.max(extra, 0);
+}

@@ -1,0 +1,344 @@
+import { ruleFor } from '../margin/rule-for.ts';
+import type { Account } from '../model/account.ts';
+import type { AssetId, InstrumentId } from '../model/ids.ts';
+import type { Market } from '../model/market.ts';
+import type { MarginRule } from '../model/rulebook.ts';
+import type { Venue } from '../model/venue.ts';
+import { assert } from '../num/assert.ts';
+import { ONE, toNumber } from '../num/fixed.ts';
+import { ratioCeil } from '../num/rounding.ts';
+
+/**
+ * The fast path's form of a whole book: float64 columns (struct of arrays), built once from the
+ * exact model and then re-margined on every tick without allocating. Float64 is for bulk work and
+ * screening only (DESIGN.md): a state change near a threshold is confirmed on the exact path.
+ *
+ * Every margin rule becomes a bracket table: a max-leverage rule is one unbounded bracket, a
+ * size-premium rule keeps its curve in `premium*` columns.
+ */
+export const ruleBrackets = 0;
+export const rulePremiumSqrt = 1;
+export const rulePremiumLinear = 2;
+export const rulePremiumStepped = 3;
+
+export interface RiskBook {
+  readonly accounts: readonly Account[];
+  readonly venue: Venue;
+  /** The book's own copy of the exact prices, kept in step with the columns by `movePrices`. */
+  readonly market: {
+    readonly assetPrices: Map<AssetId, bigint>;
+    readonly markPrices: Map<InstrumentId, bigint>;
+  };
+  readonly assetIndex: ReadonlyMap<AssetId, number>;
+  readonly instrumentIndex: ReadonlyMap<InstrumentId, number>;
+  // instruments
+  readonly inverse: Uint8Array;
+  readonly contractSize: Float64Array;
+  readonly mark: Float64Array;
+  readonly settleAsset: Int32Array;
+  readonly ruleKind: Uint8Array;
+  readonly bracketStart: Int32Array;
+  readonly bracketEnd: Int32Array;
+  readonly bracketCap: Float64Array;
+  readonly bracketInitialRate: Float64Array;
+  readonly bracketMaintenanceRate: Float64Array;
+  readonly bracketAmount: Float64Array;
+  readonly premiumFactor: Float64Array;
+  readonly premiumBaseline: Float64Array;
+  readonly premiumStep: Float64Array;
+  readonly premiumInitialOnly: Uint8Array;
+  // assets
+  readonly price: Float64Array;
+  readonly tierStart: Int32Array;
+  readonly tierEnd: Int32Array;
+  readonly tierUpTo: Float64Array;
+  readonly tierInitialWeight: Float64Array;
+  readonly tierMaintenanceWeight: Float64Array;
+  readonly liabilityInitialWeight: Float64Array;
+  readonly liabilityMaintenanceWeight: Float64Array;
+  // accounts → balances, legs (a position and its open orders)
+  readonly balanceStart: Int32Array;
+  readonly balanceAsset: Int32Array;
+  readonly balanceAmount: Float64Array;
+  readonly legStart: Int32Array;
+  readonly legInstrument: Int32Array;
+  readonly legSize: Float64Array;
+  readonly legEntry: Float64Array;
+  /** 1 / chosen leverage, 0 where none was chosen. */
+  readonly legLeverageFloor: Float64Array;
+  /** -1 for a cross leg, else the isolated margin in the settle asset. */
+  readonly legIsolatedMargin: Float64Array;
+  readonly legBuySize: Float64Array;
+  readonly legSellSize: Float64Array;
+  /** Σ size × price (linear) or Σ size / price (inverse) of the open orders on each side. */
+  readonly legBuyValue: Float64Array;
+  readonly legSellValue: Float64Array;
+}
+
+interface Columns {
+  [name: string]: number[];
+}
+
+export function buildRiskBook(
+  accounts: readonly Account[],
+  venue: Venue,
+  market: Market,
+): RiskBook {
+  const assetIndex = new Map<AssetId, number>();
+  const instrumentIndex = new Map<InstrumentId, number>();
+  const c: Columns = {};
+  const push = (name: string, value: number) => {
+    let column = c[name];
+    if (column === undefined) {
+      column = [];
+      c[name] = column;
+    }
+    column.push(value);
+  };
+  const asset = (id: AssetId): number => {
+    const known = assetIndex.get(id);
+    if (known !== undefined) return known;
+    const index = assetIndex.size;
+    assetIndex.set(id, index);
+    const price = market.assetPrices.get(id);
+    assert(price !== undefined, `no price for asset ${id}`);
+    push('price', toNumber(price));
+    const rule = venue.rulebook.collateral.get(id);
+    push('tierStart', c.tierUpTo?.length ?? 0);
+    for (const tier of rule?.tiers ?? []) {
+      push('tierUpTo', tier.upTo === null ? Number.POSITIVE_INFINITY : toNumber(tier.upTo));
+      push('tierInitialWeight', toNumber(tier.initialWeight));
+      push('tierMaintenanceWeight', toNumber(tier.maintenanceWeight));
+    }
+    push('tierEnd', c.tierUpTo?.length ?? 0);
+    push(
+      'liabilityInitialWeight',
+      rule?.liabilityInitialWeight === undefined
+        ? Number.NaN
+        : toNumber(rule.liabilityInitialWeight),
+    );
+    push(
+      'liabilityMaintenanceWeight',
+      rule?.liabilityMaintenanceWeight === undefined
+        ? Number.NaN
+        : toNumber(rule.liabilityMaintenanceWeight),
+    );
+    return index;
+  };
+  const instrument = (id: InstrumentId): number => {
+    const known = instrumentIndex.get(id);
+    if (known !== undefined) return known;
+    const index = instrumentIndex.size;
+    instrumentIndex.set(id, index);
+    const spec = venue.instruments.get(id)!;
+    const mark = market.markPrices.get(id);
+    assert(mark !== undefined, `no mark price for instrument ${id}`);
+    push('inverse', spec.settlement === 'inverse' ? 1 : 0);
+    push('contractSize', toNumber(spec.contractSize));
+    push('mark', toNumber(mark));
+    push('settleAsset', asset(spec.settle));
+    compileRule(ruleFor(venue, id), push, c);
+    return index;
+  };
+  for (const account of accounts) {
+    push('balanceStart', c.balanceAsset?.length ?? 0);
+    for (const [id, amount] of account.balances) {
+      push('balanceAsset', asset(id));
+      push('balanceAmount', toNumber(amount));
+    }
+    push('legStart', c.legInstrument?.length ?? 0);
+    compileLegs(account, venue, instrument, push);
+  }
+  push('balanceStart', c.balanceAsset?.length ?? 0);
+  push('legStart', c.legInstrument?.length ?? 0);
+  const f = (name: string) => Float64Array.from(c[name] ?? []);
+  const i = (name: string) => Int32Array.from(c[name] ?? []);
+  const u = (name: string) => Uint8Array.from(c[name] ?? []);
+  return {
+    accounts,
+    venue,
+    market: { assetPrices: new Map(market.assetPrices), markPrices: new Map(market.markPrices) },
+    assetIndex,
+    instrumentIndex,
+    inverse: u('inverse'),
+    contractSize: f('contractSize'),
+    mark: f('mark'),
+    settleAsset: i('settleAsset'),
+    ruleKind: u('ruleKind'),
+    bracketStart: i('bracketStart'),
+    bracketEnd: i('bracketEnd'),
+    bracketCap: f('bracketCap'),
+    bracketInitialRate: f('bracketInitialRate'),
+    bracketMaintenanceRate: f('bracketMaintenanceRate'),
+    bracketAmount: f('bracketAmount'),
+    premiumFactor: f('premiumFactor'),
+    premiumBaseline: f('premiumBaseline'),
+    premiumStep: f('premiumStep'),
+    premiumInitialOnly: u('premiumInitialOnly'),
+    price: f('price'),
+    tierStart: i('tierStart'),
+    tierEnd: i('tierEnd'),
+    tierUpTo: f('tierUpTo'),
+    tierInitialWeight: f('tierInitialWeight'),
+    tierMaintenanceWeight: f('tierMaintenanceWeight'),
+    liabilityInitialWeight: f('liabilityInitialWeight'),
+    liabilityMaintenanceWeight: f('liabilityMaintenanceWeight'),
+    balanceStart: i('balanceStart'),
+    balanceAsset: i('balanceAsset'),
+    balanceAmount: f('balanceAmount'),
+    legStart: i('legStart'),
+    legInstrument: i('legInstrument'),
+    legSize: f('legSize'),
+    legEntry: f('legEntry'),
+    legLeverageFloor: f('legLeverageFloor'),
+    legIsolatedMargin: f('legIsolatedMargin'),
+    legBuySize: f('legBuySize'),
+    legSellSize: f('legSellSize'),
+    legBuyValue: f('legBuyValue'),
+    legSellValue: f('legSellValue'),
+  };
+}
+
+function compileRule(
+  rule: MarginRule,
+  push: (name: string, value: number) => void,
+  c: Columns,
+): void {
+  push('bracketStart', c.bracketCap?.length ?? 0);
+  const bracket = (cap: number, initialRate: number, maintenanceRate: number, amount: number) => {
+    push('bracketCap', cap);
+    push('bracketInitialRate', initialRate);
+    push('bracketMaintenanceRate', maintenanceRate);
+    push('bracketAmount', amount);
+  };
+  let kind = ruleBrackets;
+  let factor = 0;
+  let baseline = 0;
+  let step = 1;
+  let initialOnly = 0;
+  switch (rule.kind) {
+    case 'brackets':
+      for (const b of rule.brackets) {
+        const initial = b.initialRate ?? ratioCeil(ONE, b.maxLeverage);
+        bracket(
+          b.cap === null ? Number.POSITIVE_INFINITY : toNumber(b.cap),
+          toNumber(initial),
+          toNumber(b.maintenanceRate),
+          toNumber(b.maintenanceAmount),
+        );
+      }
+      break;
+    case 'max-leverage':
+      bracket(
+        Number.POSITIVE_INFINITY,
+        1 / toNumber(rule.maxLeverage),
+        1 / (2 * toNumber(rule.maxLeverage)),
+        0,
+      );
+      break;
+    case 'size-premium': {
+      bracket(
+        Number.POSITIVE_INFINITY,
+        toNumber(rule.initialRate),
+        toNumber(rule.maintenanceRate),
+        0,
+      );
+      const premium = rule.premium;
+      if (premium.curve === 'sqrt') {
+        kind = rulePremiumSqrt;
+        factor = toNumber(premium.imfFactor);
+      } else if (premium.curve === 'linear') {
+        kind = rulePremiumLinear;
+        factor = toNumber(premium.ratePerUnit);
+        initialOnly = premium.appliesTo === 'initial' ? 1 : 0;
+      } else {
+        kind = rulePremiumStepped;
+        factor = toNumber(premium.ratePerStep);
+        baseline = toNumber(premium.baselineSize);
+        step = toNumber(premium.stepSize);
+        initialOnly = premium.appliesTo === 'initial' ? 1 : 0;
+      }
+      break;
+    }
+  }
+  push('bracketEnd', c.bracketCap?.length ?? 0);
+  push('ruleKind', kind);
+  push('premiumFactor', factor);
+  push('premiumBaseline', baseline);
+  push('premiumStep', step);
+  push('premiumInitialOnly', initialOnly);
+}
+
+/** One leg per position, plus one per instrument that has open orders but no position. */
+function compileLegs(
+  account: Account,
+  venue: Venue,
+  instrument: (id: InstrumentId) => number,
+  push: (name: string, value: number) => void,
+): void {
+  const legs = new Map<
+    InstrumentId,
+    {
+      size: number;
+      entry: number;
+      leverageFloor: number;
+      isolated: number;
+      buy: number;
+      sell: number;
+      buyValue: number;
+      sellValue: number;
+    }
+  >();
+  for (const p of account.positions) {
+    legs.set(p.instrument, {
+      size: toNumber(p.size),
+      entry: toNumber(p.entryPrice),
+      leverageFloor: p.leverage === undefined ? 0 : 1 / toNumber(p.leverage),
+      isolated: p.marginMode === 'isolated' ? toNumber(p.isolatedMargin) : -1,
+      buy: 0,
+      sell: 0,
+      buyValue: 0,
+      sellValue: 0,
+    });
+  }
+  for (const order of account.openOrders) {
+    let leg = legs.get(order.instrument);
+    if (leg === undefined) {
+      leg = {
+        size: 0,
+        entry: 0,
+        leverageFloor: 0,
+        isolated: -1,
+        buy: 0,
+        sell: 0,
+        buyValue: 0,
+        sellValue: 0,
+      };
+      legs.set(order.instrument, leg);
+    }
+    const size = toNumber(order.size);
+    const price = toNumber(order.price);
+    const value =
+      venue.instruments.get(order.instrument)!.settlement === 'inverse'
+        ? size / price
+        : size * price;
+    if (order.side === 'buy') {
+      leg.buy += size;
+      leg.buyValue += value;
+    } else {
+      leg.sell += size;
+      leg.sellValue += value;
+    }
+  }
+  for (const [id, leg] of legs) {
+    push('legInstrument', instrument(id));
+    push('legSize', leg.size);
+    push('legEntry', leg.entry);
+    push('legLeverageFloor', leg.leverageFloor);
+    push('legIsolatedMargin', leg.isolated);
+    push('legBuySize', leg.buy);
+    push('legSellSize', leg.sell);
+    push('legBuyValue', leg.buyValue);
+    push('legSellValue', leg.sellValue);
+  }
+}

@@ -1,0 +1,66 @@
+import { assess } from '../margin/assess.ts';
+import type { AssetId, InstrumentId } from '../model/ids.ts';
+import type { Price } from '../num/fixed.ts';
+import { toNumber } from '../num/fixed.ts';
+import {
+  fastTolerance,
+  figureCount,
+  lowestHealth,
+  magnitude,
+  marginAccount,
+} from './fast-margin.ts';
+import type { RiskBook } from './risk-book.ts';
+
+/**
+ * A tick, applied in place: the float columns and the book's exact prices move together, so a
+ * confirmation on the exact path sees the same market as the screen. Re-margining after it touches
+ * no allocation.
+ */
+export function movePrices(
+  book: RiskBook,
+  assetPrices: ReadonlyMap<AssetId, Price>,
+  markPrices: ReadonlyMap<InstrumentId, Price>,
+): void {
+  for (const [asset, price] of assetPrices) {
+    const index = book.assetIndex.get(asset);
+    if (index === undefined) continue;
+    book.price[index] = toNumber(price);
+    book.market.assetPrices.set(asset, price);
+  }
+  for (const [instrument, price] of markPrices) {
+    const index = book.instrumentIndex.get(instrument);
+    if (index === undefined) continue;
+    book.mark[index] = toNumber(price);
+    book.market.markPrices.set(instrument, price);
+  }
+}
+
+export interface Screening {
+  /** Accounts with a bucket below maintenance, each confirmed on the exact path if it was close. */
+  readonly liquidatable: number[];
+  /** How many accounts the fast path could not call within its tolerance. */
+  readonly confirmedExactly: number;
+}
+
+/**
+ * Re-margins every account on the fast path and decides the clear cases; an account whose lowest
+ * bucket health lies within the fast path's error bound of zero is decided by the exact path, so a
+ * float never has the last word near the threshold.
+ */
+export function screenLiquidatable(book: RiskBook): Screening {
+  const out = new Float64Array(figureCount);
+  const liquidatable: number[] = [];
+  let confirmedExactly = 0;
+  for (let a = 0; a < book.accounts.length; a += 1) {
+    marginAccount(book, a, out);
+    const band = out[magnitude]! * fastTolerance;
+    const health = out[lowestHealth]!;
+    if (health < -band) {
+      liquidatable.push(a);
+    } else if (health <= band) {
+      confirmedExactly += 1;
+      if (assess(book.accounts[a]!, book.venue, book.market).liquidatable) liquidatable.push(a);
+    }
+  }
+  return { liquidatable, confirmedExactly };
+}

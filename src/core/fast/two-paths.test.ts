@@ -1,0 +1,261 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { bookArb, bookVenue, d, decimalArb, linearPerp, market, venue } from '../../../test/kit.ts';
+import { assess } from '../margin/assess.ts';
+import type { Account, OpenOrder } from '../model/account.ts';
+import type { Market } from '../model/market.ts';
+import type { Venue } from '../model/venue.ts';
+import { fixed, toNumber } from '../num/fixed.ts';
+import {
+  accountEquity,
+  accountInitialMargin,
+  accountMaintenanceMargin,
+  crossEquity,
+  crossInitialEquity,
+  crossInitialMargin,
+  crossMaintenanceMargin,
+  fastTolerance,
+  figureCount,
+  lowestHealth,
+  magnitude,
+  marginAccount,
+} from './fast-margin.ts';
+import { buildRiskBook } from './risk-book.ts';
+import { movePrices, screenLiquidatable } from './screen.ts';
+
+/** One spec, two engines (STYLE.md 9): the same behaviours, run on the exact and the fast path. */
+interface Figures {
+  crossEquity: number;
+  crossInitialEquity: number;
+  crossInitialMargin: number;
+  crossMaintenanceMargin: number;
+  equity: number;
+  initialMargin: number;
+  maintenanceMargin: number;
+  liquidatable: boolean;
+  magnitude: number;
+}
+
+type Engine = (account: Account, venue: Venue, market: Market) => Figures;
+
+const exact: Engine = (account, v, m) => {
+  const report = assess(account, v, m);
+  const cross = report.buckets[0]!;
+  return {
+    crossEquity: toNumber(cross.equity),
+    crossInitialEquity: toNumber(cross.initialEquity),
+    crossInitialMargin: toNumber(cross.initialMargin),
+    crossMaintenanceMargin: toNumber(cross.maintenanceMargin),
+    equity: toNumber(report.equity),
+    initialMargin: toNumber(report.initialMargin),
+    maintenanceMargin: toNumber(report.maintenanceMargin),
+    liquidatable: report.liquidatable,
+    magnitude: 0,
+  };
+};
+
+const fast: Engine = (account, v, m) => {
+  const out = new Float64Array(figureCount);
+  marginAccount(buildRiskBook([account], v, m), 0, out);
+  return {
+    crossEquity: out[crossEquity]!,
+    crossInitialEquity: out[crossInitialEquity]!,
+    crossInitialMargin: out[crossInitialMargin]!,
+    crossMaintenanceMargin: out[crossMaintenanceMargin]!,
+    equity: out[accountEquity]!,
+    initialMargin: out[accountInitialMargin]!,
+    maintenanceMargin: out[accountMaintenanceMargin]!,
+    liquidatable: out[lowestHealth]! < 0,
+    magnitude: out[magnitude]!,
+  };
+};
+
+const deribitLike = venue([linearPerp('BTC_USDC', 'BTC', { quote: 'USDC', settle: 'USDC' })], {
+  id: 'spec',
+  name: 'spec',
+  collateral: new Map([
+    ['USDC', { tiers: [{ upTo: null, initialWeight: fixed('1'), maintenanceWeight: fixed('1') }] }],
+  ]),
+  instruments: new Map([
+    [
+      'BTC_USDC',
+      {
+        kind: 'size-premium',
+        initialRate: d('0.02'),
+        maintenanceRate: d('0.01'),
+        premium: { curve: 'linear', ratePerUnit: d('0.00005'), appliesTo: 'both' },
+      },
+    ],
+  ]),
+});
+
+describe.each([
+  ['exact', exact],
+  ['fast', fast],
+] as const)('the margin spec on the %s path', (_name, engine) => {
+  const close = (got: number, want: number) =>
+    expect(Math.abs(got - want)).toBeLessThanOrEqual(1e-6);
+
+  it('Deribit size-linear: 25 BTC at 100,000 needs 53,125 initial and 28,125 maintenance', () => {
+    const figures = engine(
+      {
+        id: 'x',
+        balances: new Map([['USDC', d('60000')]]),
+        positions: [
+          {
+            instrument: 'BTC_USDC',
+            size: d('25'),
+            entryPrice: d('100000'),
+            marginMode: 'cross',
+            isolatedMargin: 0n,
+          },
+        ],
+        openOrders: [],
+      },
+      deribitLike,
+      market({ USDC: '1' }, { BTC_USDC: '100000' }),
+    );
+    close(figures.crossInitialMargin, 53125);
+    close(figures.crossMaintenanceMargin, 28125);
+    close(figures.crossEquity, 60000);
+    expect(figures.liquidatable).toBe(false);
+  });
+
+  it('a loss past the maintenance margin makes the account liquidatable', () => {
+    const figures = engine(
+      {
+        id: 'x',
+        balances: new Map([['USDC', d('30000')]]),
+        positions: [
+          {
+            instrument: 'BTC_USDC',
+            size: d('25'),
+            entryPrice: d('100100'),
+            marginMode: 'cross',
+            isolatedMargin: 0n,
+          },
+        ],
+        openOrders: [],
+      },
+      deribitLike,
+      market({ USDC: '1' }, { BTC_USDC: '100000' }),
+    );
+    close(figures.crossEquity, 30000 - 2500);
+    expect(figures.liquidatable).toBe(true);
+  });
+
+  it('the worse side of open orders is charged as if filled at its price', () => {
+    const orders: OpenOrder[] = [
+      { instrument: 'BTC_USDC', side: 'buy', size: d('1'), price: d('101000') },
+      { instrument: 'BTC_USDC', side: 'sell', size: d('0.5'), price: d('99000') },
+    ];
+    const figures = engine(
+      { id: 'x', balances: new Map([['USDC', d('60000')]]), positions: [], openOrders: orders },
+      deribitLike,
+      market({ USDC: '1' }, { BTC_USDC: '100000' }),
+    );
+    // Buy side: 1 BTC at 101,000 loses 1,000 at once and needs 2.005 % of 100,000.
+    close(figures.crossInitialMargin, 1000 + 2005);
+    close(figures.crossMaintenanceMargin, 0);
+  });
+
+  it('an isolated loss stops at its margin: account equity counts it at zero', () => {
+    const figures = engine(
+      {
+        id: 'x',
+        balances: new Map([['USDC', d('10000')]]),
+        positions: [
+          {
+            instrument: 'BTC_USDC',
+            size: d('1'),
+            entryPrice: d('110000'),
+            marginMode: 'isolated',
+            isolatedMargin: d('2000'),
+          },
+        ],
+        openOrders: [],
+      },
+      deribitLike,
+      market({ USDC: '1' }, { BTC_USDC: '100000' }),
+    );
+    close(figures.crossEquity, 10000);
+    close(figures.equity, 10000);
+    expect(figures.liquidatable).toBe(true);
+  });
+});
+
+describe('the fast path agrees with the exact path', () => {
+  const richBook = fc
+    .tuple(
+      bookArb,
+      fc.boolean(),
+      decimalArb(0, 50_000, 2),
+      fc.array(fc.tuple(fc.boolean(), decimalArb(0.001, 5, 3), fc.integer({ min: -5, max: 5 })), {
+        maxLength: 3,
+      }),
+    )
+    .map(([{ account, market: m }, isolate, isolatedMargin, orders]) => {
+      const positions = account.positions.map((p, i) =>
+        isolate && i === 0 ? { ...p, marginMode: 'isolated' as const, isolatedMargin } : p,
+      );
+      const mark = m.markPrices.get('BTCUSDT')!;
+      const openOrders: OpenOrder[] = orders.map(([buy, size, move]) => ({
+        instrument: 'BTCUSDT',
+        side: buy ? 'buy' : 'sell',
+        size,
+        price: mark + (mark * BigInt(move)) / 100n,
+      }));
+      return { account: { ...account, positions, openOrders }, market: m };
+    });
+
+  it('within its stated tolerance on every figure, and on liquidatable outside the band', () => {
+    fc.assert(
+      fc.property(richBook, ({ account, market: m }) => {
+        const a = exact(account, bookVenue, m);
+        const b = fast(account, bookVenue, m);
+        const band = b.magnitude * fastTolerance + 1e-9;
+        for (const key of [
+          'crossEquity',
+          'crossInitialEquity',
+          'crossInitialMargin',
+          'crossMaintenanceMargin',
+          'equity',
+          'initialMargin',
+          'maintenanceMargin',
+        ] as const) {
+          expect(Math.abs(a[key] - b[key]), key).toBeLessThanOrEqual(band);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('a screen of the whole book after a tick finds exactly the accounts the exact path finds', () => {
+    fc.assert(
+      fc.property(
+        fc.array(bookArb, { minLength: 5, maxLength: 30 }),
+        fc.integer({ min: 50, max: 150 }),
+        (books, percent) => {
+          const accounts = books.map((b, i) => ({ ...b.account, id: `a${i}` }));
+          const book = buildRiskBook(accounts, bookVenue, books[0]!.market);
+          const btc = books[0]!.market.assetPrices.get('BTC')!;
+          const moved = (btc * BigInt(percent)) / 100n;
+          movePrices(
+            book,
+            new Map([['BTC', moved]]),
+            new Map([
+              ['BTCUSDT', moved],
+              ['BTCUSD', moved],
+            ]),
+          );
+          const screened = screenLiquidatable(book).liquidatable;
+          const expected = accounts.flatMap((account, i) =>
+            assess(account, bookVenue, book.market).liquidatable ? [i] : [],
+          );
+          expect(screened).toEqual(expected);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
