@@ -113,14 +113,12 @@ export function buildRiskBook(
     push('tierEnd', c.tierUpTo?.length ?? 0);
     push(
       'liabilityInitialWeight',
-      rule?.liabilityInitialWeight === undefined
-        ? Number.NaN
-        : toNumber(rule.liabilityInitialWeight),
+      rule?.liabilityInitialWeight === undefined ? 1 : toNumber(rule.liabilityInitialWeight),
     );
     push(
       'liabilityMaintenanceWeight',
       rule?.liabilityMaintenanceWeight === undefined
-        ? Number.NaN
+        ? 1
         : toNumber(rule.liabilityMaintenanceWeight),
     );
     return index;

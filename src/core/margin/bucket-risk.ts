@@ -1,4 +1,3 @@
-import type { AssetId } from '../model/ids.ts';
 import type { Venue } from '../model/venue.ts';
 import type { Amount, Ratio } from '../num/fixed.ts';
 import { mulFloor, ratioCeil } from '../num/rounding.ts';
@@ -71,9 +70,4 @@ export function freeCollateral(risk: BucketRisk): Amount {
 export function marginRatio(risk: BucketRisk): Ratio | null {
   if (risk.equity <= 0n) return null;
   return ratioCeil(risk.maintenanceMargin, risk.equity);
-}
-
-/** Balances an asset contributes to, for searches that move one asset's price. */
-export function holdsAsset(bucket: Bucket, asset: AssetId): boolean {
-  return bucket.balances.has(asset);
 }

@@ -1,7 +1,7 @@
 import type { CollateralRule } from '../model/rulebook.ts';
 import { assert } from '../num/assert.ts';
 import type { Amount, Price } from '../num/fixed.ts';
-import { min } from '../num/fixed.ts';
+import { min, ONE } from '../num/fixed.ts';
 import { mulCeil, mulFloor } from '../num/rounding.ts';
 import type { RequirementKind } from './requirement-kind.ts';
 
@@ -9,7 +9,8 @@ import type { RequirementKind } from './requirement-kind.ts';
  * The value a balance lends to a bucket, in the valuation currency, for one kind of check.
  * A holding is weighted band by band, like tax brackets, so the weight falls as the holding grows
  * (Binance's tiered collateral ratio, Bybit's and OKX's tiered discount rates). A negative balance is
- * a liability, valued at price × liability weight (≥ 1). Collateral rounds down, liabilities up.
+ * a liability, valued at price × liability weight (≥ 1, or 1 where the asset is not lent).
+ * Collateral rounds down, liabilities up.
  * `rule` undefined: the asset is not collateral.
  */
 export function collateralValue(
@@ -32,9 +33,9 @@ function liabilityValue(
 ): Amount {
   const weight =
     kind === 'initial' ? rule?.liabilityInitialWeight : rule?.liabilityMaintenanceWeight;
-  // Input validation refuses a negative balance of an asset that cannot be borrowed.
-  assert(weight !== undefined, 'a liability needs a liability weight');
-  return mulCeil(mulCeil(owed, price), weight);
+  // A debt the venue never lent (a realised loss on an inverse contract, say) is owed at face
+  // value: weight 1, as Bybit values every negative balance.
+  return mulCeil(mulCeil(owed, price), weight ?? ONE);
 }
 
 function weightedByTier(rule: CollateralRule, value: Amount, kind: RequirementKind): Amount {
