@@ -10,8 +10,8 @@ import { nowMs } from '../clock.ts';
 import { type InputFormat, loadPortfolio } from '../import/load-portfolio.ts';
 import { presetIds, readPreset } from '../import/presets.ts';
 import { InputError } from '../import/reader.ts';
-import { plain, toJson } from './figures.ts';
-import { comparisonText, riskReportText } from './report-text.ts';
+import { toJson } from './figures.ts';
+import { comparisonText, limitsText, riskReportText, whatIfText } from './report-text.ts';
 import { table } from './table.ts';
 import { limitsOf, parseOrder, parseTransfer, verdict } from './whatif.ts';
 
@@ -93,41 +93,28 @@ export function program(): Command {
     .action((file: string, options: Common & { order?: string; transfer?: string }) => {
       const { portfolio, accounts } = load(file, options);
       const prices = marketView(portfolio.market);
-      const outputs = accounts.map((account) => {
-        const change =
-          options.order !== undefined
-            ? parseOrder(options.order, portfolio, prices)
-            : options.transfer !== undefined
-              ? parseTransfer(options.transfer, portfolio)
-              : undefined;
-        if (change === undefined)
-          return { account: account.id, ...limitsOf(account, portfolio, prices) };
-        const after = applyHypothetical(account, portfolio.venue, change);
-        return {
+      const change =
+        options.order !== undefined
+          ? parseOrder(options.order, portfolio, prices)
+          : options.transfer !== undefined
+            ? parseTransfer(options.transfer, portfolio)
+            : undefined;
+      if (change === undefined) {
+        const limits = accounts.map((account) => ({
           account: account.id,
-          verdict: verdict(account, portfolio, prices, change),
-          after: assessWith(after, portfolio.venue, prices, { jointMoves: true }),
-        };
-      });
-      if (options.json) return print(toJson(outputs));
-      print(
-        outputs
-          .map((output) =>
-            'after' in output && output.after !== undefined
-              ? `What-if for ${output.account}: ${output.verdict}\n\n${riskReportText(output.after)}`
-              : `Limits for ${output.account} (orders filled at mark, open orders at their worst):\n\n` +
-                table(
-                  ['instrument', 'max buy', 'max sell'],
-                  (output.maxOrders ?? []).map((o) => [o.instrument, plain(o.buy), plain(o.sell)]),
-                ) +
-                '\n\n' +
-                table(
-                  ['asset', 'max withdrawal'],
-                  (output.maxWithdrawals ?? []).map((w) => [w.asset, plain(w.amount)]),
-                ),
-          )
-          .join('\n\n\n'),
-      );
+          ...limitsOf(account, portfolio, prices),
+        }));
+        print(options.json ? toJson(limits) : limits.map(limitsText).join('\n\n\n'));
+        return;
+      }
+      const outcomes = accounts.map((account) => ({
+        account: account.id,
+        verdict: verdict(account, portfolio, prices, change),
+        after: assessWith(applyHypothetical(account, portfolio.venue, change), portfolio.venue, prices, {
+          jointMoves: true,
+        }),
+      }));
+      print(options.json ? toJson(outcomes) : outcomes.map(whatIfText).join('\n\n\n'));
     });
 
   cli

@@ -113,3 +113,27 @@ export function comparisonText(comparison: Comparison): string {
     ),
   ].join('\n\n');
 }
+
+export interface Limits {
+  readonly account: string;
+  readonly maxOrders: readonly { instrument: string; buy: bigint; sell: bigint }[];
+  readonly maxWithdrawals: readonly { asset: string; amount: bigint }[];
+}
+
+export function limitsText(limits: Limits): string {
+  return [
+    `Limits for ${limits.account} (orders filled at mark, open orders at their worst):`,
+    table(
+      ['instrument', 'max buy', 'max sell'],
+      limits.maxOrders.map((o) => [o.instrument, plain(o.buy), plain(o.sell)]),
+    ),
+    table(
+      ['asset', 'max withdrawal'],
+      limits.maxWithdrawals.map((w) => [w.asset, plain(w.amount)]),
+    ),
+  ].join('\n\n');
+}
+
+export function whatIfText(outcome: { account: string; verdict: string; after: RiskReport }): string {
+  return `What-if for ${outcome.account}: ${outcome.verdict}\n\n${riskReportText(outcome.after)}`;
+}
