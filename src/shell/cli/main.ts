@@ -110,9 +110,14 @@ export function program(): Command {
       const outcomes = accounts.map((account) => ({
         account: account.id,
         verdict: verdict(account, portfolio, prices, change),
-        after: assessWith(applyHypothetical(account, portfolio.venue, change), portfolio.venue, prices, {
-          jointMoves: true,
-        }),
+        after: assessWith(
+          applyHypothetical(account, portfolio.venue, change),
+          portfolio.venue,
+          prices,
+          {
+            jointMoves: true,
+          },
+        ),
       }));
       print(options.json ? toJson(outcomes) : outcomes.map(whatIfText).join('\n\n\n'));
     });

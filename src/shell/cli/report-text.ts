@@ -134,6 +134,10 @@ export function limitsText(limits: Limits): string {
   ].join('\n\n');
 }
 
-export function whatIfText(outcome: { account: string; verdict: string; after: RiskReport }): string {
+export function whatIfText(outcome: {
+  account: string;
+  verdict: string;
+  after: RiskReport;
+}): string {
   return `What-if for ${outcome.account}: ${outcome.verdict}\n\n${riskReportText(outcome.after)}`;
 }
