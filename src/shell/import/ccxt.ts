@@ -99,11 +99,15 @@ function readCcxtPosition(entry: Reader, nowMs: number) {
       ? decimalOf(entry.field('leverage'))
       : undefined;
   const collateral = marginMode === 'isolated' ? decimalOf(entry.field('collateral')) : undefined;
+  // Rulebooks name instruments by the venue's own id ("BTCUSDT"), which Binance and Bybit pass
+  // through as info.symbol; ccxt's unified symbol matches no rule and would fall to "*".
+  const venueId = entry.field('info').field('symbol').value;
+  const id = typeof venueId === 'string' && venueId !== '' ? venueId : symbol;
   return {
     assets: [base!, settleAsset!],
     markPrice,
     instrument: {
-      id: symbol,
+      id,
       kind: expiry === undefined ? 'perpetual' : 'future',
       settlement,
       underlying: base,
@@ -113,7 +117,7 @@ function readCcxtPosition(entry: Reader, nowMs: number) {
       ...(expiry === undefined ? {} : { expiry }),
     },
     position: {
-      instrument: symbol,
+      instrument: id,
       size: side === 'short' ? `-${contracts}` : contracts,
       entryPrice,
       marginMode,

@@ -54,7 +54,7 @@ export class Reader {
     if (!this.isObject()) return;
     for (const key of Object.keys(this.value as object)) {
       if (!keys.includes(key))
-        this.fail(`unknown field (expected one of: ${keys.join(', ')})`, `${this.path}.${key}`);
+        this.fail(`unknown field (expected one of: ${keys.join(', ')})`, this.field(key).path);
     }
   }
 

@@ -1,0 +1,113 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, vi } from 'vitest';
+import { run } from '../../src/shell/cli/main.ts';
+
+/**
+ * Running the xmargin CLI in this process, the way a user runs it, with what it writes captured.
+ * Shared by the end-to-end tests.
+ */
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * The instant the tests run at. The reader refuses a future whose expiry has passed by the
+ * shell's clock, so without a fixed clock the dated future in examples/hedged-book.json would
+ * make the suite fail on 2027-12-31.
+ */
+export const pinnedNow = new Date('2026-11-24T12:00:00Z');
+
+/** Fixes `Date` (only) at `pinnedNow` for the test file that calls it. */
+export function pinClock(): void {
+  beforeAll(() => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(pinnedNow);
+  });
+  afterAll(() => {
+    vi.useRealTimers();
+  });
+}
+
+export function runCli(argv: readonly string[]): CliResult {
+  let stdout = '';
+  let stderr = '';
+  const capture =
+    (append: (text: string) => void) =>
+    (chunk: string | Uint8Array): boolean => {
+      append(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      return true;
+    };
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation(
+    capture((text) => {
+      stdout += text;
+    }) as typeof process.stdout.write,
+  );
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation(
+    capture((text) => {
+      stderr += text;
+    }) as typeof process.stderr.write,
+  );
+  try {
+    const code = run(argv);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+export const examplesFolder = 'examples';
+
+export interface Example {
+  readonly file: string;
+  readonly path: string;
+  /** `--from ccxt` for a ccxt wrapper, nothing for a portfolio file. */
+  readonly fromArgs: readonly string[];
+}
+
+/** Every example shipped, each with the flag its format needs. */
+export function examples(): Example[] {
+  return readdirSync(examplesFolder)
+    .filter((file) => file.endsWith('.json'))
+    .sort()
+    .map((file) => ({
+      file,
+      path: join(examplesFolder, file),
+      fromArgs: isCcxt(file) ? ['--from', 'ccxt'] : [],
+    }));
+}
+
+export function isCcxt(file: string): boolean {
+  return file.startsWith('ccxt');
+}
+
+export function readExample(file: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(examplesFolder, file), 'utf8'));
+}
+
+/** A scratch folder for mutated inputs, removed when the test file ends. */
+export function scratchFolder(): { path: (name: string) => string; write: WriteJson } {
+  let folder = '';
+  beforeAll(() => {
+    folder = mkdtempSync(join(tmpdir(), 'xmargin-e2e-'));
+  });
+  afterAll(() => {
+    rmSync(folder, { recursive: true, force: true });
+  });
+  const path = (name: string) => join(folder, name);
+  const write: WriteJson = (name, content) => {
+    const file = path(name);
+    writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content, null, 2));
+    return file;
+  };
+  return { path, write };
+}
+
+export type WriteJson = (name: string, content: unknown) => string;
+
+/** A decimal string as the formats write every amount, price and size. */
+export const decimalPattern = /^-?\d+(\.\d{1,18})?$/;
