@@ -105,7 +105,13 @@ export function xmarginSide(p: Portfolio): XmarginSide {
   }
   const venue: Venue = {
     instruments,
-    rulebook: { id: 'peer-bench', name: 'Drift ∩ Mango', collateral, instruments: rules },
+    rulebook: {
+      id: 'peer-bench',
+      name: 'Drift ∩ Mango',
+      crossPool: 'unified',
+      collateral,
+      instruments: rules,
+    },
   };
   const account: Account = {
     id: `portfolio-${p.id}`,

@@ -84,6 +84,7 @@ export function rulebook(
   return {
     id: 'test',
     name: 'test',
+    crossPool: 'unified',
     collateral,
     instruments: new Map(Object.entries(instruments)),
   };

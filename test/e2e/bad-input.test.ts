@@ -185,3 +185,34 @@ describe('properties', () => {
     );
   });
 });
+
+describe('a change and a valuation time', () => {
+  it('--order and --transfer together: exit 2, one change at a time', () => {
+    const result = runCli([
+      'whatif',
+      'examples/cross-and-isolated.json',
+      '--order',
+      'buy 0.1 BTCUSDT',
+      '--transfer',
+      'USDT -1',
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/--order, --transfer: give one change at a time/);
+  });
+
+  it('judges expiry as of market.asOf where the file gives one', () => {
+    const doc = structuredClone(readExample('hedged-book.json')) as Doc;
+    const future = (doc.instruments as { kind: string; expiry?: string }[]).find(
+      (i) => i.kind === 'future',
+    )!;
+    future.expiry = '2026-06-26T08:00:00Z';
+    (doc.market as Record<string, unknown>).asOf = '2026-06-01T00:00:00Z';
+    const live = scratch.write('as-of-live.json', doc);
+    expect(runCli(['margin', live]).code).toBe(0);
+    (doc.market as Record<string, unknown>).asOf = '2026-07-01T00:00:00Z';
+    const expired = runCli(['margin', scratch.write('as-of-expired.json', doc)]);
+    expect(expired.code).toBe(2);
+    expect(expired.stderr).toMatch(/expiry: has already passed/);
+  });
+});

@@ -200,7 +200,7 @@ export const badInputs: readonly BadInput[] = [
       delete doc.instruments[1].expiry;
     },
     path: 'instruments[1].expiry',
-    message: /must be a non-empty string/,
+    message: /is required/,
     schemaRefuses: true,
   },
   {

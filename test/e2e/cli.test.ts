@@ -37,7 +37,10 @@ function expectRiskReport(report: Json): void {
   });
   const buckets = report.buckets as Json[];
   expect(buckets.length).toBeGreaterThan(0);
-  expect(buckets[0]).toMatchObject({ id: 'cross', marginMode: 'cross' });
+  // Cross pools come first: one unified "cross", or "cross:ASSET" per coin (COIN-M rulebooks).
+  const pools = buckets.filter((bucket) => bucket.marginMode === 'cross');
+  expect(buckets.slice(0, pools.length)).toEqual(pools);
+  for (const pool of pools) expect(String(pool.id)).toMatch(/^cross(:[A-Z0-9]+)?$/);
   for (const bucket of buckets) {
     expect(bucket).toMatchObject({
       id: expect.any(String),

@@ -156,7 +156,10 @@ function premiumRate(book: RiskBook, i: number, kind: number, base: number, size
   return base;
 }
 
-/** Extra initial margin if the worse side's open orders all fill at their prices (in USD). */
+/**
+ * Extra initial margin if the worse side's open orders all fill at their prices (in USD); a fill
+ * better than the mark is not credited, as on the exact path.
+ */
 function openOrderMargin(
   book: RiskBook,
   l: number,
@@ -168,28 +171,25 @@ function openOrderMargin(
   im: number,
   settlePrice: number,
 ): number {
-  const buy = book.legBuySize[l]!;
-  const sell = book.legSellSize[l]!;
-  if (buy === 0 && sell === 0) return 0;
-  const cs = book.contractSize[i]!;
-  const inverse = book.inverse[i] === 1;
+  const first = book.legOrderStart[l]!;
+  const last = book.legOrderStart[l + 1]!;
+  if (first === last) return 0;
   let worst = Number.POSITIVE_INFINITY;
-  if (buy > 0) {
-    const value = book.legBuyValue[l]!;
-    const fills = inverse ? cs * (value - buy / mark) : cs * (buy * mark - value);
-    const health =
-      pnl + fills * settlePrice - requirement(book, i, size + buy, mark, floor, true) * settlePrice;
-    if (health < worst) worst = health;
+  for (let side = 1; side >= -1; side -= 2) {
+    let filled = 0;
+    let loss = 0;
+    for (let o = first; o < last; o += 1) {
+      const q = book.orderSize[o]!;
+      if (q * side <= 0) continue;
+      filled += q;
+      const fill = pnlOf(book, i, q, book.orderPrice[o]!, mark);
+      if (fill < 0) loss += fill;
+    }
+    if (filled === 0) continue;
+    const requirementAfter = requirement(book, i, size + filled, mark, floor, true);
+    const health = pnl + loss * settlePrice - requirementAfter * settlePrice;
+    worst = Math.min(worst, health);
   }
-  if (sell > 0) {
-    const value = book.legSellValue[l]!;
-    const fills = inverse ? -cs * (value - sell / mark) : cs * (value - sell * mark);
-    const health =
-      pnl +
-      fills * settlePrice -
-      requirement(book, i, size - sell, mark, floor, true) * settlePrice;
-    if (health < worst) worst = health;
-  }
-  const extra = pnl - im - worst;
-  return Math.max(extra, 0);
+  if (worst === Number.POSITIVE_INFINITY) return 0;
+  return Math.max(0, pnl - im - worst);
 }

@@ -68,11 +68,11 @@ export interface RiskBook {
   readonly legLeverageFloor: Float64Array;
   /** -1 for a cross leg, else the isolated margin in the settle asset. */
   readonly legIsolatedMargin: Float64Array;
-  readonly legBuySize: Float64Array;
-  readonly legSellSize: Float64Array;
-  /** Σ size × price (linear) or Σ size / price (inverse) of the open orders on each side. */
-  readonly legBuyValue: Float64Array;
-  readonly legSellValue: Float64Array;
+  /** The leg's open orders: rows [legOrderStart[l], legOrderStart[l + 1]) of the order columns. */
+  readonly legOrderStart: Int32Array;
+  /** Signed: positive buys, negative sells. */
+  readonly orderSize: Float64Array;
+  readonly orderPrice: Float64Array;
 }
 
 interface Columns {
@@ -145,10 +145,11 @@ export function buildRiskBook(
       push('balanceAmount', toNumber(amount));
     }
     push('legStart', c.legInstrument?.length ?? 0);
-    compileLegs(account, venue, instrument, push);
+    compileLegs(account, instrument, push, c);
   }
   push('balanceStart', c.balanceAsset?.length ?? 0);
   push('legStart', c.legInstrument?.length ?? 0);
+  push('legOrderStart', c.orderSize?.length ?? 0);
   const f = (name: string) => Float64Array.from(c[name] ?? []);
   const i = (name: string) => Int32Array.from(c[name] ?? []);
   const u = (name: string) => Uint8Array.from(c[name] ?? []);
@@ -190,10 +191,9 @@ export function buildRiskBook(
     legEntry: f('legEntry'),
     legLeverageFloor: f('legLeverageFloor'),
     legIsolatedMargin: f('legIsolatedMargin'),
-    legBuySize: f('legBuySize'),
-    legSellSize: f('legSellSize'),
-    legBuyValue: f('legBuyValue'),
-    legSellValue: f('legSellValue'),
+    legOrderStart: i('legOrderStart'),
+    orderSize: f('orderSize'),
+    orderPrice: f('orderPrice'),
   };
 }
 
@@ -270,22 +270,13 @@ function compileRule(
 /** One leg per position, plus one per instrument that has open orders but no position. */
 function compileLegs(
   account: Account,
-  venue: Venue,
   instrument: (id: InstrumentId) => number,
   push: (name: string, value: number) => void,
+  c: Columns,
 ): void {
   const legs = new Map<
     InstrumentId,
-    {
-      size: number;
-      entry: number;
-      leverageFloor: number;
-      isolated: number;
-      buy: number;
-      sell: number;
-      buyValue: number;
-      sellValue: number;
-    }
+    { size: number; entry: number; leverageFloor: number; isolated: number }
   >();
   for (const p of account.positions) {
     legs.set(p.instrument, {
@@ -293,39 +284,11 @@ function compileLegs(
       entry: toNumber(p.entryPrice),
       leverageFloor: p.leverage === undefined ? 0 : 1 / toNumber(p.leverage),
       isolated: p.marginMode === 'isolated' ? toNumber(p.isolatedMargin) : -1,
-      buy: 0,
-      sell: 0,
-      buyValue: 0,
-      sellValue: 0,
     });
   }
   for (const order of account.openOrders) {
-    let leg = legs.get(order.instrument);
-    if (leg === undefined) {
-      leg = {
-        size: 0,
-        entry: 0,
-        leverageFloor: 0,
-        isolated: -1,
-        buy: 0,
-        sell: 0,
-        buyValue: 0,
-        sellValue: 0,
-      };
-      legs.set(order.instrument, leg);
-    }
-    const size = toNumber(order.size);
-    const price = toNumber(order.price);
-    const value =
-      venue.instruments.get(order.instrument)!.settlement === 'inverse'
-        ? size / price
-        : size * price;
-    if (order.side === 'buy') {
-      leg.buy += size;
-      leg.buyValue += value;
-    } else {
-      leg.sell += size;
-      leg.sellValue += value;
+    if (!legs.has(order.instrument)) {
+      legs.set(order.instrument, { size: 0, entry: 0, leverageFloor: 0, isolated: -1 });
     }
   }
   for (const [id, leg] of legs) {
@@ -334,9 +297,11 @@ function compileLegs(
     push('legEntry', leg.entry);
     push('legLeverageFloor', leg.leverageFloor);
     push('legIsolatedMargin', leg.isolated);
-    push('legBuySize', leg.buy);
-    push('legSellSize', leg.sell);
-    push('legBuyValue', leg.buyValue);
-    push('legSellValue', leg.sellValue);
+    push('legOrderStart', c.orderSize?.length ?? 0);
+    for (const order of account.openOrders) {
+      if (order.instrument !== id) continue;
+      push('orderSize', order.side === 'buy' ? toNumber(order.size) : -toNumber(order.size));
+      push('orderPrice', toNumber(order.price));
+    }
   }
 }

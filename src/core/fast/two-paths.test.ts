@@ -73,6 +73,7 @@ const fast: Engine = (account, v, m) => {
 const deribitLike = venue([linearPerp('BTC_USDC', 'BTC', { quote: 'USDC', settle: 'USDC' })], {
   id: 'spec',
   name: 'spec',
+  crossPool: 'unified',
   collateral: new Map([
     ['USDC', { tiers: [{ upTo: null, initialWeight: fixed('1'), maintenanceWeight: fixed('1') }] }],
   ]),
@@ -157,6 +158,21 @@ describe.each([
     // Buy side: 1 BTC at 101,000 loses 1,000 at once and needs 2.005 % of 100,000.
     close(figures.crossInitialMargin, 1000 + 2005);
     close(figures.crossMaintenanceMargin, 0);
+  });
+
+  it('a resting bid below the mark is not credited with its gain', () => {
+    const figures = engine(
+      {
+        id: 'x',
+        balances: new Map([['USDC', d('60000')]]),
+        positions: [],
+        openOrders: [{ instrument: 'BTC_USDC', side: 'buy', size: d('1'), price: d('90000') }],
+      },
+      deribitLike,
+      market({ USDC: '1' }, { BTC_USDC: '100000' }),
+    );
+    // 2.005 % of 100,000; the 10,000 it would gain by filling at 90,000 does not offset it.
+    close(figures.crossInitialMargin, 2005);
   });
 
   it('an isolated loss stops at its margin: account equity counts it at zero', () => {

@@ -2,7 +2,7 @@ import type { Account } from '../model/account.ts';
 import type { Market } from '../model/market.ts';
 import type { Venue } from '../model/venue.ts';
 import type { Price, Ratio } from '../num/fixed.ts';
-import { abs, max, SCALE } from '../num/fixed.ts';
+import { max, SCALE } from '../num/fixed.ts';
 import { divFloor, ratioFloor } from '../num/rounding.ts';
 import { type Bucket, bucketsOf, crossBucketId } from './bucket.ts';
 import {
@@ -54,7 +54,11 @@ export function assessWith(
     equity += bucket.mode === 'cross' ? risk.equity : max(0n, risk.equity);
     initialMargin += risk.initialMargin;
     maintenanceMargin += risk.maintenanceMargin;
-    if (bucket.id === crossBucketId) crossFree = report.freeCollateral;
+    // One unified pool's free collateral is signed; separate pools cannot fund each other.
+    if (bucket.mode === 'cross') {
+      crossFree +=
+        bucket.id === crossBucketId ? report.freeCollateral : max(0n, report.freeCollateral);
+    }
     liquidatable ||= report.liquidatable;
   }
   return {
@@ -125,12 +129,14 @@ function positionReports(
       maintenanceMargin: legRisk.maintenanceMargin,
       openOrderMargin: legRisk.openOrderMargin,
       liquidationPrice: price,
-      liquidationDistance: price === null ? null : distance(price, mark),
+      liquidationDistance: price === null ? null : distance(price, mark, leg.size > 0n),
     });
   });
   return reports;
 }
 
-function distance(price: Price, mark: Price): Ratio {
-  return ratioFloor(abs(price - mark), mark);
+/** How far the mark may move against the position; 0 once it is past the liquidation price. */
+function distance(price: Price, mark: Price, long: boolean): Ratio {
+  const room = long ? mark - price : price - mark;
+  return room <= 0n ? 0n : ratioFloor(room, mark);
 }

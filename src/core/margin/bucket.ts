@@ -27,6 +27,11 @@ export interface Bucket {
 
 export const crossBucketId = 'cross';
 
+/** The cross bucket an asset's balance, or a contract settling in it, belongs to. */
+export function crossBucketFor(venue: Venue, asset: AssetId): string {
+  return venue.rulebook.crossPool === 'unified' ? crossBucketId : `${crossBucketId}:${asset}`;
+}
+
 export function bucketsOf(account: Account, venue: Venue): Bucket[] {
   const isolated = new Map<InstrumentId, { balances: Map<AssetId, Amount>; leg: Leg }>();
   const crossLegs = new Map<InstrumentId, Leg>();
@@ -57,9 +62,7 @@ export function bucketsOf(account: Account, venue: Venue): Bucket[] {
     const leg = crossLegs.get(order.instrument) ?? emptyLeg(order.instrument);
     crossLegs.set(order.instrument, withOrder(leg, order));
   }
-  const buckets: Bucket[] = [
-    { id: crossBucketId, mode: 'cross', balances: account.balances, legs: [...crossLegs.values()] },
-  ];
+  const buckets = crossBuckets(account, venue, [...crossLegs.values()]);
   for (const [instrument, { balances, leg }] of isolated) {
     buckets.push({ id: instrument, mode: 'isolated', balances, legs: [leg] });
   }
@@ -72,4 +75,29 @@ function emptyLeg(instrument: InstrumentId): Leg {
 
 function withOrder(leg: Leg, order: OpenOrder): Leg {
   return { ...leg, orders: [...leg.orders, order] };
+}
+
+function crossBuckets(account: Account, venue: Venue, legs: Leg[]): Bucket[] {
+  if (venue.rulebook.crossPool === 'unified') {
+    return [{ id: crossBucketId, mode: 'cross', balances: account.balances, legs }];
+  }
+  const pools = new Map<AssetId, { balances: Map<AssetId, Amount>; legs: Leg[] }>();
+  const pool = (asset: AssetId) => {
+    let found = pools.get(asset);
+    if (found === undefined) {
+      found = { balances: new Map(), legs: [] };
+      pools.set(asset, found);
+    }
+    return found;
+  };
+  for (const [asset, balance] of account.balances) pool(asset).balances.set(asset, balance);
+  for (const leg of legs) pool(venue.instruments.get(leg.instrument)!.settle).legs.push(leg);
+  return [...pools]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([asset, { balances, legs: poolLegs }]) => ({
+      id: crossBucketFor(venue, asset),
+      mode: 'cross' as const,
+      balances,
+      legs: poolLegs,
+    }));
 }

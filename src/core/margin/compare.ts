@@ -88,8 +88,9 @@ function asIsolated(
   prices: PriceView,
   crossReport: RiskReport,
 ): Account {
-  const cross = crossReport.buckets[0]!;
-  const collateral = max(0n, cross.equity - cross.unrealisedPnl);
+  let collateral = 0n;
+  for (const bucket of crossReport.buckets) collateral += bucket.equity - bucket.unrealisedPnl;
+  collateral = max(0n, collateral);
   const initialByInstrument = new Map(
     crossReport.positions.map((p) => [p.instrument, p.initialMargin] as const),
   );

@@ -3,7 +3,7 @@ import type { MarginRule } from '../model/rulebook.ts';
 import type { Venue } from '../model/venue.ts';
 import { assert } from '../num/assert.ts';
 import type { Amount, Price, Quantity, Ratio } from '../num/fixed.ts';
-import { max, SCALE } from '../num/fixed.ts';
+import { max, min, SCALE } from '../num/fixed.ts';
 import { divCeil, mulCeil, mulFloor } from '../num/rounding.ts';
 import type { Leg } from './bucket.ts';
 import { baseSize, notional, unrealisedPnl } from './contract-value.ts';
@@ -88,7 +88,8 @@ export function requirement(
 
 /**
  * Initial health (PnL − IM, in USD) with every buy order filled, and with every sell order filled,
- * whichever is lower: an order may fill at its price, which counts against the trader at once.
+ * whichever is lower: an order may fill at its price, and a fill worse than the mark is a loss at
+ * once.
  */
 function worstOrderSideHealth(
   instrument: Instrument,
@@ -106,7 +107,8 @@ function worstOrderSideHealth(
     for (const order of orders) {
       const signed = side === 'buy' ? order.size : -order.size;
       size += signed;
-      pnl += unrealisedPnl(instrument, signed, order.price, mark);
+      // A fill better than the mark is not credited (Binance does not either): only its loss counts.
+      pnl += min(0n, unrealisedPnl(instrument, signed, order.price, mark));
     }
     const initial = requirement(instrument, rule, 'initial', size, mark, leg.leverage);
     const health = mulFloor(pnl, settlePrice) - mulCeil(initial, settlePrice);

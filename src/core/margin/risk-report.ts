@@ -47,7 +47,7 @@ export interface RiskReport {
   readonly equity: Amount;
   readonly initialMargin: Amount;
   readonly maintenanceMargin: Amount;
-  /** The cross bucket's: what the account may still commit or withdraw. */
+  /** The cross pools': what the account may still commit or withdraw (per-asset pools above 0). */
   readonly freeCollateral: Amount;
   /** Any bucket below maintenance. */
   readonly liquidatable: boolean;

@@ -3,10 +3,10 @@ import type { Account, Side } from '../model/account.ts';
 import type { AssetId, InstrumentId } from '../model/ids.ts';
 import type { Venue } from '../model/venue.ts';
 import type { Amount, Price, Quantity } from '../num/fixed.ts';
-import { abs, max } from '../num/fixed.ts';
+import { abs, max, sign } from '../num/fixed.ts';
 import { floorToStep } from '../num/rounding.ts';
 import { lastSafe } from './boundary-search.ts';
-import { bucketsOf, crossBucketId } from './bucket.ts';
+import { bucketsOf, crossBucketFor } from './bucket.ts';
 import { bucketRisk, freeCollateral } from './bucket-risk.ts';
 import { applyHypothetical, type Hypothetical } from './hypothetical.ts';
 import type { PriceView } from './price-view.ts';
@@ -45,7 +45,8 @@ export function maxOrderSize(
 ): Quantity {
   const instrument = venue.instruments.get(instrumentId)!;
   const position = account.positions.find((p) => p.instrument === instrumentId);
-  const bucketId = position?.marginMode === 'isolated' ? instrumentId : crossBucketId;
+  const bucketId =
+    position?.marginMode === 'isolated' ? instrumentId : crossBucketFor(venue, instrument.settle);
   const opposing =
     position !== undefined && (side === 'buy' ? position.size < 0n : position.size > 0n);
   const closing = opposing ? abs(position.size) : 0n;
@@ -83,9 +84,48 @@ export function maxWithdrawal(
       venue,
       prices,
       { kind: 'transfer', asset, amount: -amount },
-      crossBucketId,
+      crossBucketFor(venue, asset),
     );
   if (healthAt(0n) < 0n) return 0n;
   if (healthAt(balance) >= 0n) return balance;
   return lastSafe(0n, balance, 1n, (amount) => healthAt(amount) >= 0n);
+}
+
+/** Rejection codes of a what-if check, in the order they are tested. */
+export type Verdict = 'accepted' | 'insufficient_balance' | 'initial_margin_insufficient';
+
+/**
+ * Would the venue accept the change? A withdrawal needs the balance to be there; an order that only
+ * reduces a position always passes; anything else must leave its bucket at or above initial margin.
+ */
+export function verdict(
+  account: Account,
+  venue: Venue,
+  prices: PriceView,
+  change: Hypothetical,
+): Verdict {
+  if (change.kind === 'transfer' && change.amount < 0n) {
+    if ((account.balances.get(change.asset) ?? 0n) + change.amount < 0n)
+      return 'insufficient_balance';
+  }
+  let bucketId: string;
+  if (change.kind === 'order') {
+    const position = account.positions.find((p) => p.instrument === change.instrument);
+    const traded = change.side === 'buy' ? change.size : -change.size;
+    const reducing =
+      position !== undefined &&
+      sign(position.size) === -sign(traded) &&
+      abs(traded) <= abs(position.size);
+    if (reducing) return 'accepted';
+    bucketId =
+      position?.marginMode === 'isolated'
+        ? change.instrument
+        : crossBucketFor(venue, venue.instruments.get(change.instrument)!.settle);
+  } else if (change.kind === 'transfer') {
+    bucketId = crossBucketFor(venue, change.asset);
+  } else {
+    bucketId = crossBucketFor(venue, venue.instruments.get(change.instrument)!.settle);
+  }
+  const health = initialHealthAfter(account, venue, prices, change, bucketId);
+  return health >= 0n ? 'accepted' : 'initial_margin_insufficient';
 }

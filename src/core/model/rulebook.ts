@@ -59,9 +59,17 @@ export interface SizePremiumRule {
 
 export type MarginRule = BracketsRule | MaxLeverageRule | SizePremiumRule;
 
+/**
+ * How cross positions pool collateral: one pool valued in USD across every asset (a unified or
+ * multi-asset account), or one pool per settle asset, each margined only by its own coin (Binance
+ * COIN-M, Bybit inverse).
+ */
+export type CrossPool = 'unified' | 'per-settle-asset';
+
 export interface Rulebook {
   readonly id: string;
   readonly name: string;
+  readonly crossPool: CrossPool;
   readonly collateral: ReadonlyMap<AssetId, CollateralRule>;
   readonly instruments: ReadonlyMap<InstrumentId, MarginRule>;
   /** The rule for instruments the rulebook does not name ("*" in the file). */

@@ -1,9 +1,12 @@
 #!/usr/bin/env node
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { assessWith } from '../../core/margin/assess.ts';
 import { compareModes } from '../../core/margin/compare.ts';
 import { applyHypothetical } from '../../core/margin/hypothetical.ts';
 import { marketView } from '../../core/margin/price-view.ts';
+import { verdict } from '../../core/margin/what-if.ts';
 import type { Account } from '../../core/model/account.ts';
 import type { Portfolio } from '../../core/model/portfolio.ts';
 import { nowMs } from '../clock.ts';
@@ -13,7 +16,7 @@ import { InputError } from '../import/reader.ts';
 import { toJson } from './figures.ts';
 import { comparisonText, limitsText, riskReportText, whatIfText } from './report-text.ts';
 import { table } from './table.ts';
-import { limitsOf, parseOrder, parseTransfer, verdict } from './whatif.ts';
+import { limitsOf, parseOrder, parseTransfer } from './whatif.ts';
 
 interface Common {
   readonly json?: boolean;
@@ -93,6 +96,9 @@ export function program(): Command {
     .action((file: string, options: Common & { order?: string; transfer?: string }) => {
       const { portfolio, accounts } = load(file, options);
       const prices = marketView(portfolio.market);
+      if (options.order !== undefined && options.transfer !== undefined) {
+        throw new InputError(['--order, --transfer: give one change at a time']);
+      }
       const change =
         options.order !== undefined
           ? parseOrder(options.order, portfolio, prices)
@@ -109,7 +115,7 @@ export function program(): Command {
       }
       const outcomes = accounts.map((account) => ({
         account: account.id,
-        verdict: verdict(account, portfolio, prices, change),
+        verdict: verdict(account, portfolio.venue, prices, change),
         after: assessWith(
           applyHypothetical(account, portfolio.venue, change),
           portfolio.venue,
@@ -137,6 +143,7 @@ export function program(): Command {
             book.name,
             [...book.instruments.keys(), ...(book.defaultRule ? ['*'] : [])].join(' '),
           ]),
+          3,
         ),
       );
     });
@@ -167,6 +174,10 @@ export function run(argv: readonly string[]): number {
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+// Run when this file is the entry point, also when reached through a symlink.
+if (
+  process.argv[1] !== undefined &&
+  realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)
+) {
   process.exitCode = run(process.argv.slice(2));
 }

@@ -34,6 +34,7 @@ export function riskReportText(report: RiskReport): string {
         bucket.marginRatio === null ? 'n/a' : percent(bucket.marginRatio),
         bucket.liquidatable ? 'YES' : 'no',
       ]),
+      2,
     ),
   ];
   if (report.positions.length > 0) {
@@ -63,6 +64,7 @@ export function riskReportText(report: RiskReport): string {
           position.liquidationPrice === null ? 'none' : plain(position.liquidationPrice),
           percent(position.liquidationDistance),
         ]),
+        2,
       ),
     );
   }
@@ -77,7 +79,7 @@ export function riskReportText(report: RiskReport): string {
   if (moves.length > 0) {
     sections.push(
       'Joint move of every price on one underlying that brings the bucket to maintenance:\n' +
-        table(['bucket', 'underlying', 'down', 'up'], moves),
+        table(['bucket', 'underlying', 'down', 'up'], moves, 2),
     );
   }
   return sections.join('\n\n');

@@ -1,4 +1,3 @@
-import { crossBucketId } from '../../core/margin/bucket.ts';
 import type { Hypothetical } from '../../core/margin/hypothetical.ts';
 import type { PriceView } from '../../core/margin/price-view.ts';
 import { initialHealthAfter, maxOrderSize, maxWithdrawal } from '../../core/margin/what-if.ts';
@@ -45,38 +44,6 @@ export function parseTransfer(text: string, portfolio: Portfolio): Hypothetical 
     throw new InputError([`--transfer: unknown asset or no price: "${match[1]}"`]);
   }
   return { kind: 'transfer', asset: match[1]!, amount };
-}
-
-export type Verdict = 'accepted' | 'initial_margin_insufficient' | 'insufficient_balance';
-
-/**
- * Would the venue accept the change? An order passes when its bucket stays at or above initial
- * margin, or when it only reduces a position; a withdrawal also needs the balance to be there.
- */
-export function verdict(
-  account: Account,
-  portfolio: Portfolio,
-  prices: PriceView,
-  change: Hypothetical,
-): Verdict {
-  const { venue } = portfolio;
-  if (change.kind === 'transfer' && change.amount < 0n) {
-    if ((account.balances.get(change.asset) ?? 0n) + change.amount < 0n)
-      return 'insufficient_balance';
-  }
-  let bucketId = crossBucketId;
-  if (change.kind === 'order') {
-    const position = account.positions.find((p) => p.instrument === change.instrument);
-    if (position?.marginMode === 'isolated') bucketId = change.instrument;
-    const traded = change.side === 'buy' ? change.size : -change.size;
-    const reducing =
-      position !== undefined &&
-      sign(position.size) === -sign(traded) &&
-      abs(traded) <= abs(position.size);
-    if (reducing) return 'accepted';
-  }
-  const health = initialHealthAfter(account, venue, prices, change, bucketId);
-  return health >= 0n ? 'accepted' : 'initial_margin_insufficient';
 }
 
 export function limitsOf(account: Account, portfolio: Portfolio, prices: PriceView) {

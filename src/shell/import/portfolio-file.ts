@@ -31,18 +31,21 @@ export type RulebookSource = (reader: Reader) => Rulebook;
 
 /**
  * A portfolio file (docs/portfolio-format.md) into core types, or an InputError listing every
- * issue by path. `nowMs` is the shell's clock, for refusing a future already expired.
+ * issue by path. A future already expired is refused: expired as of `market.asOf` where the file
+ * gives one (a snapshot is valued as of its own time), else as of `nowMs`, the shell's clock.
  */
 export function readPortfolio(json: unknown, rulebookOf: RulebookSource, nowMs: number): Portfolio {
   const root = new Reader(json, '');
   if (!root.object()) settle(root);
   root.only(['format', 'description', 'rulebook', 'assets', 'instruments', 'market', 'accounts']);
+  if (root.has('description')) root.field('description').text();
   if (root.field('format').string() !== portfolioFormat) {
     root.field('format').fail(`must be "${portfolioFormat}"`);
   }
   const rulebook = rulebookOf(root.field('rulebook'));
   const assets = readAssets(root.field('assets'));
-  const instruments = readInstruments(root.field('instruments'), assets, nowMs);
+  const asOfMs = readAsOf(root.field('market').field('asOf'));
+  const instruments = readInstruments(root.field('instruments'), assets, asOfMs ?? nowMs);
   const market = readMarket(root.field('market'), assets, instruments);
   const accounts = root
     .field('accounts')
@@ -63,10 +66,22 @@ export function readPortfolio(json: unknown, rulebookOf: RulebookSource, nowMs: 
 function readAssets(reader: Reader): Set<string> {
   const ids = reader.items(assetsMax).map((entry) => {
     entry.only(['id', 'name']);
+    if (entry.has('name')) entry.field('name').text();
     return entry.field('id').string();
   });
   duplicates(reader, ids, 'asset id');
   return new Set(ids);
+}
+
+const isoUtc = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?Z$/;
+
+function readAsOf(field: Reader): number | undefined {
+  if (field.value === undefined) return undefined;
+  const text = field.string();
+  const ms = Date.parse(text);
+  if (isoUtc.test(text) && !Number.isNaN(ms)) return ms;
+  field.fail('must be an ISO-8601 UTC time such as "2026-11-24T08:00:00Z"');
+  return undefined;
 }
 
 function readInstruments(reader: Reader, assets: Set<string>, nowMs: number) {
@@ -130,7 +145,7 @@ function readExpiry(entry: Reader, kind: Instrument['kind'], nowMs: number): num
   }
   const text = field.string();
   const expiryMs = Date.parse(text);
-  if (!/^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?Z$/.test(text) || Number.isNaN(expiryMs)) {
+  if (!isoUtc.test(text) || Number.isNaN(expiryMs)) {
     field.fail('must be an ISO-8601 UTC time such as "2026-12-25T08:00:00Z"');
     return undefined;
   }
@@ -190,7 +205,7 @@ function readPosition(reader: Reader, instruments: Map<string, Instrument>): Pos
     min: { value: -sizeMax, message: 'is beyond the size limit' },
     max: atMost(sizeMax, 'the size limit'),
   });
-  if (signedSize === 0n && reader.field('size').value !== undefined) {
+  if (signedSize === 0n && typeof reader.field('size').value === 'string') {
     reader.field('size').fail('must not be zero (leave a closed position out)');
   }
   const marginMode = reader.has('marginMode')

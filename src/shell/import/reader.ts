@@ -81,10 +81,21 @@ export class Reader {
   }
 
   string(): string {
+    if (this.value === undefined) {
+      this.fail('is required');
+      return '';
+    }
     if (typeof this.value === 'string' && this.value.length > 0 && this.value.length <= 200) {
       return this.value;
     }
     this.fail('must be a non-empty string of at most 200 characters');
+    return '';
+  }
+
+  /** Free text (a note, a title, a URL): any length up to 20,000 characters. */
+  text(): string {
+    if (typeof this.value === 'string' && this.value.length <= 20_000) return this.value;
+    this.fail('must be a string of at most 20,000 characters');
     return '';
   }
 
@@ -102,6 +113,10 @@ export class Reader {
 
   /** A decimal string parsed exactly, within [min, max]; `positive` excludes zero. */
   decimal(bounds: DecimalBounds = {}): bigint {
+    if (this.value === undefined) {
+      this.fail('is required (a decimal string)');
+      return 0n;
+    }
     if (typeof this.value !== 'string') {
       this.fail('must be a decimal string (write "0.1", not 0.1)');
       return 0n;

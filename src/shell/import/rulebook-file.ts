@@ -24,9 +24,13 @@ const leverage = { positive: true, max: atMost(leverageMax * SCALE, `${leverageM
 /** A rulebook from JSON (docs/rulebook-format.md). Issues go to the reader, with their paths. */
 export function readRulebook(reader: Reader): Rulebook {
   if (!reader.object()) return emptyRulebook;
-  reader.only(['id', 'name', 'asOf', 'sources', 'notes', 'collateral', 'instruments']);
+  reader.only(['id', 'name', 'asOf', 'sources', 'notes', 'crossPool', 'collateral', 'instruments']);
   const id = reader.field('id').string();
   const name = reader.field('name').string();
+  const crossPool = reader.has('crossPool')
+    ? reader.field('crossPool').oneOf(['unified', 'per-settle-asset'] as const)
+    : 'unified';
+  readInformation(reader);
   const collateral = new Map<string, CollateralRule>();
   for (const [asset, entry] of reader.field('collateral').entries(assetsMax)) {
     collateral.set(asset, readCollateral(entry));
@@ -38,10 +42,29 @@ export function readRulebook(reader: Reader): Rulebook {
     if (instrument === '*') defaultRule = rule;
     else instruments.set(instrument, rule);
   }
-  return { id, name, collateral, instruments, ...(defaultRule ? { defaultRule } : {}) };
+  return { id, name, crossPool, collateral, instruments, ...(defaultRule ? { defaultRule } : {}) };
 }
 
-const emptyRulebook: Rulebook = { id: '', name: '', collateral: new Map(), instruments: new Map() };
+const emptyRulebook: Rulebook = {
+  id: '',
+  name: '',
+  crossPool: 'unified',
+  collateral: new Map(),
+  instruments: new Map(),
+};
+
+/** The fields that inform rather than compute are still checked for their type. */
+function readInformation(reader: Reader): void {
+  if (reader.has('asOf')) reader.field('asOf').string();
+  if (reader.has('notes')) reader.field('notes').text();
+  if (!reader.has('sources')) return;
+  for (const source of reader.field('sources').items(100)) {
+    if (!source.object()) continue;
+    source.only(['title', 'url']);
+    source.field('title').text();
+    source.field('url').text();
+  }
+}
 
 function readCollateral(reader: Reader): CollateralRule {
   if (!reader.object()) return { tiers: [] };
