@@ -1,9 +1,9 @@
 import type { Hypothetical } from '../../core/margin/hypothetical.ts';
 import type { PriceView } from '../../core/margin/price-view.ts';
-import { initialHealthAfter, maxOrderSize, maxWithdrawal } from '../../core/margin/what-if.ts';
+import { maxOrderSize, maxWithdrawal } from '../../core/margin/what-if.ts';
 import type { Account } from '../../core/model/account.ts';
 import type { Portfolio } from '../../core/model/portfolio.ts';
-import { abs, parseFixed, sign } from '../../core/num/fixed.ts';
+import { parseFixed } from '../../core/num/fixed.ts';
 import { InputError } from '../import/reader.ts';
 
 /** `"buy 0.5 BTCUSDT"` or `"sell 2 ETHUSDT@3100"`: an order for what-if, filled at mark by default. */
