@@ -25,8 +25,16 @@ export interface OpenOrder {
   readonly price: Price;
 }
 
+/**
+ * How the account's pooled (non-isolated) positions are margined: position by position ('cross',
+ * the venue's standard margin) or as one book over a scenario grid ('portfolio').
+ */
+export type PoolMode = 'cross' | 'portfolio';
+
 export interface Account {
   readonly id: AccountId;
+  /** Absent: cross. */
+  readonly poolMode?: PoolMode;
   /** Cross-pool balances by asset; a negative balance is a borrowing. */
   readonly balances: ReadonlyMap<AssetId, Amount>;
   readonly positions: readonly Position[];

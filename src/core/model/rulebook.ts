@@ -1,4 +1,5 @@
 import type { Amount, Ratio } from '../num/fixed.ts';
+import type { VolShock } from '../pricing/vol-shock.ts';
 import type { AssetId, InstrumentId } from './ids.ts';
 
 /** A band of holding value (in the valuation currency) and the weights applied to the part in it. */
@@ -57,7 +58,23 @@ export interface SizePremiumRule {
   readonly premium: SizePremium;
 }
 
-export type MarginRule = BracketsRule | MaxLeverageRule | SizePremiumRule;
+/**
+ * Standard (non-portfolio) margin of an option, per contract, in the settle asset, with U the
+ * underlying a contract covers (contractSize coins for an inverse option, contractSize × index in
+ * quote for a linear one) and OTM the out-of-the-money amount as a fraction of the index:
+ *   short call: IM = max(initialRate − OTM, initialFloor)·U + mark;  MM = maintenanceRate·U + mark
+ *   short put:  IM = max(the same, MM);                              MM = maintenanceRate·U + mark
+ *   long:       nothing (the premium is paid in full).
+ * Deribit's schedule (0.15, 0.10, 0.075); OKX's is the same shape with its own rates.
+ */
+export interface OptionStandardRule {
+  readonly kind: 'option-standard';
+  readonly initialRate: Ratio;
+  readonly initialFloor: Ratio;
+  readonly maintenanceRate: Ratio;
+}
+
+export type MarginRule = BracketsRule | MaxLeverageRule | SizePremiumRule | OptionStandardRule;
 
 /**
  * How cross positions pool collateral: one pool valued in USD across every asset (a unified or
@@ -74,4 +91,62 @@ export interface Rulebook {
   readonly instruments: ReadonlyMap<InstrumentId, MarginRule>;
   /** The rule for instruments the rulebook does not name ("*" in the file). */
   readonly defaultRule?: MarginRule;
+  /** Options the rulebook does not name ("option" in the file). */
+  readonly defaultOptionRule?: OptionStandardRule;
+  /** How an account in portfolio mode is margined; absent: the venue offers no portfolio mode. */
+  readonly portfolio?: PortfolioRule;
+}
+
+/**
+ * A scenario grid per underlying: every price move with every volatility shock, plus extreme moves
+ * of which only `extremeCover` of the loss counts (SPAN: 2× the range at 35 %). Moves are fractions
+ * of the underlying's price; a shock moves the whole volatility surface (see pricing/vol-shock.ts).
+ */
+export interface ScenarioGrid {
+  readonly priceMoves: readonly number[];
+  readonly volShocks: readonly VolShock[];
+  readonly extremeMoves: readonly number[];
+  readonly extremeCover: number;
+  /** The volatility shock applied with the extreme moves. */
+  readonly extremeVolShock: VolShock;
+  /** Time the scenarios look ahead (SPAN: one day), decaying options' time value. */
+  readonly lookaheadYears: number;
+}
+
+/**
+ * How the charges of one underlying add up:
+ * - span: MM = max(scan + calendar + basis + delta shock, short-option minimum, contract floor),
+ *   scan the worst loss over all scenarios, the extreme ones at their cover;
+ * - okx: MM = max(max(MR1, MR6) + MR3 + MR4, MR7) with MR1 the worst regular scenario, MR6 the
+ *   worst extreme one at its cover, MR3 the calendar charge, MR4 the basis charge and MR7 the
+ *   contract floor (OKX's "minimum charge"); OKX's theta, rate, borrowing and correlation charges
+ *   (MR2, MR5, MR8, MR9) are not modelled.
+ */
+export type PortfolioAggregation = 'span' | 'okx';
+
+export interface UnderlyingOffset {
+  readonly underlyings: readonly [AssetId, AssetId];
+  /** Fraction of the smaller of the two underlyings' scan losses credited when they hedge. */
+  readonly credit: Ratio;
+}
+
+export interface PortfolioRule {
+  readonly aggregation: PortfolioAggregation;
+  readonly grid: ScenarioGrid;
+  readonly gridByUnderlying: ReadonlyMap<AssetId, ScenarioGrid>;
+  /** Spot balances of an underlying are scanned with its contracts (a spot hedge counts). */
+  readonly scanSpot: boolean;
+  /** × the notional matched between perpetuals (and spot) and dated futures. */
+  readonly basisRate: Ratio;
+  /** × the notional matched between dated futures of different expiries. */
+  readonly calendarRate: Ratio;
+  /** × the absolute net delta (USD) of each underlying. */
+  readonly deltaShockRate: Ratio;
+  /** × the underlying notional of each short option contract. */
+  readonly shortOptionMinimumRate: Ratio;
+  /** × the underlying notional of every contract: the least any position costs. */
+  readonly contractFloorRate: Ratio;
+  readonly offsets: readonly UnderlyingOffset[];
+  /** IM = MM × this (≥ 1). */
+  readonly initialToMaintenance: Ratio;
 }
