@@ -221,3 +221,43 @@ export const bookArb = fc
     };
     return { account: acct, market: mkt };
   });
+
+/** Deribit's standard option margin: 0.15 − OTM, floor 0.10; maintenance 0.075; plus the mark. */
+export const deribitOptionRule = {
+  kind: 'option-standard' as const,
+  initialRate: d('0.15'),
+  initialFloor: d('0.1'),
+  maintenanceRate: d('0.075'),
+};
+
+export function option(
+  id: string,
+  underlying: string,
+  right: 'call' | 'put',
+  strike: string,
+  settlement: 'linear' | 'inverse',
+): Instrument {
+  return {
+    id,
+    kind: 'option',
+    settlement,
+    underlying,
+    quote: settlement === 'inverse' ? 'USD' : 'USDT',
+    settle: settlement === 'inverse' ? underlying : 'USDT',
+    contractSize: SCALE,
+    tickSize: d('0.0001'),
+    sizeStep: d('0.1'),
+    expiryMs: Date.UTC(2027, 2, 26, 8),
+    option: { right, strike: d(strike) },
+  };
+}
+
+/** bookVenue with an inverse BTC call and a linear ETH put on Deribit's standard option margin. */
+export const optionVenue = venue(
+  [
+    ...bookVenue.instruments.values(),
+    option('BTC-C', 'BTC', 'call', '80000', 'inverse'),
+    option('ETH-P', 'ETH', 'put', '3000', 'linear'),
+  ],
+  { ...bookVenue.rulebook, defaultOptionRule: deribitOptionRule },
+);

@@ -13,9 +13,12 @@ import {
   bookVenue,
   coinBrackets,
   d,
+  deribitOptionRule,
+  flatCollateral,
   inversePerp,
   linearPerp,
   market,
+  option,
   position,
   rulebook,
   venue,
@@ -183,5 +186,33 @@ describe('compare', () => {
     expect(comparison.isolated.requiredCapital).toBe(d('5240'));
     expect(comparison.cross.requiredCapital).toBe(d('600'));
     expect(comparison.capitalFreed).toBe(d('4640'));
+  });
+});
+
+describe('a hypothetical option trade', () => {
+  it('pays its premium in cash and holds its value in the position', () => {
+    const v = venue([option('BTC-C', 'BTC', 'call', '110000', 'inverse')], {
+      ...rulebook({}, new Map([['BTC', flatCollateral('1')]])),
+      defaultOptionRule: deribitOptionRule,
+    });
+    const start = account({ BTC: '1' }, []);
+    const sold = applyHypothetical(start, v, {
+      kind: 'order',
+      instrument: 'BTC-C',
+      side: 'sell',
+      size: d('2'),
+      price: d('0.01'),
+    });
+    expect(sold.balances.get('BTC')).toBe(d('1.02'));
+    expect(sold.positions[0]!.size).toBe(d('-2'));
+    const bought = applyHypothetical(sold, v, {
+      kind: 'order',
+      instrument: 'BTC-C',
+      side: 'buy',
+      size: d('2'),
+      price: d('0.015'),
+    });
+    expect(bought.balances.get('BTC')).toBe(d('0.99'));
+    expect(bought.positions).toHaveLength(0);
   });
 });

@@ -1,5 +1,6 @@
 import {
   type RiskBook,
+  ruleOptionStandard,
   rulePremiumLinear,
   rulePremiumSqrt,
   rulePremiumStepped,
@@ -53,7 +54,7 @@ export function marginAccount(book: RiskBook, account: number, out: Float64Array
     const mark = book.mark[i]!;
     const size = book.legSize[l]!;
     const floor = book.legLeverageFloor[l]!;
-    const pnl = pnlOf(book, i, size, book.legEntry[l]!, mark) * settlePrice;
+    const pnl = equityValueOf(book, i, size, book.legEntry[l]!, mark) * settlePrice;
     const im = requirement(book, i, size, mark, floor, true) * settlePrice;
     const mm = requirement(book, i, size, mark, floor, false) * settlePrice;
     const orderMargin = openOrderMargin(book, l, i, size, mark, floor, pnl, im, settlePrice);
@@ -114,8 +115,25 @@ function pnlOf(book: RiskBook, i: number, size: number, entry: number, mark: num
   return book.inverse[i] === 1 ? face * (1 / entry - 1 / mark) : face * (mark - entry);
 }
 
+/** What a leg adds to equity: a future its unrealised PnL, an option its market value. */
+function equityValueOf(
+  book: RiskBook,
+  i: number,
+  size: number,
+  entry: number,
+  mark: number,
+): number {
+  return book.option[i] === 0
+    ? pnlOf(book, i, size, entry, mark)
+    : size * book.contractSize[i]! * mark;
+}
+
+/** A future's notional at mark; an option's underlying covered (in coins when its premium is). */
 function notionalOf(book: RiskBook, i: number, size: number, mark: number): number {
   const face = Math.abs(size) * book.contractSize[i]!;
+  if (book.option[i] !== 0) {
+    return book.coinPremium[i] === 1 ? face : face * book.price[book.underlyingAsset[i]!]!;
+  }
   return book.inverse[i] === 1 ? face / mark : face * mark;
 }
 
@@ -130,6 +148,8 @@ function requirement(
 ): number {
   if (size === 0) return 0;
   const notional = notionalOf(book, i, size, mark);
+  if (book.ruleKind[i] === ruleOptionStandard)
+    return optionRequirement(book, i, size, mark, notional, initial);
   let b = book.bracketStart[i]!;
   const last = book.bracketEnd[i]! - 1;
   while (b < last && notional > book.bracketCap[b]!) b += 1;
@@ -140,6 +160,29 @@ function requirement(
   }
   if (initial) return notional * Math.max(rate, leverageFloor);
   return notional * rate - book.bracketAmount[b]!;
+}
+
+/** margin-terms.ts `optionTerms`, in float64. */
+function optionRequirement(
+  book: RiskBook,
+  i: number,
+  size: number,
+  mark: number,
+  covered: number,
+  initial: boolean,
+): number {
+  if (size > 0) return 0;
+  const b = book.bracketStart[i]!;
+  const maintenanceRate = book.bracketMaintenanceRate[b]!;
+  const markValue = -size * book.contractSize[i]! * mark;
+  if (!initial) return maintenanceRate * covered + markValue;
+  const index = book.price[book.underlyingAsset[i]!]!;
+  const call = book.option[i] === 1;
+  const outOfTheMoney =
+    Math.max(0, call ? book.strike[i]! - index : index - book.strike[i]!) / index;
+  let rate = Math.max(book.bracketInitialRate[b]! - outOfTheMoney, book.premiumFactor[i]!);
+  if (!call) rate = Math.max(rate, maintenanceRate);
+  return rate * covered + markValue;
 }
 
 function premiumRate(book: RiskBook, i: number, kind: number, base: number, size: number): number {

@@ -20,6 +20,7 @@ export const ruleBrackets = 0;
 export const rulePremiumSqrt = 1;
 export const rulePremiumLinear = 2;
 export const rulePremiumStepped = 3;
+export const ruleOptionStandard = 4;
 
 export interface RiskBook {
   readonly accounts: readonly Account[];
@@ -32,7 +33,14 @@ export interface RiskBook {
   readonly assetIndex: ReadonlyMap<AssetId, number>;
   readonly instrumentIndex: ReadonlyMap<InstrumentId, number>;
   // instruments
+  /** 1 for an inverse future or perpetual (its PnL is in 1/price); options are never. */
   readonly inverse: Uint8Array;
+  /** 0 for a future or perpetual, 1 for a call, 2 for a put. */
+  readonly option: Uint8Array;
+  readonly strike: Float64Array;
+  /** For options: 1 when the premium is in the coin, so the underlying covered is in coins. */
+  readonly coinPremium: Uint8Array;
+  readonly underlyingAsset: Int32Array;
   readonly contractSize: Float64Array;
   readonly mark: Float64Array;
   readonly settleAsset: Int32Array;
@@ -131,11 +139,16 @@ export function buildRiskBook(
     const spec = venue.instruments.get(id)!;
     const mark = market.markPrices.get(id);
     assert(mark !== undefined, `no mark price for instrument ${id}`);
-    push('inverse', spec.settlement === 'inverse' ? 1 : 0);
+    const option = spec.option;
+    push('inverse', spec.settlement === 'inverse' && option === undefined ? 1 : 0);
+    push('option', option === undefined ? 0 : option.right === 'call' ? 1 : 2);
+    push('strike', option === undefined ? 0 : toNumber(option.strike));
+    push('coinPremium', spec.settlement === 'inverse' ? 1 : 0);
+    push('underlyingAsset', option === undefined ? -1 : asset(spec.underlying));
     push('contractSize', toNumber(spec.contractSize));
     push('mark', toNumber(mark));
     push('settleAsset', asset(spec.settle));
-    compileRule(ruleFor(venue, id), push, c);
+    compileRule(ruleFor(venue, spec), push, c);
     return index;
   };
   for (const account of accounts) {
@@ -160,6 +173,10 @@ export function buildRiskBook(
     assetIndex,
     instrumentIndex,
     inverse: u('inverse'),
+    option: u('option'),
+    strike: f('strike'),
+    coinPremium: u('coinPremium'),
+    underlyingAsset: i('underlyingAsset'),
     contractSize: f('contractSize'),
     mark: f('mark'),
     settleAsset: i('settleAsset'),
@@ -258,6 +275,16 @@ function compileRule(
       }
       break;
     }
+    case 'option-standard':
+      kind = ruleOptionStandard;
+      bracket(
+        Number.POSITIVE_INFINITY,
+        toNumber(rule.initialRate),
+        toNumber(rule.maintenanceRate),
+        0,
+      );
+      factor = toNumber(rule.initialFloor);
+      break;
   }
   push('bracketEnd', c.bracketCap?.length ?? 0);
   push('ruleKind', kind);

@@ -1,6 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bookArb, bookVenue, d, decimalArb, linearPerp, market, venue } from '../../../test/kit.ts';
+import {
+  bookArb,
+  d,
+  decimalArb,
+  deribitOptionRule,
+  flatCollateral,
+  linearPerp,
+  market,
+  option,
+  optionVenue,
+  venue,
+} from '../../../test/kit.ts';
 import { assess } from '../margin/assess.ts';
 import type { Account, OpenOrder } from '../model/account.ts';
 import type { Market } from '../model/market.ts';
@@ -69,6 +80,15 @@ const fast: Engine = (account, v, m) => {
     magnitude: out[magnitude]!,
   };
 };
+
+const optionSpecVenue = venue([option('BTC-C110', 'BTC', 'call', '110000', 'inverse')], {
+  id: 'spec-options',
+  name: 'spec-options',
+  crossPool: 'unified',
+  collateral: new Map([['BTC', flatCollateral('1')]]),
+  instruments: new Map(),
+  defaultOptionRule: deribitOptionRule,
+});
 
 const deribitLike = venue([linearPerp('BTC_USDC', 'BTC', { quote: 'USDC', settle: 'USDC' })], {
   id: 'spec',
@@ -175,6 +195,32 @@ describe.each([
     close(figures.crossInitialMargin, 2005);
   });
 
+  it("a short inverse call: Deribit's 0.15 − OTM (floor 0.10) + mark, maintenance 0.075 + mark", () => {
+    const figures = engine(
+      {
+        id: 'x',
+        balances: new Map([['BTC', d('1')]]),
+        positions: [
+          {
+            instrument: 'BTC-C110',
+            size: d('-1'),
+            entryPrice: d('0.012'),
+            marginMode: 'cross',
+            isolatedMargin: 0n,
+          },
+        ],
+        openOrders: [],
+      },
+      optionSpecVenue,
+      market({ BTC: '100000' }, { 'BTC-C110': '0.01' }),
+    );
+    // OTM 10 %: IM = max(0.15 − 0.10, 0.10) + 0.01 = 0.11 BTC; MM = 0.075 + 0.01 = 0.085 BTC.
+    close(figures.crossInitialMargin, 11000);
+    close(figures.crossMaintenanceMargin, 8500);
+    // 1 BTC less the short call's value of 0.01 BTC (its premium already sits in the balance).
+    close(figures.crossEquity, 99000);
+  });
+
   it('an isolated loss stops at its margin: account equity counts it at zero', () => {
     const figures = engine(
       {
@@ -209,26 +255,60 @@ describe('the fast path agrees with the exact path', () => {
       fc.array(fc.tuple(fc.boolean(), decimalArb(0.001, 5, 3), fc.integer({ min: -5, max: 5 })), {
         maxLength: 3,
       }),
+      fc.tuple(
+        decimalArb(-20, 20, 1),
+        decimalArb(0.0001, 0.3, 4),
+        decimalArb(-50, 50, 1),
+        decimalArb(0.5, 600, 2),
+      ),
     )
-    .map(([{ account, market: m }, isolate, isolatedMargin, orders]) => {
-      const positions = account.positions.map((p, i) =>
-        isolate && i === 0 ? { ...p, marginMode: 'isolated' as const, isolatedMargin } : p,
-      );
-      const mark = m.markPrices.get('BTCUSDT')!;
-      const openOrders: OpenOrder[] = orders.map(([buy, size, move]) => ({
-        instrument: 'BTCUSDT',
-        side: buy ? 'buy' : 'sell',
-        size,
-        price: mark + (mark * BigInt(move)) / 100n,
-      }));
-      return { account: { ...account, positions, openOrders }, market: m };
-    });
+    .map(
+      ([
+        { account, market: m },
+        isolate,
+        isolatedMargin,
+        orders,
+        [calls, callMark, puts, putMark],
+      ]) => {
+        const options = [
+          {
+            instrument: 'BTC-C',
+            size: calls,
+            entryPrice: callMark,
+            marginMode: 'cross' as const,
+            isolatedMargin: 0n,
+          },
+          {
+            instrument: 'ETH-P',
+            size: puts,
+            entryPrice: putMark,
+            marginMode: 'cross' as const,
+            isolatedMargin: 0n,
+          },
+        ].filter((p) => p.size !== 0n);
+        const positions = [...account.positions, ...options].map((p, i) =>
+          isolate && i === 0 ? { ...p, marginMode: 'isolated' as const, isolatedMargin } : p,
+        );
+        m = {
+          ...m,
+          markPrices: new Map([...m.markPrices, ['BTC-C', callMark], ['ETH-P', putMark]]),
+        };
+        const mark = m.markPrices.get('BTCUSDT')!;
+        const openOrders: OpenOrder[] = orders.map(([buy, size, move]) => ({
+          instrument: 'BTCUSDT',
+          side: buy ? 'buy' : 'sell',
+          size,
+          price: mark + (mark * BigInt(move)) / 100n,
+        }));
+        return { account: { ...account, positions, openOrders }, market: m };
+      },
+    );
 
   it('within its stated tolerance on every figure, and on liquidatable outside the band', () => {
     fc.assert(
       fc.property(richBook, ({ account, market: m }) => {
-        const a = exact(account, bookVenue, m);
-        const b = fast(account, bookVenue, m);
+        const a = exact(account, optionVenue, m);
+        const b = fast(account, optionVenue, m);
         const band = b.magnitude * fastTolerance + 1e-9;
         for (const key of [
           'crossEquity',
@@ -253,7 +333,7 @@ describe('the fast path agrees with the exact path', () => {
         fc.integer({ min: 50, max: 150 }),
         (books, percent) => {
           const accounts = books.map((b, i) => ({ ...b.account, id: `a${i}` }));
-          const book = buildRiskBook(accounts, bookVenue, books[0]!.market);
+          const book = buildRiskBook(accounts, optionVenue, books[0]!.market);
           const btc = books[0]!.market.assetPrices.get('BTC')!;
           const moved = (btc * BigInt(percent)) / 100n;
           movePrices(
@@ -266,7 +346,7 @@ describe('the fast path agrees with the exact path', () => {
           );
           const screened = screenLiquidatable(book).liquidatable;
           const expected = accounts.flatMap((account, i) =>
-            assess(account, bookVenue, book.market).liquidatable ? [i] : [],
+            assess(account, optionVenue, book.market).liquidatable ? [i] : [],
           );
           expect(screened).toEqual(expected);
         },

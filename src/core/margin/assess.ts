@@ -85,6 +85,7 @@ function bucketReport(
     marginMode: bucket.mode,
     collateralValue: risk.collateralValue,
     unrealisedPnl: risk.unrealisedPnl,
+    positionValue: risk.positionValue,
     equity: risk.equity,
     initialEquity: risk.initialEquity,
     initialMargin: risk.initialMargin,
@@ -110,10 +111,13 @@ function positionReports(
     const instrument = venue.instruments.get(leg.instrument)!;
     const mark = prices.markPrice(leg.instrument);
     const settlePrice = prices.assetPrice(instrument.settle);
-    const restValue = health - (legRisk.unrealisedPnlValue - legRisk.maintenanceMargin);
+    const restValue = health - (legRisk.equityValue - legRisk.maintenanceMargin);
     const rest = divFloor(restValue * SCALE, settlePrice);
-    const rule = ruleFor(venue, leg.instrument);
-    const price = liquidationPrice(instrument, rule, leg, mark, rest);
+    // An option's premium is not the price that liquidates it: its underlying's joint move is.
+    const price =
+      instrument.kind === 'option'
+        ? null
+        : liquidationPrice(instrument, ruleFor(venue, instrument), leg, mark, rest);
     reports.push({
       instrument: leg.instrument,
       bucket: bucket.id,
@@ -125,6 +129,7 @@ function positionReports(
       notional: legRisk.notional,
       unrealisedPnl: legRisk.unrealisedPnl,
       unrealisedPnlValue: legRisk.unrealisedPnlValue,
+      equityValue: legRisk.equityValue,
       initialMargin: legRisk.initialMargin,
       maintenanceMargin: legRisk.maintenanceMargin,
       openOrderMargin: legRisk.openOrderMargin,

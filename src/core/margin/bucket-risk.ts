@@ -10,13 +10,16 @@ import type { PriceView } from './price-view.ts';
  * Risk is a value you add up: each balance and leg contributes, the bucket decides once.
  * All amounts in the valuation currency (USD).
  *
- *   equity         = Σ collateral (maintenance weights) + Σ unrealised PnL
- *   initialEquity  = Σ collateral (initial weights)     + Σ unrealised PnL
+ *   equity         = Σ collateral (maintenance weights) + Σ position value
+ *   initialEquity  = Σ collateral (initial weights)     + Σ position value
+ * where a future's value is its unrealised PnL and an option's its market value.
  *   liquidatable  ⇔ equity < maintenanceMargin;  an order passes ⇔ initialEquity ≥ initialMargin
  */
 export interface BucketRisk {
   readonly collateralValue: Amount;
   readonly unrealisedPnl: Amount;
+  /** Futures' unrealised PnL plus options' market value (contract-value.ts `equityValue`). */
+  readonly positionValue: Amount;
   readonly equity: Amount;
   readonly initialEquity: Amount;
   readonly initialMargin: Amount;
@@ -36,6 +39,7 @@ export function bucketRisk(venue: Venue, bucket: Bucket, prices: PriceView): Buc
     maintenanceCollateral += collateralValue(rule, balance, price, 'maintenance');
   }
   let pnl = 0n;
+  let value = 0n;
   let initialMargin = 0n;
   let maintenanceMargin = 0n;
   const legs: LegRisk[] = [];
@@ -43,14 +47,16 @@ export function bucketRisk(venue: Venue, bucket: Bucket, prices: PriceView): Buc
     const risk = legRisk(venue, leg, prices);
     legs.push(risk);
     pnl += risk.unrealisedPnlValue;
+    value += risk.equityValue;
     initialMargin += risk.initialMargin + risk.openOrderMargin;
     maintenanceMargin += risk.maintenanceMargin;
   }
   return {
     collateralValue: collateral,
     unrealisedPnl: pnl,
-    equity: maintenanceCollateral + pnl,
-    initialEquity: initialCollateral + pnl,
+    positionValue: value,
+    equity: maintenanceCollateral + value,
+    initialEquity: initialCollateral + value,
     initialMargin,
     maintenanceMargin,
     legs,

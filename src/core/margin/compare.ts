@@ -55,7 +55,7 @@ export function compareModes(account: Account, venue: Venue, prices: PriceView):
 function outcome(mode: MarginMode, report: RiskReport): ModeOutcome {
   let requiredCapital = 0n;
   for (const bucket of report.buckets) {
-    requiredCapital += max(0n, bucket.initialMargin - bucket.unrealisedPnl);
+    requiredCapital += max(0n, bucket.initialMargin - bucket.positionValue);
   }
   return {
     mode,
@@ -89,7 +89,7 @@ function asIsolated(
   crossReport: RiskReport,
 ): Account {
   let collateral = 0n;
-  for (const bucket of crossReport.buckets) collateral += bucket.equity - bucket.unrealisedPnl;
+  for (const bucket of crossReport.buckets) collateral += bucket.equity - bucket.positionValue;
   collateral = max(0n, collateral);
   const initialByInstrument = new Map(
     crossReport.positions.map((p) => [p.instrument, p.initialMargin] as const),

@@ -1,4 +1,5 @@
 import type { Instrument } from '../model/instrument.ts';
+import { assert } from '../num/assert.ts';
 import type { Amount, Price, Quantity } from '../num/fixed.ts';
 import { abs, SCALE } from '../num/fixed.ts';
 import { divCeil, divFloor } from '../num/rounding.ts';
@@ -7,11 +8,24 @@ import { divCeil, divFloor } from '../num/rounding.ts';
  * What a contract position is worth, in its settle asset:
  * - linear:  notional = |size| × contractSize × mark;  PnL = size × contractSize × (mark − entry)
  * - inverse: notional = |size| × contractSize / mark;  PnL = size × contractSize × (1/entry − 1/mark)
+ * - option:  notional = the underlying covered (|size| × contractSize coins for an inverse option,
+ *            × the index for a linear one); PnL = size × contractSize × (mark − entry), premiums
+ *            being quoted in the settle asset.
  * Notional is a basis for requirements, so it rounds up; PnL rounds down (a gain counts a little
- * less, a loss a little more).
+ * less, a loss a little more). `indexPrice` (the underlying's) is needed for linear options only.
  */
-export function notional(instrument: Instrument, size: Quantity, mark: Price): Amount {
+export function notional(
+  instrument: Instrument,
+  size: Quantity,
+  mark: Price,
+  indexPrice?: Price,
+): Amount {
   const face = abs(size) * instrument.contractSize;
+  if (instrument.kind === 'option') {
+    if (instrument.settlement === 'inverse') return divCeil(face, SCALE);
+    assert(indexPrice !== undefined, 'a linear option needs its index price');
+    return divCeil(face * indexPrice, SCALE * SCALE);
+  }
   if (instrument.settlement === 'linear') return divCeil(face * mark, SCALE * SCALE);
   return divCeil(face, mark);
 }
@@ -24,7 +38,7 @@ export function unrealisedPnl(
 ): Amount {
   if (size === 0n) return 0n;
   const face = size * instrument.contractSize;
-  if (instrument.settlement === 'linear') {
+  if (instrument.settlement === 'linear' || instrument.kind === 'option') {
     return divFloor(face * (mark - entryPrice), SCALE * SCALE);
   }
   return divFloor(face * (mark - entryPrice), entryPrice * mark);
@@ -33,4 +47,19 @@ export function unrealisedPnl(
 /** Size in base units (contracts × contract size, or the USD face for inverse), absolute. */
 export function baseSize(instrument: Instrument, size: Quantity): Quantity {
   return divCeil(abs(size) * instrument.contractSize, SCALE);
+}
+
+/**
+ * What a leg adds to its bucket's equity, in its settle asset: a future its unrealised PnL (the
+ * cash settles as it accrues), an option its whole market value (its premium changed hands in cash
+ * when it traded, so the balance already holds it).
+ */
+export function equityValue(
+  instrument: Instrument,
+  size: Quantity,
+  entryPrice: Price,
+  mark: Price,
+): Amount {
+  if (instrument.kind !== 'option') return unrealisedPnl(instrument, size, entryPrice, mark);
+  return divFloor(size * instrument.contractSize * mark, SCALE * SCALE);
 }

@@ -4,7 +4,7 @@ import type { Instrument } from '../model/instrument.ts';
 import type { Venue } from '../model/venue.ts';
 import { assert } from '../num/assert.ts';
 import type { Amount, Price, Quantity, Ratio } from '../num/fixed.ts';
-import { abs, min, sign } from '../num/fixed.ts';
+import { abs, min, SCALE, sign } from '../num/fixed.ts';
 import { divCeil, divFloor } from '../num/rounding.ts';
 import { unrealisedPnl } from './contract-value.ts';
 
@@ -80,7 +80,12 @@ function fill(account: Account, venue: Venue, order: Hypothetical & { kind: 'ord
   const size = before.size + traded;
   const reducing = sign(before.size) !== 0n && sign(before.size) !== sign(traded);
   const closed = reducing ? -sign(before.size) * min(abs(traded), abs(before.size)) : 0n;
-  const realised = unrealisedPnl(instrument, -closed, before.entryPrice, order.price);
+  // A future settles the PnL of the part it closes; an option trade pays or receives its premium
+  // in full (its value then sits in the position), rounded against the trader either way.
+  const realised =
+    instrument.kind === 'option'
+      ? divFloor(-traded * instrument.contractSize * order.price, SCALE * SCALE)
+      : unrealisedPnl(instrument, -closed, before.entryPrice, order.price);
   const entryPrice =
     size === 0n ? order.price : nextEntry(instrument, before, traded, size, order.price);
   let balances = account.balances;
@@ -113,7 +118,8 @@ function nextEntry(
   if (sign(before.size) === sign(size) && abs(size) < abs(before.size)) return before.entryPrice;
   if (sign(before.size) !== sign(size)) return price;
   const round = size > 0n ? divCeil : divFloor;
-  if (instrument.settlement === 'linear') {
+  // Premiums average arithmetically, as linear contracts' prices do.
+  if (instrument.settlement === 'linear' || instrument.kind === 'option') {
     return round(before.size * before.entryPrice + traded * price, size);
   }
   // 1/E' = (s/E + q/p) / (s + q)  ⇒  E' = (s + q)·E·p / (s·p + q·E)

@@ -1,8 +1,9 @@
-import type { MarginRule } from '../model/rulebook.ts';
+import type { MarginRule, OptionStandardRule } from '../model/rulebook.ts';
 import { assert } from '../num/assert.ts';
-import type { Amount, Quantity, Ratio } from '../num/fixed.ts';
+import type { Amount, Price, Quantity, Ratio } from '../num/fixed.ts';
 import { max, ONE } from '../num/fixed.ts';
-import { ratioCeil } from '../num/rounding.ts';
+import { ratioCeil, ratioFloor } from '../num/rounding.ts';
+import type { OptionRight } from '../pricing/black.ts';
 import { bracketFor } from './brackets.ts';
 import type { RequirementKind } from './requirement-kind.ts';
 import { sizePremiumRate } from './size-premium.ts';
@@ -15,12 +16,23 @@ export interface MarginTerms {
 
 /** What the rule needs to know of a position. */
 export interface Exposure {
-  /** Absolute notional in the settle asset. */
+  /** Absolute notional in the settle asset (an option's: the underlying it covers). */
   readonly notional: Amount;
   /** Absolute size in base units (contracts × contract size). */
   readonly size: Quantity;
   /** The trader's chosen leverage, if any: initial margin is at least notional / leverage. */
   readonly leverage: Ratio | undefined;
+  /** For an option only. */
+  readonly option?: OptionExposure;
+}
+
+export interface OptionExposure {
+  readonly right: OptionRight;
+  readonly short: boolean;
+  readonly strike: Price;
+  readonly indexPrice: Price;
+  /** |size| × contract size × mark: the option's market value, in the settle asset. */
+  readonly markValue: Amount;
 }
 
 export function marginTerms(
@@ -48,7 +60,34 @@ function ruleTerms(rule: MarginRule, kind: RequirementKind, exposure: Exposure):
     }
     case 'size-premium':
       return { rate: sizePremiumRate(rule, kind, exposure.size), deduction: 0n };
+    case 'option-standard':
+      return optionTerms(rule, kind, exposure.option);
   }
+}
+
+/**
+ * A short option's rate on the underlying it covers, plus its market value (a negative deduction);
+ * a long option needs nothing. The out-of-the-money fraction rounds down, so the rate rounds up.
+ */
+function optionTerms(
+  rule: OptionStandardRule,
+  kind: RequirementKind,
+  option: OptionExposure | undefined,
+): MarginTerms {
+  assert(option !== undefined, 'an option rule needs an option');
+  if (!option.short) return { rate: 0n, deduction: 0n };
+  const deduction = -option.markValue;
+  if (kind === 'maintenance') return { rate: rule.maintenanceRate, deduction };
+  const outOfTheMoney =
+    option.right === 'call'
+      ? max(0n, option.strike - option.indexPrice)
+      : max(0n, option.indexPrice - option.strike);
+  const rate = max(
+    rule.initialRate - ratioFloor(outOfTheMoney, option.indexPrice),
+    rule.initialFloor,
+  );
+  // Deribit: a short put's initial margin is never below its maintenance margin.
+  return { rate: option.right === 'put' ? max(rate, rule.maintenanceRate) : rate, deduction };
 }
 
 function inverseOf(leverage: Ratio): Ratio {
@@ -64,6 +103,7 @@ export function maxLeverageAt(rule: MarginRule, notional: Amount): Ratio | undef
     case 'max-leverage':
       return rule.maxLeverage;
     case 'size-premium':
+    case 'option-standard':
       return undefined;
   }
 }

@@ -17,6 +17,8 @@ export interface PositionReport {
   /** In the settle asset. */
   readonly unrealisedPnl: Amount;
   readonly unrealisedPnlValue: Amount;
+  /** What it adds to its bucket's equity: a future's unrealised PnL, an option's market value. */
+  readonly equityValue: Amount;
   readonly initialMargin: Amount;
   readonly maintenanceMargin: Amount;
   readonly openOrderMargin: Amount;
@@ -31,6 +33,8 @@ export interface BucketReport {
   readonly marginMode: MarginMode;
   readonly collateralValue: Amount;
   readonly unrealisedPnl: Amount;
+  /** Σ the positions' equity values: equity = weighted collateral + this. */
+  readonly positionValue: Amount;
   readonly equity: Amount;
   readonly initialEquity: Amount;
   readonly initialMargin: Amount;
