@@ -3,9 +3,10 @@ import { completeBrackets } from '../src/core/margin/brackets.ts';
 import type { Account, Position } from '../src/core/model/account.ts';
 import type { Instrument } from '../src/core/model/instrument.ts';
 import type { Market } from '../src/core/model/market.ts';
-import type { MarginRule, Rulebook } from '../src/core/model/rulebook.ts';
+import type { MarginRule, PortfolioRule, Rulebook } from '../src/core/model/rulebook.ts';
 import type { Venue } from '../src/core/model/venue.ts';
 import { fixed, SCALE } from '../src/core/num/fixed.ts';
+import type { VolSurface } from '../src/core/pricing/vol-surface.ts';
 
 /** Builders and generators shared by the tests: small, explicit, in the trade's words. */
 export const d = fixed;
@@ -261,3 +262,119 @@ export const optionVenue = venue(
   ],
   { ...bookVenue.rulebook, defaultOptionRule: deribitOptionRule },
 );
+
+/** A flat-ish SVI surface: the ATM level at every expiry, a mild skew. */
+export function surface(atmVolatility: number): VolSurface {
+  return {
+    slices: [0.05, 0.25, 1].map((yearsToExpiry) => ({
+      yearsToExpiry,
+      atmVolatility,
+      b: 0.05,
+      rho: -0.3,
+      m: 0,
+      sigma: 0.2,
+    })),
+  };
+}
+
+export const pmAsOfMs = Date.UTC(2026, 10, 24);
+const day = 24 * 60 * 60 * 1000;
+
+export const spanLikeRule: PortfolioRule = {
+  aggregation: 'span',
+  grid: {
+    priceMoves: [0, 0.05, -0.05, 0.1, -0.1, 0.15, -0.15],
+    volShocks: [
+      { parallel: 0.1, proportional: 0 },
+      { parallel: -0.1, proportional: 0 },
+    ],
+    extremeMoves: [0.3, -0.3],
+    extremeCover: 0.35,
+    extremeVolShock: { parallel: 0, proportional: 0 },
+    lookaheadYears: 1 / 365.25,
+  },
+  gridByUnderlying: new Map(),
+  scanSpot: true,
+  basisRate: d('0.005'),
+  calendarRate: d('0.003'),
+  deltaShockRate: 0n,
+  shortOptionMinimumRate: d('0.01'),
+  contractFloorRate: 0n,
+  offsets: [{ underlyings: ['BTC', 'ETH'], credit: d('0.5') }],
+  initialToMaintenance: d('1.25'),
+};
+
+function usdcFuture(id: string, underlying: string, expiryMs?: number): Instrument {
+  return linearPerp(id, underlying, {
+    quote: 'USDC',
+    settle: 'USDC',
+    ...(expiryMs === undefined ? {} : { kind: 'future', expiryMs }),
+  });
+}
+
+function usdcOption(
+  id: string,
+  underlying: string,
+  right: 'call' | 'put',
+  strike: string,
+  expiryMs: number,
+): Instrument {
+  return {
+    ...option(id, underlying, right, strike, 'linear'),
+    quote: 'USDC',
+    settle: 'USDC',
+    expiryMs,
+  };
+}
+
+/** USDC-settled BTC and ETH perpetuals, two dated futures and options on each, in portfolio mode. */
+export const pmVenue = venue(
+  [
+    usdcFuture('BTC-PERP', 'BTC'),
+    usdcFuture('BTC-MAR', 'BTC', pmAsOfMs + 120 * day),
+    usdcFuture('BTC-JUN', 'BTC', pmAsOfMs + 210 * day),
+    usdcOption('BTC-C100', 'BTC', 'call', '100000', pmAsOfMs + 30 * day),
+    usdcOption('BTC-P90', 'BTC', 'put', '90000', pmAsOfMs + 30 * day),
+    usdcOption('BTC-C110-JUN', 'BTC', 'call', '110000', pmAsOfMs + 210 * day),
+    usdcFuture('ETH-PERP', 'ETH'),
+    usdcOption('ETH-C3500', 'ETH', 'call', '3500', pmAsOfMs + 30 * day),
+  ],
+  {
+    ...rulebook(
+      { '*': { kind: 'max-leverage', maxLeverage: d('20') } },
+      new Map([
+        ['USDC', flatCollateral('1')],
+        ['BTC', flatCollateral('0.85', '0.9')],
+        ['ETH', flatCollateral('0.85', '0.9')],
+      ]),
+    ),
+    defaultRule: { kind: 'max-leverage', maxLeverage: d('20') },
+    defaultOptionRule: deribitOptionRule,
+    portfolio: spanLikeRule,
+  },
+);
+
+export const pmMarket: Market = {
+  assetPrices: new Map([
+    ['USDC', SCALE],
+    ['BTC', d('95000')],
+    ['ETH', d('3300')],
+  ]),
+  markPrices: new Map([
+    ['BTC-PERP', d('95010')],
+    ['BTC-MAR', d('96500')],
+    ['BTC-JUN', d('97600')],
+    ['BTC-C100', d('2600')],
+    ['BTC-P90', d('1900')],
+    ['BTC-C110-JUN', d('7200')],
+    ['ETH-PERP', d('3301')],
+    ['ETH-C3500', d('95')],
+  ]),
+  asOfMs: pmAsOfMs,
+  volatility: new Map([
+    ['BTC', surface(0.5)],
+    ['ETH', surface(0.65)],
+  ]),
+};
+
+export const pmInstruments = [...pmVenue.instruments.keys()];

@@ -1,3 +1,4 @@
+import { assert } from '../num/assert.ts';
 import {
   type RiskBook,
   ruleOptionStandard,
@@ -31,6 +32,10 @@ export const figureCount = 9;
 export const fastTolerance = 1e-9;
 
 export function marginAccount(book: RiskBook, account: number, out: Float64Array): void {
+  assert(
+    book.portfolioMode[account] === 0,
+    'the fast path margins cross and isolated buckets only',
+  );
   let equity = 0;
   let initialEquity = 0;
   let scale = 0;

@@ -64,6 +64,11 @@ export interface RiskBook {
   readonly tierMaintenanceWeight: Float64Array;
   readonly liabilityInitialWeight: Float64Array;
   readonly liabilityMaintenanceWeight: Float64Array;
+  /**
+   * 1 for an account in portfolio mode: its requirement is the scan of its whole book, which the
+   * portfolio engine computes; the screen hands such accounts to the exact path.
+   */
+  readonly portfolioMode: Uint8Array;
   // accounts → balances, legs (a position and its open orders)
   readonly balanceStart: Int32Array;
   readonly balanceAsset: Int32Array;
@@ -152,6 +157,7 @@ export function buildRiskBook(
     return index;
   };
   for (const account of accounts) {
+    push('portfolioMode', account.poolMode === 'portfolio' ? 1 : 0);
     push('balanceStart', c.balanceAsset?.length ?? 0);
     for (const [id, amount] of account.balances) {
       push('balanceAsset', asset(id));
@@ -199,6 +205,7 @@ export function buildRiskBook(
     tierMaintenanceWeight: f('tierMaintenanceWeight'),
     liabilityInitialWeight: f('liabilityInitialWeight'),
     liabilityMaintenanceWeight: f('liabilityMaintenanceWeight'),
+    portfolioMode: u('portfolioMode'),
     balanceStart: i('balanceStart'),
     balanceAsset: i('balanceAsset'),
     balanceAmount: f('balanceAmount'),

@@ -51,11 +51,11 @@ export function assessWith(
     const report = bucketReport(venue, bucket, risk, prices, options);
     buckets.push(report);
     positions.push(...positionReports(venue, bucket, risk, prices));
-    equity += bucket.mode === 'cross' ? risk.equity : max(0n, risk.equity);
+    equity += bucket.mode === 'isolated' ? max(0n, risk.equity) : risk.equity;
     initialMargin += risk.initialMargin;
     maintenanceMargin += risk.maintenanceMargin;
     // One unified pool's free collateral is signed; separate pools cannot fund each other.
-    if (bucket.mode === 'cross') {
+    if (bucket.mode !== 'isolated') {
       crossFree +=
         bucket.id === crossBucketId ? report.freeCollateral : max(0n, report.freeCollateral);
     }
@@ -94,6 +94,7 @@ function bucketReport(
     marginRatio: marginRatio(risk),
     liquidatable: isLiquidatable(risk),
     jointMoves: options.jointMoves === true ? jointMoves(venue, bucket, risk, prices) : [],
+    ...(risk.portfolio === undefined ? {} : { portfolio: risk.portfolio }),
   };
 }
 

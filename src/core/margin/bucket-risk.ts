@@ -1,8 +1,15 @@
+import type { Side } from '../model/account.ts';
+import type { AssetId } from '../model/ids.ts';
+import type { CollateralRule } from '../model/rulebook.ts';
 import type { Venue } from '../model/venue.ts';
+import { assert } from '../num/assert.ts';
 import type { Amount, Ratio } from '../num/fixed.ts';
+import { min, ONE } from '../num/fixed.ts';
 import { mulFloor, ratioCeil } from '../num/rounding.ts';
+import { type PortfolioRisk, portfolioRisk } from '../portfolio/portfolio-risk.ts';
 import type { Bucket } from './bucket.ts';
 import { collateralValue } from './collateral.ts';
+import { unrealisedPnl } from './contract-value.ts';
 import { type LegRisk, legRisk } from './leg-risk.ts';
 import type { PriceView } from './price-view.ts';
 
@@ -25,15 +32,19 @@ export interface BucketRisk {
   readonly initialMargin: Amount;
   readonly maintenanceMargin: Amount;
   readonly legs: readonly LegRisk[];
+  /** For a portfolio bucket, whose requirement is its scenario risk, not the legs' sum. */
+  readonly portfolio?: PortfolioRisk;
 }
 
 export function bucketRisk(venue: Venue, bucket: Bucket, prices: PriceView): BucketRisk {
   let collateral = 0n;
   let initialCollateral = 0n;
   let maintenanceCollateral = 0n;
+  const scanned = scannedSpot(venue, bucket);
   for (const [asset, balance] of bucket.balances) {
     const price = prices.assetPrice(asset);
-    const rule = venue.rulebook.collateral.get(asset);
+    // Spot the portfolio scan already moves is valued in full: its haircut would count it twice.
+    const rule = scanned.has(asset) ? fullValue : venue.rulebook.collateral.get(asset);
     collateral += mulFloor(balance, price);
     initialCollateral += collateralValue(rule, balance, price, 'initial');
     maintenanceCollateral += collateralValue(rule, balance, price, 'maintenance');
@@ -51,7 +62,7 @@ export function bucketRisk(venue: Venue, bucket: Bucket, prices: PriceView): Buc
     initialMargin += risk.initialMargin + risk.openOrderMargin;
     maintenanceMargin += risk.maintenanceMargin;
   }
-  return {
+  const risk: BucketRisk = {
     collateralValue: collateral,
     unrealisedPnl: pnl,
     positionValue: value,
@@ -61,6 +72,79 @@ export function bucketRisk(venue: Venue, bucket: Bucket, prices: PriceView): Buc
     maintenanceMargin,
     legs,
   };
+  return bucket.mode === 'portfolio' ? withPortfolioMargin(venue, bucket, prices, risk) : risk;
+}
+
+const fullValue: CollateralRule = {
+  tiers: [{ upTo: null, initialWeight: ONE, maintenanceWeight: ONE }],
+  liabilityInitialWeight: ONE,
+  liabilityMaintenanceWeight: ONE,
+};
+
+/** The spot balances a portfolio bucket's scan covers: those of underlyings it holds contracts on. */
+function scannedSpot(venue: Venue, bucket: Bucket): Set<AssetId> {
+  const scanned = new Set<AssetId>();
+  if (bucket.mode !== 'portfolio' || venue.rulebook.portfolio?.scanSpot !== true) return scanned;
+  for (const leg of bucket.legs) {
+    if (leg.size !== 0n) scanned.add(venue.instruments.get(leg.instrument)!.underlying);
+  }
+  return scanned;
+}
+
+/**
+ * The requirement of a portfolio bucket: its book's scenario risk, plus what its open orders
+ * would add if every buy (or every sell) filled at its price, whichever is worse.
+ */
+function withPortfolioMargin(
+  venue: Venue,
+  bucket: Bucket,
+  prices: PriceView,
+  risk: BucketRisk,
+): BucketRisk {
+  const rule = venue.rulebook.portfolio;
+  // Input validation refuses portfolio mode under a rulebook without a portfolio section.
+  assert(rule !== undefined, 'portfolio mode needs a portfolio rule');
+  const portfolio = portfolioRisk(venue, bucket, prices, rule);
+  let orderMargin = 0n;
+  if (bucket.legs.some((leg) => leg.orders.length > 0)) {
+    let worst = portfolio.initialMargin;
+    for (const side of ['buy', 'sell'] as const) {
+      const filled = filledBook(venue, bucket, prices, side);
+      const after = portfolioRisk(venue, filled.bucket, prices, rule).initialMargin - filled.gain;
+      if (after > worst) worst = after;
+    }
+    orderMargin = worst - portfolio.initialMargin;
+  }
+  return {
+    ...risk,
+    initialMargin: portfolio.initialMargin + orderMargin,
+    maintenanceMargin: portfolio.maintenanceMargin,
+    portfolio,
+  };
+}
+
+/** The bucket with one side's open orders filled, and what the fills add to equity (≤ 0, USD). */
+function filledBook(
+  venue: Venue,
+  bucket: Bucket,
+  prices: PriceView,
+  side: Side,
+): { bucket: Bucket; gain: Amount } {
+  let gain = 0n;
+  const legs = bucket.legs.map((leg) => {
+    let size = leg.size;
+    const instrument = venue.instruments.get(leg.instrument)!;
+    const mark = prices.markPrice(leg.instrument);
+    const settlePrice = prices.assetPrice(instrument.settle);
+    for (const order of leg.orders) {
+      if (order.side !== side) continue;
+      const signed = side === 'buy' ? order.size : -order.size;
+      size += signed;
+      gain += mulFloor(min(0n, unrealisedPnl(instrument, signed, order.price, mark)), settlePrice);
+    }
+    return { ...leg, size, orders: [] };
+  });
+  return { bucket: { ...bucket, legs }, gain };
 }
 
 export function isLiquidatable(risk: BucketRisk): boolean {

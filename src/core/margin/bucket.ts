@@ -1,4 +1,4 @@
-import type { Account, MarginMode, OpenOrder } from '../model/account.ts';
+import type { Account, OpenOrder } from '../model/account.ts';
 import type { AssetId, InstrumentId } from '../model/ids.ts';
 import type { Venue } from '../model/venue.ts';
 import type { Amount, Price, Quantity, Ratio } from '../num/fixed.ts';
@@ -13,14 +13,20 @@ export interface Leg {
 }
 
 /**
- * A pool of collateral and the legs it margins. The cross bucket holds the account's balances and
- * every cross leg; each isolated position is a bucket of its own holding its ring-fenced margin, so
- * its loss stops at that margin.
+ * How a bucket is margined: position by position over pooled collateral ('cross'), one position
+ * on its own margin ('isolated'), or the pooled book as a whole over a scenario grid ('portfolio').
+ */
+export type BucketMode = 'cross' | 'isolated' | 'portfolio';
+
+/**
+ * A pool of collateral and the legs it margins. The pool holds the account's balances and every
+ * non-isolated leg, margined in cross or portfolio mode as the account chooses; each isolated
+ * position is a bucket of its own holding its ring-fenced margin, so its loss stops at that margin.
  */
 export interface Bucket {
-  /** "cross", or the instrument id of an isolated position. */
+  /** "cross" (or "cross:ASSET" per coin), or the instrument id of an isolated position. */
   readonly id: string;
-  readonly mode: MarginMode;
+  readonly mode: BucketMode;
   readonly balances: ReadonlyMap<AssetId, Amount>;
   readonly legs: readonly Leg[];
 }
@@ -78,8 +84,9 @@ function withOrder(leg: Leg, order: OpenOrder): Leg {
 }
 
 function crossBuckets(account: Account, venue: Venue, legs: Leg[]): Bucket[] {
+  const poolMode: BucketMode = account.poolMode === 'portfolio' ? 'portfolio' : 'cross';
   if (venue.rulebook.crossPool === 'unified') {
-    return [{ id: crossBucketId, mode: 'cross', balances: account.balances, legs }];
+    return [{ id: crossBucketId, mode: poolMode, balances: account.balances, legs }];
   }
   const pools = new Map<AssetId, { balances: Map<AssetId, Amount>; legs: Leg[] }>();
   const pool = (asset: AssetId) => {
@@ -96,7 +103,7 @@ function crossBuckets(account: Account, venue: Venue, legs: Leg[]): Bucket[] {
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([asset, { balances, legs: poolLegs }]) => ({
       id: crossBucketFor(venue, asset),
-      mode: 'cross' as const,
+      mode: poolMode,
       balances,
       legs: poolLegs,
     }));

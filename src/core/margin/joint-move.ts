@@ -3,12 +3,13 @@ import type { AssetId } from '../model/ids.ts';
 import type { Venue } from '../model/venue.ts';
 import type { Amount, Ratio } from '../num/fixed.ts';
 import { ONE, SCALE } from '../num/fixed.ts';
-import { divFloor, mulFloor } from '../num/rounding.ts';
+import { divFloor } from '../num/rounding.ts';
 import { lastHealthy } from './boundary-search.ts';
 import type { Bucket } from './bucket.ts';
-import type { BucketRisk } from './bucket-risk.ts';
+import { type BucketRisk, bucketRisk } from './bucket-risk.ts';
 import { collateralValue } from './collateral.ts';
 import { legMaintenanceHealth } from './leg-risk.ts';
+import { movedView } from './moved-view.ts';
 import type { PriceView } from './price-view.ts';
 
 /**
@@ -72,6 +73,13 @@ function healthUnderMove(
   prices: PriceView,
   underlying: AssetId,
 ): (factor: Ratio) => Amount {
+  if (bucket.mode === 'portfolio') {
+    // The requirement is the whole book's scenario risk: it moves as a whole, not leg by leg.
+    return (factor) => {
+      const moved = bucketRisk(venue, bucket, movedView(venue, prices, underlying, factor));
+      return moved.equity - moved.maintenanceMargin;
+    };
+  }
   const touchedLegs = bucket.legs.filter((leg) => {
     const instrument = venue.instruments.get(leg.instrument)!;
     return instrument.underlying === underlying || instrument.settle === underlying;
@@ -90,17 +98,6 @@ function healthUnderMove(
     let health = rest + collateralAt(moved);
     for (const leg of touchedLegs) health += legMaintenanceHealth(venue, leg, moved);
     return health;
-  };
-}
-
-function movedView(venue: Venue, prices: PriceView, underlying: AssetId, factor: Ratio): PriceView {
-  return {
-    assetPrice: (asset) =>
-      asset === underlying ? mulFloor(prices.assetPrice(asset), factor) : prices.assetPrice(asset),
-    markPrice: (instrument) =>
-      venue.instruments.get(instrument)!.underlying === underlying
-        ? mulFloor(prices.markPrice(instrument), factor)
-        : prices.markPrice(instrument),
   };
 }
 

@@ -2,6 +2,7 @@ import type { AssetId, InstrumentId } from '../model/ids.ts';
 import type { Market } from '../model/market.ts';
 import { assert } from '../num/assert.ts';
 import type { Price } from '../num/fixed.ts';
+import type { VolSurface } from '../pricing/vol-surface.ts';
 
 /**
  * Prices as the margin calculation reads them. What-if searches swap in a view that moves some of
@@ -11,6 +12,15 @@ import type { Price } from '../num/fixed.ts';
 export interface PriceView {
   assetPrice(asset: AssetId): Price;
   markPrice(instrument: InstrumentId): Price;
+  /** The volatility surface options on this underlying are priced from. */
+  volatility(underlying: AssetId): VolSurface;
+  /** The valuation instant (ms since the epoch). */
+  readonly asOfMs: number;
+  /**
+   * Risk arrays priced for this view, by instrument: they depend on prices alone, so every
+   * account and every what-if step assessed at these prices shares them.
+   */
+  readonly riskArrays: Map<InstrumentId, Float64Array>;
 }
 
 export function marketView(market: Market): PriceView {
@@ -25,5 +35,12 @@ export function marketView(market: Market): PriceView {
       assert(price !== undefined, `no mark price for instrument ${instrument}`);
       return price;
     },
+    volatility(underlying) {
+      const surface = market.volatility?.get(underlying);
+      assert(surface !== undefined, `no volatility surface for ${underlying}`);
+      return surface;
+    },
+    asOfMs: market.asOfMs ?? 0,
+    riskArrays: new Map(),
   };
 }

@@ -1,13 +1,14 @@
-import type { MarginMode } from '../model/account.ts';
 import type { AccountId, AssetId, InstrumentId } from '../model/ids.ts';
 import type { Amount, Price, Quantity, Ratio } from '../num/fixed.ts';
+import type { PortfolioRisk } from '../portfolio/portfolio-risk.ts';
+import type { BucketMode } from './bucket.ts';
 import type { JointMove } from './joint-move.ts';
 
 /** Amounts are in the valuation currency (USD) unless the name says settle asset. */
 export interface PositionReport {
   readonly instrument: InstrumentId;
   readonly bucket: string;
-  readonly marginMode: MarginMode;
+  readonly marginMode: BucketMode;
   readonly size: Quantity;
   readonly entryPrice: Price;
   readonly markPrice: Price;
@@ -30,7 +31,7 @@ export interface PositionReport {
 
 export interface BucketReport {
   readonly id: string;
-  readonly marginMode: MarginMode;
+  readonly marginMode: BucketMode;
   readonly collateralValue: Amount;
   readonly unrealisedPnl: Amount;
   /** Σ the positions' equity values: equity = weighted collateral + this. */
@@ -43,6 +44,8 @@ export interface BucketReport {
   readonly marginRatio: Ratio | null;
   readonly liquidatable: boolean;
   readonly jointMoves: readonly JointMove[];
+  /** A portfolio bucket's scenario risk: why its requirement is what it is. */
+  readonly portfolio?: PortfolioRisk;
 }
 
 export interface RiskReport {

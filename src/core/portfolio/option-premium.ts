@@ -1,0 +1,36 @@
+import type { Instrument } from '../model/instrument.ts';
+import { assert } from '../num/assert.ts';
+import { toNumber } from '../num/fixed.ts';
+import { blackPrice } from '../pricing/black.ts';
+import { shockedSurfaceVolatility, type VolShock } from '../pricing/vol-shock.ts';
+import type { VolSurface } from '../pricing/vol-surface.ts';
+
+/** Milliseconds in a year of 365.25 days: options' time to expiry runs in these years. */
+export const yearMs = 365.25 * 24 * 60 * 60 * 1000;
+
+/**
+ * An option's model premium per unit of underlying, in its premium currency (the quote for a
+ * linear option, the coin for an inverse one), with the underlying at `indexPrice`, its surface
+ * shocked by `shock`, and `lookaheadYears` of time value gone. The float64 zone: risk arrays and
+ * scenario searches take differences of these, never a ledger amount.
+ *
+ * The forward is the index (rates are 0 for crypto options settled against the index, and the
+ * basis between a dated future and the index is charged separately).
+ */
+export function optionPremium(
+  instrument: Instrument,
+  indexPrice: number,
+  surface: VolSurface,
+  asOfMs: number,
+  shock: VolShock,
+  lookaheadYears: number,
+): number {
+  const terms = instrument.option;
+  assert(terms !== undefined, 'a premium needs an option');
+  assert(instrument.expiryMs !== undefined, 'an option has an expiry');
+  const strike = toNumber(terms.strike);
+  const years = Math.max(0, (instrument.expiryMs - asOfMs) / yearMs - lookaheadYears);
+  const volatility = shockedSurfaceVolatility(surface, Math.log(strike / indexPrice), years, shock);
+  const usd = blackPrice(terms.right, indexPrice, strike, years, volatility, 0);
+  return instrument.settlement === 'inverse' ? usd / indexPrice : usd;
+}

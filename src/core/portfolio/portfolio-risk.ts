@@ -1,0 +1,297 @@
+import type { Bucket } from '../margin/bucket.ts';
+import type { PriceView } from '../margin/price-view.ts';
+import type { AssetId } from '../model/ids.ts';
+import type { Instrument } from '../model/instrument.ts';
+import type { PortfolioRule, ScenarioGrid } from '../model/rulebook.ts';
+import type { Venue } from '../model/venue.ts';
+import type { Amount } from '../num/fixed.ts';
+import { toNumber } from '../num/fixed.ts';
+import { amountUp } from '../num/float-bridge.ts';
+import { riskArray, spotArray } from './risk-array.ts';
+import { type Scenario, scenariosOf } from './scenarios.ts';
+
+/** What one underlying's book does in its scenarios, and what it is charged (USD, float64). */
+export interface UnderlyingRisk {
+  readonly underlying: AssetId;
+  readonly grid: ScenarioGrid;
+  readonly scenarios: readonly Scenario[];
+  /** The book's P&L in each scenario, gain positive, before the extreme cover. */
+  readonly pnl: Float64Array;
+  /** The scenario whose weighted loss binds; -1 when no scenario loses. */
+  readonly binding: number;
+  /** The worst weighted loss over every scenario (0 when none loses). */
+  readonly scanLoss: number;
+  readonly regularLoss: number;
+  readonly extremeLoss: number;
+  /** Net delta in USD per unit move of the underlying (Σ size × ∂V/∂p). */
+  readonly netDelta: number;
+  readonly charges: Charges;
+  /** The underlying's maintenance requirement before credits between underlyings. */
+  readonly requirement: number;
+  /** Each position's P&L in the binding scenario: what it adds to the binding loss (negated). */
+  readonly contributions: readonly Contribution[];
+}
+
+export interface Charges {
+  readonly basis: number;
+  readonly calendar: number;
+  readonly deltaShock: number;
+  readonly shortOptionMinimum: number;
+  readonly contractFloor: number;
+}
+
+export interface Contribution {
+  /** An instrument id, or the asset id of a spot balance. */
+  readonly holding: string;
+  readonly pnl: number;
+}
+
+export interface Credit {
+  readonly underlyings: readonly [AssetId, AssetId];
+  readonly amount: number;
+}
+
+export interface PortfolioRisk {
+  readonly underlyings: readonly UnderlyingRisk[];
+  readonly credits: readonly Credit[];
+  /** Σ requirements − Σ credits, rounded up to an exact amount. */
+  readonly maintenanceMargin: Amount;
+  readonly initialMargin: Amount;
+}
+
+interface Holding {
+  readonly id: string;
+  readonly size: number;
+  readonly array: Float64Array;
+  readonly instrument?: Instrument;
+}
+
+/**
+ * Portfolio margin of a bucket: each underlying's book is scanned over its grid, charged its
+ * add-ons, floored by its minimums; hedges between underlyings earn the rulebook's credits; IM is
+ * MM × the rulebook's ratio. Risk arrays come from the view's cache, priced once per instrument.
+ */
+export function portfolioRisk(
+  venue: Venue,
+  bucket: Bucket,
+  prices: PriceView,
+  rule: PortfolioRule,
+): PortfolioRisk {
+  const byUnderlying = new Map<AssetId, Holding[]>();
+  const holdingsOf = (asset: AssetId) => {
+    let list = byUnderlying.get(asset);
+    if (list === undefined) {
+      list = [];
+      byUnderlying.set(asset, list);
+    }
+    return list;
+  };
+  for (const leg of bucket.legs) {
+    if (leg.size === 0n) continue;
+    const instrument = venue.instruments.get(leg.instrument)!;
+    const grid = gridOf(rule, instrument.underlying);
+    holdingsOf(instrument.underlying).push({
+      id: instrument.id,
+      size: toNumber(leg.size),
+      array: cachedArray(instrument, prices, grid),
+      instrument,
+    });
+  }
+  if (rule.scanSpot) {
+    for (const [asset, balance] of bucket.balances) {
+      if (balance === 0n || !byUnderlying.has(asset)) continue;
+      const scenarios = scenariosOf(gridOf(rule, asset));
+      const index = toNumber(prices.assetPrice(asset));
+      holdingsOf(asset).push({
+        id: asset,
+        size: toNumber(balance),
+        array: spotArray(index, scenarios),
+      });
+    }
+  }
+  const underlyings = [...byUnderlying]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([asset, holdings]) => underlyingRisk(asset, holdings, rule, prices));
+  const credits = creditsOf(underlyings, rule);
+  let total = 0;
+  for (const risk of underlyings) total += risk.requirement;
+  for (const credit of credits) total -= credit.amount;
+  const maintenanceMargin = amountUp(Math.max(0, total));
+  return {
+    underlyings,
+    credits,
+    maintenanceMargin,
+    initialMargin: amountUp(Math.max(0, total) * toNumber(rule.initialToMaintenance)),
+  };
+}
+
+export function gridOf(rule: PortfolioRule, underlying: AssetId): ScenarioGrid {
+  return rule.gridByUnderlying.get(underlying) ?? rule.grid;
+}
+
+function cachedArray(instrument: Instrument, prices: PriceView, grid: ScenarioGrid): Float64Array {
+  const cached = prices.riskArrays.get(instrument.id);
+  if (cached !== undefined) return cached;
+  const array = riskArray(instrument, prices, scenariosOf(grid), grid.lookaheadYears);
+  prices.riskArrays.set(instrument.id, array);
+  return array;
+}
+
+function underlyingRisk(
+  underlying: AssetId,
+  holdings: readonly Holding[],
+  rule: PortfolioRule,
+  prices: PriceView,
+): UnderlyingRisk {
+  const grid = gridOf(rule, underlying);
+  const scenarios = scenariosOf(grid);
+  const count = scenarios.length;
+  const pnl = new Float64Array(count);
+  let netDelta = 0;
+  for (const holding of holdings) {
+    for (let s = 0; s < count; s += 1) pnl[s] = pnl[s]! + holding.size * holding.array[s]!;
+    netDelta += holding.size * holding.array[count]!;
+  }
+  const { binding, scanLoss, regularLoss, extremeLoss } = worstLoss(pnl, scenarios);
+  const index = toNumber(prices.assetPrice(underlying));
+  const charges = chargesOf(holdings, rule, index, netDelta);
+  const requirement =
+    rule.aggregation === 'okx'
+      ? Math.max(
+          Math.max(regularLoss, extremeLoss) + charges.calendar + charges.basis,
+          charges.contractFloor,
+        )
+      : Math.max(
+          scanLoss + charges.calendar + charges.basis + charges.deltaShock,
+          charges.shortOptionMinimum,
+          charges.contractFloor,
+        );
+  return {
+    underlying,
+    grid,
+    scenarios,
+    pnl,
+    binding,
+    scanLoss,
+    regularLoss,
+    extremeLoss,
+    netDelta,
+    charges,
+    requirement,
+    contributions: holdings.map((holding) => ({
+      holding: holding.id,
+      pnl: binding < 0 ? 0 : holding.size * holding.array[binding]!,
+    })),
+  };
+}
+
+export interface WorstLoss {
+  /** The scenario whose weighted loss binds; -1 when none loses. */
+  readonly binding: number;
+  readonly scanLoss: number;
+  readonly regularLoss: number;
+  readonly extremeLoss: number;
+}
+
+/** The worst weighted loss of a book's scenario P&L (SPAN's scan risk), and where it is. */
+export function worstLoss(pnl: Float64Array, scenarios: readonly Scenario[]): WorstLoss {
+  let binding = -1;
+  let scanLoss = 0;
+  let regularLoss = 0;
+  let extremeLoss = 0;
+  for (let s = 0; s < scenarios.length; s += 1) {
+    const scenario = scenarios[s]!;
+    const loss = -pnl[s]! * scenario.weight;
+    if (scenario.extreme) extremeLoss = Math.max(extremeLoss, loss);
+    else regularLoss = Math.max(regularLoss, loss);
+    if (loss > scanLoss) {
+      scanLoss = loss;
+      binding = s;
+    }
+  }
+  return { binding, scanLoss, regularLoss, extremeLoss };
+}
+
+/**
+ * The add-ons of one underlying, in USD:
+ * - basis: rate × the delta matched between perpetuals (and scanned spot) and dated futures;
+ * - calendar: rate × the delta matched between dated futures of different expiries;
+ * - delta shock: rate × |net delta|;
+ * - short-option minimum: rate × the underlying value of the short options;
+ * - contract floor: rate × the underlying value of every contract.
+ * A matched amount is what offsets: for deltas d by tenor, (Σ|d| − |Σd|) / 2.
+ */
+function chargesOf(
+  holdings: readonly Holding[],
+  rule: PortfolioRule,
+  index: number,
+  netDelta: number,
+): Charges {
+  const deltaIndex = (holding: Holding) => holding.array.length - 1;
+  let spotAndPerpetual = 0;
+  const futuresByExpiry = new Map<number, number>();
+  let shortOptions = 0;
+  let contracts = 0;
+  for (const holding of holdings) {
+    const delta = holding.size * holding.array[deltaIndex(holding)]!;
+    const instrument = holding.instrument;
+    if (instrument === undefined || instrument.kind === 'perpetual') {
+      spotAndPerpetual += delta;
+    } else if (instrument.kind === 'future') {
+      const expiry = instrument.expiryMs ?? 0;
+      futuresByExpiry.set(expiry, (futuresByExpiry.get(expiry) ?? 0) + delta);
+    }
+    if (instrument === undefined) continue;
+    const underlyingValue = Math.abs(holding.size) * toNumber(instrument.contractSize) * index;
+    // An inverse contract's size is a USD face, not coins.
+    const covered =
+      instrument.kind !== 'option' && instrument.settlement === 'inverse'
+        ? Math.abs(holding.size) * toNumber(instrument.contractSize)
+        : underlyingValue;
+    contracts += covered;
+    if (instrument.kind === 'option' && holding.size < 0) shortOptions += covered;
+  }
+  const futures = [...futuresByExpiry.values()];
+  const futuresNet = futures.reduce((sum, delta) => sum + delta, 0);
+  return {
+    basis: toNumber(rule.basisRate) * matched([spotAndPerpetual, futuresNet]),
+    calendar: toNumber(rule.calendarRate) * matched(futures),
+    deltaShock: toNumber(rule.deltaShockRate) * Math.abs(netDelta),
+    shortOptionMinimum: toNumber(rule.shortOptionMinimumRate) * shortOptions,
+    contractFloor: toNumber(rule.contractFloorRate) * contracts,
+  };
+}
+
+function matched(deltas: readonly number[]): number {
+  let gross = 0;
+  let net = 0;
+  for (const delta of deltas) {
+    gross += Math.abs(delta);
+    net += delta;
+  }
+  return (gross - Math.abs(net)) / 2;
+}
+
+/**
+ * Credits between underlyings whose books hedge each other (net deltas of opposite sign), in the
+ * rulebook's order: the credit is a share of the smaller scan loss, and each unit of scan loss is
+ * credited once, so a hedge lowers a requirement but never makes it negative.
+ */
+function creditsOf(underlyings: readonly UnderlyingRisk[], rule: PortfolioRule): Credit[] {
+  const remaining = new Map(underlyings.map((risk) => [risk.underlying, risk] as const));
+  const available = new Map(underlyings.map((risk) => [risk.underlying, risk.scanLoss] as const));
+  const credits: Credit[] = [];
+  for (const offset of rule.offsets) {
+    const [a, b] = offset.underlyings;
+    const riskA = remaining.get(a);
+    const riskB = remaining.get(b);
+    if (riskA === undefined || riskB === undefined) continue;
+    if (!(riskA.netDelta * riskB.netDelta < 0)) continue;
+    const base = Math.min(available.get(a)!, available.get(b)!);
+    if (base <= 0) continue;
+    available.set(a, available.get(a)! - base);
+    available.set(b, available.get(b)! - base);
+    credits.push({ underlyings: [a, b], amount: toNumber(offset.credit) * base });
+  }
+  return credits;
+}

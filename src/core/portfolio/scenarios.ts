@@ -1,0 +1,34 @@
+import type { ScenarioGrid } from '../model/rulebook.ts';
+import type { VolShock } from '../pricing/vol-shock.ts';
+
+/** One market scenario of an underlying: a move of its price and a shock of its surface. */
+export interface Scenario {
+  /** Fraction of the underlying's price: −0.15 is a 15 % fall. */
+  readonly priceMove: number;
+  readonly volShock: VolShock;
+  /** The share of a loss that counts: 1, or the extreme cover for an extreme move. */
+  readonly weight: number;
+  readonly extreme: boolean;
+}
+
+/**
+ * The grid's scenarios in a fixed order: each price move with each volatility shock (price-major,
+ * as a heat map reads), then the extreme moves. Index i of every risk array is scenario i.
+ */
+export function scenariosOf(grid: ScenarioGrid): Scenario[] {
+  const scenarios: Scenario[] = [];
+  for (const priceMove of grid.priceMoves) {
+    for (const volShock of grid.volShocks) {
+      scenarios.push({ priceMove, volShock, weight: 1, extreme: false });
+    }
+  }
+  for (const priceMove of grid.extremeMoves) {
+    scenarios.push({
+      priceMove,
+      volShock: grid.extremeVolShock,
+      weight: grid.extremeCover,
+      extreme: true,
+    });
+  }
+  return scenarios;
+}

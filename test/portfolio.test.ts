@@ -1,0 +1,217 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { assess } from '../src/core/margin/assess.ts';
+import { bucketsOf } from '../src/core/margin/bucket.ts';
+import { marketView } from '../src/core/margin/price-view.ts';
+import { initialHealthAfter, maxOrderSize, maxWithdrawal } from '../src/core/margin/what-if.ts';
+import type { Account, Position } from '../src/core/model/account.ts';
+import type { PortfolioRule } from '../src/core/model/rulebook.ts';
+import { SCALE } from '../src/core/num/fixed.ts';
+import { portfolioRisk } from '../src/core/portfolio/portfolio-risk.ts';
+import { decimalArb, pmInstruments, pmMarket, pmVenue, spanLikeRule } from './kit.ts';
+
+const pool = (
+  positions: Position[],
+  balances: Record<string, bigint> = { USDC: 1_000_000n * SCALE },
+): Account => ({
+  id: 'pm',
+  poolMode: 'portfolio',
+  balances: new Map(Object.entries(balances)),
+  positions,
+  openOrders: [],
+});
+
+const held = (instrument: string, size: bigint): Position => ({
+  instrument,
+  size,
+  entryPrice: pmMarket.markPrices.get(instrument)!,
+  marginMode: 'cross',
+  isolatedMargin: 0n,
+});
+
+function risk(account: Account, rule: PortfolioRule = spanLikeRule) {
+  const bucket = bucketsOf(account, pmVenue)[0]!;
+  return portfolioRisk(pmVenue, bucket, marketView(pmMarket), rule);
+}
+
+const bookArb = fc
+  .array(fc.tuple(fc.constantFrom(...pmInstruments), decimalArb(-20, 20, 1)), {
+    minLength: 1,
+    maxLength: 6,
+  })
+  .map((entries) => {
+    const sizes = new Map<string, bigint>();
+    for (const [instrument, size] of entries)
+      sizes.set(instrument, (sizes.get(instrument) ?? 0n) + size);
+    return [...sizes]
+      .filter(([, size]) => size !== 0n)
+      .map(([instrument, size]) => held(instrument, size));
+  })
+  .filter((positions) => positions.length > 0);
+
+describe('portfolio margin properties', () => {
+  it('a long and a short of the same future net to zero scenario loss', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('BTC-PERP', 'BTC-MAR', 'ETH-PERP'),
+        decimalArb(0.1, 50, 1),
+        (instrument, size) => {
+          // Two accounts' worth in one book: the same contract bought and sold.
+          const long = risk(pool([held(instrument, size)]));
+          const hedged = long.underlyings[0]!.pnl.map(
+            (pnl, s) => pnl + risk(pool([held(instrument, -size)])).underlyings[0]!.pnl[s]!,
+          );
+          for (const pnl of hedged) expect(Math.abs(pnl)).toBeLessThan(1e-6);
+        },
+      ),
+      { numRuns: 30 },
+    );
+  });
+
+  it('a linear book hedged to zero delta has only its basis and calendar charges left', () => {
+    fc.assert(
+      fc.property(decimalArb(0.1, 30, 1), (size) => {
+        // Long the perpetual, short the March future, both at (about) the same delta per contract.
+        const book = risk(pool([held('BTC-PERP', size), held('BTC-MAR', -size)]));
+        const btc = book.underlyings[0]!;
+        // Each contract's P&L is contractSize × mark × move: the marks differ by the basis, so the
+        // residual is the basis × move, tiny against the position.
+        expect(btc.scanLoss).toBeLessThanOrEqual(
+          btc.charges.basis + 1e-6 + (0.15 * 1500 * Number(size)) / 1e18,
+        );
+        expect(btc.charges.basis).toBeGreaterThan(0);
+        expect(btc.charges.calendar).toBe(0);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it("a book's MM never exceeds the sum of its positions' standalone MMs plus its add-ons", () => {
+    fc.assert(
+      fc.property(bookArb, (positions) => {
+        const book = risk(pool(positions));
+        const standalone = positions.reduce(
+          (sum, position) => sum + Number(risk(pool([position])).maintenanceMargin),
+          0,
+        );
+        let addOns = 0;
+        for (const u of book.underlyings)
+          addOns += u.charges.basis + u.charges.calendar + u.charges.deltaShock;
+        expect(Number(book.maintenanceMargin) / 1e18).toBeLessThanOrEqual(
+          standalone / 1e18 + addOns + 1e-6,
+        );
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('scaling every size by k scales the scenario P&L by k', () => {
+    fc.assert(
+      fc.property(bookArb, fc.integer({ min: 2, max: 7 }), (positions, k) => {
+        const one = risk(pool(positions));
+        const many = risk(pool(positions.map((p) => ({ ...p, size: p.size * BigInt(k) }))));
+        one.underlyings.forEach((u, i) => {
+          u.pnl.forEach((pnl, s) => {
+            expect(Math.abs(many.underlyings[i]!.pnl[s]! - k * pnl)).toBeLessThanOrEqual(
+              1e-7 * (1 + Math.abs(k * pnl)),
+            );
+          });
+        });
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('the binding loss never falls when a scenario is added to the grid', () => {
+    fc.assert(
+      fc.property(bookArb, fc.double({ min: -0.5, max: 0.5, noNaN: true }), (positions, move) => {
+        const before = risk(pool(positions));
+        const wider: PortfolioRule = {
+          ...spanLikeRule,
+          grid: { ...spanLikeRule.grid, priceMoves: [...spanLikeRule.grid.priceMoves, move] },
+        };
+        const after = risk(pool(positions), wider);
+        before.underlyings.forEach((u, i) => {
+          expect(after.underlyings[i]!.scanLoss).toBeGreaterThanOrEqual(u.scanLoss);
+        });
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('a hedge between underlyings earns a credit but never turns the requirement negative', () => {
+    const book = risk(pool([held('BTC-PERP', 2n * SCALE), held('ETH-PERP', -60n * SCALE)]));
+    expect(book.credits).toHaveLength(1);
+    const sum = book.underlyings.reduce((total, u) => total + u.requirement, 0);
+    expect(Number(book.maintenanceMargin) / 1e18).toBeLessThan(sum);
+    expect(book.maintenanceMargin > 0n).toBe(true);
+  });
+
+  it('explains itself: contributions add up to the binding loss', () => {
+    fc.assert(
+      fc.property(bookArb, (positions) => {
+        for (const u of risk(pool(positions)).underlyings) {
+          if (u.binding < 0) continue;
+          const total = u.contributions.reduce((sum, c) => sum + c.pnl, 0);
+          expect(Math.abs(total - u.pnl[u.binding]!)).toBeLessThan(1e-6 * (1 + Math.abs(total)));
+        }
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
+
+describe('portfolio mode in the risk report and the what-ifs', () => {
+  const coveredCall: Account = pool([held('BTC-C100', -1n * SCALE)], {
+    USDC: 20_000n * SCALE,
+    BTC: SCALE,
+  });
+
+  // Cross charges the call its standard margin and haircuts the BTC; portfolio mode scans them as
+  // one book, where the BTC covers the call.
+  it('a covered call leaves more free collateral in portfolio mode than in cross', () => {
+    const portfolio = assess(coveredCall, pmVenue, pmMarket);
+    const cross = assess({ ...coveredCall, poolMode: 'cross' }, pmVenue, pmMarket);
+    expect(portfolio.buckets[0]!.marginMode).toBe('portfolio');
+    expect(portfolio.buckets[0]!.portfolio).toBeDefined();
+    expect(portfolio.freeCollateral > cross.freeCollateral).toBe(true);
+  });
+
+  it('max order size and max withdrawal hold the pool at initial margin', () => {
+    const prices = marketView(pmMarket);
+    const size = maxOrderSize(
+      coveredCall,
+      pmVenue,
+      prices,
+      'BTC-C100',
+      'sell',
+      pmMarket.markPrices.get('BTC-C100')!,
+    );
+    expect(size > 0n).toBe(true);
+    const order = (q: bigint) => ({
+      kind: 'order' as const,
+      instrument: 'BTC-C100',
+      side: 'sell' as const,
+      size: q,
+      price: pmMarket.markPrices.get('BTC-C100')!,
+    });
+    expect(initialHealthAfter(coveredCall, pmVenue, prices, order(size), 'cross') >= 0n).toBe(true);
+    expect(initialHealthAfter(coveredCall, pmVenue, prices, order(size + d01), 'cross') < 0n).toBe(
+      true,
+    );
+    const usdc = maxWithdrawal(coveredCall, pmVenue, prices, 'USDC');
+    expect(usdc > 0n && usdc <= 20_000n * SCALE).toBe(true);
+  });
+
+  it('a liquidation move is found for a short straddle', () => {
+    const straddle = pool([held('BTC-C100', -5n * SCALE), held('BTC-P90', -5n * SCALE)], {
+      USDC: 150_000n * SCALE,
+    });
+    const report = assess(straddle, pmVenue, pmMarket, { jointMoves: true });
+    const move = report.buckets[0]!.jointMoves.find((m) => m.underlying === 'BTC')!;
+    expect(move.down !== null && move.down < 0n).toBe(true);
+    expect(move.up !== null && move.up > 0n).toBe(true);
+  });
+});
+
+const d01 = SCALE / 10n;
