@@ -37,14 +37,15 @@ function expectRiskReport(report: Json): void {
   });
   const buckets = report.buckets as Json[];
   expect(buckets.length).toBeGreaterThan(0);
-  // Cross pools come first: one unified "cross", or "cross:ASSET" per coin (COIN-M rulebooks).
-  const pools = buckets.filter((bucket) => bucket.marginMode === 'cross');
+  // Pools come first: one unified "cross", or "cross:ASSET" per coin (COIN-M rulebooks), each
+  // margined in cross or in portfolio mode.
+  const pools = buckets.filter((bucket) => bucket.marginMode !== 'isolated');
   expect(buckets.slice(0, pools.length)).toEqual(pools);
   for (const pool of pools) expect(String(pool.id)).toMatch(/^cross(:[A-Z0-9]+)?$/);
   for (const bucket of buckets) {
     expect(bucket).toMatchObject({
       id: expect.any(String),
-      marginMode: expect.stringMatching(/^(cross|isolated)$/),
+      marginMode: expect.stringMatching(/^(cross|isolated|portfolio)$/),
       collateralValue: decimal,
       unrealisedPnl: decimal,
       equity: decimal,
@@ -104,7 +105,7 @@ describe.each(examples())('$file', ({ file, path, fromArgs }) => {
   it('compare: isolated and cross side by side', () => {
     const result = runCli(['compare', path, ...fromArgs]);
     expect(result).toMatchObject({ code: 0, stderr: '' });
-    expect(result.stdout).toMatch(/^mode +capital needed +initial +maintenance$/m);
+    expect(result.stdout).toMatch(/^mode +capital used +initial +maintenance$/m);
     expect(result.stdout).toMatch(/^isolated +[\d,.]+/m);
     expect(result.stdout).toMatch(/^cross +[\d,.]+/m);
     expect(result.stdout).toMatch(/Capital freed by cross margin: -?[\d,.]+ USD/);
@@ -116,7 +117,8 @@ describe.each(examples())('$file', ({ file, path, fromArgs }) => {
     expect(comparisons).toHaveLength(accountCount(file));
     for (const comparison of comparisons) {
       expect(comparison).toMatchObject({ account: expect.any(String), capitalFreed: decimal });
-      for (const mode of ['isolated', 'cross'] as const) {
+      const modes = ['isolated', 'cross', ...(comparison.portfolio ? ['portfolio'] : [])];
+      for (const mode of modes) {
         const outcome = comparison[mode] as Json;
         expect(outcome).toMatchObject({
           mode,

@@ -114,9 +114,10 @@ function positionReports(
     const settlePrice = prices.assetPrice(instrument.settle);
     const restValue = health - (legRisk.equityValue - legRisk.maintenanceMargin);
     const rest = divFloor(restValue * SCALE, settlePrice);
-    // An option's premium is not the price that liquidates it: its underlying's joint move is.
+    // An option's premium is not the price that liquidates it, and a portfolio bucket's
+    // requirement is not a sum over legs: there the underlying's joint move is the answer.
     const price =
-      instrument.kind === 'option'
+      instrument.kind === 'option' || bucket.mode === 'portfolio'
         ? null
         : liquidationPrice(instrument, ruleFor(venue, instrument), leg, mark, rest);
     reports.push({

@@ -1,10 +1,11 @@
-import type { Account, MarginMode, Position } from '../model/account.ts';
+import type { Account, Position } from '../model/account.ts';
 import type { AssetId, InstrumentId } from '../model/ids.ts';
 import type { Venue } from '../model/venue.ts';
 import type { Amount, Price, Ratio } from '../num/fixed.ts';
 import { max, SCALE } from '../num/fixed.ts';
 import { divFloor } from '../num/rounding.ts';
 import { assessWith } from './assess.ts';
+import type { BucketMode } from './bucket.ts';
 import type { PriceView } from './price-view.ts';
 import type { RiskReport } from './risk-report.ts';
 
@@ -15,8 +16,8 @@ export interface PositionUnderMode {
 }
 
 export interface ModeOutcome {
-  readonly mode: MarginMode;
-  /** Collateral the book needs to stand at initial margin, each bucket funding only itself. */
+  readonly mode: BucketMode;
+  /** Collateral the book uses at initial margin, haircuts included, each bucket funding itself. */
   readonly requiredCapital: Amount;
   readonly initialMargin: Amount;
   readonly maintenanceMargin: Amount;
@@ -28,32 +29,56 @@ export interface Comparison {
   readonly account: string;
   readonly isolated: ModeOutcome;
   readonly cross: ModeOutcome;
+  /** Present where the rulebook offers portfolio margin. */
+  readonly portfolio?: ModeOutcome;
   /** requiredCapital(isolated) − requiredCapital(cross): what pooling frees. */
   readonly capitalFreed: Amount;
+  /** requiredCapital(cross) − requiredCapital(portfolio): what scanning the book as one frees. */
+  readonly portfolioCapitalFreed?: Amount;
 }
 
 /**
- * The same book and the same collateral, margined two ways. Isolated: the collateral is split
- * across positions in proportion to their initial margin, and a profit in one bucket cannot fund
- * another. Cross: everything pooled. The promise of cross margining, measured on this book.
+ * The same book and the same collateral, margined each way the venue offers. Isolated: the
+ * collateral is split across positions in proportion to their initial margin, and a profit in one
+ * bucket cannot fund another. Cross: everything pooled, each position charged on its own.
+ * Portfolio: everything pooled, the book charged its worst scenario loss. The promise of cross
+ * and portfolio margining, measured on this book.
  */
 export function compareModes(account: Account, venue: Venue, prices: PriceView): Comparison {
   const pooled = asCross(account, venue);
-  const cross = outcome('cross', assessWith(pooled, venue, prices, { jointMoves: true }));
+  const crossReport = assessWith(pooled, venue, prices, { jointMoves: true });
+  const cross = outcome('cross', crossReport, haircutOf(crossReport));
+  // The isolated book holds the same collateral, so it bears the same haircut.
   const isolated = outcome(
     'isolated',
-    assessWith(asIsolated(pooled, venue, prices, cross.report), venue, prices),
+    assessWith(asIsolated(pooled, venue, prices, crossReport), venue, prices),
+    haircutOf(crossReport),
   );
-  return {
+  const comparison = {
     account: account.id,
     isolated,
     cross,
     capitalFreed: isolated.requiredCapital - cross.requiredCapital,
   };
+  if (venue.rulebook.portfolio === undefined) return comparison;
+  const portfolioReport = assessWith({ ...pooled, poolMode: 'portfolio' }, venue, prices, {
+    jointMoves: true,
+  });
+  const portfolio = outcome('portfolio', portfolioReport, haircutOf(portfolioReport));
+  return {
+    ...comparison,
+    portfolio,
+    portfolioCapitalFreed: cross.requiredCapital - portfolio.requiredCapital,
+  };
 }
 
-function outcome(mode: MarginMode, report: RiskReport): ModeOutcome {
-  let requiredCapital = 0n;
+/**
+ * The capital the book uses: each bucket's initial margin less what its positions are worth (its
+ * gains fund only itself), plus the haircut on the pooled collateral (a haircut uses collateral as
+ * surely as a requirement does; portfolio mode waives it on spot its scan already moves).
+ */
+function outcome(mode: BucketMode, report: RiskReport, haircut: Amount): ModeOutcome {
+  let requiredCapital = haircut;
   for (const bucket of report.buckets) {
     requiredCapital += max(0n, bucket.initialMargin - bucket.positionValue);
   }
@@ -71,6 +96,16 @@ function outcome(mode: MarginMode, report: RiskReport): ModeOutcome {
   };
 }
 
+/** Collateral value lost to initial haircuts in the pooled buckets. */
+function haircutOf(report: RiskReport): Amount {
+  let haircut = 0n;
+  for (const bucket of report.buckets) {
+    if (bucket.marginMode === 'isolated') continue;
+    haircut += bucket.collateralValue - (bucket.initialEquity - bucket.positionValue);
+  }
+  return max(0n, haircut);
+}
+
 function asCross(account: Account, venue: Venue): Account {
   const balances = new Map<AssetId, Amount>(account.balances);
   const positions = account.positions.map((position): Position => {
@@ -79,7 +114,7 @@ function asCross(account: Account, venue: Venue): Account {
     balances.set(settle, (balances.get(settle) ?? 0n) + position.isolatedMargin);
     return { ...position, marginMode: 'cross', isolatedMargin: 0n };
   });
-  return { ...account, balances, positions };
+  return { ...account, poolMode: 'cross', balances, positions };
 }
 
 function asIsolated(

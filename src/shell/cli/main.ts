@@ -20,6 +20,7 @@ import { limitsOf, parseOrder, parseTransfer } from './whatif.ts';
 
 interface Common {
   readonly json?: boolean;
+  readonly mode?: 'cross' | 'portfolio';
   readonly from: InputFormat;
   readonly rulebook?: string;
   readonly account?: string;
@@ -31,13 +32,25 @@ function load(file: string, options: Common): { portfolio: Portfolio; accounts: 
     nowMs: nowMs(),
     ...(options.rulebook === undefined ? {} : { rulebook: options.rulebook }),
   });
-  const accounts = portfolio.accounts.filter(
+  const selected = portfolio.accounts.filter(
     (a) => options.account === undefined || a.id === options.account,
   );
-  if (accounts.length === 0) {
+  if (selected.length === 0) {
     throw new InputError([`--account: no account "${options.account}" in ${file}`]);
   }
+  if (options.mode === 'portfolio' && portfolio.venue.rulebook.portfolio === undefined) {
+    throw new InputError([
+      `--mode: rulebook "${portfolio.venue.rulebook.id}" has no portfolio section`,
+    ]);
+  }
+  const mode = options.mode;
+  const accounts = mode === undefined ? selected : selected.map((a) => ({ ...a, poolMode: mode }));
   return { portfolio, accounts };
+}
+
+/** Colours for a person at a terminal; none in a pipe, a file, or under NO_COLOR. */
+function colour(): boolean {
+  return process.stdout.isTTY === true && process.env.NO_COLOR === undefined;
 }
 
 function withCommon(command: Command): Command {
@@ -50,7 +63,13 @@ function withCommon(command: Command): Command {
       '--rulebook <preset|file>',
       "a preset id or a rulebook .json file, overriding the portfolio's",
     )
-    .option('--account <id>', 'only this account');
+    .option('--account <id>', 'only this account')
+    .addOption(
+      new Option('--mode <mode>', "margin every account's pool in this mode").choices([
+        'cross',
+        'portfolio',
+      ]),
+    );
 }
 
 function print(text: string): void {
@@ -73,7 +92,11 @@ export function program(): Command {
       const reports = accounts.map((account) =>
         assessWith(account, portfolio.venue, prices, { jointMoves: true }),
       );
-      print(options.json ? toJson(reports) : reports.map(riskReportText).join('\n\n\n'));
+      print(
+        options.json
+          ? toJson(reports)
+          : reports.map((report) => riskReportText(report, colour())).join('\n\n\n'),
+      );
     });
 
   withCommon(cli.command('compare <file>'))

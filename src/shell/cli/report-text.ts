@@ -1,9 +1,10 @@
 import type { Comparison } from '../../core/margin/compare.ts';
 import type { RiskReport } from '../../core/margin/risk-report.ts';
 import { amountDown, amountUp, percent, plain } from './figures.ts';
+import { portfolioText } from './portfolio-text.ts';
 import { table } from './table.ts';
 
-export function riskReportText(report: RiskReport): string {
+export function riskReportText(report: RiskReport, color = false): string {
   const sections = [
     `Account ${report.account}: equity ${amountDown(report.equity)} USD, initial margin ` +
       `${amountUp(report.initialMargin)}, maintenance margin ${amountUp(report.maintenanceMargin)}, ` +
@@ -82,24 +83,32 @@ export function riskReportText(report: RiskReport): string {
         table(['bucket', 'underlying', 'down', 'up'], moves, 2),
     );
   }
+  for (const bucket of report.buckets) {
+    if (bucket.portfolio !== undefined) sections.push(portfolioText(bucket, color));
+  }
   return sections.join('\n\n');
 }
 
 export function comparisonText(comparison: Comparison): string {
-  const { isolated, cross } = comparison;
+  const { isolated, cross, portfolio } = comparison;
+  const outcomes = [isolated, cross, ...(portfolio ? [portfolio] : [])];
   const crossByInstrument = new Map(cross.positions.map((p) => [p.instrument, p]));
-  return [
-    `Account ${comparison.account}: isolated vs cross margin, same book and collateral`,
+  const sections = [
+    `Account ${comparison.account}: ${outcomes.map((o) => o.mode).join(' vs ')} margin, ` +
+      'same book and collateral',
     table(
-      ['mode', 'capital needed', 'initial', 'maintenance'],
-      [isolated, cross].map((outcome) => [
+      ['mode', 'capital used', 'initial', 'maintenance'],
+      outcomes.map((outcome) => [
         outcome.mode,
         amountUp(outcome.requiredCapital),
         amountUp(outcome.initialMargin),
         amountUp(outcome.maintenanceMargin),
       ]),
     ),
-    `Capital freed by cross margin: ${amountDown(comparison.capitalFreed)} USD`,
+    `Capital freed by cross margin: ${amountDown(comparison.capitalFreed)} USD` +
+      (comparison.portfolioCapitalFreed === undefined
+        ? ''
+        : `; by portfolio margin over cross: ${amountDown(comparison.portfolioCapitalFreed)} USD`),
     table(
       ['position', 'isolated liq.', 'distance', 'cross liq.', 'distance'],
       isolated.positions.map((position) => {
@@ -113,7 +122,28 @@ export function comparisonText(comparison: Comparison): string {
         ];
       }),
     ),
-  ].join('\n\n');
+  ];
+  const moves = outcomes
+    .filter((outcome) => outcome.mode !== 'isolated')
+    .flatMap((outcome) =>
+      outcome.report.buckets
+        .filter((bucket) => bucket.marginMode !== 'isolated')
+        .flatMap((bucket) =>
+          bucket.jointMoves.map((move) => [
+            outcome.mode,
+            move.underlying,
+            move.down === null ? 'none' : percent(move.down, true),
+            move.up === null ? 'none' : percent(move.up, true),
+          ]),
+        ),
+    );
+  if (moves.length > 0) {
+    sections.push(
+      'Joint move of each underlying that brings the pool to maintenance:\n' +
+        table(['mode', 'underlying', 'down', 'up'], moves, 2),
+    );
+  }
+  return sections.join('\n\n');
 }
 
 export interface Limits {

@@ -1,6 +1,7 @@
 /**
  * A plain-text table, two spaces between columns: the first `textColumns` columns (names) are
- * left-aligned, the rest (figures) right-aligned.
+ * left-aligned, the rest (figures) right-aligned. Widths count visible characters, so cells may
+ * carry ANSI colours.
  */
 export function table(
   header: readonly string[],
@@ -8,14 +9,21 @@ export function table(
   textColumns = 1,
 ): string {
   const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+    Math.max(visible(title), ...rows.map((row) => visible(row[column] ?? ''))),
   );
   const line = (cells: readonly string[]) =>
     cells
-      .map((cell, column) =>
-        column < textColumns ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!),
-      )
+      .map((cell, column) => {
+        const padding = ' '.repeat(widths[column]! - visible(cell));
+        return column < textColumns ? cell + padding : padding + cell;
+      })
       .join('  ')
       .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
+}
+
+const ansi = /\u001b\[[0-9;]*m/g;
+
+function visible(text: string): number {
+  return text.replace(ansi, '').length;
 }
