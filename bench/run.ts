@@ -7,8 +7,14 @@ import { figureCount, marginAccount } from '../src/core/fast/fast-margin.ts';
 import { buildRiskBook } from '../src/core/fast/risk-book.ts';
 import { movePrices, screenLiquidatable } from '../src/core/fast/screen.ts';
 import { assess } from '../src/core/margin/assess.ts';
+import { bucketsOf } from '../src/core/margin/bucket.ts';
+import { marketView } from '../src/core/margin/price-view.ts';
 import type { Account } from '../src/core/model/account.ts';
 import { SCALE } from '../src/core/num/fixed.ts';
+import { portfolioRisk } from '../src/core/portfolio/portfolio-risk.ts';
+import { viewAfterTick } from '../src/core/portfolio/tick.ts';
+import { naiveScenarioPnl } from './naive-portfolio.ts';
+import { omnibusBucket, optionAccount, optionBook } from './option-book.ts';
 import { portfolios } from './portfolios.ts';
 import { type Timing, timing } from './timing.ts';
 import { xmarginRiskOnly, xmarginSide } from './xmargin-side.ts';
@@ -103,3 +109,86 @@ console.log(
 console.log(
   `    liquidatable: ${screened.liquidatable.length}, decided on the exact path: ${screened.confirmedExactly}`,
 );
+
+console.log(
+  '\n3. Portfolio margin of one account: 1,000 options over 100 instruments, 21 × 5 grid',
+);
+{
+  const book = optionBook(2, 50);
+  const bucket = omnibusBucket(book, 1000, 7);
+  const rule = book.venue.rulebook.portfolio!;
+  const ours = portfolioRisk(book.venue, bucket, marketView(book.market), rule);
+  const naive = naiveScenarioPnl(bucket.legs, book);
+  let gap = 0;
+  for (const underlying of ours.underlyings) {
+    const theirs = naive.get(underlying.underlying)!;
+    underlying.pnl.forEach((pnl, s) => {
+      gap = Math.max(gap, Math.abs(pnl - theirs[s]!));
+    });
+  }
+  const [withArrays, pricedEachTime] = race([
+    () => portfolioRisk(book.venue, bucket, marketView(book.market), rule),
+    () => naiveScenarioPnl(bucket.legs, book),
+  ]);
+  console.log(
+    `    naive: every position priced in every scenario   ${us(pricedEachTime!)}   baseline`,
+  );
+  console.log(
+    `    risk arrays priced once per instrument (all)     ${us(withArrays!)}   ×${ratio(withArrays!, pricedEachTime!)}`,
+  );
+  console.log(
+    `    speed-up ${(pricedEachTime!.medianUs / withArrays!.medianUs).toFixed(1)}× (target ≥ 5×); largest |Δ scenario P&L| ${gap.toExponential(2)} USD`,
+  );
+}
+
+console.log('\n4. A book of option accounts re-margined after one price tick (µs per account)');
+{
+  const accountCount = quick ? 2_000 : 10_000;
+  const book = optionBook(5, 100);
+  const accounts = Array.from({ length: accountCount }, (_, i) =>
+    optionAccount(book, 50, 1000 + i),
+  );
+  const buckets = accounts.map((account) => bucketsOf(account, book.venue)[0]!);
+  const rule = book.venue.rulebook.portfolio!;
+  let view = marketView(book.market);
+  for (const bucket of buckets) portfolioRisk(book.venue, bucket, view, rule);
+  let step = 0;
+  const tickedMarket = () => {
+    step += 1;
+    const btc = book.market.assetPrices.get('BTC')!;
+    const moved = btc + (btc * BigInt((step % 5) - 2)) / 1000n;
+    return { ...book.market, assetPrices: new Map([...book.market.assetPrices, ['BTC', moved]]) };
+  };
+  const sample = buckets.slice(0, 20);
+  const [tickAware, fromScratch, naive] = race([
+    () => {
+      view = viewAfterTick(view, tickedMarket(), book.venue, new Set(['BTC']));
+      for (const bucket of buckets) portfolioRisk(book.venue, bucket, view, rule);
+    },
+    () => {
+      const fresh = marketView(tickedMarket());
+      for (const bucket of buckets) portfolioRisk(book.venue, bucket, fresh, rule);
+    },
+    () => {
+      for (const account of accounts.slice(0, sample.length))
+        naiveScenarioPnl(account.positions, book);
+    },
+  ]);
+  const perAccount = (t: Timing, n: number) => t.medianUs / n;
+  const naivePer = perAccount(naive!, sample.length);
+  console.log(
+    `  ${accountCount} accounts × 50 options over 500 instruments (5 underlyings), BTC ticks`,
+  );
+  console.log(
+    `    naive pricing per position, per account          ${naivePer.toFixed(2).padStart(10)} µs   baseline`,
+  );
+  console.log(
+    `    all 500 risk arrays repriced, per account        ${perAccount(fromScratch!, accountCount).toFixed(2).padStart(10)} µs   ×${(perAccount(fromScratch!, accountCount) / naivePer).toFixed(4)}`,
+  );
+  console.log(
+    `    only BTC's 100 repriced (tick-aware), per account ${perAccount(tickAware!, accountCount).toFixed(2).padStart(10)} µs   ×${(perAccount(tickAware!, accountCount) / naivePer).toFixed(4)}`,
+  );
+  console.log(
+    `    whole book per tick (tick-aware)                 ${(tickAware!.medianUs / 1000).toFixed(1).padStart(10)} ms`,
+  );
+}

@@ -135,6 +135,118 @@ describe('rulebooks: schema and reader agree', () => {
   });
 });
 
+describe('portfolio and option rules: schema and reader agree', () => {
+  const preset = (id: string) => JSON.parse(readFileSync(join('rulebooks', `${id}.json`), 'utf8'));
+
+  function rulebookReaderAccepts(doc: unknown): boolean {
+    const reader = new Reader(doc, '');
+    readRulebook(reader);
+    return reader.issues.length === 0;
+  }
+
+  it.each<[string, string, (book: Doc) => void]>([
+    ['an unknown aggregation', 'span-16', (book) => (book.portfolio.aggregation = 'cme')],
+    ['a grid without price moves', 'span-16', (book) => (book.portfolio.grid.priceMoves = [])],
+    ['a grid without vol shocks', 'span-16', (book) => (book.portfolio.grid.volShocks = [])],
+    ['a move of -100 %', 'span-16', (book) => (book.portfolio.grid.priceMoves[0] = '-1')],
+    [
+      'a move beyond +1,000 %',
+      'deribit-options',
+      (book) => (book.portfolio.grid.extremeMoves[7] = '10.5'),
+    ],
+    ['a move as a number', 'span-16', (book) => (book.portfolio.grid.priceMoves[1] = -0.1)],
+    ['an extreme cover above 1', 'span-16', (book) => (book.portfolio.grid.extremeCover = '1.01')],
+    [
+      'a look-ahead beyond 30 days',
+      'span-16',
+      (book) => (book.portfolio.grid.lookaheadDays = '30.5'),
+    ],
+    ['no look-ahead', 'span-16', (book) => delete book.portfolio.grid.lookaheadDays],
+    [
+      'a proportional shock of -100 %',
+      'deribit-options',
+      (book) => (book.portfolio.grid.volShocks[2].proportional = '-1'),
+    ],
+    [
+      'a misspelt shock field',
+      'span-16',
+      (book) => (book.portfolio.grid.volShocks[0].paralel = '0.1'),
+    ],
+    [
+      'a term weight cap below 1',
+      'span-16',
+      (book) =>
+        (book.portfolio.grid.volShocks[0].term = {
+          referenceYears: '0.08',
+          power: '0.5',
+          weightMax: '0.5',
+        }),
+    ],
+    [
+      'a term without its power',
+      'span-16',
+      (book) =>
+        (book.portfolio.grid.volShocks[0].term = { referenceYears: '0.08', weightMax: '3' }),
+    ],
+    ['scanSpot as a string', 'span-16', (book) => (book.portfolio.scanSpot = 'true')],
+    ['a rate above 1', 'span-16', (book) => (book.portfolio.calendarRate = '1.5')],
+    ['a missing rate', 'okx-portfolio', (book) => delete book.portfolio.contractFloorRate],
+    ['IM/MM below 1', 'okx-portfolio', (book) => (book.portfolio.initialToMaintenance = '0.9')],
+    ['IM/MM above 10', 'okx-portfolio', (book) => (book.portfolio.initialToMaintenance = '11')],
+    [
+      'an offset of one underlying',
+      'span-16',
+      (book) => (book.portfolio.offsets[0].underlyings = ['BTC']),
+    ],
+    [
+      'an offset of an underlying with itself',
+      'span-16',
+      (book) => (book.portfolio.offsets[0].underlyings = ['ETH', 'ETH']),
+    ],
+    ['an offset credit above 1', 'span-16', (book) => (book.portfolio.offsets[0].credit = '2')],
+    [
+      'a misspelt grid field',
+      'deribit-options',
+      (book) => (book.portfolio.gridByUnderlying.ETH.moves = []),
+    ],
+    [
+      'an option rule without its floor',
+      'span-16',
+      (book) => delete book.instruments.option.initialFloor,
+    ],
+    [
+      'a futures rule as the "option" default',
+      'span-16',
+      (book) => (book.instruments.option = book.instruments['*']),
+    ],
+    [
+      'an option rule as the "*" default',
+      'span-16',
+      (book) => (book.instruments['*'] = book.instruments.option),
+    ],
+  ])('%s (%s)', (_name, id, mutate) => {
+    const book = preset(id);
+    expect(rulebookValid(book)).toBe(true);
+    expect(rulebookReaderAccepts(book)).toBe(true);
+    mutate(book);
+    expect(rulebookValid(book)).toBe(false);
+    expect(rulebookReaderAccepts(book)).toBe(false);
+  });
+
+  it('an option rule under an instrument id, a term weighting and no offsets are accepted', () => {
+    const book = preset('span-16');
+    book.instruments['BTC-USDC-26MAR27-110000-C'] = book.instruments.option;
+    book.portfolio.grid.volShocks[0].term = {
+      referenceYears: '0.0821',
+      power: '0.5',
+      weightMax: '3',
+    };
+    delete book.portfolio.offsets;
+    expect(rulebookValid(book), errorsOf(rulebookValid)).toBe(true);
+    expect(rulebookReaderAccepts(book)).toBe(true);
+  });
+});
+
 describe('properties: a decimal field is accepted by both or by neither', () => {
   const digits = (min: number, max: number) =>
     fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: min, maxLength: max });
@@ -161,6 +273,38 @@ describe('properties: a decimal field is accepted by both or by neither', () => 
         expect(portfolioValid(doc)).toBe(readerAccepts(doc));
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it.each<[string, (doc: Doc, text: string) => void]>([
+    [
+      'an ATM volatility (above 0, at most 10), on a flat smile',
+      // With b = 0 no level is low enough for the variance to dip below zero (a check across
+      // fields that a schema cannot make).
+      (doc, text) =>
+        Object.assign(doc.market.volatility.BTC.slices[0], { atmVolatility: text, b: '0' }),
+    ],
+    [
+      'an SVI rho (strictly between -1 and 1)',
+      (doc, text) => (doc.market.volatility.BTC.slices[1].rho = text),
+    ],
+    ['a strike (a positive price)', (doc, text) => (doc.instruments[0].option.strike = text)],
+  ])('%s', (_name, set) => {
+    const base = readExample('straddle.json') as Doc;
+    // Fewer fraction digits than a double holds: the schema sees the decimal, the core its double.
+    const volatilityLike = fc
+      .tuple(fc.boolean(), digits(1, 2), fc.option(digits(0, 12)))
+      .map(
+        ([negative, whole, fraction]) =>
+          `${negative ? '-' : ''}${whole}${fraction === null ? '' : `.${fraction}`}`,
+      );
+    fc.assert(
+      fc.property(fc.oneof(volatilityLike, decimalLike(11), junk), (text) => {
+        const doc = structuredClone(base);
+        set(doc, text);
+        expect(portfolioValid(doc)).toBe(readerAccepts(doc));
+      }),
+      { numRuns: 200 },
     );
   });
 

@@ -3,6 +3,8 @@
  * Shared by the CLI tests (test/e2e/bad-input.test.ts) and the schema tests (test/schema.test.ts),
  * which check that the JSON Schema and the reader refuse the same files.
  */
+import { readFileSync } from 'node:fs';
+
 // biome-ignore lint/suspicious/noExplicitAny: a mutation reaches anywhere in untyped JSON by design
 export type Doc = Record<string, any>;
 
@@ -21,6 +23,15 @@ export interface BadInput {
 const main = 'cross-and-isolated.json';
 const account = (doc: Doc) => doc.accounts[0];
 const position = (doc: Doc, index = 0) => doc.accounts[0].positions[index];
+/** Short BTC straddle on deribit-options: instruments[0] a call, [1] a put, one BTC surface. */
+const straddle = 'straddle.json';
+const slice = (doc: Doc, index = 0) => doc.market.volatility.BTC.slices[index];
+/** A preset written inline, so a mutation of it is named under `rulebook.`. */
+const inlinePreset = (doc: Doc, id: string): Doc => {
+  const book = JSON.parse(readFileSync(`rulebooks/${id}.json`, 'utf8')) as Doc;
+  doc.rulebook = book;
+  return book;
+};
 
 export const badInputs: readonly BadInput[] = [
   {
@@ -294,5 +305,246 @@ export const badInputs: readonly BadInput[] = [
     path: 'format',
     message: /must be "xmargin\.portfolio\/1"/,
     schemaRefuses: true,
+  },
+  {
+    name: 'a non-positive volatility',
+    base: straddle,
+    mutate: (doc) => {
+      slice(doc).atmVolatility = '0';
+    },
+    path: 'market.volatility.BTC.slices[0].atmVolatility',
+    message: /must be greater than zero/,
+    schemaRefuses: true,
+  },
+  {
+    name: 'a bad SVI parameter (rho outside -1..1)',
+    base: straddle,
+    mutate: (doc) => {
+      slice(doc, 1).rho = '1.5';
+    },
+    path: 'market.volatility.BTC.slices[1].rho',
+    message: /must be between -1 and 1/,
+    schemaRefuses: true,
+  },
+  {
+    name: 'a smile whose total variance dips below zero',
+    base: straddle,
+    mutate: (doc) => {
+      Object.assign(slice(doc, 2), { atmVolatility: '0.1', b: '10', rho: '0', sigma: '0.08' });
+    },
+    path: 'market.volatility.BTC.slices[2]',
+    message: /total variance falls below zero/,
+    schemaRefuses: false,
+  },
+  {
+    name: 'two slices with the same expiry',
+    base: straddle,
+    mutate: (doc) => {
+      slice(doc, 2).expiry = slice(doc, 0).expiry;
+    },
+    path: 'market.volatility.BTC.slices[2].expiry',
+    message: /duplicate expiry/,
+    schemaRefuses: false,
+  },
+  {
+    name: 'a volatility slice that has expired',
+    base: straddle,
+    mutate: (doc) => {
+      slice(doc, 1).expiry = '2026-11-20T08:00:00Z';
+    },
+    path: 'market.volatility.BTC.slices[1].expiry',
+    message: /has already passed/,
+    schemaRefuses: false,
+  },
+  {
+    name: 'a non-positive strike',
+    base: straddle,
+    mutate: (doc) => {
+      doc.instruments[1].option.strike = '0';
+    },
+    path: 'instruments[1].option.strike',
+    message: /must be greater than zero/,
+    schemaRefuses: true,
+  },
+  {
+    name: 'an option whose expiry is in the past',
+    base: straddle,
+    mutate: (doc) => {
+      doc.instruments[0].expiry = '2026-11-20T08:00:00Z';
+    },
+    path: 'instruments[0].expiry',
+    message: /has already passed/,
+    schemaRefuses: false,
+  },
+  {
+    name: 'an option without an expiry',
+    base: straddle,
+    mutate: (doc) => {
+      delete doc.instruments[0].expiry;
+    },
+    path: 'instruments[0].expiry',
+    message: /is required/,
+    schemaRefuses: true,
+  },
+  {
+    name: 'an option without its terms',
+    base: straddle,
+    mutate: (doc) => {
+      delete doc.instruments[0].option;
+    },
+    path: 'instruments[0].option',
+    message: /is required for an option/,
+    schemaRefuses: true,
+  },
+  {
+    name: 'option terms on a future',
+    base: 'calendar-spread.json',
+    mutate: (doc) => {
+      doc.instruments[0].option = { right: 'call', strike: '100000' };
+    },
+    path: 'instruments[0].option',
+    message: /only an option has option terms/,
+    schemaRefuses: true,
+  },
+  {
+    name: 'an option without a volatility surface',
+    base: straddle,
+    mutate: (doc) => {
+      delete doc.market.volatility.BTC;
+    },
+    path: 'accounts[0].positions[0].instrument',
+    message: /an option without a volatility surface: add market\.volatility\.BTC/,
+    schemaRefuses: false,
+  },
+  {
+    name: 'leverage on an option position',
+    base: straddle,
+    mutate: (doc) => {
+      position(doc).leverage = '10';
+    },
+    path: 'accounts[0].positions[0].leverage',
+    message: /an option position takes no leverage/,
+    schemaRefuses: false,
+  },
+  {
+    name: 'an option with no margin rule',
+    base: straddle,
+    mutate: (doc) => {
+      delete inlinePreset(doc, 'deribit-options').instruments.option;
+    },
+    path: 'rulebook',
+    message: /instrument "BTC-25DEC26-95000-C" has no margin rule .*"option" default/,
+    schemaRefuses: false,
+  },
+  {
+    name: 'an unknown pool mode',
+    base: straddle,
+    mutate: (doc) => {
+      account(doc).poolMode = 'isolated';
+    },
+    path: 'accounts[0].poolMode',
+    message: /must be one of: cross, portfolio/,
+    schemaRefuses: true,
+  },
+  {
+    name: 'poolMode portfolio under a rulebook without a portfolio section',
+    base: 'covered-call.json',
+    mutate: (doc) => {
+      delete inlinePreset(doc, 'span-16').portfolio;
+    },
+    path: 'accounts[0].poolMode',
+    message: /rulebook "span-16" has no portfolio section/,
+    schemaRefuses: false,
+  },
+  {
+    name: 'a scenario grid with no points',
+    base: 'covered-call.json',
+    mutate: (doc) => {
+      inlinePreset(doc, 'span-16').portfolio.grid.priceMoves = [];
+    },
+    path: 'rulebook.portfolio.grid.priceMoves',
+    message: /a scenario grid with no points/,
+    schemaRefuses: true,
+  },
+  {
+    name: 'a scenario grid with no volatility shock',
+    base: 'delta-hedged-book.json',
+    mutate: (doc) => {
+      inlinePreset(doc, 'span-16').portfolio.grid.volShocks = [];
+    },
+    path: 'rulebook.portfolio.grid.volShocks',
+    message: /a scenario grid with no points/,
+    schemaRefuses: true,
+  },
+  {
+    name: 'a volatility shock of -100 %',
+    base: straddle,
+    mutate: (doc) => {
+      inlinePreset(doc, 'deribit-options').portfolio.grid.volShocks[2].proportional = '-1';
+    },
+    path: 'rulebook.portfolio.grid.volShocks[2].proportional',
+    message: /must be above -1/,
+    schemaRefuses: true,
+  },
+  {
+    name: 'an extreme cover above 1',
+    base: straddle,
+    mutate: (doc) => {
+      inlinePreset(doc, 'deribit-options').portfolio.gridByUnderlying.ETH.extremeCover = '1.5';
+    },
+    path: 'rulebook.portfolio.gridByUnderlying.ETH.extremeCover',
+    message: /must be at most 1/,
+    schemaRefuses: true,
+  },
+  {
+    name: 'an initial-to-maintenance ratio below 1',
+    base: 'covered-call.json',
+    mutate: (doc) => {
+      inlinePreset(doc, 'span-16').portfolio.initialToMaintenance = '0.8';
+    },
+    path: 'rulebook.portfolio.initialToMaintenance',
+    message: /must be at least 1/,
+    schemaRefuses: true,
+  },
+  {
+    name: 'an offset between an underlying and itself',
+    base: 'covered-call.json',
+    mutate: (doc) => {
+      inlinePreset(doc, 'span-16').portfolio.offsets[0].underlyings = ['BTC', 'BTC'];
+    },
+    path: 'rulebook.portfolio.offsets[0].underlyings',
+    message: /must name two different underlyings/,
+    schemaRefuses: true,
+  },
+  {
+    name: 'an offset credit above 1',
+    base: 'covered-call.json',
+    mutate: (doc) => {
+      inlinePreset(doc, 'span-16').portfolio.offsets[0].credit = '1.2';
+    },
+    path: 'rulebook.portfolio.offsets[0].credit',
+    message: /must be at most 1/,
+    schemaRefuses: true,
+  },
+  {
+    name: 'an option rule as the "*" default',
+    base: 'covered-call.json',
+    mutate: (doc) => {
+      const book = inlinePreset(doc, 'span-16');
+      book.instruments['*'] = book.instruments.option;
+    },
+    path: 'rulebook.instruments.*.kind',
+    message: /the "\*" default cannot be an option rule/,
+    schemaRefuses: true,
+  },
+  {
+    name: 'an option rule whose floor exceeds its initial rate',
+    base: 'covered-call.json',
+    mutate: (doc) => {
+      inlinePreset(doc, 'span-16').instruments.option.initialFloor = '0.2';
+    },
+    path: 'rulebook.instruments.option.initialFloor',
+    message: /must not exceed initialRate/,
+    schemaRefuses: false,
   },
 ];

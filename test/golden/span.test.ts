@@ -51,6 +51,7 @@ describe('SPAN 16-scenario risk arrays', () => {
       marketView(market({ SPX: '400', USD: '1' }, { SP: '400' })),
       scenarios,
       0,
+      false,
     );
     expect(scenarios).toHaveLength(16);
     scenarios.forEach((scenario, s) => {

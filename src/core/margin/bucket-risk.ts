@@ -85,6 +85,7 @@ const fullValue: CollateralRule = {
 function scannedSpot(venue: Venue, bucket: Bucket): Set<AssetId> {
   const scanned = new Set<AssetId>();
   if (bucket.mode !== 'portfolio' || venue.rulebook.portfolio?.scanSpot !== true) return scanned;
+  if (venue.rulebook.crossPool !== 'unified') return scanned;
   for (const leg of bucket.legs) {
     if (leg.size !== 0n) scanned.add(venue.instruments.get(leg.instrument)!.underlying);
   }

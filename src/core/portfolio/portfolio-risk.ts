@@ -93,11 +93,12 @@ export function portfolioRisk(
     holdingsOf(instrument.underlying).push({
       id: instrument.id,
       size: toNumber(leg.size),
-      array: cachedArray(instrument, prices, grid),
+      array: cachedArray(venue, instrument, prices, grid),
       instrument,
     });
   }
-  if (rule.scanSpot) {
+  // A pool counted in its own coin holds that coin still (risk-array.ts, coinTerms).
+  if (rule.scanSpot && venue.rulebook.crossPool === 'unified') {
     for (const [asset, balance] of bucket.balances) {
       if (balance === 0n || !byUnderlying.has(asset)) continue;
       const scenarios = scenariosOf(gridOf(rule, asset));
@@ -129,10 +130,16 @@ export function gridOf(rule: PortfolioRule, underlying: AssetId): ScenarioGrid {
   return rule.gridByUnderlying.get(underlying) ?? rule.grid;
 }
 
-function cachedArray(instrument: Instrument, prices: PriceView, grid: ScenarioGrid): Float64Array {
+function cachedArray(
+  venue: Venue,
+  instrument: Instrument,
+  prices: PriceView,
+  grid: ScenarioGrid,
+): Float64Array {
   const cached = prices.riskArrays.get(instrument.id);
   if (cached !== undefined) return cached;
-  const array = riskArray(instrument, prices, scenariosOf(grid), grid.lookaheadYears);
+  const coinTerms = venue.rulebook.crossPool === 'per-settle-asset';
+  const array = riskArray(instrument, prices, scenariosOf(grid), grid.lookaheadYears, coinTerms);
   prices.riskArrays.set(instrument.id, array);
   return array;
 }

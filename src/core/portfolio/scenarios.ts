@@ -15,7 +15,9 @@ export interface Scenario {
  * The grid's scenarios in a fixed order: each price move with each volatility shock (price-major,
  * as a heat map reads), then the extreme moves. Index i of every risk array is scenario i.
  */
-export function scenariosOf(grid: ScenarioGrid): Scenario[] {
+export function scenariosOf(grid: ScenarioGrid): readonly Scenario[] {
+  const known = built.get(grid);
+  if (known !== undefined) return known;
   const scenarios: Scenario[] = [];
   for (const priceMove of grid.priceMoves) {
     for (const volShock of grid.volShocks) {
@@ -30,5 +32,9 @@ export function scenariosOf(grid: ScenarioGrid): Scenario[] {
       extreme: true,
     });
   }
+  built.set(grid, scenarios);
   return scenarios;
 }
+
+/** A grid's scenarios are built once: a rulebook's grids live as long as the rulebook. */
+const built = new WeakMap<ScenarioGrid, readonly Scenario[]>();

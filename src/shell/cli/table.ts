@@ -22,6 +22,7 @@ export function table(
   return [line(header), ...rows.map(line)].join('\n');
 }
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching ANSI colour codes is the point.
 const ansi = /\u001b\[[0-9;]*m/g;
 
 function visible(text: string): number {

@@ -6,33 +6,34 @@ import {
   instrumentsMax,
   ordersPerAccountMax,
   positionsPerAccountMax,
-  priceMax,
   sizeMax,
 } from '../../core/limits.ts';
 import type { Account, OpenOrder, Position } from '../../core/model/account.ts';
 import type { Instrument } from '../../core/model/instrument.ts';
+import type { Market } from '../../core/model/market.ts';
 import type { Portfolio } from '../../core/model/portfolio.ts';
 import type { Rulebook } from '../../core/model/rulebook.ts';
-import { fixed } from '../../core/num/fixed.ts';
+import { duplicates, price, readInstruments, size } from './instrument-file.ts';
 import { checkPortfolio } from './portfolio-checks.ts';
 import { atMost, type Bound, nonNegative, Reader, settle } from './reader.ts';
+import { readUtcTime } from './utc-time.ts';
+import { readVolatility } from './volatility-file.ts';
 
 export const portfolioFormat = 'xmargin.portfolio/1';
 
-const price = { positive: true, max: atMost(priceMax, 'the price limit') };
 const amount: { min: Bound; max: Bound } = {
   min: { value: -amountMax, message: 'is beyond the amount limit' },
   max: atMost(amountMax, 'the amount limit'),
 };
-const size = { positive: true, max: atMost(sizeMax, 'the size limit') };
 
 /** Resolves the file's `rulebook` field: a preset name, or an inline rulebook object. */
 export type RulebookSource = (reader: Reader) => Rulebook;
 
 /**
  * A portfolio file (docs/portfolio-format.md) into core types, or an InputError listing every
- * issue by path. A future already expired is refused: expired as of `market.asOf` where the file
- * gives one (a snapshot is valued as of its own time), else as of `nowMs`, the shell's clock.
+ * issue by path. The valuation time (`Market.asOfMs`, always set) is `market.asOf` where the file
+ * gives one (a snapshot is valued as of its own time), else `nowMs`, the shell's clock: a future or
+ * option already expired then is refused, and options' time to expiry runs from it.
  */
 export function readPortfolio(json: unknown, rulebookOf: RulebookSource, nowMs: number): Portfolio {
   const root = new Reader(json, '');
@@ -44,9 +45,11 @@ export function readPortfolio(json: unknown, rulebookOf: RulebookSource, nowMs: 
   }
   const rulebook = rulebookOf(root.field('rulebook'));
   const assets = readAssets(root.field('assets'));
-  const asOfMs = readAsOf(root.field('market').field('asOf'));
-  const instruments = readInstruments(root.field('instruments'), assets, asOfMs ?? nowMs);
-  const market = readMarket(root.field('market'), assets, instruments);
+  const asOfField = root.field('market').field('asOf');
+  const asOfMs =
+    asOfField.value === undefined ? nowMs : (readUtcTime(asOfField, '2026-11-24T08:00:00Z') ?? 0);
+  const instruments = readInstruments(root.field('instruments'), assets, asOfMs);
+  const market = readMarket(root.field('market'), assets, instruments, asOfMs);
   const accounts = root
     .field('accounts')
     .items(accountsPerPortfolioMax)
@@ -73,89 +76,14 @@ function readAssets(reader: Reader): Set<string> {
   return new Set(ids);
 }
 
-const isoUtc = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?Z$/;
-
-function readAsOf(field: Reader): number | undefined {
-  if (field.value === undefined) return undefined;
-  const text = field.string();
-  const ms = Date.parse(text);
-  if (isoUtc.test(text) && !Number.isNaN(ms)) return ms;
-  field.fail('must be an ISO-8601 UTC time such as "2026-11-24T08:00:00Z"');
-  return undefined;
-}
-
-function readInstruments(reader: Reader, assets: Set<string>, nowMs: number) {
-  const instruments = new Map<string, Instrument>();
-  const entries = reader.items(instrumentsMax);
-  for (const entry of entries) {
-    if (!entry.object()) continue;
-    entry.only([
-      'id',
-      'kind',
-      'settlement',
-      'underlying',
-      'quote',
-      'settle',
-      'contractSize',
-      'tickSize',
-      'sizeStep',
-      'expiry',
-    ]);
-    const id = entry.field('id').string();
-    const kind = entry.field('kind').oneOf(['perpetual', 'future'] as const);
-    const settlement = entry.field('settlement').oneOf(['linear', 'inverse'] as const);
-    const underlying = knownAsset(entry.field('underlying'), assets);
-    const quote = entry.field('quote').string();
-    const settleAsset = knownAsset(entry.field('settle'), assets);
-    if (settlement === 'linear' && settleAsset !== quote) {
-      entry.field('settle').fail('a linear contract settles in its quote asset');
-    }
-    if (settlement === 'inverse' && settleAsset !== underlying) {
-      entry.field('settle').fail('an inverse contract settles in its underlying');
-    }
-    const expiryMs = readExpiry(entry, kind, nowMs);
-    instruments.set(id, {
-      id,
-      kind,
-      settlement,
-      underlying,
-      quote,
-      settle: settleAsset,
-      contractSize: entry.field('contractSize').decimal(size),
-      tickSize: entry.has('tickSize')
-        ? entry.field('tickSize').decimal(price)
-        : fixed('0.00000001'),
-      sizeStep: entry.has('sizeStep') ? entry.field('sizeStep').decimal(size) : fixed('0.00000001'),
-      ...(expiryMs === undefined ? {} : { expiryMs }),
-    });
-  }
-  duplicates(
-    reader,
-    entries.map((entry) => entry.field('id').value as string),
-    'instrument id',
-  );
-  return instruments;
-}
-
-function readExpiry(entry: Reader, kind: Instrument['kind'], nowMs: number): number | undefined {
-  const field = entry.field('expiry');
-  if (kind === 'perpetual') {
-    if (field.value !== undefined) field.fail('a perpetual has no expiry');
-    return undefined;
-  }
-  const text = field.string();
-  const expiryMs = Date.parse(text);
-  if (!isoUtc.test(text) || Number.isNaN(expiryMs)) {
-    field.fail('must be an ISO-8601 UTC time such as "2026-12-25T08:00:00Z"');
-    return undefined;
-  }
-  if (expiryMs <= nowMs) field.fail('has already passed');
-  return expiryMs;
-}
-
-function readMarket(reader: Reader, assets: Set<string>, instruments: Map<string, Instrument>) {
+function readMarket(
+  reader: Reader,
+  assets: Set<string>,
+  instruments: Map<string, Instrument>,
+  asOfMs: number,
+): Market {
   reader.object();
-  reader.only(['asOf', 'assetPrices', 'markPrices']);
+  reader.only(['asOf', 'assetPrices', 'markPrices', 'volatility']);
   const assetPrices = new Map<string, bigint>();
   for (const [asset, entry] of reader.field('assetPrices').entries(assetsMax)) {
     if (!assets.has(asset)) entry.fail('unknown asset');
@@ -166,13 +94,17 @@ function readMarket(reader: Reader, assets: Set<string>, instruments: Map<string
     if (!instruments.has(instrument)) entry.fail('unknown instrument');
     markPrices.set(instrument, entry.decimal(price));
   }
-  return { assetPrices, markPrices };
+  const volatility = readVolatility(reader.field('volatility'), assets, asOfMs);
+  return { assetPrices, markPrices, asOfMs, volatility };
 }
 
 function readAccount(reader: Reader, assets: Set<string>, instruments: Map<string, Instrument>) {
   reader.object();
-  reader.only(['id', 'balances', 'positions', 'openOrders']);
+  reader.only(['id', 'poolMode', 'balances', 'positions', 'openOrders']);
   const id = reader.field('id').string();
+  const poolMode = reader.has('poolMode')
+    ? reader.field('poolMode').oneOf(['cross', 'portfolio'] as const)
+    : undefined;
   const balances = new Map<string, bigint>();
   for (const [asset, entry] of reader.field('balances').entries(balancesPerAccountMax)) {
     if (!assets.has(asset)) entry.fail('unknown asset');
@@ -193,7 +125,13 @@ function readAccount(reader: Reader, assets: Set<string>, instruments: Map<strin
   const openOrders = (ordersField?.items(ordersPerAccountMax) ?? []).map((entry) =>
     readOrder(entry, instruments),
   );
-  const account: Account = { id, balances, positions, openOrders };
+  const account: Account = {
+    id,
+    ...(poolMode === undefined ? {} : { poolMode }),
+    balances,
+    positions,
+    openOrders,
+  };
   return account;
 }
 
@@ -242,22 +180,8 @@ function readOrder(reader: Reader, instruments: Map<string, Instrument>): OpenOr
   };
 }
 
-function knownAsset(reader: Reader, assets: Set<string>): string {
-  const id = reader.string();
-  if (id !== '' && !assets.has(id)) reader.fail(`unknown asset "${id}"`);
-  return id;
-}
-
 function knownInstrument(reader: Reader, instruments: Map<string, Instrument>): string {
   const id = reader.string();
   if (id !== '' && !instruments.has(id)) reader.fail(`unknown instrument "${id}"`);
   return id;
-}
-
-function duplicates(reader: Reader, ids: readonly string[], what: string): void {
-  const seen = new Set<string>();
-  ids.forEach((id, index) => {
-    if (seen.has(id)) reader.fail(`duplicate ${what} "${id}"`, `${reader.path}[${index}]`);
-    seen.add(id);
-  });
 }

@@ -132,6 +132,27 @@ export class Reader {
     return parsed;
   }
 
+  /**
+   * A decimal string as a float64, for the pricing zone (volatilities, scenario moves): checked
+   * like any decimal first, so `0.5` and `"5e-1"` are refused, and against its bounds exactly
+   * (before rounding), then rounded to the nearest double.
+   */
+  float(bounds: FloatBounds = {}): number {
+    const before = this.issues.length;
+    const exact = this.decimal();
+    if (this.issues.length > before) return 0;
+    const fixedOf = (bound: number) => parseFixed(String(bound))!;
+    if (bounds.above !== undefined && !(exact > fixedOf(bounds.above))) {
+      this.fail(bounds.above === 0 ? 'must be greater than zero' : `must be above ${bounds.above}`);
+    } else if (bounds.min !== undefined && exact < fixedOf(bounds.min)) {
+      this.fail(bounds.min === 0 ? 'must not be negative' : `must be at least ${bounds.min}`);
+    }
+    if (bounds.max !== undefined && exact > fixedOf(bounds.max)) {
+      this.fail(`must be at most ${bounds.max}${bounds.maxName ? ` (${bounds.maxName})` : ''}`);
+    }
+    return Number(this.value as string);
+  }
+
   optionalDecimal(bounds: DecimalBounds = {}): bigint | undefined {
     return this.value === undefined ? undefined : this.decimal(bounds);
   }
@@ -150,6 +171,17 @@ export interface DecimalBounds {
   readonly positive?: boolean;
   readonly min?: Bound;
   readonly max?: Bound;
+}
+
+/**
+ * Bounds of a float: `above` exclusive, `min` and `max` inclusive, each a plain decimal number
+ * (`0.5`, `-1`, `10`); `maxName` names the limit.
+ */
+export interface FloatBounds {
+  readonly above?: number;
+  readonly min?: number;
+  readonly max?: number;
+  readonly maxName?: string;
 }
 
 export function atMost(value: bigint, what: string): Bound {

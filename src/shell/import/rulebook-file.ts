@@ -10,21 +10,33 @@ import type {
   CollateralRule,
   CollateralTier,
   MarginRule,
+  OptionStandardRule,
   PremiumScope,
   Rulebook,
   SizePremium,
 } from '../../core/model/rulebook.ts';
 import type { Amount, Ratio } from '../../core/num/fixed.ts';
 import { formatFixed, ONE, SCALE } from '../../core/num/fixed.ts';
+import { readPortfolioRule } from './portfolio-rule-file.ts';
 import { atMost, nonNegative, type Reader } from './reader.ts';
 
-const rate = { min: nonNegative, max: atMost(ONE, '1') };
+export const rate = { min: nonNegative, max: atMost(ONE, '1') };
 const leverage = { positive: true, max: atMost(leverageMax * SCALE, `${leverageMax}`) };
 
 /** A rulebook from JSON (docs/rulebook-format.md). Issues go to the reader, with their paths. */
 export function readRulebook(reader: Reader): Rulebook {
   if (!reader.object()) return emptyRulebook;
-  reader.only(['id', 'name', 'asOf', 'sources', 'notes', 'crossPool', 'collateral', 'instruments']);
+  reader.only([
+    'id',
+    'name',
+    'asOf',
+    'sources',
+    'notes',
+    'crossPool',
+    'collateral',
+    'instruments',
+    'portfolio',
+  ]);
   const id = reader.field('id').string();
   const name = reader.field('name').string();
   const crossPool = reader.has('crossPool')
@@ -37,12 +49,33 @@ export function readRulebook(reader: Reader): Rulebook {
   }
   const instruments = new Map<string, MarginRule>();
   let defaultRule: MarginRule | undefined;
+  let defaultOptionRule: OptionStandardRule | undefined;
   for (const [instrument, entry] of reader.field('instruments').entries(instrumentsMax)) {
     const rule = readMarginRule(entry);
-    if (instrument === '*') defaultRule = rule;
-    else instruments.set(instrument, rule);
+    if (instrument === '*') {
+      // The "*" rule margins futures and perpetuals, which an option rule cannot.
+      if (rule.kind === 'option-standard') {
+        entry.field('kind').fail('the "*" default cannot be an option rule (use "option")');
+      }
+      defaultRule = rule;
+    } else if (instrument === 'option') {
+      if (rule.kind === 'option-standard') defaultOptionRule = rule;
+      else entry.field('kind').fail('the "option" default must be an option-standard rule');
+    } else instruments.set(instrument, rule);
   }
-  return { id, name, crossPool, collateral, instruments, ...(defaultRule ? { defaultRule } : {}) };
+  const portfolio = reader.has('portfolio')
+    ? readPortfolioRule(reader.field('portfolio'))
+    : undefined;
+  return {
+    id,
+    name,
+    crossPool,
+    collateral,
+    instruments,
+    ...(defaultRule ? { defaultRule } : {}),
+    ...(defaultOptionRule ? { defaultOptionRule } : {}),
+    ...(portfolio ? { portfolio } : {}),
+  };
 }
 
 const emptyRulebook: Rulebook = {
@@ -106,7 +139,9 @@ function readCollateral(reader: Reader): CollateralRule {
 
 export function readMarginRule(reader: Reader): MarginRule {
   if (!reader.object()) return { kind: 'max-leverage', maxLeverage: ONE };
-  const kind = reader.field('kind').oneOf(['brackets', 'max-leverage', 'size-premium'] as const);
+  const kind = reader
+    .field('kind')
+    .oneOf(['brackets', 'max-leverage', 'size-premium', 'option-standard'] as const);
   switch (kind) {
     case 'brackets':
       reader.only(['kind', 'brackets']);
@@ -123,7 +158,25 @@ export function readMarginRule(reader: Reader): MarginRule {
       }
       return { kind, initialRate, maintenanceRate, premium: readPremium(reader.field('premium')) };
     }
+    case 'option-standard':
+      return readOptionStandard(reader);
   }
+}
+
+/**
+ * A short option's standard margin (Deribit's 0.15 / 0.10 / 0.075): initial ≥ maintenance needs
+ * maintenanceRate ≤ initialFloor ≤ initialRate.
+ */
+function readOptionStandard(reader: Reader): OptionStandardRule {
+  reader.only(['kind', 'initialRate', 'initialFloor', 'maintenanceRate']);
+  const initialRate = reader.field('initialRate').decimal(rate);
+  const initialFloor = reader.field('initialFloor').decimal(rate);
+  const maintenanceRate = reader.field('maintenanceRate').decimal(rate);
+  if (initialFloor > initialRate) reader.field('initialFloor').fail('must not exceed initialRate');
+  if (maintenanceRate > initialFloor) {
+    reader.field('maintenanceRate').fail('must not exceed initialFloor');
+  }
+  return { kind: 'option-standard', initialRate, initialFloor, maintenanceRate };
 }
 
 function readPremium(reader: Reader): SizePremium {

@@ -1,0 +1,19 @@
+import type { Reader } from './reader.ts';
+
+const isoUtc = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?Z$/;
+
+/** An ISO-8601 UTC time ("2026-12-25T08:00:00Z") in ms since the epoch; undefined on an issue. */
+export function readUtcTime(field: Reader, example: string): number | undefined {
+  const text = field.string();
+  if (field.value === undefined || text === '') return undefined;
+  const ms = Date.parse(text);
+  if (isoUtc.test(text) && !Number.isNaN(ms)) return ms;
+  field.fail(`must be an ISO-8601 UTC time such as "${example}"`);
+  return undefined;
+}
+
+/** Milliseconds in a year of 365.25 days, the year options' time to expiry is counted in. */
+export const yearMs = 365.25 * 24 * 60 * 60 * 1000;
+
+/** Milliseconds in a day. */
+export const dayMs = 24 * 60 * 60 * 1000;
