@@ -112,6 +112,7 @@ export function optionBook(underlyings: number, perUnderlying: number, seed = 11
       initialRate: fixed('0.15'),
       initialFloor: fixed('0.1'),
       maintenanceRate: fixed('0.075'),
+      marginFactor: SCALE,
     },
     portfolio: benchRule,
   };

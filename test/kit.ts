@@ -229,6 +229,7 @@ export const deribitOptionRule = {
   initialRate: d('0.15'),
   initialFloor: d('0.1'),
   maintenanceRate: d('0.075'),
+  marginFactor: SCALE,
 };
 
 export function option(
@@ -253,14 +254,15 @@ export function option(
   };
 }
 
-/** bookVenue with an inverse BTC call and a linear ETH put on Deribit's standard option margin. */
+/** bookVenue with an inverse BTC call and a linear ETH put on standard option margin. */
 export const optionVenue = venue(
   [
     ...bookVenue.instruments.values(),
     option('BTC-C', 'BTC', 'call', '80000', 'inverse'),
     option('ETH-P', 'ETH', 'put', '3000', 'linear'),
   ],
-  { ...bookVenue.rulebook, defaultOptionRule: deribitOptionRule },
+  // OKX's tier-2 margin factor, so both paths are held to the same factor ≠ 1.
+  { ...bookVenue.rulebook, defaultOptionRule: { ...deribitOptionRule, marginFactor: d('1.02') } },
 );
 
 /** A flat-ish SVI surface: the ATM level at every expiry, a mild skew. */

@@ -178,14 +178,16 @@ function optionRequirement(
 ): number {
   if (size > 0) return 0;
   const b = book.bracketStart[i]!;
-  const maintenanceRate = book.bracketMaintenanceRate[b]!;
+  const marginFactor = book.premiumBaseline[i]!;
+  const maintenanceRate = book.bracketMaintenanceRate[b]! * marginFactor;
   const markValue = -size * book.contractSize[i]! * mark;
   if (!initial) return maintenanceRate * covered + markValue;
   const index = book.price[book.underlyingAsset[i]!]!;
   const call = book.option[i] === 1;
   const outOfTheMoney =
     Math.max(0, call ? book.strike[i]! - index : index - book.strike[i]!) / index;
-  let rate = Math.max(book.bracketInitialRate[b]! - outOfTheMoney, book.premiumFactor[i]!);
+  let rate =
+    Math.max(book.bracketInitialRate[b]! - outOfTheMoney, book.premiumFactor[i]!) * marginFactor;
   if (!call) rate = Math.max(rate, maintenanceRate);
   return rate * covered + markValue;
 }

@@ -291,6 +291,8 @@ function compileRule(
         0,
       );
       factor = toNumber(rule.initialFloor);
+      // The margin factor scales every rate; the floor applies before it, as on the exact path.
+      baseline = toNumber(rule.marginFactor);
       break;
   }
   push('bracketEnd', c.bracketCap?.length ?? 0);

@@ -2,7 +2,7 @@ import type { MarginRule, OptionStandardRule } from '../model/rulebook.ts';
 import { assert } from '../num/assert.ts';
 import type { Amount, Price, Quantity, Ratio } from '../num/fixed.ts';
 import { max, ONE } from '../num/fixed.ts';
-import { ratioCeil, ratioFloor } from '../num/rounding.ts';
+import { mulCeil, ratioCeil, ratioFloor } from '../num/rounding.ts';
 import type { OptionRight } from '../pricing/black.ts';
 import { bracketFor } from './brackets.ts';
 import type { RequirementKind } from './requirement-kind.ts';
@@ -77,17 +77,19 @@ function optionTerms(
   assert(option !== undefined, 'an option rule needs an option');
   if (!option.short) return { rate: 0n, deduction: 0n };
   const deduction = -option.markValue;
-  if (kind === 'maintenance') return { rate: rule.maintenanceRate, deduction };
+  const maintenance = mulCeil(rule.maintenanceRate, rule.marginFactor);
+  if (kind === 'maintenance') return { rate: maintenance, deduction };
   const outOfTheMoney =
     option.right === 'call'
       ? max(0n, option.strike - option.indexPrice)
       : max(0n, option.indexPrice - option.strike);
-  const rate = max(
+  const base = max(
     rule.initialRate - ratioFloor(outOfTheMoney, option.indexPrice),
     rule.initialFloor,
   );
+  const rate = mulCeil(base, rule.marginFactor);
   // Deribit: a short put's initial margin is never below its maintenance margin.
-  return { rate: option.right === 'put' ? max(rate, rule.maintenanceRate) : rate, deduction };
+  return { rate: option.right === 'put' ? max(rate, maintenance) : rate, deduction };
 }
 
 function inverseOf(leverage: Ratio): Ratio {

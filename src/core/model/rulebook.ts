@@ -62,16 +62,18 @@ export interface SizePremiumRule {
  * Standard (non-portfolio) margin of an option, per contract, in the settle asset, with U the
  * underlying a contract covers (contractSize coins for an inverse option, contractSize × index in
  * quote for a linear one) and OTM the out-of-the-money amount as a fraction of the index:
- *   short call: IM = max(initialRate − OTM, initialFloor)·U + mark;  MM = maintenanceRate·U + mark
- *   short put:  IM = max(the same, MM);                              MM = maintenanceRate·U + mark
+ *   short call: IM = max(initialRate − OTM, initialFloor)·F·U + mark;  MM = maintenanceRate·F·U + mark
+ *   short put:  IM = max(the same, MM);                                MM = maintenanceRate·F·U + mark
  *   long:       nothing (the premium is paid in full).
- * Deribit's schedule (0.15, 0.10, 0.075); OKX's is the same shape with its own rates.
+ * F is the margin factor (OKX's, by position tier; 1 at Deribit). Deribit's schedule is
+ * (0.15, 0.10, 0.075); OKX's is the same shape with (b, a, c) = (0.15, 0.10, 0.03 or 0.05).
  */
 export interface OptionStandardRule {
   readonly kind: 'option-standard';
   readonly initialRate: Ratio;
   readonly initialFloor: Ratio;
   readonly maintenanceRate: Ratio;
+  readonly marginFactor: Ratio;
 }
 
 export type MarginRule = BracketsRule | MaxLeverageRule | SizePremiumRule | OptionStandardRule;

@@ -27,6 +27,7 @@ describe('deribit-options', () => {
       initialRate: fixed('0.15'),
       initialFloor: fixed('0.1'),
       maintenanceRate: fixed('0.075'),
+      marginFactor: fixed('1'),
     });
     expect(book.instruments.has('option')).toBe(false);
     expect(book.defaultRule?.kind).toBe('size-premium');

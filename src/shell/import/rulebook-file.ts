@@ -168,7 +168,7 @@ export function readMarginRule(reader: Reader): MarginRule {
  * maintenanceRate ≤ initialFloor ≤ initialRate.
  */
 function readOptionStandard(reader: Reader): OptionStandardRule {
-  reader.only(['kind', 'initialRate', 'initialFloor', 'maintenanceRate']);
+  reader.only(['kind', 'initialRate', 'initialFloor', 'maintenanceRate', 'marginFactor']);
   const initialRate = reader.field('initialRate').decimal(rate);
   const initialFloor = reader.field('initialFloor').decimal(rate);
   const maintenanceRate = reader.field('maintenanceRate').decimal(rate);
@@ -176,7 +176,13 @@ function readOptionStandard(reader: Reader): OptionStandardRule {
   if (maintenanceRate > initialFloor) {
     reader.field('maintenanceRate').fail('must not exceed initialFloor');
   }
-  return { kind: 'option-standard', initialRate, initialFloor, maintenanceRate };
+  const marginFactor = reader.has('marginFactor')
+    ? reader.field('marginFactor').decimal({
+        min: { value: ONE, message: 'must be at least 1' },
+        max: atMost(10n * ONE, '10'),
+      })
+    : ONE;
+  return { kind: 'option-standard', initialRate, initialFloor, maintenanceRate, marginFactor };
 }
 
 function readPremium(reader: Reader): SizePremium {
