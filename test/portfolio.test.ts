@@ -8,6 +8,7 @@ import type { Account, Position } from '../src/core/model/account.ts';
 import type { PortfolioRule } from '../src/core/model/rulebook.ts';
 import { SCALE } from '../src/core/num/fixed.ts';
 import { portfolioRisk } from '../src/core/portfolio/portfolio-risk.ts';
+import { viewAfterTick } from '../src/core/portfolio/tick.ts';
 import { decimalArb, pmInstruments, pmMarket, pmVenue, spanLikeRule } from './kit.ts';
 
 const pool = (
@@ -215,3 +216,41 @@ describe('portfolio mode in the risk report and the what-ifs', () => {
 });
 
 const d01 = SCALE / 10n;
+
+describe('a tick reprices only what it touched', () => {
+  it('keeps the arrays of unmoved underlyings and matches a fresh computation', () => {
+    const account = pool([
+      held('BTC-C100', -SCALE),
+      held('ETH-C3500', 10n * SCALE),
+      held('BTC-PERP', SCALE),
+    ]);
+    const bucket = bucketsOf(account, pmVenue)[0]!;
+    const before = marketView(pmMarket);
+    portfolioRisk(pmVenue, bucket, before, spanLikeRule);
+    const btc = pmMarket.assetPrices.get('BTC')!;
+    const moved = {
+      ...pmMarket,
+      assetPrices: new Map([...pmMarket.assetPrices, ['BTC', btc + btc / 100n]]),
+    };
+    const after = viewAfterTick(before, moved, pmVenue, new Set(['BTC']));
+    expect(after.riskArrays.get('ETH-C3500')).toBe(before.riskArrays.get('ETH-C3500'));
+    expect(after.riskArrays.has('BTC-C100')).toBe(false);
+    const incremental = portfolioRisk(pmVenue, bucket, after, spanLikeRule);
+    const fresh = portfolioRisk(pmVenue, bucket, marketView(moved), spanLikeRule);
+    expect(incremental.maintenanceMargin).toBe(fresh.maintenanceMargin);
+  });
+});
+
+describe('option greeks in the report', () => {
+  it('a long call has positive delta, gamma and vega and decays; a short one the opposite', () => {
+    const long = assess(pool([held('BTC-C100', SCALE)]), pmVenue, pmMarket).positions[0]!.greeks!;
+    const short = assess(pool([held('BTC-C100', -SCALE)]), pmVenue, pmMarket).positions[0]!.greeks!;
+    expect(long.delta).toBeGreaterThan(0);
+    expect(long.delta).toBeLessThan(1);
+    expect(long.gamma).toBeGreaterThan(0);
+    expect(long.vega).toBeGreaterThan(0);
+    expect(long.theta).toBeLessThan(0);
+    expect(short.delta).toBeCloseTo(-long.delta, 12);
+    expect(short.vega).toBeCloseTo(-long.vega, 12);
+  });
+});

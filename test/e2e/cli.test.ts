@@ -258,7 +258,7 @@ describe('rulebooks', () => {
   it('lists every preset, as text and as JSON', () => {
     const text = runCli(['rulebooks']);
     expect(text).toMatchObject({ code: 0, stderr: '' });
-    expect(text.stdout).toMatch(/^preset +name +instruments$/m);
+    expect(text.stdout).toMatch(/^preset +name +instruments +portfolio$/m);
     expect(text.stdout).toMatch(/^binance-usdm .*BTCUSDT ETHUSDT SOLUSDT BNBUSDT XRPUSDT/m);
     const books = jsonOf(['rulebooks', '--json']);
     expect(books.map((book) => book.id)).toContain('hyperliquid');

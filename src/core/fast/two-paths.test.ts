@@ -10,6 +10,8 @@ import {
   market,
   option,
   optionVenue,
+  pmAsOfMs,
+  surface,
   venue,
 } from '../../../test/kit.ts';
 import { assess } from '../margin/assess.ts';
@@ -80,6 +82,18 @@ const fast: Engine = (account, v, m) => {
     magnitude: out[magnitude]!,
   };
 };
+
+/** Options need their underlying's surface (for their greeks in the report). */
+function withSurfaces(m: Market): Market {
+  return {
+    ...m,
+    asOfMs: pmAsOfMs,
+    volatility: new Map([
+      ['BTC', surface(0.5)],
+      ['ETH', surface(0.6)],
+    ]),
+  };
+}
 
 const optionSpecVenue = venue([option('BTC-C110', 'BTC', 'call', '110000', 'inverse')], {
   id: 'spec-options',
@@ -212,7 +226,7 @@ describe.each([
         openOrders: [],
       },
       optionSpecVenue,
-      market({ BTC: '100000' }, { 'BTC-C110': '0.01' }),
+      withSurfaces(market({ BTC: '100000' }, { 'BTC-C110': '0.01' })),
     );
     // OTM 10 %: IM = max(0.15 − 0.10, 0.10) + 0.01 = 0.11 BTC; MM = 0.075 + 0.01 = 0.085 BTC.
     close(figures.crossInitialMargin, 11000);
@@ -289,10 +303,10 @@ describe('the fast path agrees with the exact path', () => {
         const positions = [...account.positions, ...options].map((p, i) =>
           isolate && i === 0 ? { ...p, marginMode: 'isolated' as const, isolatedMargin } : p,
         );
-        m = {
+        m = withSurfaces({
           ...m,
           markPrices: new Map([...m.markPrices, ['BTC-C', callMark], ['ETH-P', putMark]]),
-        };
+        });
         const mark = m.markPrices.get('BTCUSDT')!;
         const openOrders: OpenOrder[] = orders.map(([buy, size, move]) => ({
           instrument: 'BTCUSDT',

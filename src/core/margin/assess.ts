@@ -4,6 +4,7 @@ import type { Venue } from '../model/venue.ts';
 import type { Price, Ratio } from '../num/fixed.ts';
 import { max, SCALE } from '../num/fixed.ts';
 import { divFloor, ratioFloor } from '../num/rounding.ts';
+import { positionGreeks } from '../portfolio/option-greeks.ts';
 import { type Bucket, bucketsOf, crossBucketId } from './bucket.ts';
 import {
   type BucketRisk,
@@ -137,6 +138,9 @@ function positionReports(
       openOrderMargin: legRisk.openOrderMargin,
       liquidationPrice: price,
       liquidationDistance: price === null ? null : distance(price, mark, leg.size > 0n),
+      ...(instrument.kind === 'option'
+        ? { greeks: positionGreeks(instrument, leg.size, prices) }
+        : {}),
     });
   });
   return reports;

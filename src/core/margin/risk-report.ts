@@ -1,5 +1,6 @@
 import type { AccountId, AssetId, InstrumentId } from '../model/ids.ts';
 import type { Amount, Price, Quantity, Ratio } from '../num/fixed.ts';
+import type { PositionGreeks } from '../portfolio/option-greeks.ts';
 import type { PortfolioRisk } from '../portfolio/portfolio-risk.ts';
 import type { BucketMode } from './bucket.ts';
 import type { JointMove } from './joint-move.ts';
@@ -27,6 +28,8 @@ export interface PositionReport {
   readonly liquidationPrice: Price | null;
   /** |liquidation price − mark| / mark, rounded down (the distance never looks longer than it is). */
   readonly liquidationDistance: Ratio | null;
+  /** An option's greeks on the market's surface. */
+  readonly greeks?: PositionGreeks;
 }
 
 export interface BucketReport {

@@ -119,10 +119,10 @@ export interface ScenarioGrid {
  * How the charges of one underlying add up:
  * - span: MM = max(scan + calendar + basis + delta shock, short-option minimum, contract floor),
  *   scan the worst loss over all scenarios, the extreme ones at their cover;
- * - okx: MM = max(max(MR1, MR6) + MR3 + MR4, MR7) with MR1 the worst regular scenario, MR6 the
- *   worst extreme one at its cover, MR3 the calendar charge, MR4 the basis charge and MR7 the
- *   contract floor (OKX's "minimum charge"); OKX's theta, rate, borrowing and correlation charges
- *   (MR2, MR5, MR8, MR9) are not modelled.
+ * - okx: MM = max(max(MR1, MR6) + MR4, MR7) with MR1 the worst regular scenario, MR6 the worst
+ *   extreme one at its cover, MR4 the basis risk (here the basis and calendar charges) and MR7 the
+ *   contract floor (OKX's minimum charge). OKX's MR2 (theta), MR3 (vega term structure), MR5
+ *   (rates), MR8 (borrowing) and MR9 (correlation) are not modelled.
  */
 export type PortfolioAggregation = 'span' | 'okx';
 

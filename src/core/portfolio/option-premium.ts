@@ -4,9 +4,7 @@ import { toNumber } from '../num/fixed.ts';
 import { blackPrice } from '../pricing/black.ts';
 import { shockedSurfaceVolatility, type VolShock } from '../pricing/vol-shock.ts';
 import type { VolSurface } from '../pricing/vol-surface.ts';
-
-/** Milliseconds in a year of 365.25 days: options' time to expiry runs in these years. */
-export const yearMs = 365.25 * 24 * 60 * 60 * 1000;
+import { yearMs } from '../pricing/year.ts';
 
 /**
  * An option's model premium per unit of underlying, in its premium currency (the quote for a

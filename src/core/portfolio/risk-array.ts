@@ -4,7 +4,7 @@ import { toNumber } from '../num/fixed.ts';
 import { blackPrice } from '../pricing/black.ts';
 import { shockedVolatility } from '../pricing/vol-shock.ts';
 import { surfaceVolatility } from '../pricing/vol-surface.ts';
-import { yearMs } from './option-premium.ts';
+import { yearMs } from '../pricing/year.ts';
 import type { Scenario } from './scenarios.ts';
 
 /**

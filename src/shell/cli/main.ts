@@ -160,13 +160,18 @@ export function program(): Command {
       if (options.json) return print(toJson(books));
       print(
         table(
-          ['preset', 'name', 'instruments'],
+          ['preset', 'name', 'instruments', 'portfolio'],
           books.map((book) => [
             book.id,
             book.name,
-            [...book.instruments.keys(), ...(book.defaultRule ? ['*'] : [])].join(' '),
+            [
+              ...book.instruments.keys(),
+              ...(book.defaultRule ? ['*'] : []),
+              ...(book.defaultOptionRule ? ['option'] : []),
+            ].join(' '),
+            book.portfolio === undefined ? '-' : book.portfolio.aggregation,
           ]),
-          3,
+          4,
         ),
       );
     });

@@ -69,6 +69,22 @@ export function riskReportText(report: RiskReport, color = false): string {
       ),
     );
   }
+  const options = report.positions.filter((position) => position.greeks !== undefined);
+  if (options.length > 0) {
+    sections.push(
+      'Option greeks (delta in coins, gamma per 1 USD, vega per vol point, theta per day):\n' +
+        table(
+          ['option', 'delta', 'gamma', 'vega', 'theta'],
+          options.map((position) => [
+            position.instrument,
+            position.greeks!.delta.toFixed(4),
+            position.greeks!.gamma.toExponential(3),
+            position.greeks!.vega.toFixed(4),
+            position.greeks!.theta.toFixed(4),
+          ]),
+        ),
+    );
+  }
   const moves = report.buckets.flatMap((bucket) =>
     bucket.jointMoves.map((move) => [
       bucket.id,

@@ -1,11 +1,3 @@
-import type { PortfolioRule, ScenarioGrid, UnderlyingOffset } from '../../core/model/rulebook.ts';
-import { ONE, SCALE } from '../../core/num/fixed.ts';
-import {
-  type ShockIssue,
-  shockIssue,
-  unshocked,
-  type VolShock,
-} from '../../core/pricing/vol-shock.ts';
 import {
   extremeMovesPerGridMax,
   gridsPerRuleMax,
@@ -20,7 +12,15 @@ import {
   termWeightMax,
   volatilityMax,
   volShocksPerGridMax,
-} from './portfolio-limits.ts';
+} from '../../core/limits.ts';
+import type { PortfolioRule, ScenarioGrid, UnderlyingOffset } from '../../core/model/rulebook.ts';
+import { ONE, SCALE } from '../../core/num/fixed.ts';
+import {
+  type ShockIssue,
+  shockIssue,
+  unshocked,
+  type VolShock,
+} from '../../core/pricing/vol-shock.ts';
 import { atMost, nonNegative, type Reader } from './reader.ts';
 
 const rate = { min: nonNegative, max: atMost(ONE, '1') };

@@ -1,5 +1,7 @@
 import type { Reader } from './reader.ts';
 
+export { yearMs } from '../../core/pricing/year.ts';
+
 const isoUtc = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?Z$/;
 
 /** An ISO-8601 UTC time ("2026-12-25T08:00:00Z") in ms since the epoch; undefined on an issue. */
@@ -11,9 +13,6 @@ export function readUtcTime(field: Reader, example: string): number | undefined 
   field.fail(`must be an ISO-8601 UTC time such as "${example}"`);
   return undefined;
 }
-
-/** Milliseconds in a year of 365.25 days, the year options' time to expiry is counted in. */
-export const yearMs = 365.25 * 24 * 60 * 60 * 1000;
 
 /** Milliseconds in a day. */
 export const dayMs = 24 * 60 * 60 * 1000;

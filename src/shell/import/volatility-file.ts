@@ -1,4 +1,4 @@
-import { assetsMax } from '../../core/limits.ts';
+import { assetsMax, sviParameterMax, volatilityMax } from '../../core/limits.ts';
 import {
   expiriesPerSurfaceMax,
   type SurfaceIssueCode,
@@ -6,7 +6,6 @@ import {
   surfaceIssue,
   type VolSurface,
 } from '../../core/pricing/vol-surface.ts';
-import { sviParameterMax, volatilityMax } from './portfolio-limits.ts';
 import type { Reader } from './reader.ts';
 import { readUtcTime, yearMs } from './utc-time.ts';
 

@@ -1,0 +1,56 @@
+import type { PriceView } from '../margin/price-view.ts';
+import type { Instrument } from '../model/instrument.ts';
+import type { Quantity } from '../num/fixed.ts';
+import { toNumber } from '../num/fixed.ts';
+import {
+  blackGreeks,
+  greekCount,
+  greekDelta,
+  greekGamma,
+  greekTheta,
+  greekVega,
+  inverseGreeks,
+} from '../pricing/greeks.ts';
+import { surfaceVolatility } from '../pricing/vol-surface.ts';
+import { yearMs } from '../pricing/year.ts';
+
+/**
+ * A position's greeks, from its model on the market's surface (float64, for the trader's eyes):
+ * delta in coins of the underlying, gamma in coins per 1 USD move, vega per volatility point and
+ * theta per day, both in the premium currency (quote for linear options, coin for inverse ones).
+ */
+export interface PositionGreeks {
+  readonly delta: number;
+  readonly gamma: number;
+  readonly vega: number;
+  readonly theta: number;
+}
+
+export function positionGreeks(
+  instrument: Instrument,
+  size: Quantity,
+  prices: PriceView,
+): PositionGreeks {
+  const terms = instrument.option!;
+  const index = toNumber(prices.assetPrice(instrument.underlying));
+  const strike = toNumber(terms.strike);
+  const years = Math.max(0, (instrument.expiryMs! - prices.asOfMs) / yearMs);
+  const volatility = surfaceVolatility(
+    prices.volatility(instrument.underlying),
+    Math.log(strike / index),
+    years,
+  );
+  const out = new Float64Array(greekCount);
+  if (instrument.settlement === 'inverse') {
+    inverseGreeks(terms.right, index, strike, years, volatility, 0, index, out);
+  } else {
+    blackGreeks(terms.right, index, strike, years, volatility, 0, out);
+  }
+  const units = toNumber(size) * toNumber(instrument.contractSize);
+  return {
+    delta: units * out[greekDelta]!,
+    gamma: units * out[greekGamma]!,
+    vega: (units * out[greekVega]!) / 100,
+    theta: (units * out[greekTheta]!) / 365,
+  };
+}
