@@ -310,3 +310,17 @@ describe('as a separate process', () => {
     expect(child.stderr).toContain('examples/no-such-portfolio.json: cannot read file (ENOENT)');
   });
 });
+
+describe('portfolio mode in JSON', () => {
+  it('carries the scenario table whole: P&L as an array, one figure per scenario', () => {
+    const [report] = JSON.parse(
+      runCli(['margin', 'examples/covered-call.json', '--account', 'portfolio', '--json']).stdout,
+    ) as Json[];
+    const pool = (report!.buckets as Json[])[0]!;
+    expect(pool.marginMode).toBe('portfolio');
+    const [btc] = (pool.portfolio as Json).underlyings as Json[];
+    expect(Array.isArray(btc!.pnl)).toBe(true);
+    expect((btc!.pnl as number[]).length).toBe((btc!.scenarios as unknown[]).length);
+    expect(btc!.binding).toEqual(expect.any(Number));
+  });
+});

@@ -38,13 +38,18 @@ export function percent(value: bigint | null, signed = false): string {
   return signed ? `+${text}` : text;
 }
 
-/** JSON with every bigint as its exact decimal string (all core bigints are fixed-point). */
+/**
+ * JSON with every bigint as its exact decimal string (all core bigints are fixed-point), maps as
+ * objects and typed arrays as arrays.
+ */
 export function toJson(value: unknown): string {
   return JSON.stringify(
     value,
     (_key, item) => {
       if (typeof item === 'bigint') return formatFixed(item);
       if (item instanceof Map) return Object.fromEntries(item);
+      // Scenario P&L arrives as a Float64Array; JSON would make it an object keyed "0", "1", …
+      if (item instanceof Float64Array) return Array.from(item);
       return item;
     },
     2,
