@@ -150,3 +150,52 @@ function inFirstBracket(instrument: string, notional: bigint): boolean {
   const rule = bookVenue.rulebook.instruments.get(instrument)!;
   return rule.kind !== 'brackets' || notional <= rule.brackets[0]!.cap!;
 }
+
+describe('joint move', () => {
+  // Every price on the underlying × (1 + move): standing at the reported move, liquidatable a
+  // hair (two search resolutions) beyond it.
+  it('is where the cross bucket falls to maintenance as the underlying moves as a whole', () => {
+    const scaledBy = (market: Market, underlying: string, factor: bigint): Market => ({
+      ...market,
+      assetPrices: new Map(
+        [...market.assetPrices].map(([asset, price]) => [
+          asset,
+          asset === underlying ? (price * factor) / SCALE : price,
+        ]),
+      ),
+      markPrices: new Map(
+        [...market.markPrices].map(([id, price]) => [
+          id,
+          bookVenue.instruments.get(id)!.underlying === underlying
+            ? (price * factor) / SCALE
+            : price,
+        ]),
+      ),
+    });
+    let checked = 0;
+    fc.assert(
+      fc.property(bookArb, ({ account, market }) => {
+        const report = assess(account, bookVenue, market, { jointMoves: true });
+        for (const move of report.buckets[0]!.jointMoves) {
+          for (const [value, beyond] of [
+            [move.down, -1n],
+            [move.up, 1n],
+          ] as const) {
+            if (value === null || value === 0n) continue;
+            const factor = SCALE + value;
+            const hair = (2n * SCALE) / 10n ** 9n;
+            expect(
+              crossHealth(account, scaledBy(market, move.underlying, factor)),
+            ).toBeGreaterThanOrEqual(-(10n ** 6n));
+            expect(
+              crossHealth(account, scaledBy(market, move.underlying, factor + beyond * hair)),
+            ).toBeLessThan(0n);
+            checked += 1;
+          }
+        }
+      }),
+      { numRuns: 60 },
+    );
+    expect(checked).toBeGreaterThan(30);
+  });
+});

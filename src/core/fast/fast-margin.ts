@@ -1,6 +1,7 @@
 import { assert } from '../num/assert.ts';
 import {
   type RiskBook,
+  ruleBrackets,
   ruleOptionStandard,
   rulePremiumLinear,
   rulePremiumSqrt,
@@ -160,7 +161,7 @@ function requirement(
   while (b < last && notional > book.bracketCap[b]!) b += 1;
   let rate = initial ? book.bracketInitialRate[b]! : book.bracketMaintenanceRate[b]!;
   const kind = book.ruleKind[i]!;
-  if (kind !== 0 && (initial || book.premiumInitialOnly[i] === 0)) {
+  if (kind !== ruleBrackets && (initial || book.premiumInitialOnly[i] === 0)) {
     rate = premiumRate(book, i, kind, rate, Math.abs(size) * book.contractSize[i]!);
   }
   if (initial) return notional * Math.max(rate, leverageFloor);

@@ -13,7 +13,6 @@ export type Ratio = bigint & { readonly unit?: 'ratio' };
 export const DECIMALS = 18;
 export const SCALE = 10n ** 18n;
 export const ONE: Ratio = SCALE;
-export const ZERO = 0n;
 
 const decimalPattern = /^(-)?(\d+)(?:\.(\d+))?$/;
 

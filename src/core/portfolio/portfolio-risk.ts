@@ -126,7 +126,7 @@ export function portfolioRisk(
   };
 }
 
-export function gridOf(rule: PortfolioRule, underlying: AssetId): ScenarioGrid {
+function gridOf(rule: PortfolioRule, underlying: AssetId): ScenarioGrid {
   return rule.gridByUnderlying.get(underlying) ?? rule.grid;
 }
 

@@ -128,7 +128,7 @@ function readCcxtPosition(entry: Reader, nowMs: number) {
 }
 
 /** A ccxt number (or numeric string) as a plain decimal string; undefined after an issue. */
-export function decimalOf(reader: Reader): string | undefined {
+function decimalOf(reader: Reader): string | undefined {
   const value = reader.value;
   if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)) return value;
   if (typeof value !== 'number' || !Number.isFinite(value)) {

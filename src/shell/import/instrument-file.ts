@@ -104,7 +104,7 @@ function readOptionTerms(entry: Reader, kind: Instrument['kind']): OptionTerms |
   };
 }
 
-export function knownAsset(reader: Reader, assets: ReadonlySet<string>): string {
+function knownAsset(reader: Reader, assets: ReadonlySet<string>): string {
   const id = reader.string();
   if (id !== '' && !assets.has(id)) reader.fail(`unknown asset "${id}"`);
   return id;

@@ -13,6 +13,3 @@ export function readUtcTime(field: Reader, example: string): number | undefined 
   field.fail(`must be an ISO-8601 UTC time such as "${example}"`);
   return undefined;
 }
-
-/** Milliseconds in a day. */
-export const dayMs = 24 * 60 * 60 * 1000;
