@@ -148,7 +148,11 @@ export function program(): Command {
           },
         ),
       }));
-      print(options.json ? toJson(outcomes) : outcomes.map(whatIfText).join('\n\n\n'));
+      print(
+        options.json
+          ? toJson(outcomes)
+          : outcomes.map((outcome) => whatIfText(outcome, colour())).join('\n\n\n'),
+      );
     });
 
   cli

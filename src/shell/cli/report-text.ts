@@ -182,10 +182,9 @@ export function limitsText(limits: Limits): string {
   ].join('\n\n');
 }
 
-export function whatIfText(outcome: {
-  account: string;
-  verdict: string;
-  after: RiskReport;
-}): string {
-  return `What-if for ${outcome.account}: ${outcome.verdict}\n\n${riskReportText(outcome.after)}`;
+export function whatIfText(
+  outcome: { account: string; verdict: string; after: RiskReport },
+  color = false,
+): string {
+  return `What-if for ${outcome.account}: ${outcome.verdict}\n\n${riskReportText(outcome.after, color)}`;
 }
