@@ -70,20 +70,24 @@ describe('portfolio margin properties', () => {
   });
 
   it('a linear book hedged to zero delta has only its basis and calendar charges left', () => {
+    const mark = (id: string) => pmMarket.markPrices.get(id)!;
     fc.assert(
-      fc.property(decimalArb(0.1, 30, 1), (size) => {
-        // Long the perpetual, short the March future, both at (about) the same delta per contract.
-        const book = risk(pool([held('BTC-PERP', size), held('BTC-MAR', -size)]));
-        const btc = book.underlyings[0]!;
-        // Each contract's P&L is contractSize × mark × move: the marks differ by the basis, so the
-        // residual is the basis × move, tiny against the position.
-        expect(btc.scanLoss).toBeLessThanOrEqual(
-          btc.charges.basis + 1e-6 + (0.15 * 1500 * Number(size)) / 1e18,
-        );
-        expect(btc.charges.basis).toBeGreaterThan(0);
-        expect(btc.charges.calendar).toBe(0);
-      }),
-      { numRuns: 30 },
+      fc.property(
+        decimalArb(0.1, 30, 1),
+        fc.constantFrom<[string, string]>(['BTC-PERP', 'BTC-MAR'], ['BTC-MAR', 'BTC-JUN']),
+        (size, [near, far]) => {
+          // Sized by the marks, so the two legs' deltas cancel (to 10^-18 of a contract).
+          const hedge = -(size * mark(near)) / mark(far);
+          const btc = risk(pool([held(near, size), held(far, hedge)])).underlyings[0]!;
+          const notional = (Number(size) / 1e18) * (Number(mark(near)) / 1e18);
+          expect(Math.abs(btc.netDelta)).toBeLessThan(1e-6 * notional);
+          expect(btc.scanLoss).toBeLessThan(1e-6 * notional);
+          const spread = near === 'BTC-PERP' ? btc.charges.basis : btc.charges.calendar;
+          expect(spread).toBeGreaterThan(0);
+          expect(btc.requirement).toBeCloseTo(btc.charges.basis + btc.charges.calendar, 6);
+        },
+      ),
+      { numRuns: 40 },
     );
   });
 
