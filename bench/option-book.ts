@@ -31,6 +31,7 @@ export const benchRule: PortfolioRule = {
     extremeCover: 0.35,
     extremeVolShock: unshocked,
     lookaheadYears: 1 / 365.25,
+    rollShockRate: 0,
   },
   gridByUnderlying: new Map(),
   scanSpot: false,
@@ -40,6 +41,7 @@ export const benchRule: PortfolioRule = {
   shortOptionMinimumRate: fixed('0.01'),
   contractFloorRate: 0n,
   offsets: [{ underlyings: ['BTC', 'ETH'], credit: fixed('0.5') }],
+  maintenanceFactor: SCALE,
   initialToMaintenance: fixed('1.25'),
 };
 

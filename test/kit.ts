@@ -294,6 +294,7 @@ export const spanLikeRule: PortfolioRule = {
     extremeCover: 0.35,
     extremeVolShock: { parallel: 0, proportional: 0 },
     lookaheadYears: 1 / 365.25,
+    rollShockRate: 0,
   },
   gridByUnderlying: new Map(),
   scanSpot: true,
@@ -303,6 +304,7 @@ export const spanLikeRule: PortfolioRule = {
   shortOptionMinimumRate: d('0.01'),
   contractFloorRate: 0n,
   offsets: [{ underlyings: ['BTC', 'ETH'], credit: d('0.5') }],
+  maintenanceFactor: SCALE,
   initialToMaintenance: d('1.25'),
 };
 

@@ -25,6 +25,7 @@ const spanGrid: ScenarioGrid = {
   extremeCover: 0.35,
   extremeVolShock: unshocked,
   lookaheadYears: 0,
+  rollShockRate: 0,
 };
 const scenarios = scenariosOf(spanGrid);
 

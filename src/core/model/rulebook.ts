@@ -113,6 +113,11 @@ export interface ScenarioGrid {
   readonly extremeVolShock: VolShock;
   /** Time the scenarios look ahead (SPAN: one day), decaying options' time value. */
   readonly lookaheadYears: number;
+  /**
+   * Deribit's roll shock: × the coins every futures and perpetual position covers, matched or not
+   * (its `min_annualised_move`, 0.01 for BTC, 0.005 for ETH).
+   */
+  readonly rollShockRate: number;
 }
 
 /**
@@ -149,6 +154,8 @@ export interface PortfolioRule {
   /** × the underlying notional of every contract: the least any position costs. */
   readonly contractFloorRate: Ratio;
   readonly offsets: readonly UnderlyingOffset[];
+  /** MM = the risk (worst loss + add-ons, after credits) × this: Deribit's mm_factor 0.8; else 1. */
+  readonly maintenanceFactor: Ratio;
   /** IM = MM × this (≥ 1). */
   readonly initialToMaintenance: Ratio;
 }

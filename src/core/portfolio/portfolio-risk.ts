@@ -33,6 +33,7 @@ export interface UnderlyingRisk {
 }
 
 export interface Charges {
+  readonly roll: number;
   readonly basis: number;
   readonly calendar: number;
   readonly deltaShock: number;
@@ -64,6 +65,7 @@ interface Holding {
   readonly size: number;
   readonly array: Float64Array;
   readonly instrument?: Instrument;
+  readonly mark?: number;
 }
 
 /**
@@ -95,6 +97,7 @@ export function portfolioRisk(
       size: toNumber(leg.size),
       array: cachedArray(venue, instrument, prices, grid),
       instrument,
+      mark: toNumber(prices.markPrice(instrument.id)),
     });
   }
   // A pool counted in its own coin holds that coin still (risk-array.ts, coinTerms).
@@ -117,12 +120,12 @@ export function portfolioRisk(
   let total = 0;
   for (const risk of underlyings) total += risk.requirement;
   for (const credit of credits) total -= credit.amount;
-  const maintenanceMargin = amountUp(Math.max(0, total));
+  const maintenance = Math.max(0, total) * toNumber(rule.maintenanceFactor);
   return {
     underlyings,
     credits,
-    maintenanceMargin,
-    initialMargin: amountUp(Math.max(0, total) * toNumber(rule.initialToMaintenance)),
+    maintenanceMargin: amountUp(maintenance),
+    initialMargin: amountUp(maintenance * toNumber(rule.initialToMaintenance)),
   };
 }
 
@@ -161,15 +164,13 @@ function underlyingRisk(
   }
   const { binding, scanLoss, regularLoss, extremeLoss } = worstLoss(pnl, scenarios);
   const index = toNumber(prices.assetPrice(underlying));
-  const charges = chargesOf(holdings, rule, index, netDelta);
+  const charges = chargesOf(holdings, rule, grid, index, netDelta);
+  const spreads = charges.roll + charges.calendar + charges.basis;
   const requirement =
     rule.aggregation === 'okx'
-      ? Math.max(
-          Math.max(regularLoss, extremeLoss) + charges.calendar + charges.basis,
-          charges.contractFloor,
-        )
+      ? Math.max(Math.max(regularLoss, extremeLoss) + spreads, charges.contractFloor)
       : Math.max(
-          scanLoss + charges.calendar + charges.basis + charges.deltaShock,
+          scanLoss + spreads + charges.deltaShock,
           charges.shortOptionMinimum,
           charges.contractFloor,
         );
@@ -221,6 +222,7 @@ export function worstLoss(pnl: Float64Array, scenarios: readonly Scenario[]): Wo
 
 /**
  * The add-ons of one underlying, in USD:
+ * - roll: the grid's rate × the coins every future and perpetual covers, matched or not;
  * - basis: rate × the delta matched between perpetuals (and scanned spot) and dated futures;
  * - calendar: rate × the delta matched between dated futures of different expiries;
  * - delta shock: rate × |net delta|;
@@ -231,6 +233,7 @@ export function worstLoss(pnl: Float64Array, scenarios: readonly Scenario[]): Wo
 function chargesOf(
   holdings: readonly Holding[],
   rule: PortfolioRule,
+  grid: ScenarioGrid,
   index: number,
   netDelta: number,
 ): Charges {
@@ -239,6 +242,7 @@ function chargesOf(
   const futuresByExpiry = new Map<number, number>();
   let shortOptions = 0;
   let contracts = 0;
+  let futuresCoins = 0;
   for (const holding of holdings) {
     const delta = holding.size * holding.array[deltaIndex(holding)]!;
     const instrument = holding.instrument;
@@ -257,16 +261,24 @@ function chargesOf(
         : underlyingValue;
     contracts += covered;
     if (instrument.kind === 'option' && holding.size < 0) shortOptions += covered;
+    if (instrument.kind !== 'option') futuresCoins += coinsCovered(instrument, holding);
   }
   const futures = [...futuresByExpiry.values()];
   const futuresNet = futures.reduce((sum, delta) => sum + delta, 0);
   return {
+    roll: grid.rollShockRate * futuresCoins * index,
     basis: toNumber(rule.basisRate) * matched([spotAndPerpetual, futuresNet]),
     calendar: toNumber(rule.calendarRate) * matched(futures),
     deltaShock: toNumber(rule.deltaShockRate) * Math.abs(netDelta),
     shortOptionMinimum: toNumber(rule.shortOptionMinimumRate) * shortOptions,
     contractFloor: toNumber(rule.contractFloorRate) * contracts,
   };
+}
+
+/** The coins a futures position covers: its size in base units, or its USD face at its mark. */
+function coinsCovered(instrument: Instrument, holding: Holding): number {
+  const face = Math.abs(holding.size) * toNumber(instrument.contractSize);
+  return instrument.settlement === 'inverse' ? face / holding.mark! : face;
 }
 
 function matched(deltas: readonly number[]): number {

@@ -37,6 +37,7 @@ const ruleFields = [
   'shortOptionMinimumRate',
   'contractFloorRate',
   'offsets',
+  'maintenanceFactor',
   'initialToMaintenance',
 ];
 
@@ -69,6 +70,9 @@ export function readPortfolioRule(reader: Reader): PortfolioRule {
     shortOptionMinimumRate: reader.field('shortOptionMinimumRate').decimal(rate),
     contractFloorRate: reader.field('contractFloorRate').decimal(rate),
     offsets: reader.has('offsets') ? readOffsets(reader.field('offsets')) : [],
+    maintenanceFactor: reader.has('maintenanceFactor')
+      ? reader.field('maintenanceFactor').decimal({ positive: true, max: atMost(ONE, '1') })
+      : ONE,
     initialToMaintenance,
   };
 }
@@ -80,6 +84,7 @@ const emptyGrid: ScenarioGrid = {
   extremeCover: 0,
   extremeVolShock: unshocked,
   lookaheadYears: 0,
+  rollShockRate: 0,
 };
 
 const emptyPortfolioRule: PortfolioRule = {
@@ -93,6 +98,7 @@ const emptyPortfolioRule: PortfolioRule = {
   shortOptionMinimumRate: 0n,
   contractFloorRate: 0n,
   offsets: [],
+  maintenanceFactor: ONE,
   initialToMaintenance: ONE,
 };
 
@@ -107,6 +113,7 @@ function readGrid(reader: Reader): ScenarioGrid {
     'extremeCover',
     'extremeVolShock',
     'lookaheadDays',
+    'rollShockRate',
   ]);
   const priceMoves = readMoves(reader.field('priceMoves'), scenariosPerGridMax);
   const volShocks = reader
@@ -134,6 +141,9 @@ function readGrid(reader: Reader): ScenarioGrid {
       reader
         .field('lookaheadDays')
         .float({ min: 0, max: lookaheadDaysMax, maxName: 'the look-ahead limit' }) / daysPerYear,
+    rollShockRate: reader.has('rollShockRate')
+      ? reader.field('rollShockRate').float({ min: 0, max: 1 })
+      : 0,
   };
 }
 

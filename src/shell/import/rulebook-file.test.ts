@@ -39,7 +39,7 @@ describe('deribit-options', () => {
     expect(book.crossPool).toBe('per-settle-asset');
   });
 
-  it('a ±16 % grid in 9 buckets × vol up, same, down; ETH ±18 %; IM = 1.25 × MM', () => {
+  it('a ±16 % grid in 9 buckets × vol up, same, down; ETH ±18 %; MM = 0.8 × risk, IM = risk', () => {
     const rule = book.portfolio!;
     expect(rule.aggregation).toBe('span');
     expect(rule.grid.priceMoves).toEqual([-0.16, -0.12, -0.08, -0.04, 0, 0.04, 0.08, 0.12, 0.16]);
@@ -57,8 +57,12 @@ describe('deribit-options', () => {
     expect(eth.priceMoves[0]).toBe(-0.18);
     expect(eth.volShocks[0]).toEqual({ parallel: 0, proportional: 0.4 });
     expect(rule.initialToMaintenance).toBe(fixed('1.25'));
-    expect(rule.basisRate).toBe(fixed('0.01'));
-    expect(rule.calendarRate).toBe(fixed('0.01'));
+    expect(rule.maintenanceFactor).toBe(fixed('0.8'));
+    // The roll shock (every futures position, matched or not) replaces basis and calendar charges.
+    expect(rule.grid.rollShockRate).toBe(0.01);
+    expect(rule.gridByUnderlying.get('ETH')!.rollShockRate).toBe(0.005);
+    expect(rule.basisRate).toBe(0n);
+    expect(rule.calendarRate).toBe(0n);
     expect(rule.offsets).toEqual([]);
     expect(rule.scanSpot).toBe(false);
   });
