@@ -78,13 +78,15 @@ function print(text: string): void {
 
 export function program(): Command {
   const cli = new Command('xmargin')
-    .description('Cross-margining risk engine: isolated and cross margin for multi-asset accounts')
+    .description(
+      'Cross-margining risk engine: isolated, cross and portfolio margin for multi-asset accounts',
+    )
     .version('0.1.0')
     .showHelpAfterError();
 
   withCommon(cli.command('margin <file>'))
     .description(
-      'risk report: equity, initial and maintenance margin, liquidation prices and moves',
+      'risk report: equity, margins, liquidation prices and moves, scenario risk in portfolio mode',
     )
     .action((file: string, options: Common) => {
       const { portfolio, accounts } = load(file, options);
@@ -101,7 +103,7 @@ export function program(): Command {
 
   withCommon(cli.command('compare <file>'))
     .description(
-      'the same book as all-isolated and as cross: capital needed, liquidation distances',
+      'the same book as isolated, cross and portfolio: capital used, liquidation distances',
     )
     .action((file: string, options: Common) => {
       const { portfolio, accounts } = load(file, options);
