@@ -34,8 +34,8 @@ export const fastTolerance = 1e-9;
 
 export function marginAccount(book: RiskBook, account: number, out: Float64Array): void {
   assert(
-    book.portfolioMode[account] === 0,
-    'the fast path margins cross and isolated buckets only',
+    book.exactOnly[account] === 0,
+    'the fast path margins a unified cross pool and isolated buckets only',
   );
   let equity = 0;
   let initialEquity = 0;

@@ -26,7 +26,7 @@ export interface RiskBook {
   readonly accounts: readonly Account[];
   readonly venue: Venue;
   /** The book's own copy of the exact prices, kept in step with the columns by `movePrices`. */
-  readonly market: {
+  readonly market: Market & {
     readonly assetPrices: Map<AssetId, bigint>;
     readonly markPrices: Map<InstrumentId, bigint>;
   };
@@ -65,10 +65,11 @@ export interface RiskBook {
   readonly liabilityInitialWeight: Float64Array;
   readonly liabilityMaintenanceWeight: Float64Array;
   /**
-   * 1 for an account in portfolio mode: its requirement is the scan of its whole book, which the
-   * portfolio engine computes; the screen hands such accounts to the exact path.
+   * 1 for an account the columns do not margin, which the screen hands to the exact path: one in
+   * portfolio mode (its requirement is the scan of its whole book) or under a rulebook with a pool
+   * per coin (the columns hold one unified pool).
    */
-  readonly portfolioMode: Uint8Array;
+  readonly exactOnly: Uint8Array;
   // accounts → balances, legs (a position and its open orders)
   readonly balanceStart: Int32Array;
   readonly balanceAsset: Int32Array;
@@ -157,7 +158,8 @@ export function buildRiskBook(
     return index;
   };
   for (const account of accounts) {
-    push('portfolioMode', account.poolMode === 'portfolio' ? 1 : 0);
+    const unified = venue.rulebook.crossPool === 'unified';
+    push('exactOnly', account.poolMode === 'portfolio' || !unified ? 1 : 0);
     push('balanceStart', c.balanceAsset?.length ?? 0);
     for (const [id, amount] of account.balances) {
       push('balanceAsset', asset(id));
@@ -175,7 +177,11 @@ export function buildRiskBook(
   return {
     accounts,
     venue,
-    market: { assetPrices: new Map(market.assetPrices), markPrices: new Map(market.markPrices) },
+    market: {
+      ...market,
+      assetPrices: new Map(market.assetPrices),
+      markPrices: new Map(market.markPrices),
+    },
     assetIndex,
     instrumentIndex,
     inverse: u('inverse'),
@@ -205,7 +211,7 @@ export function buildRiskBook(
     tierMaintenanceWeight: f('tierMaintenanceWeight'),
     liabilityInitialWeight: f('liabilityInitialWeight'),
     liabilityMaintenanceWeight: f('liabilityMaintenanceWeight'),
-    portfolioMode: u('portfolioMode'),
+    exactOnly: u('exactOnly'),
     balanceStart: i('balanceStart'),
     balanceAsset: i('balanceAsset'),
     balanceAmount: f('balanceAmount'),

@@ -52,7 +52,7 @@ export function screenLiquidatable(book: RiskBook): Screening {
   const liquidatable: number[] = [];
   let confirmedExactly = 0;
   for (let a = 0; a < book.accounts.length; a += 1) {
-    if (book.portfolioMode[a] === 1) {
+    if (book.exactOnly[a] === 1) {
       confirmedExactly += 1;
       if (assess(book.accounts[a]!, book.venue, book.market).liquidatable) liquidatable.push(a);
       continue;

@@ -369,3 +369,39 @@ describe('the fast path agrees with the exact path', () => {
     );
   });
 });
+
+describe('accounts the columns do not margin go to the exact path', () => {
+  it('a per-coin pool (COIN-M) is screened exactly as the exact path finds it', () => {
+    const coinVenue = venue([option('BTC-C110', 'BTC', 'call', '110000', 'inverse')], {
+      id: 'coin',
+      name: 'coin',
+      crossPool: 'per-settle-asset',
+      collateral: new Map([['BTC', flatCollateral('1')]]),
+      instruments: new Map(),
+      defaultOptionRule: deribitOptionRule,
+    });
+    const m = withSurfaces(market({ BTC: '100000' }, { 'BTC-C110': '0.01' }));
+    const accounts = ['0.2', '0.05'].map((btc, i) => ({
+      id: `c${i}`,
+      balances: new Map([['BTC', d(btc)]]),
+      positions: [
+        {
+          instrument: 'BTC-C110',
+          size: d('-1'),
+          entryPrice: d('0.01'),
+          marginMode: 'cross' as const,
+          isolatedMargin: 0n,
+        },
+      ],
+      openOrders: [],
+    }));
+    const book = buildRiskBook(accounts, coinVenue, m);
+    expect(Array.from(book.exactOnly)).toEqual([1, 1]);
+    const screened = screenLiquidatable(book);
+    expect(screened.confirmedExactly).toBe(2);
+    expect(screened.liquidatable).toEqual(
+      accounts.flatMap((a, i) => (assess(a, coinVenue, m).liquidatable ? [i] : [])),
+    );
+    expect(screened.liquidatable).toEqual([1]);
+  });
+});
