@@ -40,7 +40,8 @@ export function marketView(market: Market): PriceView {
       assert(surface !== undefined, `no volatility surface for ${underlying}`);
       return surface;
     },
-    asOfMs: market.asOfMs ?? 0,
+    // No valuation time: pricing an option then fails loudly on a NaN time to expiry.
+    asOfMs: market.asOfMs ?? Number.NaN,
     riskArrays: new Map(),
   };
 }
