@@ -165,3 +165,35 @@ describe('shock validation names the bad field', () => {
     expect(shockIssue(unshocked, 'grid[0]')).toBeNull();
   });
 });
+
+describe("Deribit's relative shock with a vega power and a floor", () => {
+  // Deribit (docs/portfolio-margin-sources.md, "Vol-shock formula"): volUp =
+  // max(σ·(1 + 0.5·(30/days)^power), 0.5) with power 0.3 under 30 days, 0.13 beyond.
+  const up: VolShock = {
+    parallel: 0,
+    proportional: 0.5,
+    floor: 0.5,
+    term: { referenceYears: 30 / 365.25, power: 0.3, longPower: 0.13, weightMax: 10 },
+  };
+
+  it('scales the relative move by (30/days)^0.3 under 30 days and ^0.13 beyond', () => {
+    expect(shockedVolatility(0.6, 15 / 365.25, up)).toBeCloseTo(0.6 * (1 + 0.5 * 2 ** 0.3), 14);
+    expect(shockedVolatility(0.6, 60 / 365.25, up)).toBeCloseTo(0.6 * (1 + 0.5 * 0.5 ** 0.13), 14);
+    expect(shockedVolatility(0.6, 30 / 365.25, up)).toBeCloseTo(0.9, 14);
+  });
+
+  it('never shocks up below its floor', () => {
+    expect(shockedVolatility(0.2, 60 / 365.25, up)).toBe(0.5);
+  });
+
+  it('names a bad floor or long power', () => {
+    expect(shockIssue({ ...up, floor: 0 }, 'g')).toEqual({
+      path: 'g.floor',
+      code: 'must_be_positive',
+    });
+    expect(shockIssue({ ...up, term: { ...up.term!, longPower: -1 } }, 'g')).toEqual({
+      path: 'g.term.longPower',
+      code: 'must_be_non_negative',
+    });
+  });
+});

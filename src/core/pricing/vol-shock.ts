@@ -5,29 +5,35 @@ import { surfaceVolatility, type VolSurface } from './vol-surface.ts';
  * A volatility shock moves the whole surface, not one number: every strike and expiry is shocked
  * from its own volatility, so a scenario keeps the smile and the term structure it started from.
  *
- *   shocked σ(k, T) = max(σ(k, T)·(1 + proportional) + parallel·weight(T), shockedVolatilityMin)
- *   weight(T)       = min((referenceYears/T)^power, weightMax)   with a term weighting, else 1
+ *   shocked σ(k, T) = max(σ(k, T)·(1 + proportional·w(T)) + parallel·w(T), floor)
+ *   w(T)            = min((referenceYears/T)^power, weightMax)   with a term weighting, else 1
  *
  * - parallel: volatility points as a fraction, added everywhere (0.05 = +5 vol points).
  * - proportional: a relative move (0.1 = every volatility 10 % higher).
  * - term weighting: short expiries move more than long ones, as they do in a volatility spike
- *   (power ½ is the common "square-root-of-time" rule). The weight is capped because (T_ref/T)^p
- *   grows without bound as T → 0; an option expiring within the hour would otherwise take an
- *   arbitrarily large shock.
- * The floor keeps a down-shock larger than the level from pricing with zero or negative
- * volatility; it is low enough not to matter for any traded option.
+ *   (power ½ is the common "square-root-of-time" rule; Deribit's vega power is 0.3 under 30 days
+ *   and 0.13 beyond, so a weighting may take a `longPower` for expiries past the reference). The
+ *   weight is capped because (T_ref/T)^p grows without bound as T → 0; an option expiring within
+ *   the hour would otherwise take an arbitrarily large shock.
+ * - floor: the least volatility the shock leaves, shockedVolatilityMin unless the shock names its
+ *   own (Deribit's min_volatility_for_shock_up, 0.5). The default keeps a down-shock larger than
+ *   the level from pricing with zero or negative volatility, and is low enough not to matter for
+ *   any traded option.
  */
 export interface VolShock {
   readonly parallel: number;
   readonly proportional: number;
   readonly term?: TermWeighting;
+  readonly floor?: number;
 }
 
 export interface TermWeighting {
   /** The expiry whose weight is 1, in years. */
   readonly referenceYears: number;
   readonly power: number;
-  /** At least 1: the largest multiple of `parallel` any expiry takes. */
+  /** The power for expiries at or beyond `referenceYears`; `power` where absent. */
+  readonly longPower?: number;
+  /** At least 1: the largest multiple of the shock any expiry takes. */
   readonly weightMax: number;
 }
 
@@ -44,18 +50,21 @@ export function shockedVolatility(
 ): number {
   assert(volatility >= 0, 'volatility must be non-negative');
   assert(yearsToExpiry >= 0, 'yearsToExpiry must be non-negative');
-  if (shock.parallel === 0 && shock.proportional === 0) return volatility;
-  const moved =
-    volatility * (1 + shock.proportional) + shock.parallel * termWeight(yearsToExpiry, shock);
-  return Math.max(moved, shockedVolatilityMin);
+  if (shock.parallel === 0 && shock.proportional === 0 && shock.floor === undefined) {
+    return volatility;
+  }
+  const weight = termWeight(yearsToExpiry, shock);
+  const moved = volatility * (1 + shock.proportional * weight) + shock.parallel * weight;
+  return Math.max(moved, shock.floor ?? shockedVolatilityMin);
 }
 
-/** The multiple of the parallel shift an expiry takes. */
+/** The multiple of the shock an expiry takes. */
 export function termWeight(yearsToExpiry: number, shock: VolShock): number {
   const term = shock.term;
   if (term === undefined) return 1;
+  const power = yearsToExpiry >= term.referenceYears ? (term.longPower ?? term.power) : term.power;
   // At T = 0 the ratio is +∞; the cap turns it into weightMax (or 1 when power is 0).
-  return Math.min((term.referenceYears / yearsToExpiry) ** term.power, term.weightMax);
+  return Math.min((term.referenceYears / yearsToExpiry) ** power, term.weightMax);
 }
 
 /** The shocked surface's volatility at log-moneyness k = ln(K/F) and yearsToExpiry. */
@@ -90,6 +99,9 @@ export function shockIssue(shock: VolShock, path: string): ShockIssue | null {
   if (!(shock.proportional > -1)) {
     return { path: `${path}.proportional`, code: 'must_be_above_minus_one' };
   }
+  if (shock.floor !== undefined && (!(shock.floor > 0) || !Number.isFinite(shock.floor))) {
+    return { path: `${path}.floor`, code: 'must_be_positive' };
+  }
   const term = shock.term;
   if (term === undefined) return null;
   if (!(term.referenceYears > 0) || !Number.isFinite(term.referenceYears)) {
@@ -97,6 +109,10 @@ export function shockIssue(shock: VolShock, path: string): ShockIssue | null {
   }
   if (!(term.power >= 0) || !Number.isFinite(term.power)) {
     return { path: `${path}.term.power`, code: 'must_be_non_negative' };
+  }
+  const longPower = term.longPower;
+  if (longPower !== undefined && (!(longPower >= 0) || !Number.isFinite(longPower))) {
+    return { path: `${path}.term.longPower`, code: 'must_be_non_negative' };
   }
   if (!(term.weightMax >= 1) || !Number.isFinite(term.weightMax)) {
     return { path: `${path}.term.weightMax`, code: 'must_be_at_least_one' };

@@ -165,7 +165,7 @@ function readMoves(reader: Reader, countMax: number): number[] {
  */
 function readVolShock(reader: Reader): VolShock {
   if (!reader.object()) return unshocked;
-  reader.only(['parallel', 'proportional', 'term']);
+  reader.only(['parallel', 'proportional', 'term', 'floor']);
   const volatility = { min: -volatilityMax, max: volatilityMax, maxName: 'the volatility limit' };
   const parallel = reader.has('parallel') ? reader.field('parallel').float(volatility) : 0;
   const proportional = reader.has('proportional')
@@ -173,15 +173,22 @@ function readVolShock(reader: Reader): VolShock {
     : 0;
   const before = reader.issues.length;
   let shock: VolShock = { parallel, proportional };
+  if (reader.has('floor')) {
+    shock = { ...shock, floor: reader.field('floor').float({ max: volatilityMax }) };
+  }
   if (reader.has('term')) {
     const term = reader.field('term');
     if (term.object()) {
-      term.only(['referenceYears', 'power', 'weightMax']);
+      term.only(['referenceYears', 'power', 'longPower', 'weightMax']);
+      const longPower = term.has('longPower')
+        ? { longPower: term.field('longPower').float({ max: termPowerMax }) }
+        : {};
       shock = {
         ...shock,
         term: {
           referenceYears: term.field('referenceYears').float({ max: referenceYearsMax }),
           power: term.field('power').float({ max: termPowerMax }),
+          ...longPower,
           weightMax: term.field('weightMax').float({ max: termWeightMax }),
         },
       };

@@ -43,19 +43,25 @@ describe('deribit-options', () => {
     const rule = book.portfolio!;
     expect(rule.aggregation).toBe('span');
     expect(rule.grid.priceMoves).toEqual([-0.16, -0.12, -0.08, -0.04, 0, 0.04, 0.08, 0.12, 0.16]);
-    expect(rule.grid.volShocks).toEqual([
-      { parallel: 0, proportional: 0.5 },
-      { parallel: 0, proportional: 0 },
-      { parallel: 0, proportional: -0.25 },
-    ]);
+    // Deribit's vega power: (30/days)^0.3 under 30 days, ^0.13 beyond; vol up floored at 0.5.
+    const term = { referenceYears: 30 / 365.25, power: 0.3, longPower: 0.13, weightMax: 10 };
+    const volUp = { parallel: 0, proportional: 0.5, floor: 0.5, term };
+    expect(rule.grid.volShocks).toHaveLength(3);
+    expect(rule.grid.volShocks[0]).toMatchObject({
+      ...volUp,
+      term: expect.objectContaining({ power: 0.3, longPower: 0.13 }),
+    });
+    expect(rule.grid.volShocks[0]!.term!.referenceYears).toBeCloseTo(term.referenceYears, 15);
+    expect(rule.grid.volShocks[1]).toEqual({ parallel: 0, proportional: 0 });
+    expect(rule.grid.volShocks[2]).toMatchObject({ parallel: 0, proportional: -0.25 });
     expect(rule.grid.extremeMoves).toEqual([-0.66, -0.33, 0.5, 1, 2, 3, 4, 5]);
     expect(rule.grid.extremeCover).toBe(0.08);
-    expect(rule.grid.extremeVolShock).toEqual({ parallel: 0, proportional: 0.5 });
+    expect(rule.grid.extremeVolShock).toMatchObject({ proportional: 0.5, floor: 0.5 });
     expect(rule.grid.lookaheadYears).toBe(0);
     const eth = rule.gridByUnderlying.get('ETH')!;
     expect(eth.priceMoves).toHaveLength(9);
     expect(eth.priceMoves[0]).toBe(-0.18);
-    expect(eth.volShocks[0]).toEqual({ parallel: 0, proportional: 0.4 });
+    expect(eth.volShocks[0]).toMatchObject({ parallel: 0, proportional: 0.4, floor: 0.5 });
     expect(rule.initialToMaintenance).toBe(fixed('1.25'));
     expect(rule.maintenanceFactor).toBe(fixed('0.8'));
     // The roll shock (every futures position, matched or not) replaces basis and calendar charges.
