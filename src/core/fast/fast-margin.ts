@@ -61,10 +61,11 @@ export function marginAccount(book: RiskBook, account: number, out: Float64Array
     const size = book.legSize[l]!;
     const floor = book.legLeverageFloor[l]!;
     const pnl = equityValueOf(book, i, size, book.legEntry[l]!, mark) * settlePrice;
-    const im = requirement(book, i, size, mark, floor, true) * settlePrice;
-    const mm = requirement(book, i, size, mark, floor, false) * settlePrice;
+    const notional = notionalOf(book, i, size, mark);
+    const im = requirementAt(book, i, size, notional, mark, floor, true) * settlePrice;
+    const mm = requirementAt(book, i, size, notional, mark, floor, false) * settlePrice;
     const orderMargin = openOrderMargin(book, l, i, size, mark, floor, pnl, im, settlePrice);
-    scale += notionalOf(book, i, size, mark) * settlePrice;
+    scale += notional * settlePrice;
     const isolated = book.legIsolatedMargin[l]!;
     if (isolated < 0) {
       equity += pnl;
@@ -152,8 +153,21 @@ function requirement(
   leverageFloor: number,
   initial: boolean,
 ): number {
-  if (size === 0) return 0;
   const notional = notionalOf(book, i, size, mark);
+  return requirementAt(book, i, size, notional, mark, leverageFloor, initial);
+}
+
+/** The same, with the notional already at hand (a leg's two requirements share it). */
+function requirementAt(
+  book: RiskBook,
+  i: number,
+  size: number,
+  notional: number,
+  mark: number,
+  leverageFloor: number,
+  initial: boolean,
+): number {
+  if (size === 0) return 0;
   if (book.ruleKind[i] === ruleOptionStandard)
     return optionRequirement(book, i, size, mark, notional, initial);
   let b = book.bracketStart[i]!;

@@ -4,13 +4,12 @@ import type { CollateralRule } from '../model/rulebook.ts';
 import type { Venue } from '../model/venue.ts';
 import { assert } from '../num/assert.ts';
 import type { Amount, Ratio } from '../num/fixed.ts';
-import { min, ONE } from '../num/fixed.ts';
+import { ONE } from '../num/fixed.ts';
 import { mulFloor, ratioCeil } from '../num/rounding.ts';
 import { type PortfolioRisk, portfolioRisk } from '../portfolio/portfolio-risk.ts';
 import type { Bucket } from './bucket.ts';
 import { collateralValue } from './collateral.ts';
-import { unrealisedPnl } from './contract-value.ts';
-import { type LegRisk, legRisk } from './leg-risk.ts';
+import { type LegRisk, legRisk, sideFilled } from './leg-risk.ts';
 import type { PriceView } from './price-view.ts';
 
 /**
@@ -133,16 +132,9 @@ function filledBook(
 ): { bucket: Bucket; gain: Amount } {
   let gain = 0n;
   const legs = bucket.legs.map((leg) => {
-    let size = leg.size;
     const instrument = venue.instruments.get(leg.instrument)!;
-    const mark = prices.markPrice(leg.instrument);
-    const settlePrice = prices.assetPrice(instrument.settle);
-    for (const order of leg.orders) {
-      if (order.side !== side) continue;
-      const signed = side === 'buy' ? order.size : -order.size;
-      size += signed;
-      gain += mulFloor(min(0n, unrealisedPnl(instrument, signed, order.price, mark)), settlePrice);
-    }
+    const { size, loss } = sideFilled(instrument, leg, side, prices.markPrice(leg.instrument));
+    gain += mulFloor(loss, prices.assetPrice(instrument.settle));
     return { ...leg, size, orders: [] };
   });
   return { bucket: { ...bucket, legs }, gain };

@@ -1,3 +1,4 @@
+import type { Side } from '../model/account.ts';
 import type { Instrument } from '../model/instrument.ts';
 import type { MarginRule } from '../model/rulebook.ts';
 import type { Venue } from '../model/venue.ts';
@@ -133,20 +134,35 @@ function worstOrderSideHealth(
 ): Amount {
   let worst: Amount | undefined;
   for (const side of ['buy', 'sell'] as const) {
-    const orders = leg.orders.filter((order) => order.side === side);
-    if (orders.length === 0) continue;
-    let size = leg.size;
-    let value = equityValue(instrument, leg.size, leg.entryPrice, mark);
-    for (const order of orders) {
-      const signed = side === 'buy' ? order.size : -order.size;
-      size += signed;
-      // A fill adds size × (mark − price) to equity, a future's PnL or an option's value at mark
-      // less its premium; a fill better than the mark is not credited (Binance does not either).
-      value += min(0n, unrealisedPnl(instrument, signed, order.price, mark));
-    }
+    if (!leg.orders.some((order) => order.side === side)) continue;
+    const { size, loss } = sideFilled(instrument, leg, side, mark);
+    const value = equityValue(instrument, leg.size, leg.entryPrice, mark) + loss;
     const initial = requirement(instrument, rule, 'initial', size, mark, leg.leverage, index);
     const health = mulFloor(value, settlePrice) - mulCeil(initial, settlePrice);
     if (worst === undefined || health < worst) worst = health;
   }
   return worst!;
+}
+
+/**
+ * The leg with every open order of one side filled at its price: its new size, and what the fills
+ * cost equity at once, in the settle asset (≤ 0). A fill adds size × (mark − price) to equity, a
+ * future's PnL or an option's value at mark less its premium; a fill better than the mark is not
+ * credited (Binance does not either).
+ */
+export function sideFilled(
+  instrument: Instrument,
+  leg: Leg,
+  side: Side,
+  mark: Price,
+): { size: Quantity; loss: Amount } {
+  let size = leg.size;
+  let loss = 0n;
+  for (const order of leg.orders) {
+    if (order.side !== side) continue;
+    const signed = side === 'buy' ? order.size : -order.size;
+    size += signed;
+    loss += min(0n, unrealisedPnl(instrument, signed, order.price, mark));
+  }
+  return { size, loss };
 }

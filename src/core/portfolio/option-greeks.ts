@@ -12,7 +12,7 @@ import {
   inverseGreeks,
 } from '../pricing/greeks.ts';
 import { surfaceVolatility } from '../pricing/vol-surface.ts';
-import { yearMs } from '../pricing/year.ts';
+import { yearsToExpiry } from './option-premium.ts';
 
 /**
  * A position's greeks, from its model on the market's surface (float64, for the trader's eyes):
@@ -34,7 +34,7 @@ export function positionGreeks(
   const terms = instrument.option!;
   const index = toNumber(prices.assetPrice(instrument.underlying));
   const strike = toNumber(terms.strike);
-  const years = Math.max(0, (instrument.expiryMs! - prices.asOfMs) / yearMs);
+  const years = yearsToExpiry(instrument, prices.asOfMs);
   const volatility = surfaceVolatility(
     prices.volatility(instrument.underlying),
     Math.log(strike / index),

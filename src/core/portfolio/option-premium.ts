@@ -25,10 +25,15 @@ export function optionPremium(
 ): number {
   const terms = instrument.option;
   assert(terms !== undefined, 'a premium needs an option');
-  assert(instrument.expiryMs !== undefined, 'an option has an expiry');
   const strike = toNumber(terms.strike);
-  const years = Math.max(0, (instrument.expiryMs - asOfMs) / yearMs - lookaheadYears);
+  const years = Math.max(0, yearsToExpiry(instrument, asOfMs) - lookaheadYears);
   const volatility = shockedSurfaceVolatility(surface, Math.log(strike / indexPrice), years, shock);
   const usd = blackPrice(terms.right, indexPrice, strike, years, volatility, 0);
   return instrument.settlement === 'inverse' ? usd / indexPrice : usd;
+}
+
+/** An option's time to expiry from the valuation instant, in years of 365.25 days (≥ 0). */
+export function yearsToExpiry(instrument: Instrument, asOfMs: number): number {
+  assert(instrument.expiryMs !== undefined, 'an option has an expiry');
+  return Math.max(0, (instrument.expiryMs - asOfMs) / yearMs);
 }

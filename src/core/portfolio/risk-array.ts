@@ -4,7 +4,7 @@ import { toNumber } from '../num/fixed.ts';
 import { blackPrice } from '../pricing/black.ts';
 import { shockedVolatility } from '../pricing/vol-shock.ts';
 import { surfaceVolatility } from '../pricing/vol-surface.ts';
-import { yearMs } from '../pricing/year.ts';
+import { yearsToExpiry } from './option-premium.ts';
 import type { Scenario } from './scenarios.ts';
 
 /**
@@ -93,7 +93,7 @@ function optionArray(
   const settlePrice = toNumber(prices.assetPrice(instrument.settle));
   const strike = toNumber(terms.strike);
   const surface = prices.volatility(instrument.underlying);
-  const years = Math.max(0, (instrument.expiryMs! - prices.asOfMs) / yearMs);
+  const years = yearsToExpiry(instrument, prices.asOfMs);
   const yearsAhead = Math.max(0, years - lookaheadYears);
   const inverse = instrument.settlement === 'inverse';
   // USD value of one contract at an underlying price, for a volatility and time left.

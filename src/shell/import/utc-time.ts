@@ -1,7 +1,5 @@
 import type { Reader } from './reader.ts';
 
-export { yearMs } from '../../core/pricing/year.ts';
-
 const isoUtc = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?Z$/;
 
 /** An ISO-8601 UTC time ("2026-12-25T08:00:00Z") in ms since the epoch; undefined on an issue. */

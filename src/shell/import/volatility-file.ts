@@ -6,8 +6,9 @@ import {
   surfaceIssue,
   type VolSurface,
 } from '../../core/pricing/vol-surface.ts';
+import { yearMs } from '../../core/pricing/year.ts';
 import type { Reader } from './reader.ts';
-import { readUtcTime, yearMs } from './utc-time.ts';
+import { readUtcTime } from './utc-time.ts';
 
 /**
  * `market.volatility`: an SVI surface per underlying (docs/portfolio-format.md).
