@@ -3,11 +3,11 @@
  * USDC-settled linear options around price levels near late-2025 closes, with SVI surfaces.
  */
 
-import type { Bucket } from '../src/core/margin/bucket.ts';
-import { marketView } from '../src/core/margin/price-view.ts';
 import type { Account, Position } from '../src/core/model/account.ts';
+import type { Bucket } from '../src/core/model/bucket.ts';
 import type { Instrument } from '../src/core/model/instrument.ts';
 import type { Market } from '../src/core/model/market.ts';
+import { marketView } from '../src/core/model/price-view.ts';
 import type { PortfolioRule, Rulebook } from '../src/core/model/rulebook.ts';
 import type { Venue } from '../src/core/model/venue.ts';
 import { fixed, SCALE } from '../src/core/num/fixed.ts';

@@ -26,13 +26,13 @@ import {
 import { buildRiskBook, type RiskBook } from '../src/core/fast/risk-book.ts';
 import { assess } from '../src/core/margin/assess.ts';
 import { completeBrackets } from '../src/core/margin/brackets.ts';
-import { bucketsOf } from '../src/core/margin/bucket.ts';
 import { type BucketRisk, bucketRisk } from '../src/core/margin/bucket-risk.ts';
-import { marketView } from '../src/core/margin/price-view.ts';
 import type { RiskReport } from '../src/core/margin/risk-report.ts';
 import type { Account } from '../src/core/model/account.ts';
+import { bucketsOf } from '../src/core/model/bucket.ts';
 import type { Instrument } from '../src/core/model/instrument.ts';
 import type { Market } from '../src/core/model/market.ts';
+import { marketView } from '../src/core/model/price-view.ts';
 import type { CollateralRule, MarginRule } from '../src/core/model/rulebook.ts';
 import type { Venue } from '../src/core/model/venue.ts';
 import { fixed, ONE, toNumber } from '../src/core/num/fixed.ts';

@@ -40,6 +40,31 @@ function withoutComments(text: string): string {
   return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
 }
 
+/**
+ * DESIGN.md: inside the core, folders import downward only. What two folders both need lives below
+ * both. A folder missing here fails the test until it is given its place.
+ */
+const layers = [
+  'num',
+  'limits.ts',
+  'pricing',
+  'model',
+  'portfolio',
+  'margin',
+  'fast',
+  'liquidation',
+  'ledger',
+  'engine',
+  'stress',
+];
+
+function layerOf(path: string): number {
+  const top = relative(core, path).split('/')[0]!;
+  const layer = layers.indexOf(top);
+  if (layer < 0) throw new Error(`src/core/${top} has no place in the layers`);
+  return layer;
+}
+
 const productionFiles = sourceFiles(core).filter((path) => !path.endsWith('.test.ts'));
 
 describe('the pure core', () => {
@@ -66,12 +91,31 @@ describe('the pure core', () => {
     },
   );
 
+  it.each(productionFiles.map((path) => [relative(root, path), path]))(
+    '%s imports only its own folder or folders below it',
+    (_name, path) => {
+      const own = layerOf(path);
+      for (const specifier of importsOf(readFileSync(path, 'utf8'))) {
+        const target = resolve(dirname(path), specifier);
+        if (!target.startsWith(core)) continue;
+        const name = `${relative(core, path)} → ${relative(core, target)}`;
+        expect(layerOf(target) <= own, `${name} imports upward`).toBe(true);
+      }
+    },
+  );
+
   it('tests beside core files do not reach into the shell', () => {
     for (const path of sourceFiles(core).filter((file) => file.endsWith('.test.ts'))) {
       for (const specifier of importsOf(readFileSync(path, 'utf8'))) {
         expect(specifier).not.toMatch(/\/shell\//);
       }
     }
+  });
+
+  it('the layer check ranks margin above portfolio', () => {
+    expect(layerOf(join(core, 'margin/assess.ts'))).toBeGreaterThan(
+      layerOf(join(core, 'portfolio/portfolio-risk.ts')),
+    );
   });
 
   it('the checker itself catches an impure file', () => {

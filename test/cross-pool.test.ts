@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assess } from '../src/core/margin/assess.ts';
-import { marketView } from '../src/core/margin/price-view.ts';
 import { maxWithdrawal } from '../src/core/margin/what-if.ts';
+import { marketView } from '../src/core/model/price-view.ts';
 import { readPreset } from '../src/shell/import/presets.ts';
 import { account, d, inversePerp, market, position, venue } from './kit.ts';
 

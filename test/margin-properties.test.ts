@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { assess } from '../src/core/margin/assess.ts';
-import { bucketsOf } from '../src/core/margin/bucket.ts';
 import { bucketRisk } from '../src/core/margin/bucket-risk.ts';
-import { marketView } from '../src/core/margin/price-view.ts';
 import type { RiskReport } from '../src/core/margin/risk-report.ts';
 import type { Account } from '../src/core/model/account.ts';
+import { bucketsOf } from '../src/core/model/bucket.ts';
 import type { Market } from '../src/core/model/market.ts';
+import { marketView } from '../src/core/model/price-view.ts';
 import { abs, SCALE } from '../src/core/num/fixed.ts';
 import { bookArb, bookVenue } from './kit.ts';
 

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { assess } from '../src/core/margin/assess.ts';
-import { bucketsOf } from '../src/core/margin/bucket.ts';
-import { marketView } from '../src/core/margin/price-view.ts';
 import { initialHealthAfter, maxOrderSize, maxWithdrawal } from '../src/core/margin/what-if.ts';
 import type { Account, Position } from '../src/core/model/account.ts';
+import { bucketsOf } from '../src/core/model/bucket.ts';
+import { marketView } from '../src/core/model/price-view.ts';
 import type { PortfolioRule } from '../src/core/model/rulebook.ts';
 import { SCALE } from '../src/core/num/fixed.ts';
 import { portfolioRisk } from '../src/core/portfolio/portfolio-risk.ts';

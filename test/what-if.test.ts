@@ -2,9 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compareModes } from '../src/core/margin/compare.ts';
 import { applyHypothetical } from '../src/core/margin/hypothetical.ts';
-import { marketView } from '../src/core/margin/price-view.ts';
 import { initialHealthAfter, maxOrderSize, maxWithdrawal } from '../src/core/margin/what-if.ts';
 import type { Account } from '../src/core/model/account.ts';
+import { marketView } from '../src/core/model/price-view.ts';
 import { abs } from '../src/core/num/fixed.ts';
 import {
   account,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { bucketsOf } from '../../src/core/margin/bucket.ts';
-import { marketView } from '../../src/core/margin/price-view.ts';
 import type { Account } from '../../src/core/model/account.ts';
+import { bucketsOf } from '../../src/core/model/bucket.ts';
 import type { Instrument } from '../../src/core/model/instrument.ts';
+import { marketView } from '../../src/core/model/price-view.ts';
 import { toNumber } from '../../src/core/num/fixed.ts';
 import { portfolioRisk } from '../../src/core/portfolio/portfolio-risk.ts';
 import { readPreset } from '../../src/shell/import/presets.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { marketView } from '../../src/core/margin/price-view.ts';
+import { marketView } from '../../src/core/model/price-view.ts';
 import type { ScenarioGrid } from '../../src/core/model/rulebook.ts';
 import { worstLoss } from '../../src/core/portfolio/portfolio-risk.ts';
 import { riskArray } from '../../src/core/portfolio/risk-array.ts';

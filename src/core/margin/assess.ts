@@ -1,11 +1,12 @@
 import type { Account } from '../model/account.ts';
+import { type Bucket, bucketsOf, crossBucketId } from '../model/bucket.ts';
 import type { Market } from '../model/market.ts';
+import { marketView, type PriceView } from '../model/price-view.ts';
 import type { Venue } from '../model/venue.ts';
 import type { Price, Ratio } from '../num/fixed.ts';
 import { max, SCALE } from '../num/fixed.ts';
 import { divFloor, ratioFloor } from '../num/rounding.ts';
 import { positionGreeks } from '../portfolio/option-greeks.ts';
-import { type Bucket, bucketsOf, crossBucketId } from './bucket.ts';
 import {
   type BucketRisk,
   bucketRisk,
@@ -15,7 +16,6 @@ import {
 } from './bucket-risk.ts';
 import { jointMoves } from './joint-move.ts';
 import { liquidationPrice } from './liquidation-price.ts';
-import { marketView, type PriceView } from './price-view.ts';
 import type { BucketReport, PositionReport, RiskReport } from './risk-report.ts';
 import { ruleFor } from './rule-for.ts';
 

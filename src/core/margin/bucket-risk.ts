@@ -1,5 +1,7 @@
 import type { Side } from '../model/account.ts';
+import type { Bucket } from '../model/bucket.ts';
 import type { AssetId } from '../model/ids.ts';
+import type { PriceView } from '../model/price-view.ts';
 import type { CollateralRule } from '../model/rulebook.ts';
 import type { Venue } from '../model/venue.ts';
 import { assert } from '../num/assert.ts';
@@ -7,10 +9,8 @@ import type { Amount, Ratio } from '../num/fixed.ts';
 import { ONE } from '../num/fixed.ts';
 import { mulFloor, ratioCeil } from '../num/rounding.ts';
 import { type PortfolioRisk, portfolioRisk } from '../portfolio/portfolio-risk.ts';
-import type { Bucket } from './bucket.ts';
 import { collateralValue } from './collateral.ts';
 import { type LegRisk, legRisk, sideFilled } from './leg-risk.ts';
-import type { PriceView } from './price-view.ts';
 
 /**
  * Risk is a value you add up: each balance and leg contributes, the bucket decides once.

@@ -1,12 +1,12 @@
 import type { Account, Position } from '../model/account.ts';
+import type { BucketMode } from '../model/bucket.ts';
 import type { AssetId, InstrumentId } from '../model/ids.ts';
+import type { PriceView } from '../model/price-view.ts';
 import type { Venue } from '../model/venue.ts';
 import type { Amount, Price, Ratio } from '../num/fixed.ts';
 import { max, SCALE } from '../num/fixed.ts';
 import { divFloor } from '../num/rounding.ts';
 import { assessWith } from './assess.ts';
-import type { BucketMode } from './bucket.ts';
-import type { PriceView } from './price-view.ts';
 import type { RiskReport } from './risk-report.ts';
 
 export interface PositionUnderMode {

@@ -1,16 +1,16 @@
 import { jointMoveUpMax } from '../limits.ts';
+import type { Bucket } from '../model/bucket.ts';
 import type { AssetId } from '../model/ids.ts';
+import type { PriceView } from '../model/price-view.ts';
 import type { Venue } from '../model/venue.ts';
 import type { Amount, Ratio } from '../num/fixed.ts';
 import { ONE, SCALE } from '../num/fixed.ts';
 import { divFloor } from '../num/rounding.ts';
 import { lastHealthy } from './boundary-search.ts';
-import type { Bucket } from './bucket.ts';
 import { type BucketRisk, bucketRisk } from './bucket-risk.ts';
 import { collateralValue } from './collateral.ts';
 import { legMaintenanceHealth } from './leg-risk.ts';
 import { movedView } from './moved-view.ts';
-import type { PriceView } from './price-view.ts';
 
 /**
  * How far every price on one underlying (its asset price and the marks of all its contracts) may

@@ -1,15 +1,15 @@
 import type { Side } from '../model/account.ts';
+import type { Leg } from '../model/bucket.ts';
 import type { Instrument } from '../model/instrument.ts';
+import type { PriceView } from '../model/price-view.ts';
 import type { MarginRule } from '../model/rulebook.ts';
 import type { Venue } from '../model/venue.ts';
 import { assert } from '../num/assert.ts';
 import type { Amount, Price, Quantity, Ratio } from '../num/fixed.ts';
 import { abs, max, min, SCALE } from '../num/fixed.ts';
 import { divCeil, mulCeil, mulFloor } from '../num/rounding.ts';
-import type { Leg } from './bucket.ts';
 import { baseSize, equityValue, notional, unrealisedPnl } from './contract-value.ts';
 import { type Exposure, marginTerms } from './margin-terms.ts';
-import type { PriceView } from './price-view.ts';
 import type { RequirementKind } from './requirement-kind.ts';
 import { ruleFor } from './rule-for.ts';
 

@@ -1,9 +1,9 @@
+import type { Leg } from '../model/bucket.ts';
 import type { Instrument } from '../model/instrument.ts';
 import type { MarginRule } from '../model/rulebook.ts';
 import type { Amount, Price } from '../num/fixed.ts';
 import { abs, SCALE } from '../num/fixed.ts';
 import { ceilToStep, divCeil, divFloor, floorToStep } from '../num/rounding.ts';
-import type { Leg } from './bucket.ts';
 import { baseSize, notional } from './contract-value.ts';
 import { marginTerms } from './margin-terms.ts';
 

@@ -1,4 +1,5 @@
 import type { AssetId } from '../model/ids.ts';
+import type { PriceView } from '../model/price-view.ts';
 import type { Venue } from '../model/venue.ts';
 import type { Ratio } from '../num/fixed.ts';
 import { toNumber } from '../num/fixed.ts';
@@ -6,7 +7,6 @@ import { amountNearest } from '../num/float-bridge.ts';
 import { mulFloor } from '../num/rounding.ts';
 import { optionPremium } from '../portfolio/option-premium.ts';
 import { unshocked } from '../pricing/vol-shock.ts';
-import type { PriceView } from './price-view.ts';
 
 /**
  * The market with every price on one underlying multiplied by `factor`: its index (asset price),

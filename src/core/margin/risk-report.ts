@@ -1,8 +1,8 @@
+import type { BucketMode } from '../model/bucket.ts';
 import type { AccountId, AssetId, InstrumentId } from '../model/ids.ts';
 import type { Amount, Price, Quantity, Ratio } from '../num/fixed.ts';
 import type { PositionGreeks } from '../portfolio/option-greeks.ts';
 import type { PortfolioRisk } from '../portfolio/portfolio-risk.ts';
-import type { BucketMode } from './bucket.ts';
 import type { JointMove } from './joint-move.ts';
 
 /** Amounts are in the valuation currency (USD) unless the name says settle asset. */

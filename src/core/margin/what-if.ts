@@ -1,15 +1,15 @@
 import { sizeMax } from '../limits.ts';
 import type { Account, Side } from '../model/account.ts';
+import { bucketsOf, crossBucketFor } from '../model/bucket.ts';
 import type { AssetId, InstrumentId } from '../model/ids.ts';
+import type { PriceView } from '../model/price-view.ts';
 import type { Venue } from '../model/venue.ts';
 import type { Amount, Price, Quantity } from '../num/fixed.ts';
 import { abs, max, sign } from '../num/fixed.ts';
 import { floorToStep } from '../num/rounding.ts';
 import { lastSafe } from './boundary-search.ts';
-import { bucketsOf, crossBucketFor } from './bucket.ts';
 import { bucketRisk, freeCollateral } from './bucket-risk.ts';
 import { applyHypothetical, type Hypothetical } from './hypothetical.ts';
-import type { PriceView } from './price-view.ts';
 
 /**
  * Initial health (initial equity − initial margin, open orders at their worst) of the bucket that

@@ -1,7 +1,7 @@
-import type { Bucket } from '../margin/bucket.ts';
-import type { PriceView } from '../margin/price-view.ts';
+import type { Bucket } from '../model/bucket.ts';
 import type { AssetId } from '../model/ids.ts';
 import type { Instrument } from '../model/instrument.ts';
+import type { PriceView } from '../model/price-view.ts';
 import type { PortfolioRule, ScenarioGrid } from '../model/rulebook.ts';
 import type { Venue } from '../model/venue.ts';
 import type { Amount } from '../num/fixed.ts';

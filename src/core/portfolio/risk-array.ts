@@ -1,5 +1,5 @@
-import type { PriceView } from '../margin/price-view.ts';
 import type { Instrument } from '../model/instrument.ts';
+import type { PriceView } from '../model/price-view.ts';
 import { toNumber } from '../num/fixed.ts';
 import { blackPrice } from '../pricing/black.ts';
 import { shockedVolatility } from '../pricing/vol-shock.ts';

@@ -1,6 +1,6 @@
-import { marketView, type PriceView } from '../margin/price-view.ts';
 import type { AssetId } from '../model/ids.ts';
 import type { Market } from '../model/market.ts';
+import { marketView, type PriceView } from '../model/price-view.ts';
 import type { Venue } from '../model/venue.ts';
 
 /**

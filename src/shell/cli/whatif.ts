@@ -1,8 +1,8 @@
 import type { Hypothetical } from '../../core/margin/hypothetical.ts';
-import type { PriceView } from '../../core/margin/price-view.ts';
 import { maxOrderSize, maxWithdrawal } from '../../core/margin/what-if.ts';
 import type { Account } from '../../core/model/account.ts';
 import type { Portfolio } from '../../core/model/portfolio.ts';
+import type { PriceView } from '../../core/model/price-view.ts';
 import { parseFixed } from '../../core/num/fixed.ts';
 import { InputError } from '../import/reader.ts';
 

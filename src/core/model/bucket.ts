@@ -1,7 +1,7 @@
-import type { Account, OpenOrder } from '../model/account.ts';
-import type { AssetId, InstrumentId } from '../model/ids.ts';
-import type { Venue } from '../model/venue.ts';
 import type { Amount, Price, Quantity, Ratio } from '../num/fixed.ts';
+import type { Account, OpenOrder } from './account.ts';
+import type { AssetId, InstrumentId } from './ids.ts';
+import type { Venue } from './venue.ts';
 
 /** One instrument's exposure inside a bucket: its position (size may be 0) and its open orders. */
 export interface Leg {

@@ -1,8 +1,8 @@
-import type { AssetId, InstrumentId } from '../model/ids.ts';
-import type { Market } from '../model/market.ts';
 import { assert } from '../num/assert.ts';
 import type { Price } from '../num/fixed.ts';
 import type { VolSurface } from '../pricing/vol-surface.ts';
+import type { AssetId, InstrumentId } from './ids.ts';
+import type { Market } from './market.ts';
 
 /**
  * Prices as the margin calculation reads them. What-if searches swap in a view that moves some of
