@@ -40,7 +40,15 @@ export const benchRule: PortfolioRule = {
   deltaShockRate: 0n,
   shortOptionMinimumRate: fixed('0.01'),
   contractFloorRate: 0n,
-  offsets: [{ underlyings: ['BTC', 'ETH'], credit: fixed('0.5') }],
+  offsets: [
+    {
+      underlyings: ['BTC', 'ETH'],
+      deltaPerSpread: [fixed('1'), fixed('30')],
+      credit: [fixed('0.5'), fixed('0.5')],
+    },
+  ],
+  expiryTiers: [],
+  calendarSpreads: [],
   maintenanceFactor: SCALE,
   initialToMaintenance: fixed('1.25'),
 };

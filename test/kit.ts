@@ -303,7 +303,15 @@ export const spanLikeRule: PortfolioRule = {
   deltaShockRate: 0n,
   shortOptionMinimumRate: d('0.01'),
   contractFloorRate: 0n,
-  offsets: [{ underlyings: ['BTC', 'ETH'], credit: d('0.5') }],
+  offsets: [
+    {
+      underlyings: ['BTC', 'ETH'],
+      deltaPerSpread: [d('1'), d('30')],
+      credit: [d('0.5'), d('0.5')],
+    },
+  ],
+  expiryTiers: [],
+  calendarSpreads: [],
   maintenanceFactor: SCALE,
   initialToMaintenance: d('1.25'),
 };

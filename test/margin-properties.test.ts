@@ -8,7 +8,7 @@ import { bucketsOf } from '../src/core/model/bucket.ts';
 import type { Market } from '../src/core/model/market.ts';
 import { marketView } from '../src/core/model/price-view.ts';
 import { abs, SCALE } from '../src/core/num/fixed.ts';
-import { bookArb, bookVenue } from './kit.ts';
+import { bookArb, bookVenue, d } from './kit.ts';
 
 const runs = { numRuns: 200 };
 
@@ -37,7 +37,7 @@ describe('liquidation price', () => {
           const price = position.liquidationPrice;
           const beyond = position.size > 0n ? price - tick : price + tick;
           const atPrice = crossHealth(account, withMark(market, position.instrument, price));
-          expect(atPrice).toBeGreaterThanOrEqual(-1000n);
+          expect(atPrice).toBeGreaterThanOrEqual(0n);
           if (beyond <= 0n) continue;
           expect(crossHealth(account, withMark(market, position.instrument, beyond))).toBeLessThan(
             0n,
@@ -48,6 +48,42 @@ describe('liquidation price', () => {
       runs,
     );
     expect(checked).toBeGreaterThan(runs.numRuns);
+  });
+
+  // Random books almost never put the root exactly on a tick, so this one is built to: long 300
+  // BTCUSD (30,000 USD face) from 40,000, 12,500 USDT = 0.25 BTC at 50,000 beside it, rate 0.4 %
+  // (notional under 5 BTC). The root solves 0.25 + 30,000 × (1/40,000 − 1/P) − 30,000 × 0.004/P
+  // = 0, so 30,000 × 1.004 / P = 1 and P = 30,120.0, a whole tick. There the exact health is 0,
+  // but the engine rounds the loss (30,000/30,120 BTC) down and the requirement (120/30,120 BTC)
+  // up, so at 30,120.0 itself the bucket is liquidatable by 5 × 10^-14 USD.
+  it('stands at the reported price even when the root lies exactly on a tick', () => {
+    const acct: Account = {
+      id: 'tick',
+      balances: new Map([['USDT', d('12500')]]),
+      positions: [
+        {
+          instrument: 'BTCUSD',
+          size: d('300'),
+          entryPrice: d('40000'),
+          marginMode: 'cross',
+          isolatedMargin: 0n,
+        },
+      ],
+      openOrders: [],
+    };
+    const m: Market = {
+      assetPrices: new Map([
+        ['USDT', SCALE],
+        ['BTC', d('50000')],
+      ]),
+      markPrices: new Map([['BTCUSD', d('35000')]]),
+    };
+    const [position] = assess(acct, bookVenue, m).positions;
+    const price = position!.liquidationPrice!;
+    // The root rounded to the tick toward the mark: 30,120.0, or one tick above it.
+    expect(price === d('30120') || price === d('30120.1')).toBe(true);
+    expect(crossHealth(acct, withMark(m, 'BTCUSD', price))).toBeGreaterThanOrEqual(0n);
+    expect(crossHealth(acct, withMark(m, 'BTCUSD', price - d('0.1')))).toBeLessThan(0n);
   });
 });
 

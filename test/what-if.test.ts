@@ -64,7 +64,8 @@ describe('max order size', () => {
     const perp = linearPerp('BTCUSDT', 'BTC', { sizeStep: d('0.001') });
     const v = venue([perp], rulebook({ BTCUSDT: binanceLikeBrackets }));
     const acct: Account = {
-      ...account({ USDT: '10000' }, [position('BTCUSDT', '0.001', '50000', { leverage: d('10') })]),
+      ...account({ USDT: '10000' }, [position('BTCUSDT', '0.001', '50000')]),
+      leverage: new Map([['BTCUSDT', d('10')]]),
     };
     const prices = marketView(market({ USDT: '1' }, { BTCUSDT: '50000' }));
     // 10,000 / (50,000 / 10) = 2 BTC in all, 0.001 of which is held.
@@ -77,9 +78,10 @@ describe('max order size', () => {
     const perp = linearPerp('BTCUSDT', 'BTC');
     const v = venue([perp], rulebook({ BTCUSDT: binanceLikeBrackets }));
     const prices = marketView(market({ USDT: '1' }, { BTCUSDT: '50000' }));
-    const bare = account({ USDT: '10000' }, [
-      position('BTCUSDT', '0.001', '50000', { leverage: d('10') }),
-    ]);
+    const bare: Account = {
+      ...account({ USDT: '10000' }, [position('BTCUSDT', '0.001', '50000')]),
+      leverage: new Map([['BTCUSDT', d('10')]]),
+    };
     const withOrder: Account = {
       ...bare,
       openOrders: [{ instrument: 'BTCUSDT', side: 'buy', size: d('0.5'), price: d('50000') }],

@@ -6,6 +6,8 @@ import { SCALE } from './num/fixed.ts';
  * bounded by them. bigint cannot overflow, but an unbounded amount is a bug or an attack.
  */
 export const accountsPerPortfolioMax = 100_000;
+/** Rulebooks one portfolio file may name, one per venue its accounts are at. */
+export const rulebooksPerPortfolioMax = 64;
 export const assetsMax = 1_000;
 export const instrumentsMax = 20_000;
 export const positionsPerAccountMax = 2_000;
@@ -50,6 +52,11 @@ export const extremeMovesPerGridMax = 32;
 export const gridsPerRuleMax = 1_000;
 /** Inter-underlying offsets of a portfolio rule. */
 export const offsetsPerRuleMax = 256;
+/** Tiers of expiries and flat calendar spreads in one portfolio rule. */
+export const expiryTiersMax = 64;
+export const calendarSpreadsMax = 256;
+/** The furthest expiry tier bound, in days. */
+export const expiryDaysMax = 36_525;
 
 /** A price move is a fraction of the price: above −1 (the price stays positive), at most this. */
 export const priceMoveMax = 10;

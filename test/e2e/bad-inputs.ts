@@ -111,7 +111,7 @@ export const badInputs: readonly BadInput[] = [
       doc.market.assetPrices.BTC = '-112750';
     },
     path: 'market.assetPrices.BTC',
-    message: /must be greater than zero/,
+    message: /must not be negative/,
     schemaRefuses: true,
   },
   {

@@ -1,8 +1,15 @@
+import { profitWeightOf } from '../margin/profit-weight.ts';
 import { ruleFor } from '../margin/rule-for.ts';
 import type { Account } from '../model/account.ts';
 import type { AssetId, InstrumentId } from '../model/ids.ts';
-import type { Market } from '../model/market.ts';
-import type { MarginRule } from '../model/rulebook.ts';
+import type { Market, VenueTotal } from '../model/market.ts';
+import {
+  type CollateralRule,
+  isMarginedAtEntry,
+  isMarginedAtIndex,
+  type MarginRule,
+  type ProfitWeight,
+} from '../model/rulebook.ts';
 import type { Venue } from '../model/venue.ts';
 import { assert } from '../num/assert.ts';
 import { ONE, toNumber } from '../num/fixed.ts';
@@ -21,6 +28,8 @@ export const rulePremiumSqrt = 1;
 export const rulePremiumLinear = 2;
 export const rulePremiumStepped = 3;
 export const ruleOptionStandard = 4;
+/** dYdX's liquidity tier: base IMF in the bracket row, maintenance fraction in `premiumFactor`. */
+export const ruleLiquidityTier = 5;
 
 export interface RiskBook {
   readonly accounts: readonly Account[];
@@ -40,10 +49,29 @@ export interface RiskBook {
   readonly strike: Float64Array;
   /** For options: 1 when the premium is in the coin, so the underlying covered is in coins. */
   readonly coinPremium: Uint8Array;
+  /** The underlying's asset row, for an option and for a contract margined at the index; else -1. */
   readonly underlyingAsset: Int32Array;
+  /** 1 for a contract whose rule measures its requirement notional at the index (`MarginPrice`). */
+  readonly marginAtIndex: Uint8Array;
+  /** 1 for a contract whose rule measures its requirement notional at the entry (`MarginPrice`). */
+  readonly marginAtEntry: Uint8Array;
+  /** 1 for a bracket table tiered by the size in contracts (OKX), not by notional. */
+  readonly tierByContracts: Uint8Array;
+  /** The rulebook's `closingFee`: its taker rate, 0 where there is none. */
+  readonly closingFeeRate: number;
+  /** 1 where the fee is valued at the bankruptcy price, 0 on the notional. */
+  readonly closingFeeAtBankruptcy: number;
+  /** 1 where the fee counts in maintenance margin (the liquidation condition). */
+  readonly closingFeeInMaintenance: number;
+  /** 1 where the fee is added to initial margin. */
+  readonly closingFeeInInitial: number;
   readonly contractSize: Float64Array;
   readonly mark: Float64Array;
   readonly settleAsset: Int32Array;
+  /** The weight on positive PnL by kind (1: counts in full), and its IMF size discount (0: none). */
+  readonly profitInitialWeight: Float64Array;
+  readonly profitMaintenanceWeight: Float64Array;
+  readonly profitImf: Float64Array;
   readonly ruleKind: Uint8Array;
   readonly bracketStart: Int32Array;
   readonly bracketEnd: Int32Array;
@@ -55,6 +83,11 @@ export interface RiskBook {
   readonly premiumBaseline: Float64Array;
   readonly premiumStep: Float64Array;
   readonly premiumInitialOnly: Uint8Array;
+  /** The market's open interest in contracts (0 where none is given), and a liquidity tier's caps
+   * (settle asset; +∞ where it has none, so the open interest never reaches them). */
+  readonly openInterest: Float64Array;
+  readonly openInterestLowerCap: Float64Array;
+  readonly openInterestUpperCap: Float64Array;
   // assets
   readonly price: Float64Array;
   readonly tierStart: Int32Array;
@@ -64,6 +97,14 @@ export interface RiskBook {
   readonly tierMaintenanceWeight: Float64Array;
   readonly liabilityInitialWeight: Float64Array;
   readonly liabilityMaintenanceWeight: Float64Array;
+  /** Drift's spot IMF (0: none); venue totals' scale starts (USD, +∞: none) and the totals. */
+  readonly collateralImf: Float64Array;
+  readonly depositScaleStart: Float64Array;
+  readonly venueDeposits: Float64Array;
+  readonly borrowScaleStart: Float64Array;
+  readonly venueBorrows: Float64Array;
+  /** The asset's smallest unit (the rulebook's collateral `unit`), 0 where none is given. */
+  readonly unit: Float64Array;
   /**
    * 1 for an account the columns do not margin, which the screen hands to the exact path: one in
    * portfolio mode (its requirement is the scan of its whole book) or under a rulebook with a pool
@@ -78,7 +119,9 @@ export interface RiskBook {
   readonly legInstrument: Int32Array;
   readonly legSize: Float64Array;
   readonly legEntry: Float64Array;
-  /** 1 / chosen leverage, 0 where none was chosen. */
+  /** The position's realised but unsettled PnL, in the settle asset. */
+  readonly legUnsettled: Float64Array;
+  /** 1 / the account's leverage setting for the leg's instrument, 0 where none was chosen. */
   readonly legLeverageFloor: Float64Array;
   /** -1 for a cross leg, else the isolated margin in the settle asset. */
   readonly legIsolatedMargin: Float64Array;
@@ -118,6 +161,7 @@ export function buildRiskBook(
     assert(price !== undefined, `no price for asset ${id}`);
     push('price', toNumber(price));
     const rule = venue.rulebook.collateral.get(id);
+    push('unit', rule?.unit === undefined ? 0 : toNumber(rule.unit));
     push('tierStart', c.tierUpTo?.length ?? 0);
     for (const tier of rule?.tiers ?? []) {
       push('tierUpTo', tier.upTo === null ? Number.POSITIVE_INFINITY : toNumber(tier.upTo));
@@ -135,6 +179,7 @@ export function buildRiskBook(
         ? 1
         : toNumber(rule.liabilityMaintenanceWeight),
     );
+    compileWeightScaling(rule, market.venueTotals?.get(id), push);
     return index;
   };
   const instrument = (id: InstrumentId): number => {
@@ -146,20 +191,31 @@ export function buildRiskBook(
     const mark = market.markPrices.get(id);
     assert(mark !== undefined, `no mark price for instrument ${id}`);
     const option = spec.option;
+    const rule = ruleFor(venue, spec);
+    const atIndex = isMarginedAtIndex(rule);
     push('inverse', spec.settlement === 'inverse' && option === undefined ? 1 : 0);
     push('option', option === undefined ? 0 : option.right === 'call' ? 1 : 2);
     push('strike', option === undefined ? 0 : toNumber(option.strike));
     push('coinPremium', spec.settlement === 'inverse' ? 1 : 0);
-    push('underlyingAsset', option === undefined ? -1 : asset(spec.underlying));
+    push('underlyingAsset', option === undefined && !atIndex ? -1 : asset(spec.underlying));
+    push('marginAtIndex', atIndex ? 1 : 0);
+    push('marginAtEntry', isMarginedAtEntry(rule) ? 1 : 0);
+    push('tierByContracts', rule.kind === 'brackets' && rule.tierBy === 'contracts' ? 1 : 0);
     push('contractSize', toNumber(spec.contractSize));
     push('mark', toNumber(mark));
     push('settleAsset', asset(spec.settle));
-    compileRule(ruleFor(venue, spec), push, c);
+    compileProfitWeight(profitWeightOf(venue.rulebook, spec), push);
+    const openInterest = market.openInterest?.get(id);
+    push('openInterest', openInterest === undefined ? 0 : toNumber(openInterest));
+    compileRule(rule, push, c);
     return index;
   };
   for (const account of accounts) {
     const unified = venue.rulebook.crossPool === 'unified';
-    push('exactOnly', account.poolMode === 'portfolio' || !unified ? 1 : 0);
+    push(
+      'exactOnly',
+      account.poolMode === 'portfolio' || !unified || isWeighedInPool(account, venue) ? 1 : 0,
+    );
     push('balanceStart', c.balanceAsset?.length ?? 0);
     for (const [id, amount] of account.balances) {
       push('balanceAsset', asset(id));
@@ -174,6 +230,7 @@ export function buildRiskBook(
   const f = (name: string) => Float64Array.from(c[name] ?? []);
   const i = (name: string) => Int32Array.from(c[name] ?? []);
   const u = (name: string) => Uint8Array.from(c[name] ?? []);
+  const fee = venue.rulebook.closingFee;
   return {
     accounts,
     venue,
@@ -189,9 +246,19 @@ export function buildRiskBook(
     strike: f('strike'),
     coinPremium: u('coinPremium'),
     underlyingAsset: i('underlyingAsset'),
+    marginAtIndex: u('marginAtIndex'),
+    marginAtEntry: u('marginAtEntry'),
+    tierByContracts: u('tierByContracts'),
+    closingFeeRate: fee === undefined ? 0 : toNumber(fee.takerRate),
+    closingFeeAtBankruptcy: fee?.valuedAt === 'bankruptcy' ? 1 : 0,
+    closingFeeInMaintenance: fee?.inMaintenance === true ? 1 : 0,
+    closingFeeInInitial: fee?.inInitial === true ? 1 : 0,
     contractSize: f('contractSize'),
     mark: f('mark'),
     settleAsset: i('settleAsset'),
+    profitInitialWeight: f('profitInitialWeight'),
+    profitMaintenanceWeight: f('profitMaintenanceWeight'),
+    profitImf: f('profitImf'),
     ruleKind: u('ruleKind'),
     bracketStart: i('bracketStart'),
     bracketEnd: i('bracketEnd'),
@@ -203,6 +270,9 @@ export function buildRiskBook(
     premiumBaseline: f('premiumBaseline'),
     premiumStep: f('premiumStep'),
     premiumInitialOnly: u('premiumInitialOnly'),
+    openInterest: f('openInterest'),
+    openInterestLowerCap: f('openInterestLowerCap'),
+    openInterestUpperCap: f('openInterestUpperCap'),
     price: f('price'),
     tierStart: i('tierStart'),
     tierEnd: i('tierEnd'),
@@ -211,6 +281,12 @@ export function buildRiskBook(
     tierMaintenanceWeight: f('tierMaintenanceWeight'),
     liabilityInitialWeight: f('liabilityInitialWeight'),
     liabilityMaintenanceWeight: f('liabilityMaintenanceWeight'),
+    collateralImf: f('collateralImf'),
+    depositScaleStart: f('depositScaleStart'),
+    venueDeposits: f('venueDeposits'),
+    borrowScaleStart: f('borrowScaleStart'),
+    venueBorrows: f('venueBorrows'),
+    unit: f('unit'),
     exactOnly: u('exactOnly'),
     balanceStart: i('balanceStart'),
     balanceAsset: i('balanceAsset'),
@@ -219,6 +295,7 @@ export function buildRiskBook(
     legInstrument: i('legInstrument'),
     legSize: f('legSize'),
     legEntry: f('legEntry'),
+    legUnsettled: f('legUnsettled'),
     legLeverageFloor: f('legLeverageFloor'),
     legIsolatedMargin: f('legIsolatedMargin'),
     legOrderStart: i('legOrderStart'),
@@ -244,6 +321,8 @@ function compileRule(
   let baseline = 0;
   let step = 1;
   let initialOnly = 0;
+  let lowerCap = Number.POSITIVE_INFINITY;
+  let upperCap = Number.POSITIVE_INFINITY;
   switch (rule.kind) {
     case 'brackets':
       for (const b of rule.brackets) {
@@ -288,6 +367,20 @@ function compileRule(
       }
       break;
     }
+    case 'liquidity-tier':
+      kind = ruleLiquidityTier;
+      bracket(
+        Number.POSITIVE_INFINITY,
+        toNumber(rule.initialRate),
+        toNumber(rule.initialRate) * toNumber(rule.maintenanceFraction),
+        0,
+      );
+      factor = toNumber(rule.maintenanceFraction);
+      if (rule.openInterestCaps !== undefined) {
+        lowerCap = toNumber(rule.openInterestCaps.lower);
+        upperCap = toNumber(rule.openInterestCaps.upper);
+      }
+      break;
     case 'option-standard':
       kind = ruleOptionStandard;
       bracket(
@@ -303,6 +396,8 @@ function compileRule(
   }
   push('bracketEnd', c.bracketCap?.length ?? 0);
   push('ruleKind', kind);
+  push('openInterestLowerCap', lowerCap);
+  push('openInterestUpperCap', upperCap);
   push('premiumFactor', factor);
   push('premiumBaseline', baseline);
   push('premiumStep', step);
@@ -318,26 +413,28 @@ function compileLegs(
 ): void {
   const legs = new Map<
     InstrumentId,
-    { size: number; entry: number; leverageFloor: number; isolated: number }
+    { size: number; entry: number; isolated: number; unsettled: number }
   >();
   for (const p of account.positions) {
     legs.set(p.instrument, {
       size: toNumber(p.size),
       entry: toNumber(p.entryPrice),
-      leverageFloor: p.leverage === undefined ? 0 : 1 / toNumber(p.leverage),
       isolated: p.marginMode === 'isolated' ? toNumber(p.isolatedMargin) : -1,
+      unsettled: p.unsettledPnl === undefined ? 0 : toNumber(p.unsettledPnl),
     });
   }
   for (const order of account.openOrders) {
-    if (!legs.has(order.instrument)) {
-      legs.set(order.instrument, { size: 0, entry: 0, leverageFloor: 0, isolated: -1 });
-    }
+    if (!legs.has(order.instrument))
+      legs.set(order.instrument, { size: 0, entry: 0, isolated: -1, unsettled: 0 });
   }
   for (const [id, leg] of legs) {
+    // The setting is the account's, so a leg of open orders alone is held to it as well.
+    const leverage = account.leverage?.get(id);
     push('legInstrument', instrument(id));
     push('legSize', leg.size);
     push('legEntry', leg.entry);
-    push('legLeverageFloor', leg.leverageFloor);
+    push('legUnsettled', leg.unsettled);
+    push('legLeverageFloor', leverage === undefined ? 0 : 1 / toNumber(leverage));
     push('legIsolatedMargin', leg.isolated);
     push('legOrderStart', c.orderSize?.length ?? 0);
     for (const order of account.openOrders) {
@@ -346,4 +443,38 @@ function compileLegs(
       push('orderPrice', toNumber(order.price));
     }
   }
+}
+
+/** A collateral rule's size and venue-total weights as columns (collateral-weight.ts). */
+function compileWeightScaling(
+  rule: CollateralRule | undefined,
+  total: VenueTotal | undefined,
+  push: (name: string, value: number) => void,
+): void {
+  const start = (value: bigint | undefined) =>
+    value === undefined ? Number.POSITIVE_INFINITY : toNumber(value);
+  push('collateralImf', rule?.imfFactor === undefined ? 0 : toNumber(rule.imfFactor));
+  push('depositScaleStart', start(rule?.depositWeightScaleStart));
+  push('venueDeposits', total === undefined ? 0 : toNumber(total.deposits));
+  push('borrowScaleStart', start(rule?.borrowWeightScaleStart));
+  push('venueBorrows', total === undefined ? 0 : toNumber(total.borrows));
+}
+
+function compileProfitWeight(
+  rule: ProfitWeight | undefined,
+  push: (name: string, value: number) => void,
+): void {
+  push('profitInitialWeight', rule === undefined ? 1 : toNumber(rule.initialWeight));
+  push('profitMaintenanceWeight', rule === undefined ? 1 : toNumber(rule.maintenanceWeight));
+  push('profitImf', rule?.imfFactor === undefined ? 0 : toNumber(rule.imfFactor));
+}
+
+/**
+ * An account the columns do not margin because its pool weighs contracts with balances: resting
+ * spot orders (their worst case reads every balance they touch) or Mango's contract health in its
+ * settle asset. The exact path (pool-equity.ts) margins it.
+ */
+function isWeighedInPool(account: Account, venue: Venue): boolean {
+  if (account.spotOrders !== undefined && account.spotOrders.length > 0) return true;
+  return venue.rulebook.contractHealthInSettleAsset === true;
 }

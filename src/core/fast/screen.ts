@@ -7,7 +7,9 @@ import {
   figureCount,
   lowestHealth,
   magnitude,
+  maintenanceNearEdge,
   marginAccount,
+  roundingSlack,
 } from './fast-margin.ts';
 import type { RiskBook } from './risk-book.ts';
 
@@ -44,13 +46,17 @@ export interface Screening {
 
 /**
  * Re-margins every account on the fast path and decides the clear cases; an account whose lowest
- * bucket health lies within the fast path's error bound of zero is decided by the exact path, so a
- * float never has the last word near the threshold.
+ * bucket health lies within the fast path's error bound of zero, or whose maintenance margin took
+ * a step function within float error of its edge (a whole step may separate the two paths there),
+ * is decided by the exact path, so a float never has the last word near the threshold.
  */
 export function screenLiquidatable(book: RiskBook): Screening {
   const out = new Float64Array(figureCount);
   const liquidatable: number[] = [];
   let confirmedExactly = 0;
+  // Where a bucket with no requirement is not liquidatable (dYdX), the lowest health alone cannot
+  // say so: every account below zero is confirmed on the exact path.
+  const confirmBelow = book.venue.rulebook.liquidationNeedsMargin === true;
   for (let a = 0; a < book.accounts.length; a += 1) {
     if (book.exactOnly[a] === 1) {
       confirmedExactly += 1;
@@ -58,11 +64,14 @@ export function screenLiquidatable(book: RiskBook): Screening {
       continue;
     }
     marginAccount(book, a, out);
-    const band = out[magnitude]! * fastTolerance;
+    // Float error, plus what rounding to assets' units may move the exact figures.
+    const band = out[magnitude]! * fastTolerance + out[roundingSlack]!;
     const health = out[lowestHealth]!;
-    if (health < -band) {
+    // A NaN health (a figure the float model could not price) is never decided in float.
+    const nearEdge = out[maintenanceNearEdge] === 1 || Number.isNaN(health);
+    if (health < -band && !nearEdge && !confirmBelow) {
       liquidatable.push(a);
-    } else if (health <= band) {
+    } else if (health <= band || nearEdge) {
       confirmedExactly += 1;
       if (assess(book.accounts[a]!, book.venue, book.market).liquidatable) liquidatable.push(a);
     }

@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { everyRuleBookArb, everyRuleVenue } from '../../../test/every-rule-book.ts';
 import {
+  account,
+  binanceLikeBrackets,
   bookArb,
   d,
   decimalArb,
@@ -11,6 +14,8 @@ import {
   option,
   optionVenue,
   pmAsOfMs,
+  position,
+  rulebook,
   surface,
   venue,
 } from '../../../test/kit.ts';
@@ -29,8 +34,10 @@ import {
   crossMaintenanceMargin,
   fastTolerance,
   figureCount,
+  initialNearEdge,
   lowestHealth,
   magnitude,
+  maintenanceNearEdge,
   marginAccount,
 } from './fast-margin.ts';
 import { buildRiskBook } from './risk-book.ts';
@@ -235,6 +242,28 @@ describe.each([
     close(figures.crossEquity, 99000);
   });
 
+  it("an order alone on an instrument is margined at the account's leverage setting", () => {
+    // 1 BTC bid at 50,000 is in the first bracket (125x, IM 400), but the account set 5x:
+    // its initial margin is 50,000 / 5 = 10,000, position or not.
+    const binanceLike = venue(
+      [linearPerp('BTCUSDT', 'BTC')],
+      rulebook({ BTCUSDT: binanceLikeBrackets }),
+    );
+    const figures = engine(
+      {
+        id: 'x',
+        balances: new Map([['USDT', d('20000')]]),
+        positions: [],
+        openOrders: [{ instrument: 'BTCUSDT', side: 'buy', size: d('1'), price: d('50000') }],
+        leverage: new Map([['BTCUSDT', d('5')]]),
+      },
+      binanceLike,
+      market({ USDT: '1' }, { BTCUSDT: '50000' }),
+    );
+    close(figures.crossInitialMargin, 10000);
+    close(figures.crossMaintenanceMargin, 0);
+  });
+
   it('an isolated loss stops at its margin: account equity counts it at zero', () => {
     const figures = engine(
       {
@@ -403,5 +432,255 @@ describe('accounts the columns do not margin go to the exact path', () => {
       accounts.flatMap((a, i) => (assess(a, coinVenue, m).liquidatable ? [i] : [])),
     );
     expect(screened.liquidatable).toEqual([1]);
+  });
+});
+
+describe('the screen sends to the exact path what its floats cannot call', () => {
+  const steppedVenue = (contractSize: string, baselineSize: string, stepSize: string) =>
+    venue([linearPerp('STEP', 'STEP', { contractSize: d(contractSize) })], {
+      ...rulebook({
+        STEP: {
+          kind: 'size-premium',
+          initialRate: d('0.02'),
+          maintenanceRate: d('0.01'),
+          premium: {
+            curve: 'stepped',
+            baselineSize: d(baselineSize),
+            stepSize: d(stepSize),
+            ratePerStep: d('0.01'),
+            appliesTo: 'both',
+          },
+        },
+      }),
+    });
+  const screenedAndExact = (account: Account, v: Venue, m: Market) => {
+    const book = buildRiskBook([account], v, m);
+    const exactly = assess(account, v, m).liquidatable ? [0] : [];
+    return { screened: screenLiquidatable(book).liquidatable, exactly };
+  };
+
+  it('3 contracts of 0.1 on a step of 0.3 are one step (0.3 × 3 is not 0.30000000000000004)', () => {
+    // Exact: 0.3 base units, ⌈0.3 / 0.3⌉ = 1 step, MM 2 % of 30 = 0.6 ≤ 0.75: healthy. Floats
+    // count 3 × 0.1 / 0.3 = 1.0000000000000002, two steps, MM 0.9: "liquidatable" by 0.15.
+    const v = steppedVenue('0.1', '0', '0.3');
+    const m = market({ USDT: '1', STEP: '100' }, { STEP: '100' });
+    const a = account({ USDT: '0.75' }, [position('STEP', '3', '100')]);
+    const { screened, exactly } = screenedAndExact(a, v, m);
+    expect(exactly).toEqual([]);
+    expect(screened).toEqual(exactly);
+  });
+
+  it('a size a hair past a step boundary is the next step, though its float sits on it', () => {
+    // Exact: ⌈0.600000000000000001 / 0.6⌉ = 2 steps, MM 3 % of 60 = 1.8 > 1.5: liquidatable.
+    // The float of the size is 0.6: one step, MM 1.2, "healthy" by 0.3.
+    const v = steppedVenue('1', '0', '0.6');
+    const m = market({ USDT: '1', STEP: '100' }, { STEP: '100' });
+    const a = account({ USDT: '1.5' }, [position('STEP', '0.600000000000000001', '100')]);
+    const { screened, exactly } = screenedAndExact(a, v, m);
+    expect(exactly).toEqual([0]);
+    expect(screened).toEqual(exactly);
+  });
+
+  it('two huge opposite PnLs that cancel count in the error band', () => {
+    // Long and short 1,000 contracts marked at 1, entered near 1e9: each PnL is ±1e12, netting
+    // to −0.000063, which leaves the account 0.000001 below maintenance (50). In float64 a
+    // running sum near 1e12 keeps only multiples of 2^-13 (0.000122), so the fast path puts the
+    // account 0.000122 above it: outside a band of 1e-9 × (collateral + notional) = 0.000002,
+    // which ignores the 2e12 of |size × entry| whose rounding the sum carries.
+    const v = venue([linearPerp('CA', 'CA'), linearPerp('CB', 'CB')], {
+      ...rulebook({
+        CA: { kind: 'max-leverage', maxLeverage: d('20') },
+        CB: { kind: 'max-leverage', maxLeverage: d('20') },
+      }),
+    });
+    const m = market({ USDT: '1', CA: '1', CB: '1' }, { CA: '1', CB: '1' });
+    const a = account({ USDT: '50.000062' }, [
+      position('CA', '1000', '1000000000.000000063'),
+      position('CB', '-1000', '1000000000'),
+    ]);
+    const { screened, exactly } = screenedAndExact(a, v, m);
+    expect(exactly).toEqual([0]);
+    expect(screened).toEqual(exactly);
+  });
+});
+
+describe('every rule kind, at its edges, on both paths', () => {
+  it('the screen finds exactly the accounts the exact path finds', () => {
+    fc.assert(
+      fc.property(everyRuleBookArb, ({ accounts, market: m }) => {
+        const book = buildRiskBook(accounts, everyRuleVenue, m);
+        const expected = accounts.flatMap((a, i) =>
+          assess(a, everyRuleVenue, m).liquidatable ? [i] : [],
+        );
+        expect(screenLiquidatable(book).liquidatable).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('every figure is within the band, unless the fast path flagged a step near its edge', () => {
+    fc.assert(
+      fc.property(everyRuleBookArb, ({ accounts, market: m }) => {
+        const book = buildRiskBook(accounts, everyRuleVenue, m);
+        const out = new Float64Array(figureCount);
+        accounts.forEach((account, i) => {
+          marginAccount(book, i, out);
+          const a = exact(account, everyRuleVenue, m);
+          const band = out[magnitude]! * fastTolerance + 1e-9;
+          const within = (key: keyof Figures, got: number) =>
+            expect(Math.abs((a[key] as number) - got), key).toBeLessThanOrEqual(band);
+          within('equity', out[accountEquity]!);
+          within('crossInitialEquity', out[crossInitialEquity]!);
+          if (out[maintenanceNearEdge] === 0) {
+            within('maintenanceMargin', out[accountMaintenanceMargin]!);
+          }
+          if (out[initialNearEdge] === 0) within('initialMargin', out[accountInitialMargin]!);
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('pool weights (profit weight, unsettled PnL, size and venue-total weights) on both paths', () => {
+  const poolVenue = venue([linearPerp('SOL-PERP', 'SOL', { quote: 'USDC', settle: 'USDC' })], {
+    id: 'pool',
+    name: 'pool',
+    crossPool: 'unified',
+    collateral: new Map([
+      [
+        'USDC',
+        {
+          ...flatCollateral('1'),
+          liabilityInitialWeight: d('1.1'),
+          liabilityMaintenanceWeight: d('1.05'),
+        },
+      ],
+      [
+        'SOL',
+        {
+          tiers: [{ upTo: null, initialWeight: d('0.8'), maintenanceWeight: d('0.9') }],
+          liabilityInitialWeight: d('1.2'),
+          liabilityMaintenanceWeight: d('1.1'),
+          imfFactor: d('0.0005'),
+          depositWeightScaleStart: d('1000000'),
+          borrowWeightScaleStart: d('200000'),
+        },
+      ],
+    ]),
+    instruments: new Map([
+      [
+        'SOL-PERP',
+        {
+          kind: 'size-premium',
+          initialRate: d('0.1'),
+          maintenanceRate: d('0.05'),
+          premium: { curve: 'sqrt', imfFactor: d('0.001') },
+        },
+      ],
+    ]),
+    unrealisedProfit: {
+      initialWeight: d('0.5'),
+      maintenanceWeight: d('1'),
+      imfFactor: d('0.001'),
+      instruments: new Map(),
+    },
+  });
+  const poolBook = fc
+    .tuple(
+      decimalArb(-20_000, 1_000_000, 2),
+      decimalArb(-1_000, 100_000, 3),
+      decimalArb(-500, 500, 2),
+      decimalArb(20, 300, 2),
+      decimalArb(20, 300, 2),
+      decimalArb(-20_000, 20_000, 2),
+      decimalArb(0, 50_000, 0),
+      decimalArb(0, 5_000, 0),
+    )
+    .map(([usdc, sol, size, entry, price, unsettled, deposits, borrows]) => {
+      const positions =
+        size === 0n
+          ? []
+          : [
+              {
+                instrument: 'SOL-PERP',
+                size,
+                entryPrice: entry,
+                marginMode: 'cross' as const,
+                isolatedMargin: 0n,
+                unsettledPnl: unsettled,
+              },
+            ];
+      const a: Account = {
+        id: 'p',
+        balances: new Map([
+          ['USDC', usdc],
+          ['SOL', sol],
+        ]),
+        positions,
+        openOrders: [],
+      };
+      const m: Market = {
+        ...market({ USDC: '1', SOL: '0' }, {}),
+        assetPrices: new Map([
+          ['USDC', d('1')],
+          ['SOL', price],
+        ]),
+        markPrices: new Map([['SOL-PERP', price]]),
+        venueTotals: new Map([['SOL', { deposits: deposits * 100n, borrows: borrows * 100n }]]),
+      };
+      return { account: a, market: m };
+    });
+
+  it('every figure within the band', () => {
+    fc.assert(
+      fc.property(poolBook, ({ account: a, market: m }) => {
+        const x = exact(a, poolVenue, m);
+        const y = fast(a, poolVenue, m);
+        const band = y.magnitude * fastTolerance + 1e-6;
+        for (const key of ['crossEquity', 'crossInitialEquity', 'crossInitialMargin'] as const) {
+          expect(Math.abs(x[key] - y[key]), key).toBeLessThanOrEqual(band);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('spot orders and contract health in the settle asset go to the exact path, screened alike', () => {
+    const spot = {
+      ...poolVenue,
+      spotMarkets: new Map([['SOL/USDC', { id: 'SOL/USDC', base: 'SOL', quote: 'USDC' }]]),
+    };
+    const m: Market = {
+      ...market({ USDC: '1', SOL: '100' }, { 'SOL-PERP': '100' }),
+      venueTotals: new Map([['SOL', { deposits: d('1000'), borrows: d('10') }]]),
+    };
+    const accounts: Account[] = ['200', '20'].map((usdc, i) => ({
+      id: `s${i}`,
+      balances: new Map([['USDC', d(usdc)]]),
+      positions: [],
+      openOrders: [],
+      spotOrders: [{ market: 'SOL/USDC', side: 'buy', size: d('2'), price: d('100') }],
+    }));
+    const book = buildRiskBook(accounts, spot, m);
+    expect(Array.from(book.exactOnly)).toEqual([1, 1]);
+    const screened = screenLiquidatable(book);
+    expect(screened.confirmedExactly).toBe(2);
+    expect(screened.liquidatable).toEqual(
+      accounts.flatMap((a, i) => (assess(a, spot, m).liquidatable ? [i] : [])),
+    );
+    const folded = {
+      ...poolVenue,
+      rulebook: { ...poolVenue.rulebook, contractHealthInSettleAsset: true },
+    };
+    expect(
+      Array.from(
+        buildRiskBook(
+          accounts.map((a) => ({ ...a, spotOrders: [] })),
+          folded,
+          m,
+        ).exactOnly,
+      ),
+    ).toEqual([1, 1]);
   });
 });

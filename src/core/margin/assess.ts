@@ -7,17 +7,22 @@ import type { Price, Ratio } from '../num/fixed.ts';
 import { max, SCALE } from '../num/fixed.ts';
 import { divFloor, ratioFloor } from '../num/rounding.ts';
 import { positionGreeks } from '../portfolio/option-greeks.ts';
+import { apportionedLiquidationPrices } from './apportioned-liquidation-price.ts';
 import {
   type BucketRisk,
   bucketRisk,
+  debtToSettle,
   freeCollateral,
   isLiquidatable,
+  isPooled,
   marginRatio,
 } from './bucket-risk.ts';
+import { bankruptcyPrice } from './closing-fee.ts';
 import { jointMoves } from './joint-move.ts';
-import { liquidationPrice } from './liquidation-price.ts';
+import { bucketLiquidationPrice } from './liquidation-price.ts';
+import { pooledLiquidationPrice } from './pooled-liquidation-price.ts';
+import { weightedProfit } from './profit-weight.ts';
 import type { BucketReport, PositionReport, RiskReport } from './risk-report.ts';
-import { ruleFor } from './rule-for.ts';
 
 export interface AssessOptions {
   /** Search each underlying's joint move to liquidation (costlier than the rest of the report). */
@@ -93,7 +98,8 @@ function bucketReport(
     maintenanceMargin: risk.maintenanceMargin,
     freeCollateral: freeCollateral(risk),
     marginRatio: marginRatio(risk),
-    liquidatable: isLiquidatable(risk),
+    liquidatable: isLiquidatable(risk, venue.rulebook),
+    debt: debtToSettle(risk),
     jointMoves: options.jointMoves === true ? jointMoves(venue, bucket, risk, prices) : [],
     ...(risk.portfolio === undefined ? {} : { portfolio: risk.portfolio }),
   };
@@ -107,20 +113,32 @@ function positionReports(
 ): PositionReport[] {
   const health = risk.equity - risk.maintenanceMargin;
   const reports: PositionReport[] = [];
+  const apportioned =
+    venue.rulebook.crossLiquidationPrice === 'apportioned' && bucket.mode === 'cross'
+      ? apportionedLiquidationPrices(venue, bucket, risk, prices)
+      : undefined;
+  const bankruptcyFees = venue.rulebook.closingFee?.valuedAt === 'bankruptcy';
   bucket.legs.forEach((leg, index) => {
     if (leg.size === 0n) return;
     const legRisk = risk.legs[index]!;
     const instrument = venue.instruments.get(leg.instrument)!;
     const mark = prices.markPrice(leg.instrument);
-    const settlePrice = prices.assetPrice(instrument.settle);
-    const restValue = health - (legRisk.equityValue - legRisk.maintenanceMargin);
-    const rest = divFloor(restValue * SCALE, settlePrice);
+    const counted = weightedProfit(venue.rulebook, instrument, legRisk.equityValue, 'maintenance');
+    const restValue = health - (counted - legRisk.maintenanceMargin);
     // An option's premium is not the price that liquidates it, and a portfolio bucket's
     // requirement is not a sum over legs: there the underlying's joint move is the answer.
+    const future = instrument.kind !== 'option';
+    // A fee valued at the bankruptcy price does not move with the leg's own mark.
+    const fixedFee = bankruptcyFees ? legRisk.closingFee : 0n;
     const price =
-      instrument.kind === 'option' || bucket.mode === 'portfolio'
+      !future || bucket.mode === 'portfolio'
         ? null
-        : liquidationPrice(instrument, ruleFor(venue, instrument), leg, mark, rest);
+        : isPooled(venue, bucket)
+          ? pooledLiquidationPrice(venue, bucket, leg, prices)
+          : bucketLiquidationPrice(venue, leg, prices, restValue, fixedFee);
+    const settlePrice = prices.assetPrice(instrument.settle);
+    const rest = divFloor((risk.equity - legRisk.equityValue) * SCALE, settlePrice);
+    const bankruptcy = future ? bankruptcyPrice(instrument, leg.size, leg.entryPrice, rest) : null;
     reports.push({
       instrument: leg.instrument,
       bucket: bucket.id,
@@ -136,7 +154,12 @@ function positionReports(
       initialMargin: legRisk.initialMargin,
       maintenanceMargin: legRisk.maintenanceMargin,
       openOrderMargin: legRisk.openOrderMargin,
+      closingFee: legRisk.closingFee,
       liquidationPrice: price,
+      bankruptcyPrice: bankruptcy,
+      ...(apportioned === undefined || !future
+        ? {}
+        : { apportionedLiquidationPrice: apportioned.get(index) ?? null }),
       liquidationDistance: price === null ? null : distance(price, mark, leg.size > 0n),
       ...(instrument.kind === 'option'
         ? { greeks: positionGreeks(instrument, leg.size, prices) }

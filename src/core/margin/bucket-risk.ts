@@ -2,15 +2,18 @@ import type { Side } from '../model/account.ts';
 import type { Bucket } from '../model/bucket.ts';
 import type { AssetId } from '../model/ids.ts';
 import type { PriceView } from '../model/price-view.ts';
-import type { CollateralRule } from '../model/rulebook.ts';
+import type { CollateralRule, Rulebook } from '../model/rulebook.ts';
 import type { Venue } from '../model/venue.ts';
 import { assert } from '../num/assert.ts';
 import type { Amount, Ratio } from '../num/fixed.ts';
-import { ONE } from '../num/fixed.ts';
-import { mulFloor, ratioCeil } from '../num/rounding.ts';
+import { ONE, SCALE } from '../num/fixed.ts';
+import { divFloor, mulCeil, mulFloor, ratioCeil } from '../num/rounding.ts';
 import { type PortfolioRisk, portfolioRisk } from '../portfolio/portfolio-risk.ts';
+import { closingFee } from './closing-fee.ts';
 import { collateralValue } from './collateral.ts';
+import { hasVariableWeights } from './collateral-weight.ts';
 import { type LegRisk, legRisk, sideFilled } from './leg-risk.ts';
+import { poolEquity } from './pool-equity.ts';
 
 /**
  * Risk is a value you add up: each balance and leg contributes, the bucket decides once.
@@ -45,8 +48,9 @@ export function bucketRisk(venue: Venue, bucket: Bucket, prices: PriceView): Buc
     // Spot the portfolio scan already moves is valued in full: its haircut would count it twice.
     const rule = scanned.has(asset) ? fullValue : venue.rulebook.collateral.get(asset);
     collateral += mulFloor(balance, price);
-    initialCollateral += collateralValue(rule, balance, price, 'initial');
-    maintenanceCollateral += collateralValue(rule, balance, price, 'maintenance');
+    const total = prices.venueTotals?.get(asset);
+    initialCollateral += collateralValue(rule, balance, price, 'initial', total);
+    maintenanceCollateral += collateralValue(rule, balance, price, 'maintenance', total);
   }
   let pnl = 0n;
   let value = 0n;
@@ -61,17 +65,94 @@ export function bucketRisk(venue: Venue, bucket: Bucket, prices: PriceView): Buc
     initialMargin += risk.initialMargin + risk.openOrderMargin;
     maintenanceMargin += risk.maintenanceMargin;
   }
+  let equity = maintenanceCollateral + value;
+  let initialEquity = initialCollateral + value;
+  if (hasPoolRules(venue, bucket)) {
+    const ruleOf = (asset: AssetId) =>
+      scanned.has(asset) ? fullValue : venue.rulebook.collateral.get(asset);
+    equity = poolEquity(venue, bucket, prices, legs, 'maintenance', ruleOf);
+    initialEquity = poolEquity(venue, bucket, prices, legs, 'initial', ruleOf);
+    if (venue.rulebook.contractHealthInSettleAsset === true) {
+      // A health: its requirements are already in it.
+      equity += maintenanceMargin;
+      initialEquity += initialMargin;
+    }
+  }
+  const feeRule = venue.rulebook.closingFee;
+  const charged =
+    feeRule?.valuedAt === 'bankruptcy' && feeRule.inMaintenance && bucket.mode !== 'portfolio'
+      ? withBankruptcyFees(venue, bucket, prices, legs, equity)
+      : legs;
+  for (let l = 0; l < legs.length; l += 1) {
+    maintenanceMargin += charged[l]!.maintenanceMargin - legs[l]!.maintenanceMargin;
+  }
   const risk: BucketRisk = {
     collateralValue: collateral,
     unrealisedPnl: pnl,
     positionValue: value,
-    equity: maintenanceCollateral + value,
-    initialEquity: initialCollateral + value,
+    equity,
+    initialEquity,
     initialMargin,
     maintenanceMargin,
-    legs,
+    legs: charged,
   };
   return bucket.mode === 'portfolio' ? withPortfolioMargin(venue, bucket, prices, risk) : risk;
+}
+
+/**
+ * Each future's closing fee valued at its bankruptcy price (the price at which the bucket's equity
+ * is zero, the other positions at their marks), added to its maintenance margin: the venue counts
+ * it in the liquidation condition (Bybit's "Estimated Fee to Close Position", Phemex). A position's
+ * own mark does not move its bankruptcy price, only the others' do.
+ */
+function withBankruptcyFees(
+  venue: Venue,
+  bucket: Bucket,
+  prices: PriceView,
+  legs: readonly LegRisk[],
+  equity: Amount,
+): LegRisk[] {
+  return legs.map((risk, index) => {
+    const leg = bucket.legs[index]!;
+    const instrument = venue.instruments.get(leg.instrument)!;
+    const settlePrice = prices.assetPrice(instrument.settle);
+    const rest = divFloor((equity - risk.equityValue) * SCALE, settlePrice);
+    const position = { size: leg.size, entry: leg.entryPrice, notional: 0n };
+    const fee = closingFee(venue.rulebook.closingFee, 'maintenance', instrument, position, rest);
+    if (fee === 0n) return risk;
+    const feeValue = mulCeil(fee, settlePrice);
+    return {
+      ...risk,
+      maintenanceMargin: risk.maintenanceMargin + feeValue,
+      closingFee: risk.closingFee + feeValue,
+    };
+  });
+}
+
+/**
+ * Whether the bucket needs the pool's weighing (pool-equity.ts) rather than a plain sum: resting
+ * spot orders, weighted PnL, contracts' health in their settle asset, or weights that follow the
+ * venue's totals or the holding's size.
+ */
+export function hasPoolRules(venue: Venue, bucket: Bucket): boolean {
+  const rulebook = venue.rulebook;
+  if (bucket.spotOrders !== undefined && bucket.spotOrders.length > 0) return true;
+  if (rulebook.contractHealthInSettleAsset === true) return true;
+  if (rulebook.unrealisedProfit !== undefined && bucket.legs.length > 0) return true;
+  for (const asset of bucket.balances.keys()) {
+    if (hasVariableWeights(rulebook.collateral.get(asset))) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether a contract's health is not its own to add up: the pool weighs it with balances (its
+ * settle asset's weight) or resting spot orders depend on the balances it moves. Searches over one
+ * contract's price then recompute the whole bucket.
+ */
+export function isPooled(venue: Venue, bucket: Bucket): boolean {
+  if (bucket.spotOrders !== undefined && bucket.spotOrders.length > 0) return true;
+  return venue.rulebook.contractHealthInSettleAsset === true;
 }
 
 const fullValue: CollateralRule = {
@@ -140,8 +221,18 @@ function filledBook(
   return { bucket: { ...bucket, legs }, gain };
 }
 
-export function isLiquidatable(risk: BucketRisk): boolean {
+export function isLiquidatable(risk: BucketRisk, rulebook: Rulebook): boolean {
+  if (rulebook.liquidationNeedsMargin === true && risk.maintenanceMargin === 0n) return false;
   return risk.equity < risk.maintenanceMargin;
+}
+
+/**
+ * What a bucket with no maintenance requirement owes (USD, ≥ 0): its negative equity, a debt to
+ * settle rather than a position to liquidate (a realised loss, or collateral that went to zero
+ * under a borrowing).
+ */
+export function debtToSettle(risk: BucketRisk): Amount {
+  return risk.maintenanceMargin === 0n && risk.equity < 0n ? -risk.equity : 0n;
 }
 
 /** What the bucket may still commit: initial equity above initial margin (negative: a shortfall). */

@@ -1,8 +1,10 @@
+import type { VenueTotal } from '../model/market.ts';
 import type { CollateralRule } from '../model/rulebook.ts';
 import { assert } from '../num/assert.ts';
 import type { Amount, Price } from '../num/fixed.ts';
 import { min, ONE } from '../num/fixed.ts';
-import { mulCeil, mulFloor } from '../num/rounding.ts';
+import { floorToStep, mulCeil, mulFloor } from '../num/rounding.ts';
+import { assetWeight, liabilityWeight } from './collateral-weight.ts';
 import type { RequirementKind } from './requirement-kind.ts';
 
 /**
@@ -10,7 +12,8 @@ import type { RequirementKind } from './requirement-kind.ts';
  * A holding is weighted band by band, like tax brackets, so the weight falls as the holding grows
  * (Binance's tiered collateral ratio, Bybit's and OKX's tiered discount rates). A negative balance is
  * a liability, valued at price × liability weight (≥ 1, or 1 where the asset is not lent).
- * Collateral rounds down, liabilities up.
+ * Collateral rounds down, liabilities up. A rule may scale its weights by the venue's `total` of
+ * the asset and by the holding's size (collateral-weight.ts).
  * `rule` undefined: the asset is not collateral.
  */
 export function collateralValue(
@@ -18,11 +21,15 @@ export function collateralValue(
   balance: Amount,
   price: Price,
   kind: RequirementKind,
+  total?: VenueTotal,
 ): Amount {
-  if (balance === 0n) return 0n;
-  if (balance < 0n) return -liabilityValue(rule, -balance, price, kind);
+  // The venue holds whole units of the asset (its `unit`): a finer balance counts its whole units,
+  // a debt its next whole unit.
+  const held = rule?.unit === undefined ? balance : floorToStep(balance, rule.unit);
+  if (held === 0n) return 0n;
+  if (held < 0n) return -liabilityValue(rule, -held, price, kind, total);
   if (rule === undefined) return 0n;
-  return weightedByTier(rule, mulFloor(balance, price), kind);
+  return weightedByTier(rule, held, price, kind, total);
 }
 
 function liabilityValue(
@@ -30,21 +37,31 @@ function liabilityValue(
   owed: Amount,
   price: Price,
   kind: RequirementKind,
+  total: VenueTotal | undefined,
 ): Amount {
-  const weight =
+  const listed =
     kind === 'initial' ? rule?.liabilityInitialWeight : rule?.liabilityMaintenanceWeight;
   // A debt the venue never lent (a realised loss on an inverse contract, say) is owed at face
   // value: weight 1, as Bybit values every negative balance.
-  return mulCeil(mulCeil(owed, price), weight ?? ONE);
+  const weight = liabilityWeight(rule, listed ?? ONE, kind, owed, price, total);
+  return mulCeil(mulCeil(owed, price), weight);
 }
 
-function weightedByTier(rule: CollateralRule, value: Amount, kind: RequirementKind): Amount {
+function weightedByTier(
+  rule: CollateralRule,
+  held: Amount,
+  price: Price,
+  kind: RequirementKind,
+  total: VenueTotal | undefined,
+): Amount {
+  const value = mulFloor(held, price);
   let weighted = 0n;
   let floor = 0n;
   for (const tier of rule.tiers) {
     const top = tier.upTo === null ? value : min(value, tier.upTo);
     if (top > floor) {
-      const weight = kind === 'initial' ? tier.initialWeight : tier.maintenanceWeight;
+      const listed = kind === 'initial' ? tier.initialWeight : tier.maintenanceWeight;
+      const weight = assetWeight(rule, listed, kind, held, price, total);
       weighted += mulFloor(top - floor, weight);
     }
     if (tier.upTo === null || value <= tier.upTo) return weighted;

@@ -3,8 +3,9 @@ import type { BucketMode } from '../model/bucket.ts';
 import type { AssetId, InstrumentId } from '../model/ids.ts';
 import type { PriceView } from '../model/price-view.ts';
 import type { Venue } from '../model/venue.ts';
+import { assert } from '../num/assert.ts';
 import type { Amount, Price, Ratio } from '../num/fixed.ts';
-import { max, SCALE } from '../num/fixed.ts';
+import { max } from '../num/fixed.ts';
 import { divFloor } from '../num/rounding.ts';
 import { assessWith } from './assess.ts';
 import type { RiskReport } from './risk-report.ts';
@@ -38,9 +39,9 @@ export interface Comparison {
 }
 
 /**
- * The same book and the same collateral, margined each way the venue offers. Isolated: the
- * collateral is split across positions in proportion to their initial margin, and a profit in one
- * bucket cannot fund another. Cross: everything pooled, each position charged on its own.
+ * The same book and the same collateral, margined each way the venue offers. Isolated: each
+ * asset's balance is split across the positions settling in it, in proportion to their initial
+ * margin (`asIsolated`), and a profit in one bucket cannot fund another. Cross: everything pooled, each position charged on its own.
  * Portfolio: everything pooled, the book charged its worst scenario loss. The promise of cross
  * and portfolio margining, measured on this book.
  */
@@ -51,7 +52,7 @@ export function compareModes(account: Account, venue: Venue, prices: PriceView):
   // The isolated book holds the same collateral, so it bears the same haircut.
   const isolated = outcome(
     'isolated',
-    assessWith(asIsolated(pooled, venue, prices, crossReport), venue, prices),
+    assessWith(asIsolated(pooled, venue, crossReport), venue, prices),
     haircutOf(crossReport),
   );
   const comparison = {
@@ -106,7 +107,7 @@ function haircutOf(report: RiskReport): Amount {
   return max(0n, haircut);
 }
 
-function asCross(account: Account, venue: Venue): Account {
+export function asCross(account: Account, venue: Venue): Account {
   const balances = new Map<AssetId, Amount>(account.balances);
   const positions = account.positions.map((position): Position => {
     if (position.marginMode === 'cross') return position;
@@ -117,26 +118,39 @@ function asCross(account: Account, venue: Venue): Account {
   return { ...account, poolMode: 'cross', balances, positions };
 }
 
-function asIsolated(
-  pooled: Account,
-  venue: Venue,
-  prices: PriceView,
-  crossReport: RiskReport,
-): Account {
-  let collateral = 0n;
-  for (const bucket of crossReport.buckets) collateral += bucket.equity - bucket.positionValue;
-  collateral = max(0n, collateral);
+/**
+ * The pooled book with every position isolated. An isolated position holds only its settle asset,
+ * so each asset's balance is split among the positions settling in it, in proportion to their
+ * initial margin, rounded down; nothing moves from one asset to another. What is not split stays
+ * in the pool: an asset no position settles in, a debt, and the split's rounding remainder. Per
+ * asset, Σ isolated margins + the balance left pooled = the pooled balance.
+ */
+export function asIsolated(pooled: Account, venue: Venue, crossReport: RiskReport): Account {
+  const settleOf = (position: Position) => venue.instruments.get(position.instrument)!.settle;
   const initialByInstrument = new Map(
     crossReport.positions.map((p) => [p.instrument, p.initialMargin] as const),
   );
-  let totalInitial = 0n;
-  for (const initial of initialByInstrument.values()) totalInitial += initial;
-  const positions = pooled.positions.map((position): Position => {
+  const initialBySettle = new Map<AssetId, Amount>();
+  for (const position of pooled.positions) {
+    const settle = settleOf(position);
     const initial = initialByInstrument.get(position.instrument) ?? 0n;
-    const share = totalInitial === 0n ? 0n : divFloor(collateral * initial, totalInitial);
-    const settle = venue.instruments.get(position.instrument)!.settle;
-    const margin = divFloor(share * SCALE, prices.assetPrice(settle));
+    initialBySettle.set(settle, (initialBySettle.get(settle) ?? 0n) + initial);
+  }
+  const left = new Map<AssetId, Amount>(pooled.balances);
+  const positions = pooled.positions.map((position): Position => {
+    const settle = settleOf(position);
+    const balance = pooled.balances.get(settle) ?? 0n;
+    const totalInitial = initialBySettle.get(settle)!;
+    const initial = initialByInstrument.get(position.instrument) ?? 0n;
+    const margin =
+      balance <= 0n || totalInitial === 0n ? 0n : divFloor(balance * initial, totalInitial);
+    if (margin > 0n) {
+      const remaining = left.get(settle)! - margin;
+      assert(remaining >= 0n, 'an isolated split takes more than the asset holds');
+      left.set(settle, remaining);
+    }
     return { ...position, marginMode: 'isolated', isolatedMargin: margin };
   });
-  return { ...pooled, balances: new Map(), positions };
+  const balances = new Map([...left].filter(([, amount]) => amount !== 0n));
+  return { ...pooled, balances, positions };
 }

@@ -1,3 +1,4 @@
+import type { Leg } from '../model/bucket.ts';
 import type { Instrument } from '../model/instrument.ts';
 import { assert } from '../num/assert.ts';
 import type { Amount, Price, Quantity } from '../num/fixed.ts';
@@ -62,4 +63,10 @@ export function equityValue(
 ): Amount {
   if (instrument.kind !== 'option') return unrealisedPnl(instrument, size, entryPrice, mark);
   return divFloor(size * instrument.contractSize * mark, SCALE * SCALE);
+}
+
+/** A leg's `equityValue` with its realised but unsettled PnL, in its settle asset. */
+export function legValue(instrument: Instrument, leg: Leg, mark: Price): Amount {
+  const value = equityValue(instrument, leg.size, leg.entryPrice, mark);
+  return leg.unsettledPnl === undefined ? value : value + leg.unsettledPnl;
 }

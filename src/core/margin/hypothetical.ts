@@ -18,6 +18,7 @@ export type Hypothetical =
       readonly price: Price;
       /** For a new position; an existing one keeps its mode. */
       readonly marginMode?: MarginMode;
+      /** A new leverage setting for the instrument (the account's); absent: the setting stands. */
       readonly leverage?: Ratio;
     }
   /** Deposit (positive) or withdrawal (negative) of a cross balance. */
@@ -75,7 +76,6 @@ function fill(account: Account, venue: Venue, order: Hypothetical & { kind: 'ord
     entryPrice: order.price,
     marginMode: order.marginMode ?? 'cross',
     isolatedMargin: 0n,
-    ...(order.leverage === undefined ? {} : { leverage: order.leverage }),
   };
   const size = before.size + traded;
   const reducing = sign(before.size) !== 0n && sign(before.size) !== sign(traded);
@@ -93,14 +93,25 @@ function fill(account: Account, venue: Venue, order: Hypothetical & { kind: 'ord
   if (before.marginMode === 'isolated') isolatedMargin += realised;
   else balances = credit(balances, instrument.settle, realised);
   const others = account.positions.filter((position) => position !== existing);
+  const settings = order.leverage === undefined ? {} : { leverage: withLeverage(account, order) };
   if (size === 0n) {
     // A closed isolated position hands its remaining margin back to the cross pool.
     if (before.marginMode === 'isolated')
       balances = credit(balances, instrument.settle, isolatedMargin);
-    return { ...account, balances, positions: others };
+    return { ...account, ...settings, balances, positions: others };
   }
   const after: Position = { ...before, size, entryPrice, isolatedMargin };
-  return { ...account, balances, positions: [...others, after] };
+  return { ...account, ...settings, balances, positions: [...others, after] };
+}
+
+/** The account's leverage settings with the order's for its instrument. */
+function withLeverage(
+  account: Account,
+  order: Hypothetical & { kind: 'order' },
+): ReadonlyMap<InstrumentId, Ratio> {
+  const leverage = new Map(account.leverage);
+  if (order.leverage !== undefined) leverage.set(order.instrument, order.leverage);
+  return leverage;
 }
 
 /**

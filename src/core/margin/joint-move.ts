@@ -7,7 +7,7 @@ import type { Amount, Ratio } from '../num/fixed.ts';
 import { ONE, SCALE } from '../num/fixed.ts';
 import { divFloor } from '../num/rounding.ts';
 import { lastHealthy } from './boundary-search.ts';
-import { type BucketRisk, bucketRisk } from './bucket-risk.ts';
+import { type BucketRisk, bucketRisk, isPooled } from './bucket-risk.ts';
 import { collateralValue } from './collateral.ts';
 import { legMaintenanceHealth } from './leg-risk.ts';
 import { movedView } from './moved-view.ts';
@@ -73,8 +73,9 @@ function healthUnderMove(
   prices: PriceView,
   underlying: AssetId,
 ): (factor: Ratio) => Amount {
-  if (bucket.mode === 'portfolio') {
-    // The requirement is the whole book's scenario risk: it moves as a whole, not leg by leg.
+  if (bucket.mode === 'portfolio' || isPooled(venue, bucket)) {
+    // The requirement is the whole book's scenario risk, or the pool weighs contracts and orders
+    // with its balances (pool-equity.ts): it moves as a whole, not leg by leg.
     return (factor) => {
       const moved = bucketRisk(venue, bucket, movedView(venue, prices, underlying, factor));
       return moved.equity - moved.maintenanceMargin;
@@ -90,7 +91,13 @@ function healthUnderMove(
   const collateralAt = (view: PriceView): Amount =>
     balance === 0n
       ? 0n
-      : collateralValue(rule, balance, view.assetPrice(underlying), 'maintenance');
+      : collateralValue(
+          rule,
+          balance,
+          view.assetPrice(underlying),
+          'maintenance',
+          view.venueTotals?.get(underlying),
+        );
   let rest = risk.equity - risk.maintenanceMargin - collateralAt(prices);
   for (const leg of touchedLegs) rest -= legMaintenanceHealth(venue, leg, prices);
   return (factor) => {

@@ -2,14 +2,17 @@ import type { Side } from '../model/account.ts';
 import type { Leg } from '../model/bucket.ts';
 import type { Instrument } from '../model/instrument.ts';
 import type { PriceView } from '../model/price-view.ts';
-import type { MarginRule } from '../model/rulebook.ts';
+import { isMarginedAtEntry, isMarginedAtIndex, type MarginRule } from '../model/rulebook.ts';
 import type { Venue } from '../model/venue.ts';
 import { assert } from '../num/assert.ts';
 import type { Amount, Price, Quantity, Ratio } from '../num/fixed.ts';
 import { abs, max, min, SCALE } from '../num/fixed.ts';
-import { divCeil, mulCeil, mulFloor } from '../num/rounding.ts';
-import { baseSize, equityValue, notional, unrealisedPnl } from './contract-value.ts';
+import { ceilToStep, divCeil, floorToStep, mulCeil, mulFloor } from '../num/rounding.ts';
+import { closingFee } from './closing-fee.ts';
+import { baseSize, legValue, notional, unrealisedPnl } from './contract-value.ts';
+import { liquidityTierRequirement } from './liquidity-tier.ts';
 import { type Exposure, marginTerms } from './margin-terms.ts';
+import { weightedProfit } from './profit-weight.ts';
 import type { RequirementKind } from './requirement-kind.ts';
 import { ruleFor } from './rule-for.ts';
 
@@ -22,6 +25,11 @@ export interface LegRisk {
   readonly equityValue: Amount;
   readonly initialMargin: Amount;
   readonly maintenanceMargin: Amount;
+  /**
+   * The closing fee the maintenance margin includes (the rulebook's `closingFee`, counted in the
+   * liquidation condition), in USD; 0 where none.
+   */
+  readonly closingFee: Amount;
   /** Extra initial margin for the worse of the two sides' open orders all filling. */
   readonly openOrderMargin: Amount;
 }
@@ -30,21 +38,43 @@ export function legRisk(venue: Venue, leg: Leg, prices: PriceView): LegRisk {
   const instrument = venue.instruments.get(leg.instrument)!;
   const rule = ruleFor(venue, instrument);
   const mark = prices.markPrice(leg.instrument);
-  const index = indexOf(instrument, prices);
+  const index = indexOf(instrument, rule, prices);
   const settlePrice = prices.assetPrice(instrument.settle);
+  const terms = marketTerms(venue, instrument, prices);
   const pnl = unrealisedPnl(instrument, leg.size, leg.entryPrice, mark);
-  const value = mulFloor(equityValue(instrument, leg.size, leg.entryPrice, mark), settlePrice);
-  const initial = mulCeil(
-    requirement(instrument, rule, 'initial', leg.size, mark, leg.leverage, index),
-    settlePrice,
+  const value = mulFloor(inUnits(legValue(instrument, leg, mark), terms.unit), settlePrice);
+  const at = marginMark(rule, leg, mark);
+  const initialBase = requirement(
+    instrument,
+    rule,
+    'initial',
+    leg.size,
+    at,
+    leg.leverage,
+    index,
+    terms,
   );
-  const maintenance = mulCeil(
-    requirement(instrument, rule, 'maintenance', leg.size, mark, leg.leverage, index),
-    settlePrice,
+  const initialFee = closingFee(
+    venue.rulebook.closingFee,
+    'initial',
+    instrument,
+    feeBase(instrument, rule, leg, at, index),
+    initialBase,
   );
+  const initial = mulCeil(initialBase + initialFee, settlePrice);
+  const { requirement: maintenanceBase, fee } = maintenanceOf(
+    venue,
+    instrument,
+    rule,
+    leg,
+    mark,
+    index,
+    terms,
+  );
+  const maintenance = mulCeil(maintenanceBase + fee, settlePrice);
   let openOrderMargin = 0n;
   if (leg.orders.length > 0) {
-    const worst = worstOrderSideHealth(instrument, rule, leg, mark, index, settlePrice);
+    const worst = worstOrderSideHealth(instrument, rule, leg, mark, at, index, settlePrice, terms);
     openOrderMargin = max(0n, value - initial - worst);
   }
   return {
@@ -54,8 +84,64 @@ export function legRisk(venue: Venue, leg: Leg, prices: PriceView): LegRisk {
     equityValue: value,
     initialMargin: initial,
     maintenanceMargin: maintenance,
+    closingFee: mulCeil(fee, settlePrice),
     openOrderMargin,
   };
+}
+
+/**
+ * The price a requirement's notional is measured at, before the index (`requirement` takes the
+ * index itself): the mark, or the entry for a rule margined at the entry. Open orders alone have
+ * no entry yet, and are measured at the mark.
+ */
+export function marginMark(rule: MarginRule, leg: Leg, mark: Price): Price {
+  return isMarginedAtEntry(rule) && leg.size !== 0n ? leg.entryPrice : mark;
+}
+
+/** What a closing fee is valued from: the position, and its requirement notional. */
+function feeBase(
+  instrument: Instrument,
+  rule: MarginRule,
+  leg: Leg,
+  at: Price,
+  index: Price | undefined,
+) {
+  const price = isMarginedAtIndex(rule) ? index! : at;
+  const base = notional(instrument, leg.size, price, index);
+  return { size: leg.size, entry: leg.entryPrice, notional: base };
+}
+
+/**
+ * A leg's maintenance requirement in the settle asset, and the closing fee that counts with it
+ * where the fee is valued on the notional (one valued at the bankruptcy price depends on the
+ * whole bucket: bucket-risk.ts adds it).
+ */
+export function maintenanceOf(
+  venue: Venue,
+  instrument: Instrument,
+  rule: MarginRule,
+  leg: Leg,
+  mark: Price,
+  index: Price | undefined,
+  terms: MarketTerms,
+): { requirement: Amount; fee: Amount } {
+  const at = marginMark(rule, leg, mark);
+  const base = requirement(
+    instrument,
+    rule,
+    'maintenance',
+    leg.size,
+    at,
+    leg.leverage,
+    index,
+    terms,
+  );
+  const rules = venue.rulebook.closingFee;
+  const fee =
+    rules?.valuedAt === 'notional'
+      ? closingFee(rules, 'maintenance', instrument, feeBase(instrument, rule, leg, at, index), 0n)
+      : 0n;
+  return { requirement: base, fee };
 }
 
 /** A leg's maintenance health alone (equity value − MM, in USD), for searches over price moves. */
@@ -63,29 +149,63 @@ export function legMaintenanceHealth(venue: Venue, leg: Leg, prices: PriceView):
   const instrument = venue.instruments.get(leg.instrument)!;
   const mark = prices.markPrice(leg.instrument);
   const settlePrice = prices.assetPrice(instrument.settle);
-  const value = equityValue(instrument, leg.size, leg.entryPrice, mark);
+  const terms = marketTerms(venue, instrument, prices);
+  const value = inUnits(legValue(instrument, leg, mark), terms.unit);
   const rule = ruleFor(venue, instrument);
-  const index = indexOf(instrument, prices);
-  const maintenance = requirement(
+  const index = indexOf(instrument, rule, prices);
+  const maintenance = maintenanceOf(venue, instrument, rule, leg, mark, index, terms);
+  // Positive PnL counts at its weight (profit-weight.ts), as the bucket counts it.
+  const counted = weightedProfit(
+    venue.rulebook,
     instrument,
-    rule,
+    mulFloor(value, settlePrice),
     'maintenance',
-    leg.size,
-    mark,
-    leg.leverage,
-    index,
   );
-  return mulFloor(value, settlePrice) - mulCeil(maintenance, settlePrice);
-}
-
-/** The underlying's index, which an option's margin is set from; futures do without. */
-function indexOf(instrument: Instrument, prices: PriceView): Price | undefined {
-  return instrument.kind === 'option' ? prices.assetPrice(instrument.underlying) : undefined;
+  return counted - mulCeil(maintenance.requirement + maintenance.fee, settlePrice);
 }
 
 /**
- * Requirement of a position of `size` contracts at `mark`, in the settle asset, rounded up.
- * `indexPrice`, the underlying's, is needed for options.
+ * The underlying's index, which an option's margin is set from, and a contract's whose rule
+ * measures its notional at the index; other futures do without.
+ */
+export function indexOf(
+  instrument: Instrument,
+  rule: MarginRule,
+  prices: PriceView,
+): Price | undefined {
+  return instrument.kind === 'option' || isMarginedAtIndex(rule)
+    ? prices.assetPrice(instrument.underlying)
+    : undefined;
+}
+
+/**
+ * What a requirement needs beyond the position: the settle asset's smallest unit (the rulebook's
+ * collateral `unit`), and the market's open interest (contracts), for a rule scaled by it.
+ */
+export interface MarketTerms {
+  readonly unit?: Amount;
+  readonly openInterest?: Quantity;
+}
+
+export function marketTerms(venue: Venue, instrument: Instrument, prices: PriceView): MarketTerms {
+  const unit = venue.rulebook.collateral.get(instrument.settle)?.unit;
+  const openInterest = prices.openInterest?.get(instrument.id);
+  return {
+    ...(unit === undefined ? {} : { unit }),
+    ...(openInterest === undefined ? {} : { openInterest }),
+  };
+}
+
+/** A value in the settle asset, in whole units of it (rounded down: it is equity). */
+function inUnits(value: Amount, unit: Amount | undefined): Amount {
+  return unit === undefined ? value : floorToStep(value, unit);
+}
+
+/**
+ * Requirement of a position of `size` contracts at `mark`, in the settle asset, rounded up (to the
+ * settle asset's unit where `terms` gives one). `indexPrice`, the underlying's, is needed for
+ * options and for a rule margined at the index, whose notional is then measured at the index
+ * instead of the mark (`MarginPrice`). A liquidity tier rounds at dYdX's own steps.
  */
 export function requirement(
   instrument: Instrument,
@@ -95,12 +215,24 @@ export function requirement(
   mark: Price,
   leverage: Ratio | undefined,
   indexPrice?: Price,
+  terms: MarketTerms = {},
 ): Amount {
   if (size === 0n) return 0n;
+  const atIndex = isMarginedAtIndex(rule);
+  assert(!atIndex || indexPrice !== undefined, 'a rule margined at the index needs the index');
+  const price = atIndex ? indexPrice! : mark;
+  const { unit, openInterest } = terms;
+  // dYdX values the open interest as it values a position: at the oracle, truncated to a quantum.
+  const openInterestNotional =
+    openInterest === undefined
+      ? undefined
+      : floorToStep(notional(instrument, openInterest, price, indexPrice), unit ?? 1n);
   const exposure: Exposure = {
-    notional: notional(instrument, size, mark, indexPrice),
+    notional: notional(instrument, size, price, indexPrice),
     size: baseSize(instrument, size),
+    contracts: abs(size),
     leverage,
+    ...(openInterestNotional === undefined ? {} : { openInterestNotional }),
     ...(instrument.option === undefined
       ? {}
       : {
@@ -113,10 +245,14 @@ export function requirement(
           },
         }),
   };
-  const terms = marginTerms(rule, kind, exposure);
-  const amount = divCeil(exposure.notional * terms.rate - terms.deduction * SCALE, SCALE);
+  if (rule.kind === 'liquidity-tier') {
+    const { notional: quote, openInterestNotional: open } = exposure;
+    return liquidityTierRequirement(rule, kind, quote, open, leverage, unit);
+  }
+  const { rate, deduction } = marginTerms(rule, kind, exposure);
+  const amount = divCeil(exposure.notional * rate - deduction * SCALE, SCALE);
   assert(amount >= 0n, 'a requirement cannot be negative');
-  return amount;
+  return unit === undefined ? amount : ceilToStep(amount, unit);
 }
 
 /**
@@ -129,15 +265,17 @@ function worstOrderSideHealth(
   rule: MarginRule,
   leg: Leg,
   mark: Price,
+  at: Price,
   index: Price | undefined,
   settlePrice: Price,
+  terms: MarketTerms,
 ): Amount {
   let worst: Amount | undefined;
   for (const side of ['buy', 'sell'] as const) {
     if (!leg.orders.some((order) => order.side === side)) continue;
     const { size, loss } = sideFilled(instrument, leg, side, mark);
-    const value = equityValue(instrument, leg.size, leg.entryPrice, mark) + loss;
-    const initial = requirement(instrument, rule, 'initial', size, mark, leg.leverage, index);
+    const value = inUnits(legValue(instrument, leg, mark) + loss, terms.unit);
+    const initial = requirement(instrument, rule, 'initial', size, at, leg.leverage, index, terms);
     const health = mulFloor(value, settlePrice) - mulCeil(initial, settlePrice);
     if (worst === undefined || health < worst) worst = health;
   }

@@ -1,11 +1,17 @@
+import { bisectionStepsMax } from '../limits.ts';
 import type { Leg } from '../model/bucket.ts';
 import type { Instrument } from '../model/instrument.ts';
-import type { MarginRule } from '../model/rulebook.ts';
-import type { Amount, Price } from '../num/fixed.ts';
+import type { PriceView } from '../model/price-view.ts';
+import { isMarginedAtEntry, isMarginedAtIndex, type MarginRule } from '../model/rulebook.ts';
+import type { Venue } from '../model/venue.ts';
+import { assert } from '../num/assert.ts';
+import type { Amount, Price, Ratio } from '../num/fixed.ts';
 import { abs, SCALE } from '../num/fixed.ts';
-import { ceilToStep, divCeil, divFloor, floorToStep } from '../num/rounding.ts';
+import { ceilToStep, divCeil, divFloor, floorToStep, mulCeil } from '../num/rounding.ts';
 import { baseSize, notional } from './contract-value.ts';
+import { indexOf, legMaintenanceHealth, marginMark, requirement } from './leg-risk.ts';
 import { marginTerms } from './margin-terms.ts';
+import { ruleFor } from './rule-for.ts';
 
 /** A stretch of notional over which the maintenance terms are fixed. */
 interface Piece {
@@ -27,7 +33,12 @@ interface Piece {
  * its own bracket, so the price follows the brackets as notional crosses them (Binance's formula,
  * generalised). Rounded to the tick toward the mark: a long's up, a short's down, so the warning
  * never comes late. null: no price of this instrument liquidates the bucket (a long whose cushion
- * outlasts a fall to zero).
+ * outlasts a fall to zero). The exact root; what a report shows is `bucketLiquidationPrice`.
+ *
+ * A rule margined at the index (`MarginPrice`) measures the requirement at `indexPrice`, which is
+ * held where it is while the mark moves: the requirement is then a constant M of the mark, so one
+ * piece with r = 0 and d = −M, and the same formulas give P = E + (M − rest) / f (linear) and
+ * P = fE / ((rest − M)E + f) (inverse).
  */
 export function liquidationPrice(
   instrument: Instrument,
@@ -35,11 +46,13 @@ export function liquidationPrice(
   leg: Leg,
   mark: Price,
   rest: Amount,
+  indexPrice?: Price,
+  feeRate: Ratio = 0n,
 ): Price | null {
   if (leg.size === 0n) return null;
   const face = leg.size * instrument.contractSize;
   const absFace = abs(face);
-  for (const piece of piecesOf(instrument, rule, leg, mark)) {
+  for (const piece of piecesOf(instrument, rule, leg, mark, indexPrice, feeRate)) {
     const root = solve(instrument.settlement, face, absFace, leg.entryPrice, rest, piece);
     if (root === null) continue;
     if (!notionalInPiece(instrument.settlement, absFace, root, piece)) continue;
@@ -51,12 +64,112 @@ export function liquidationPrice(
   return null;
 }
 
-function piecesOf(instrument: Instrument, rule: MarginRule, leg: Leg, mark: Price): Piece[] {
-  if (rule.kind === 'brackets') {
-    return rule.brackets.map((bracket) => ({
+/**
+ * The liquidation price a risk report shows: `liquidationPrice`'s root held to the bucket's own
+ * evaluation, which rounds the leg's PnL down and its requirement up. A root exactly on a tick is
+ * otherwise a price at which the bucket is already liquidatable (by some 10^-14 USD), and a root a
+ * hair past a tick one at which it still stands a tick beyond. So: the tick at which the bucket,
+ * as `bucketRisk` evaluates it, stands (equity ≥ maintenance), the next tick away from the mark
+ * being one at which it is liquidatable. `restValue` is the bucket's maintenance health without
+ * this leg, in USD.
+ */
+export function bucketLiquidationPrice(
+  venue: Venue,
+  leg: Leg,
+  prices: PriceView,
+  restValue: Amount,
+  fixedFeeValue: Amount = 0n,
+): Price | null {
+  const instrument = venue.instruments.get(leg.instrument)!;
+  const settlePrice = prices.assetPrice(instrument.settle);
+  // Settled in an asset worth nothing, the leg moves no value in the bucket: no price liquidates.
+  if (settlePrice === 0n) return null;
+  const rest = divFloor((restValue - fixedFeeValue) * SCALE, settlePrice);
+  const mark = prices.markPrice(leg.instrument);
+  const rule = ruleFor(venue, instrument);
+  const index = indexOf(instrument, rule, prices);
+  const root = liquidationPrice(instrument, rule, leg, mark, rest, index, notionalFeeRate(venue));
+  if (root === null) return null;
+  // The leg's health as legRisk rounds it, at the mark moved to `at`, the rest held.
+  const stands = (at: Price) => {
+    const moved: PriceView = {
+      ...prices,
+      markPrice: (id) => (id === leg.instrument ? at : prices.markPrice(id)),
+    };
+    return restValue - fixedFeeValue + legMaintenanceHealth(venue, leg, moved) >= 0n;
+  };
+  // Toward the mark is where the leg's health rises: up for a long, down for a short.
+  const toward = leg.size > 0n ? instrument.tickSize : -instrument.tickSize;
+  if (!stands(root)) return boundary(root, root + toward, toward, stands);
+  // Standing at the root's tick: find a tick away from the mark where the bucket falls.
+  let jump = -toward;
+  for (let step = 0; step < bisectionStepsMax; step += 1) {
+    const away = root + jump;
+    if (away <= 0n)
+      return stands(instrument.tickSize)
+        ? null
+        : boundary(instrument.tickSize, root, toward, stands);
+    if (!stands(away)) return boundary(away, root, toward, stands);
+    jump *= 2n;
+  }
+  return null;
+}
+
+/**
+ * The tick next to where the bucket falls, toward the mark from `falls` (which falls) and at most
+ * as far as `standsAt` if that stands; galloping toward the mark from `falls` when it does not, then
+ * halving. The roundings are a few units of the settle asset and of USD, which one tick of any
+ * traded instrument outweighs, so this is one step or two; ticks of a few 10^-18 need more.
+ */
+function boundary(
+  falls: Price,
+  standsAt: Price,
+  toward: Price,
+  stands: (at: Price) => boolean,
+): Price {
+  let low = falls;
+  let high = standsAt;
+  let jump = toward;
+  for (let step = 0; step < bisectionStepsMax && !stands(high); step += 1) {
+    low = high;
+    jump *= 2n;
+    high = falls + jump;
+    if (high <= 0n) high = abs(toward);
+  }
+  assert(stands(high), 'a bucket that falls at every tick toward the mark');
+  // low falls, high stands; halve the ticks between them until they are one apart.
+  for (let step = 0; step < bisectionStepsMax && high - low !== toward; step += 1) {
+    const mid = low + ((high - low) / (2n * toward)) * toward;
+    if (stands(mid)) high = mid;
+    else low = mid;
+  }
+  return high;
+}
+
+function piecesOf(
+  instrument: Instrument,
+  rule: MarginRule,
+  leg: Leg,
+  mark: Price,
+  indexPrice: Price | undefined,
+  feeRate: Ratio,
+): Piece[] {
+  const atIndex = isMarginedAtIndex(rule);
+  if (atIndex || isMarginedAtEntry(rule)) {
+    // Measured at the index or the entry, neither of which moves with the mark: a constant
+    // requirement, its fee on that notional too.
+    const { size, leverage } = leg;
+    const at = marginMark(rule, leg, mark);
+    const constant = requirement(instrument, rule, 'maintenance', size, at, leverage, indexPrice);
+    const base = notional(instrument, size, atIndex ? indexPrice! : at, indexPrice);
+    return [{ floor: 0n, cap: null, rate: 0n, deduction: -(constant + mulCeil(base, feeRate)) }];
+  }
+  if (rule.kind === 'brackets' && rule.tierBy !== 'contracts') {
+    // The last bracket reaches past a position limit: the mark may carry a position beyond it.
+    return rule.brackets.map((bracket, index) => ({
       floor: bracket.floor,
-      cap: bracket.cap,
-      rate: bracket.maintenanceRate,
+      cap: index === rule.brackets.length - 1 ? null : bracket.cap,
+      rate: bracket.maintenanceRate + feeRate,
       deduction: bracket.maintenanceAmount,
     }));
   }
@@ -64,10 +177,17 @@ function piecesOf(instrument: Instrument, rule: MarginRule, leg: Leg, mark: Pric
   const exposure = {
     notional: notional(instrument, leg.size, mark),
     size: baseSize(instrument, leg.size),
+    contracts: abs(leg.size),
     leverage: leg.leverage,
   };
   const terms = marginTerms(rule, 'maintenance', exposure);
-  return [{ floor: 0n, cap: null, rate: terms.rate, deduction: terms.deduction }];
+  return [{ floor: 0n, cap: null, rate: terms.rate + feeRate, deduction: terms.deduction }];
+}
+
+/** The closing fee's rate on the requirement notional, where the liquidation condition counts it. */
+export function notionalFeeRate(venue: Venue): Ratio {
+  const fee = venue.rulebook.closingFee;
+  return fee?.valuedAt === 'notional' && fee.inMaintenance ? fee.takerRate : 0n;
 }
 
 /** The root as an exact fraction (numerator / denominator, denominator > 0) at price scale. */

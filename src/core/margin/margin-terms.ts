@@ -1,10 +1,11 @@
-import type { MarginRule, OptionStandardRule } from '../model/rulebook.ts';
+import type { BracketsRule, MarginRule, OptionStandardRule } from '../model/rulebook.ts';
 import { assert } from '../num/assert.ts';
 import type { Amount, Price, Quantity, Ratio } from '../num/fixed.ts';
 import { max, ONE } from '../num/fixed.ts';
 import { mulCeil, ratioCeil, ratioFloor } from '../num/rounding.ts';
 import type { OptionRight } from '../pricing/black.ts';
 import { bracketFor } from './brackets.ts';
+import { openInterestRate } from './liquidity-tier.ts';
 import type { RequirementKind } from './requirement-kind.ts';
 import { sizePremiumRate } from './size-premium.ts';
 
@@ -20,10 +21,14 @@ export interface Exposure {
   readonly notional: Amount;
   /** Absolute size in base units (contracts × contract size). */
   readonly size: Quantity;
+  /** Absolute size in contracts, for tiers by contracts (OKX); absent where nothing tiers by it. */
+  readonly contracts?: Quantity;
   /** The trader's chosen leverage, if any: initial margin is at least notional / leverage. */
   readonly leverage: Ratio | undefined;
   /** For an option only. */
   readonly option?: OptionExposure;
+  /** The market's open interest valued in the settle asset, for a rule scaled by it. */
+  readonly openInterestNotional?: Amount;
 }
 
 export interface OptionExposure {
@@ -48,7 +53,7 @@ export function marginTerms(
 function ruleTerms(rule: MarginRule, kind: RequirementKind, exposure: Exposure): MarginTerms {
   switch (rule.kind) {
     case 'brackets': {
-      const bracket = bracketFor(rule.brackets, exposure.notional);
+      const bracket = bracketFor(rule.brackets, tierMeasure(rule, exposure));
       if (kind === 'maintenance') {
         return { rate: bracket.maintenanceRate, deduction: bracket.maintenanceAmount };
       }
@@ -62,6 +67,16 @@ function ruleTerms(rule: MarginRule, kind: RequirementKind, exposure: Exposure):
       return { rate: sizePremiumRate(rule, kind, exposure.size), deduction: 0n };
     case 'option-standard':
       return optionTerms(rule, kind, exposure.option);
+    case 'liquidity-tier':
+      // The rate alone, for the searches that solve for a price; `requirement` rounds at the
+      // chain's steps (liquidity-tier.ts), which this rate bounds from above to within a unit.
+      return {
+        rate:
+          kind === 'maintenance'
+            ? mulCeil(rule.initialRate, rule.maintenanceFraction)
+            : openInterestRate(rule, exposure.openInterestNotional),
+        deduction: 0n,
+      };
   }
 }
 
@@ -83,10 +98,14 @@ function optionTerms(
     option.right === 'call'
       ? max(0n, option.strike - option.indexPrice)
       : max(0n, option.indexPrice - option.strike);
-  const base = max(
-    rule.initialRate - ratioFloor(outOfTheMoney, option.indexPrice),
-    rule.initialFloor,
-  );
+  // An underlying at zero: a call is out of the money by more than any rate, a put by nothing.
+  const outOfTheMoneyShare =
+    option.indexPrice === 0n
+      ? outOfTheMoney > 0n
+        ? rule.initialRate
+        : 0n
+      : ratioFloor(outOfTheMoney, option.indexPrice);
+  const base = max(rule.initialRate - outOfTheMoneyShare, rule.initialFloor);
   const rate = mulCeil(base, rule.marginFactor);
   // Deribit: a short put's initial margin is never below its maintenance margin.
   return { rate: option.right === 'put' ? max(rate, maintenance) : rate, deduction };
@@ -97,13 +116,37 @@ function inverseOf(leverage: Ratio): Ratio {
   return ratioCeil(ONE, leverage);
 }
 
-/** The highest leverage the rule allows at this notional, where the rule has one. */
-export function maxLeverageAt(rule: MarginRule, notional: Amount): Ratio | undefined {
+/** What a bracket table's caps bound: the notional, or the size in contracts (OKX's tiers). */
+export function tierMeasure(rule: BracketsRule, exposure: Exposure): bigint {
+  if (rule.tierBy !== 'contracts') return exposure.notional;
+  assert(exposure.contracts !== undefined, 'tiers by contracts need the size in contracts');
+  return exposure.contracts;
+}
+
+/**
+ * The highest leverage the rule allows at this notional (or size in contracts, for tiers by
+ * contracts), where the rule has one.
+ */
+export function maxLeverageAt(
+  rule: MarginRule,
+  notional: Amount,
+  contracts?: Quantity,
+): Ratio | undefined {
   switch (rule.kind) {
     case 'brackets':
-      return bracketFor(rule.brackets, notional).maxLeverage;
+      return bracketFor(
+        rule.brackets,
+        tierMeasure(rule, {
+          notional,
+          size: 0n,
+          leverage: undefined,
+          ...(contracts === undefined ? {} : { contracts }),
+        }),
+      ).maxLeverage;
     case 'max-leverage':
       return rule.maxLeverage;
+    case 'liquidity-tier':
+      return rule.initialRate === 0n ? undefined : ratioFloor(ONE, rule.initialRate);
     case 'size-premium':
     case 'option-standard':
       return undefined;

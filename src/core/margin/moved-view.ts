@@ -39,5 +39,8 @@ export function movedView(
     volatility: (asset) => prices.volatility(asset),
     asOfMs: prices.asOfMs,
     riskArrays: new Map(),
+    ...(prices.venueTotals === undefined ? {} : { venueTotals: prices.venueTotals }),
+    // Open interest is in contracts: a price move revalues it but does not change it.
+    ...(prices.openInterest === undefined ? {} : { openInterest: prices.openInterest }),
   };
 }

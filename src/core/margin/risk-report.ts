@@ -24,8 +24,25 @@ export interface PositionReport {
   readonly initialMargin: Amount;
   readonly maintenanceMargin: Amount;
   readonly openOrderMargin: Amount;
+  /**
+   * The closing fee its maintenance margin includes, where the rulebook counts one in the
+   * liquidation condition (taker rate × the value at the bankruptcy price, or × the notional); 0
+   * where none.
+   */
+  readonly closingFee: Amount;
   /** The mark at which its bucket falls to maintenance, all else held; null: none. */
   readonly liquidationPrice: Price | null;
+  /**
+   * The mark at which its bucket's equity is zero, all else at their marks (rounded to the tick on
+   * the mark's side); null: none (a linear long whose cushion outlasts a fall to zero) or an option.
+   */
+  readonly bankruptcyPrice: Price | null;
+  /**
+   * The venue's own cross liquidation price where its rulebook defines one other than xmargin's
+   * (`crossLiquidationPrice`): KuCoin apportions the pool's equity to each position by its mark
+   * value. Only a reference: the pool falls where `liquidationPrice` says.
+   */
+  readonly apportionedLiquidationPrice?: Price | null;
   /** |liquidation price − mark| / mark, rounded down (the distance never looks longer than it is). */
   readonly liquidationDistance: Ratio | null;
   /** An option's greeks on the market's surface. */
@@ -46,6 +63,8 @@ export interface BucketReport {
   readonly freeCollateral: Amount;
   readonly marginRatio: Ratio | null;
   readonly liquidatable: boolean;
+  /** Negative equity with no maintenance requirement: owed, not liquidated (bucket-risk.ts). */
+  readonly debt: Amount;
   readonly jointMoves: readonly JointMove[];
   /** A portfolio bucket's scenario risk: why its requirement is what it is. */
   readonly portfolio?: PortfolioRisk;

@@ -3,13 +3,18 @@ import type { Account, Side } from '../model/account.ts';
 import { bucketsOf, crossBucketFor } from '../model/bucket.ts';
 import type { AssetId, InstrumentId } from '../model/ids.ts';
 import type { PriceView } from '../model/price-view.ts';
+import { isMarginedAtIndex } from '../model/rulebook.ts';
 import type { Venue } from '../model/venue.ts';
 import type { Amount, Price, Quantity } from '../num/fixed.ts';
 import { abs, max, sign } from '../num/fixed.ts';
 import { floorToStep } from '../num/rounding.ts';
 import { lastSafe } from './boundary-search.ts';
+import { positionLimit } from './brackets.ts';
 import { bucketRisk, freeCollateral } from './bucket-risk.ts';
+import { notional } from './contract-value.ts';
 import { applyHypothetical, type Hypothetical } from './hypothetical.ts';
+import { indexOf, marginMark } from './leg-risk.ts';
+import { ruleFor } from './rule-for.ts';
 
 /**
  * Initial health (initial equity − initial margin, open orders at their worst) of the bucket that
@@ -50,20 +55,52 @@ export function maxOrderSize(
   const opposing =
     position !== undefined && (side === 'buy' ? position.size < 0n : position.size > 0n);
   const closing = opposing ? abs(position.size) : 0n;
+  const orderOf = (size: Quantity) =>
+    ({ kind: 'order', instrument: instrumentId, side, size, price }) as const;
   const healthAt = (size: Quantity): Amount => {
     if (size === 0n) return initialHealthAfter(account, venue, prices, null, bucketId);
-    const order: Hypothetical = { kind: 'order', instrument: instrumentId, side, size, price };
+    const order: Hypothetical = orderOf(size);
     // Past a full close of an isolated position, the new one opens in the same bucket's place.
     return initialHealthAfter(account, venue, prices, order, bucketId);
   };
-  if (healthAt(closing) < 0n) return closing;
+  // An order past the venue's position limit fails whatever the margin; a close never does.
+  const passes = (size: Quantity): boolean =>
+    healthAt(size) >= 0n &&
+    (size <= closing || !exceedsPositionLimit(account, venue, prices, orderOf(size)));
+  if (!passes(closing)) return closing;
   let unsafe = max(closing * 2n, instrument.sizeStep);
-  while (healthAt(unsafe) >= 0n) {
+  while (passes(unsafe)) {
     if (unsafe >= sizeMax) return floorToStep(sizeMax, instrument.sizeStep);
     unsafe *= 2n;
   }
-  const size = lastSafe(closing, unsafe, 1n, (candidate) => healthAt(candidate) >= 0n);
+  const size = lastSafe(closing, unsafe, 1n, passes);
   return max(closing, floorToStep(size, instrument.sizeStep));
+}
+
+/**
+ * Whether the position an order leaves is past the venue's position limit (a bounded last
+ * bracket), measured as the brackets are: its notional at the price the rule margins at (the mark,
+ * the index, or its entry after the fill), or its size in contracts.
+ */
+export function exceedsPositionLimit(
+  account: Account,
+  venue: Venue,
+  prices: PriceView,
+  order: Hypothetical & { kind: 'order' },
+): boolean {
+  const instrument = venue.instruments.get(order.instrument)!;
+  const rule = ruleFor(venue, instrument);
+  if (rule.kind !== 'brackets') return false;
+  const limit = positionLimit(rule.brackets);
+  if (limit === null) return false;
+  const after = applyHypothetical(account, venue, order);
+  const position = after.positions.find((p) => p.instrument === order.instrument);
+  if (position === undefined || position.size === 0n) return false;
+  if (rule.tierBy === 'contracts') return abs(position.size) > limit;
+  const leg = { ...position, leverage: undefined, orders: [] };
+  const at = marginMark(rule, leg, prices.markPrice(order.instrument));
+  const index = indexOf(instrument, rule, prices);
+  return notional(instrument, position.size, isMarginedAtIndex(rule) ? index! : at, index) > limit;
 }
 
 /**
@@ -92,11 +129,17 @@ export function maxWithdrawal(
 }
 
 /** Rejection codes of a what-if check, in the order they are tested. */
-export type Verdict = 'accepted' | 'insufficient_balance' | 'initial_margin_insufficient';
+export type Verdict =
+  | 'accepted'
+  | 'insufficient_balance'
+  | 'position_limit_exceeded'
+  | 'initial_margin_insufficient';
 
 /**
  * Would the venue accept the change? A withdrawal needs the balance to be there; an order that only
- * reduces a position always passes; anything else must leave its bucket at or above initial margin.
+ * reduces a position always passes; an order that leaves a position past the venue's position
+ * limit (a bounded last bracket) fails; anything else must leave its bucket at or above initial
+ * margin.
  */
 export function verdict(
   account: Account,
@@ -117,6 +160,7 @@ export function verdict(
       sign(position.size) === -sign(traded) &&
       abs(traded) <= abs(position.size);
     if (reducing) return 'accepted';
+    if (exceedsPositionLimit(account, venue, prices, change)) return 'position_limit_exceeded';
     bucketId =
       position?.marginMode === 'isolated'
         ? change.instrument

@@ -1,5 +1,6 @@
 import type { Amount, Price, Quantity, Ratio } from '../num/fixed.ts';
 import type { AccountId, AssetId, InstrumentId } from './ids.ts';
+import type { SpotMarketId } from './spot-market.ts';
 
 export type MarginMode = 'cross' | 'isolated';
 
@@ -11,8 +12,12 @@ export interface Position {
   readonly marginMode: MarginMode;
   /** Collateral ring-fenced for an isolated position, in the instrument's settle asset. */
   readonly isolatedMargin: Amount;
-  /** The leverage the trader chose, where the venue sets initial margin from it. */
-  readonly leverage?: Ratio;
+  /**
+   * PnL realised but not yet settled into a balance, in the settle asset (the position's quote
+   * balance beyond −size × entry, as Mango, Drift and dYdX hold it): part of the position's value,
+   * weighted with its unrealised PnL. Absent: 0.
+   */
+  readonly unsettledPnl?: Amount;
 }
 
 export type Side = 'buy' | 'sell';
@@ -21,6 +26,17 @@ export interface OpenOrder {
   readonly instrument: InstrumentId;
   readonly side: Side;
   /** Contracts still open, always positive. */
+  readonly size: Quantity;
+  readonly price: Price;
+}
+
+/**
+ * A resting order on a spot market: `size` base units to buy or sell at `price` (quote per base).
+ * The funds it locks stay in the account's balances (they are the account's until it fills).
+ */
+export interface SpotOrder {
+  readonly market: SpotMarketId;
+  readonly side: Side;
   readonly size: Quantity;
   readonly price: Price;
 }
@@ -39,4 +55,12 @@ export interface Account {
   readonly balances: ReadonlyMap<AssetId, Amount>;
   readonly positions: readonly Position[];
   readonly openOrders: readonly OpenOrder[];
+  /** Resting spot orders, margined with the cross pool's balances; absent: none. */
+  readonly spotOrders?: readonly SpotOrder[];
+  /**
+   * The leverage the trader chose per instrument, where the venue sets initial margin from it
+   * (initial margin ≥ notional / leverage). A setting of the account, not of a position: it holds
+   * before any position exists, so an order on the instrument is margined at it too.
+   */
+  readonly leverage?: ReadonlyMap<InstrumentId, Ratio>;
 }

@@ -1,5 +1,5 @@
 import type { Amount, Price, Quantity, Ratio } from '../num/fixed.ts';
-import type { Account, OpenOrder } from './account.ts';
+import type { Account, OpenOrder, SpotOrder } from './account.ts';
 import type { AssetId, InstrumentId } from './ids.ts';
 import type { Venue } from './venue.ts';
 
@@ -8,8 +8,11 @@ export interface Leg {
   readonly instrument: InstrumentId;
   readonly size: Quantity;
   readonly entryPrice: Price;
+  /** The account's leverage setting for the instrument (Account.leverage). */
   readonly leverage: Ratio | undefined;
   readonly orders: readonly OpenOrder[];
+  /** The position's realised but unsettled PnL, in the settle asset (Position.unsettledPnl). */
+  readonly unsettledPnl?: Amount;
 }
 
 /**
@@ -29,6 +32,8 @@ export interface Bucket {
   readonly mode: BucketMode;
   readonly balances: ReadonlyMap<AssetId, Amount>;
   readonly legs: readonly Leg[];
+  /** The account's resting spot orders: only a unified cross (or portfolio) pool holds them. */
+  readonly spotOrders?: readonly SpotOrder[];
 }
 
 export const crossBucketId = 'cross';
@@ -46,8 +51,9 @@ export function bucketsOf(account: Account, venue: Venue): Bucket[] {
       instrument: position.instrument,
       size: position.size,
       entryPrice: position.entryPrice,
-      leverage: position.leverage,
+      leverage: account.leverage?.get(position.instrument),
       orders: [],
+      ...(position.unsettledPnl ? { unsettledPnl: position.unsettledPnl } : {}),
     };
     if (position.marginMode === 'isolated') {
       const settle = venue.instruments.get(position.instrument)!.settle;
@@ -65,7 +71,7 @@ export function bucketsOf(account: Account, venue: Venue): Bucket[] {
       holder.leg = withOrder(holder.leg, order);
       continue;
     }
-    const leg = crossLegs.get(order.instrument) ?? emptyLeg(order.instrument);
+    const leg = crossLegs.get(order.instrument) ?? emptyLeg(account, order.instrument);
     crossLegs.set(order.instrument, withOrder(leg, order));
   }
   const buckets = crossBuckets(account, venue, [...crossLegs.values()]);
@@ -75,8 +81,10 @@ export function bucketsOf(account: Account, venue: Venue): Bucket[] {
   return buckets;
 }
 
-function emptyLeg(instrument: InstrumentId): Leg {
-  return { instrument, size: 0n, entryPrice: 0n, leverage: undefined, orders: [] };
+/** A leg that holds only open orders: no position yet, but the account's leverage setting. */
+function emptyLeg(account: Account, instrument: InstrumentId): Leg {
+  const leverage = account.leverage?.get(instrument);
+  return { instrument, size: 0n, entryPrice: 0n, leverage, orders: [] };
 }
 
 function withOrder(leg: Leg, order: OpenOrder): Leg {
@@ -86,7 +94,8 @@ function withOrder(leg: Leg, order: OpenOrder): Leg {
 function crossBuckets(account: Account, venue: Venue, legs: Leg[]): Bucket[] {
   const poolMode: BucketMode = account.poolMode === 'portfolio' ? 'portfolio' : 'cross';
   if (venue.rulebook.crossPool === 'unified') {
-    return [{ id: crossBucketId, mode: poolMode, balances: account.balances, legs }];
+    const spot = account.spotOrders?.length ? { spotOrders: account.spotOrders } : {};
+    return [{ id: crossBucketId, mode: poolMode, balances: account.balances, legs, ...spot }];
   }
   const pools = new Map<AssetId, { balances: Map<AssetId, Amount>; legs: Leg[] }>();
   const pool = (asset: AssetId) => {

@@ -1,4 +1,4 @@
-import type { Price } from '../num/fixed.ts';
+import type { Price, Quantity } from '../num/fixed.ts';
 import type { VolSurface } from '../pricing/vol-surface.ts';
 import type { AssetId, InstrumentId } from './ids.ts';
 
@@ -14,4 +14,36 @@ export interface Market {
   readonly asOfMs?: number;
   /** Implied volatility surfaces by underlying, for pricing options under scenarios. */
   readonly volatility?: ReadonlyMap<AssetId, VolSurface>;
+  /**
+   * Risk arrays as a clearing house publishes them (a SPAN risk-parameter file), by instrument:
+   * used in place of pricing the instrument's scenarios at these prices.
+   */
+  readonly riskArrays?: ReadonlyMap<InstrumentId, GivenRiskArray>;
+  /**
+   * Each market's open interest, in contracts (one side: the sum of the longs), as dYdX keeps it
+   * (`Perpetual.OpenInterest`, base quantums; its contract size is one base unit). A rule scaled by
+   * open interest values it at the price its own notional is measured at.
+   */
+  readonly openInterest?: ReadonlyMap<InstrumentId, Quantity>;
+  /**
+   * What the whole venue holds of each asset, in coins: every account's deposits and borrows (Mango's
+   * bank `native_deposits` with its `potential_serum_tokens`, Drift's spot market deposit and borrow
+   * balances). Collateral rules with a weight scale start read them.
+   */
+  readonly venueTotals?: ReadonlyMap<AssetId, VenueTotal>;
+}
+
+export interface VenueTotal {
+  readonly deposits: Quantity;
+  readonly borrows: Quantity;
+}
+
+/**
+ * One contract's published risk array: its loss (USD, a gain negative, SPAN's sign) in each
+ * scenario of its underlying's grid, extreme scenarios already at their cover as published; and
+ * its composite delta, in coins of the underlying per contract.
+ */
+export interface GivenRiskArray {
+  readonly losses: readonly number[];
+  readonly delta: number;
 }

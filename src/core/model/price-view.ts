@@ -1,8 +1,8 @@
 import { assert } from '../num/assert.ts';
-import type { Price } from '../num/fixed.ts';
+import type { Price, Quantity } from '../num/fixed.ts';
 import type { VolSurface } from '../pricing/vol-surface.ts';
 import type { AssetId, InstrumentId } from './ids.ts';
-import type { Market } from './market.ts';
+import type { GivenRiskArray, Market, VenueTotal } from './market.ts';
 
 /**
  * Prices as the margin calculation reads them. What-if searches swap in a view that moves some of
@@ -21,6 +21,15 @@ export interface PriceView {
    * account and every what-if step assessed at these prices shares them.
    */
   readonly riskArrays: Map<InstrumentId, Float64Array>;
+  /**
+   * Published risk arrays, valid at the market's own prices only: a view that moves prices leaves
+   * them out, and the instruments are priced by the model there.
+   */
+  readonly givenRiskArrays?: ReadonlyMap<InstrumentId, GivenRiskArray>;
+  /** Markets' open interest, in contracts (`Market.openInterest`): a price move keeps it. */
+  readonly openInterest?: ReadonlyMap<InstrumentId, Quantity>;
+  /** The venue's totals per asset (`Market.venueTotals`): a price move keeps them. */
+  readonly venueTotals?: ReadonlyMap<AssetId, VenueTotal>;
 }
 
 export function marketView(market: Market): PriceView {
@@ -43,5 +52,8 @@ export function marketView(market: Market): PriceView {
     // No valuation time: pricing an option then fails loudly on a NaN time to expiry.
     asOfMs: market.asOfMs ?? Number.NaN,
     riskArrays: new Map(),
+    ...(market.riskArrays === undefined ? {} : { givenRiskArrays: market.riskArrays }),
+    ...(market.openInterest === undefined ? {} : { openInterest: market.openInterest }),
+    ...(market.venueTotals === undefined ? {} : { venueTotals: market.venueTotals }),
   };
 }

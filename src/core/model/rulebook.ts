@@ -14,11 +14,55 @@ export interface CollateralRule {
   /** Present only where the asset may be borrowed; a liability is valued at price × weight (≥ 1). */
   readonly liabilityInitialWeight?: Ratio;
   readonly liabilityMaintenanceWeight?: Ratio;
+  /**
+   * The asset's smallest unit (dYdX's quote quantum, 0.000001 USDC; an exchange's wallet
+   * precision). Where given, a balance counts in whole units (rounded down), and a requirement in
+   * this settle asset is rounded up to it, a position's value down, at the step the rule says.
+   */
+  readonly unit?: Amount;
+  /**
+   * Drift's spot IMF: the weights follow the holding's size in coins, both kinds,
+   *   asset weight ≤ 1.1 / (1 + imfFactor × √size),  liability weight ≥ 0.8 w + imfFactor × √size
+   * (protocol-v2 `calculate_size_discount_asset_weight`, `calculate_size_premium_liability_weight`).
+   */
+  readonly imfFactor?: Ratio;
+  /**
+   * Venue-wide limits (USD): once the venue's total deposits of the asset are worth more, initial
+   * asset weights scale by start / deposits value; once its borrows are, the initial liability
+   * weight by borrows value / start (Mango's deposit_ and borrow_weight_scale_start_quote, Drift's
+   * scale_initial_asset_weight_start). The totals are market data (`Market.venueTotals`).
+   */
+  readonly depositWeightScaleStart?: Amount;
+  readonly borrowWeightScaleStart?: Amount;
+}
+
+/**
+ * How much of a contract's positive value (unrealised plus unsettled PnL) counts: × the weight of
+ * the kind, and for initial × Drift's size discount min(1, 1.1 / (1 + imfFactor × √value in USD))
+ * where given. A loss counts in full. Options' market value is not PnL and is never weighted.
+ */
+export interface ProfitWeight {
+  readonly initialWeight: Ratio;
+  readonly maintenanceWeight: Ratio;
+  readonly imfFactor?: Ratio;
+}
+
+/** The rulebook's weight on positive PnL, and the instruments that have their own. */
+export interface UnrealisedProfitRule extends ProfitWeight {
+  readonly instruments: ReadonlyMap<InstrumentId, ProfitWeight>;
 }
 
 export interface Bracket {
-  /** Notional (settle asset) above which this bracket starts; the previous bracket's cap. */
+  /**
+   * Notional (settle asset), or contracts (`TierMeasure`), above which this bracket starts; the
+   * previous bracket's cap.
+   */
   readonly floor: Amount;
+  /**
+   * null: unbounded. A cap on the last bracket is the largest position the venue allows: an order
+   * beyond it is refused (`position_limit_exceeded`), a position already beyond it (the mark moved)
+   * is margined at the last bracket.
+   */
   readonly cap: Amount | null;
   readonly maxLeverage: Ratio;
   readonly maintenanceRate: Ratio;
@@ -28,14 +72,35 @@ export interface Bracket {
   readonly maintenanceAmount: Amount;
 }
 
+/**
+ * The price at which a future's or perpetual's requirement notional is measured: its own mark, or
+ * the index (the underlying asset's price), as Deribit margins its linear perpetuals, or the
+ * position's entry price (Bybit's USDT and KuCoin's and Phemex's isolated formulas: "Position Value
+ * = Contract Size × Entry Price"), which then also fixes where its liquidation price lies. PnL is
+ * at the mark either way. Absent: the mark, so a liquidation price is solved with the requirement
+ * measured at that price itself (Binance, OKX, Gate).
+ */
+export type MarginPrice = 'mark' | 'index' | 'entry';
+
+/**
+ * What a bracket's cap bounds: the position's notional (Binance, Bybit), or its size in contracts
+ * (OKX's position tiers, "the unit is contracts"). By contracts, the tier's rate applies to the
+ * whole position (no maintenance amount), as OKX applies it.
+ */
+export type TierMeasure = 'notional' | 'contracts';
+
 export interface BracketsRule {
   readonly kind: 'brackets';
   readonly brackets: readonly Bracket[];
+  readonly marginPrice?: MarginPrice;
+  /** Absent: notional. */
+  readonly tierBy?: TierMeasure;
 }
 
 export interface MaxLeverageRule {
   readonly kind: 'max-leverage';
   readonly maxLeverage: Ratio;
+  readonly marginPrice?: MarginPrice;
 }
 
 export type SizePremium =
@@ -56,6 +121,7 @@ export interface SizePremiumRule {
   readonly initialRate: Ratio;
   readonly maintenanceRate: Ratio;
   readonly premium: SizePremium;
+  readonly marginPrice?: MarginPrice;
 }
 
 /**
@@ -76,7 +142,65 @@ export interface OptionStandardRule {
   readonly marginFactor: Ratio;
 }
 
-export type MarginRule = BracketsRule | MaxLeverageRule | SizePremiumRule | OptionStandardRule;
+/**
+ * dYdX v4's liquidity tier (x/perpetuals `LiquidityTier`), with its own arithmetic in ppm:
+ *   base IM   = notional × initialRate, rounded up to the settle unit
+ *   MM        = base IM × maintenanceFraction, rounded up to the unit (never scaled by OI)
+ *   IM        = notional × max(OI-scaled rate, the account's leverage rate), rounded up to the unit
+ * where the OI-scaled rate rises linearly from initialRate at `openInterestLowerCap` to 1 at
+ * `openInterestUpperCap`, its increase rounded down to a whole ppm (`GetAdjustedInitialMarginPpm`),
+ * and notional is truncated to the unit. Rates are whole ppm.
+ */
+export interface LiquidityTierRule {
+  readonly kind: 'liquidity-tier';
+  readonly initialRate: Ratio;
+  readonly maintenanceFraction: Ratio;
+  /** The market's open interest, as a notional in the settle asset; absent: no OI scaling. */
+  readonly openInterestCaps?: { readonly lower: Amount; readonly upper: Amount };
+  readonly marginPrice?: MarginPrice;
+}
+
+export type MarginRule =
+  | BracketsRule
+  | MaxLeverageRule
+  | SizePremiumRule
+  | OptionStandardRule
+  | LiquidityTierRule;
+
+/** Whether the rule measures a contract's requirement notional at the index (else at the mark). */
+export function isMarginedAtIndex(rule: MarginRule): boolean {
+  return rule.kind !== 'option-standard' && rule.marginPrice === 'index';
+}
+
+/** Whether the rule measures a contract's requirement notional at the position's entry price. */
+export function isMarginedAtEntry(rule: MarginRule): boolean {
+  return rule.kind !== 'option-standard' && rule.marginPrice === 'entry';
+}
+
+/**
+ * The taker fee of closing a position, where the venue reserves it (the fee its liquidation would
+ * pay), valued at the position's bankruptcy price (`bankruptcy`: Bybit's "Estimated Fee to Close
+ * Position", Phemex's "Fee to Close Position") or on the requirement notional itself
+ * (`notional`: OKX's "liquidation fee", Gate's and KuCoin's `MMR + taker fee rate`).
+ * `inMaintenance`: the fee counts in the liquidation condition (equity < MM + fee), and a
+ * position's maintenance margin includes it; `inInitial`: it is added to the margin an order or
+ * position is assigned (Phemex's order cost), valued at the bankruptcy price of a position holding
+ * exactly its initial margin (entry × (1 ∓ IMR)).
+ */
+export interface ClosingFeeRule {
+  readonly takerRate: Ratio;
+  readonly valuedAt: 'bankruptcy' | 'notional';
+  readonly inMaintenance: boolean;
+  readonly inInitial: boolean;
+}
+
+/**
+ * The cross liquidation price a venue reports beside the one where the pool really falls (each
+ * other position held at its mark): `apportioned` gives each position the share of the pool's
+ * equity its mark value is of all of them, and solves it as an isolated position (KuCoin: "AMR =
+ * Total Margin in Cross Margin Mode / ∑abs(Mark Value)").
+ */
+export type CrossLiquidationPrice = 'apportioned';
 
 /**
  * How cross positions pool collateral: one pool valued in USD across every asset (a unified or
@@ -95,8 +219,27 @@ export interface Rulebook {
   readonly defaultRule?: MarginRule;
   /** Options the rulebook does not name ("option" in the file). */
   readonly defaultOptionRule?: OptionStandardRule;
+  /** The closing fee the venue reserves for futures and perpetuals; absent: none. */
+  readonly closingFee?: ClosingFeeRule;
+  /** The venue's own cross liquidation price, reported beside xmargin's; absent: none. */
+  readonly crossLiquidationPrice?: CrossLiquidationPrice;
   /** How an account in portfolio mode is margined; absent: the venue offers no portfolio mode. */
   readonly portfolio?: PortfolioRule;
+  /** The weight on positive PnL; absent: PnL counts in full. */
+  readonly unrealisedProfit?: UnrealisedProfitRule;
+  /**
+   * Mango's health: each contract's health (its value less its requirement, a positive one × its
+   * profit weight) is added to its settle asset's balance before that asset's collateral or
+   * liability weight applies, so a perp's loss is owed at the settle asset's liability weight.
+   */
+  readonly contractHealthInSettleAsset?: boolean;
+  /**
+   * true: a bucket is liquidatable only while it has a maintenance requirement (dYdX v4: "if-and-
+   * only-if the maintenance margin requirement is non-zero and greater than the net collateral"); its
+   * negative equity with none is a debt to settle. Absent or false: equity below maintenance,
+   * zero included, is liquidatable.
+   */
+  readonly liquidationNeedsMargin?: boolean;
 }
 
 /**
@@ -118,6 +261,21 @@ export interface ScenarioGrid {
    * (its `min_annualised_move`, 0.01 for BTC, 0.005 for ETH).
    */
   readonly rollShockRate: number;
+  /**
+   * SPAN's price scan ranges by expiry, nearest first, the last unbounded. Where given, the moves
+   * are multiples of each contract's own range (SPAN's 0, ±⅓, ±⅔, ±1 and the extreme ±2) instead
+   * of fractions of price, so contracts of one underlying move by their own ranges in a scenario.
+   */
+  readonly scanRanges?: readonly ScanRange[];
+}
+
+/**
+ * A price scan range for the contracts expiring within `upToDays` (perpetuals and spot take the
+ * first): a fraction of price, or an amount (USD) per contract as risk-parameter files state it.
+ */
+export interface ScanRange {
+  readonly upToDays: number | null;
+  readonly range: { readonly fraction: number } | { readonly perContract: number };
 }
 
 /**
@@ -131,10 +289,35 @@ export interface ScenarioGrid {
  */
 export type PortfolioAggregation = 'span' | 'okx';
 
+/**
+ * A SPAN inter-commodity spread between two underlyings' books. Spreads are formed from deltas of
+ * opposite sign, `deltaPerSpread` coins of each underlying per spread (SPAN's ratio), as many as the
+ * smaller remaining delta allows, in the rulebook's order (SPAN's priority). Each leg is credited its
+ * rate × the spread's share of its weighted price risk (scan loss ÷ |net delta|, SPAN's WPR), so a
+ * credit grows with the matched delta and never exceeds the leg's own scan loss.
+ */
 export interface UnderlyingOffset {
   readonly underlyings: readonly [AssetId, AssetId];
-  /** Fraction of the smaller of the two underlyings' scan losses credited when they hedge. */
-  readonly credit: Ratio;
+  readonly deltaPerSpread: readonly [Ratio, Ratio];
+  /** The credit rate of each leg (SPAN's inter rate; per leg, as CME allows). */
+  readonly credit: readonly [Ratio, Ratio];
+}
+
+/**
+ * SPAN's intra-commodity spread charge: a flat amount (USD) per spread between two tiers of
+ * expiries of one underlying, spreads formed from opposite-signed tier deltas of `deltaPerSpread`
+ * coins each, in the rulebook's order.
+ */
+export interface CalendarSpread {
+  /** Indexes into `expiryTiers`. */
+  readonly tiers: readonly [number, number];
+  readonly deltaPerSpread: Ratio;
+  readonly chargePerSpread: Amount;
+}
+
+/** A tier of expiries: the contracts expiring within `upToDays` of now and after the tier before. */
+export interface ExpiryTier {
+  readonly upToDays: number | null;
 }
 
 export interface PortfolioRule {
@@ -154,6 +337,10 @@ export interface PortfolioRule {
   /** × the underlying notional of every contract: the least any position costs. */
   readonly contractFloorRate: Ratio;
   readonly offsets: readonly UnderlyingOffset[];
+  /** Tiers of expiries for `calendarSpreads`, nearest first, the last unbounded; may be empty. */
+  readonly expiryTiers: readonly ExpiryTier[];
+  /** Flat charges per calendar spread, beside `calendarRate`; may be empty. */
+  readonly calendarSpreads: readonly CalendarSpread[];
   /** MM = the risk (worst loss + add-ons, after credits) × this: Deribit's mm_factor 0.8; else 1. */
   readonly maintenanceFactor: Ratio;
   /** IM = MM × this (≥ 1). */

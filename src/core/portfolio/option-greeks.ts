@@ -35,6 +35,11 @@ export function positionGreeks(
   const index = toNumber(prices.assetPrice(instrument.underlying));
   const strike = toNumber(terms.strike);
   const years = yearsToExpiry(instrument, prices.asOfMs);
+  const units = toNumber(size) * toNumber(instrument.contractSize);
+  // An underlying at zero stays there: a put moves one for one with it, a call not at all.
+  if (index === 0) {
+    return { delta: terms.right === 'put' ? -units : 0, gamma: 0, vega: 0, theta: 0 };
+  }
   const volatility = surfaceVolatility(
     prices.volatility(instrument.underlying),
     Math.log(strike / index),
@@ -46,7 +51,6 @@ export function positionGreeks(
   } else {
     blackGreeks(terms.right, index, strike, years, volatility, 0, out);
   }
-  const units = toNumber(size) * toNumber(instrument.contractSize);
   return {
     delta: units * out[greekDelta]!,
     gamma: units * out[greekGamma]!,

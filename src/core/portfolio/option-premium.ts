@@ -27,9 +27,20 @@ export function optionPremium(
   assert(terms !== undefined, 'a premium needs an option');
   const strike = toNumber(terms.strike);
   const years = Math.max(0, yearsToExpiry(instrument, asOfMs) - lookaheadYears);
+  // An underlying at zero stays there: the option is worth its intrinsic value (rates are 0).
+  if (indexPrice === 0) return intrinsicAtZero(instrument);
   const volatility = shockedSurfaceVolatility(surface, Math.log(strike / indexPrice), years, shock);
   const usd = blackPrice(terms.right, indexPrice, strike, years, volatility, 0);
   return instrument.settlement === 'inverse' ? usd / indexPrice : usd;
+}
+
+/**
+ * A linear option's value with its underlying at zero: a call nothing, a put its strike. (An
+ * inverse option's coin at zero is refused at input: its premium in coin has no value.)
+ */
+export function intrinsicAtZero(instrument: Instrument): number {
+  assert(instrument.settlement === 'linear', 'an inverse option needs its coin above zero');
+  return instrument.option!.right === 'call' ? 0 : toNumber(instrument.option!.strike);
 }
 
 /** An option's time to expiry from the valuation instant, in years of 365.25 days (≥ 0). */

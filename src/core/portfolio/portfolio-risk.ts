@@ -7,8 +7,13 @@ import type { Venue } from '../model/venue.ts';
 import type { Amount } from '../num/fixed.ts';
 import { toNumber } from '../num/fixed.ts';
 import { amountUp } from '../num/float-bridge.ts';
-import { riskArray, spotArray } from './risk-array.ts';
-import { type Scenario, scenariosOf } from './scenarios.ts';
+import { calendarSpreadCharge, type DatedDelta } from './calendar-spreads.ts';
+import { givenArray, riskArray, spotArray } from './risk-array.ts';
+import { scanRangeFraction } from './scan-range.ts';
+import { type Scenario, scaledScenarios, scenariosOf } from './scenarios.ts';
+import { type Credit, creditTo, spreadCredits } from './spread-credits.ts';
+
+export type { Credit } from './spread-credits.ts';
 
 /** What one underlying's book does in its scenarios, and what it is charged (USD, float64). */
 export interface UnderlyingRisk {
@@ -26,7 +31,15 @@ export interface UnderlyingRisk {
   /** Net delta in USD per unit move of the underlying (Σ size × ∂V/∂p). */
   readonly netDelta: number;
   readonly charges: Charges;
-  /** The underlying's maintenance requirement before credits between underlyings. */
+  /** The scan loss and add-ons, before credits between underlyings and floors. */
+  readonly outright: number;
+  /** What the inter-commodity spreads credit this underlying (spread-credits.ts). */
+  readonly credit: number;
+  /**
+   * The underlying's maintenance requirement: the outright less its credit, floored by the
+   * short-option minimum and the contract floor after the credit (SPAN: max(SOM, scan + intra −
+   * inter), ASX and JSCC), so a hedge between underlyings never takes a book below its minimums.
+   */
   readonly requirement: number;
   /** Each position's P&L in the binding scenario: what it adds to the binding loss (negated). */
   readonly contributions: readonly Contribution[];
@@ -47,15 +60,10 @@ export interface Contribution {
   readonly pnl: number;
 }
 
-export interface Credit {
-  readonly underlyings: readonly [AssetId, AssetId];
-  readonly amount: number;
-}
-
 export interface PortfolioRisk {
   readonly underlyings: readonly UnderlyingRisk[];
   readonly credits: readonly Credit[];
-  /** Σ requirements − Σ credits, rounded up to an exact amount. */
+  /** Σ requirements (each after its credit and floors) × the factor, rounded up to an exact amount. */
   readonly maintenanceMargin: Amount;
   readonly initialMargin: Amount;
 }
@@ -104,8 +112,12 @@ export function portfolioRisk(
   if (rule.scanSpot && venue.rulebook.crossPool === 'unified') {
     for (const [asset, balance] of bucket.balances) {
       if (balance === 0n || !byUnderlying.has(asset)) continue;
-      const scenarios = scenariosOf(gridOf(rule, asset));
+      const grid = gridOf(rule, asset);
       const index = toNumber(prices.assetPrice(asset));
+      const scenarios = scaledScenarios(
+        grid,
+        scanRangeFraction(grid, undefined, index, prices.asOfMs),
+      );
       holdingsOf(asset).push({
         id: asset,
         size: toNumber(balance),
@@ -113,14 +125,23 @@ export function portfolioRisk(
       });
     }
   }
-  const underlyings = [...byUnderlying]
+  const outrights = [...byUnderlying]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([asset, holdings]) => underlyingRisk(asset, holdings, rule, prices));
-  const credits = creditsOf(underlyings, rule);
+  const credits = spreadCredits(
+    outrights.map((risk) => ({
+      underlying: risk.underlying,
+      netDelta: risk.netDelta / toNumber(prices.assetPrice(risk.underlying)),
+      scanLoss: risk.scanLoss,
+    })),
+    rule.offsets,
+  );
+  const underlyings = outrights.map((risk) =>
+    withCredit(risk, creditTo(credits, risk.underlying), rule.aggregation),
+  );
   let total = 0;
   for (const risk of underlyings) total += risk.requirement;
-  for (const credit of credits) total -= credit.amount;
-  const maintenance = Math.max(0, total) * toNumber(rule.maintenanceFactor);
+  const maintenance = total * toNumber(rule.maintenanceFactor);
   return {
     underlyings,
     credits,
@@ -141,18 +162,27 @@ function cachedArray(
 ): Float64Array {
   const cached = prices.riskArrays.get(instrument.id);
   if (cached !== undefined) return cached;
+  const index = toNumber(prices.assetPrice(instrument.underlying));
+  const scale = scanRangeFraction(grid, instrument, index, prices.asOfMs);
+  const scenarios = scaledScenarios(grid, scale);
+  const given = prices.givenRiskArrays?.get(instrument.id);
   const coinTerms = venue.rulebook.crossPool === 'per-settle-asset';
-  const array = riskArray(instrument, prices, scenariosOf(grid), grid.lookaheadYears, coinTerms);
+  const array =
+    given === undefined
+      ? riskArray(instrument, prices, scenarios, grid.lookaheadYears, coinTerms)
+      : givenArray(given, scenarios, index);
   prices.riskArrays.set(instrument.id, array);
   return array;
 }
+
+type Outright = Omit<UnderlyingRisk, 'credit' | 'requirement'>;
 
 function underlyingRisk(
   underlying: AssetId,
   holdings: readonly Holding[],
   rule: PortfolioRule,
   prices: PriceView,
-): UnderlyingRisk {
+): Outright {
   const grid = gridOf(rule, underlying);
   const scenarios = scenariosOf(grid);
   const count = scenarios.length;
@@ -164,16 +194,12 @@ function underlyingRisk(
   }
   const { binding, scanLoss, regularLoss, extremeLoss } = worstLoss(pnl, scenarios);
   const index = toNumber(prices.assetPrice(underlying));
-  const charges = chargesOf(holdings, rule, grid, index, netDelta);
+  const charges = chargesOf(holdings, rule, grid, index, netDelta, prices.asOfMs);
   const spreads = charges.roll + charges.calendar + charges.basis;
-  const requirement =
+  const outright =
     rule.aggregation === 'okx'
-      ? Math.max(Math.max(regularLoss, extremeLoss) + spreads, charges.contractFloor)
-      : Math.max(
-          scanLoss + spreads + charges.deltaShock,
-          charges.shortOptionMinimum,
-          charges.contractFloor,
-        );
+      ? Math.max(regularLoss, extremeLoss) + spreads
+      : scanLoss + spreads + charges.deltaShock;
   return {
     underlying,
     grid,
@@ -185,12 +211,29 @@ function underlyingRisk(
     extremeLoss,
     netDelta,
     charges,
-    requirement,
+    outright,
     contributions: holdings.map((holding) => ({
       holding: holding.id,
       pnl: binding < 0 ? 0 : holding.size * holding.array[binding]!,
     })),
   };
+}
+
+/**
+ * SPAN: max(scan + add-ons − credit, short-option minimum, contract floor);
+ * OKX: max(max(MR1, MR6) + MR4 − credit, MR7).
+ */
+function withCredit(
+  risk: Outright,
+  credit: number,
+  aggregation: PortfolioRule['aggregation'],
+): UnderlyingRisk {
+  const { charges } = risk;
+  const floor =
+    aggregation === 'okx'
+      ? charges.contractFloor
+      : Math.max(charges.shortOptionMinimum, charges.contractFloor);
+  return { ...risk, credit, requirement: Math.max(risk.outright - credit, floor, 0) };
 }
 
 export interface WorstLoss {
@@ -224,7 +267,8 @@ export function worstLoss(pnl: Float64Array, scenarios: readonly Scenario[]): Wo
  * The add-ons of one underlying, in USD:
  * - roll: the grid's rate × the coins every future and perpetual covers, matched or not;
  * - basis: rate × the delta matched between perpetuals (and scanned spot) and dated futures;
- * - calendar: rate × the delta matched between dated futures of different expiries;
+ * - calendar: rate × the delta matched between dated futures of different expiries, plus the
+ *   flat charges of the rulebook's calendar spreads (calendar-spreads.ts);
  * - delta shock: rate × |net delta|;
  * - short-option minimum: rate × the underlying value of the short options;
  * - contract floor: rate × the underlying value of every contract.
@@ -236,6 +280,7 @@ function chargesOf(
   grid: ScenarioGrid,
   index: number,
   netDelta: number,
+  asOfMs: number,
 ): Charges {
   const deltaIndex = (holding: Holding) => holding.array.length - 1;
   let spotAndPerpetual = 0;
@@ -243,9 +288,13 @@ function chargesOf(
   let shortOptions = 0;
   let contracts = 0;
   let futuresCoins = 0;
+  const dated: DatedDelta[] = [];
   for (const holding of holdings) {
     const delta = holding.size * holding.array[deltaIndex(holding)]!;
     const instrument = holding.instrument;
+    if (instrument?.expiryMs !== undefined) {
+      dated.push({ expiryMs: instrument.expiryMs, delta: delta / index });
+    }
     if (instrument === undefined || instrument.kind === 'perpetual') {
       spotAndPerpetual += delta;
     } else if (instrument.kind === 'future') {
@@ -268,7 +317,9 @@ function chargesOf(
   return {
     roll: grid.rollShockRate * futuresCoins * index,
     basis: toNumber(rule.basisRate) * matched([spotAndPerpetual, futuresNet]),
-    calendar: toNumber(rule.calendarRate) * matched(futures),
+    calendar:
+      toNumber(rule.calendarRate) * matched(futures) +
+      calendarSpreadCharge(dated, rule.expiryTiers, rule.calendarSpreads, asOfMs),
     deltaShock: toNumber(rule.deltaShockRate) * Math.abs(netDelta),
     shortOptionMinimum: toNumber(rule.shortOptionMinimumRate) * shortOptions,
     contractFloor: toNumber(rule.contractFloorRate) * contracts,
@@ -289,28 +340,4 @@ function matched(deltas: readonly number[]): number {
     net += delta;
   }
   return (gross - Math.abs(net)) / 2;
-}
-
-/**
- * Credits between underlyings whose books hedge each other (net deltas of opposite sign), in the
- * rulebook's order: the credit is a share of the smaller scan loss, and each unit of scan loss is
- * credited once, so a hedge lowers a requirement but never makes it negative.
- */
-function creditsOf(underlyings: readonly UnderlyingRisk[], rule: PortfolioRule): Credit[] {
-  const remaining = new Map(underlyings.map((risk) => [risk.underlying, risk] as const));
-  const available = new Map(underlyings.map((risk) => [risk.underlying, risk.scanLoss] as const));
-  const credits: Credit[] = [];
-  for (const offset of rule.offsets) {
-    const [a, b] = offset.underlyings;
-    const riskA = remaining.get(a);
-    const riskB = remaining.get(b);
-    if (riskA === undefined || riskB === undefined) continue;
-    if (!(riskA.netDelta * riskB.netDelta < 0)) continue;
-    const base = Math.min(available.get(a)!, available.get(b)!);
-    if (base <= 0) continue;
-    available.set(a, available.get(a)! - base);
-    available.set(b, available.get(b)! - base);
-    credits.push({ underlyings: [a, b], amount: toNumber(offset.credit) * base });
-  }
-  return credits;
 }

@@ -1,5 +1,7 @@
 import type { Instrument } from '../model/instrument.ts';
+import type { GivenRiskArray } from '../model/market.ts';
 import type { PriceView } from '../model/price-view.ts';
+import { assert } from '../num/assert.ts';
 import { toNumber } from '../num/fixed.ts';
 import { blackPrice } from '../pricing/black.ts';
 import { shockedVolatility } from '../pricing/vol-shock.ts';
@@ -64,6 +66,24 @@ function valueAt(
   return (move) => contractSize * (1 / mark - 1 / (mark * (1 + move))) * settleAt(move);
 }
 
+/**
+ * A published risk array in this module's form: losses negated into gains, extreme scenarios
+ * taken back from their cover (the scan weighs them again), the coin delta in USD.
+ */
+export function givenArray(
+  given: GivenRiskArray,
+  scenarios: readonly Scenario[],
+  index: number,
+): Float64Array {
+  assert(given.losses.length === scenarios.length, 'a given risk array has one loss per scenario');
+  const array = new Float64Array(scenarios.length + 1);
+  scenarios.forEach((scenario, s) => {
+    array[s] = scenario.weight === 0 ? 0 : -given.losses[s]! / scenario.weight;
+  });
+  array[scenarios.length] = given.delta * index;
+  return array;
+}
+
 /** One unit of spot on the underlying: its USD value moves with it. */
 export function spotArray(index: number, scenarios: readonly Scenario[]): Float64Array {
   const array = new Float64Array(scenarios.length + 1);
@@ -90,6 +110,9 @@ function optionArray(
   const array = new Float64Array(scenarios.length + 1);
   const contractSize = toNumber(instrument.contractSize);
   const index = toNumber(prices.assetPrice(instrument.underlying));
+  // Every move of an underlying at zero leaves it at zero: no scenario changes the option's value,
+  // and its USD value per relative move (the array's delta) is 0 as well.
+  if (index === 0) return array;
   const settlePrice = toNumber(prices.assetPrice(instrument.settle));
   const strike = toNumber(terms.strike);
   const surface = prices.volatility(instrument.underlying);

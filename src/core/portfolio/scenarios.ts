@@ -38,3 +38,27 @@ export function scenariosOf(grid: ScenarioGrid): readonly Scenario[] {
 
 /** A grid's scenarios are built once: a rulebook's grids live as long as the rulebook. */
 const built = new WeakMap<ScenarioGrid, readonly Scenario[]>();
+
+/**
+ * The grid's scenarios with every price move × `scale`: a contract's own moves where the grid
+ * states its moves in price scan ranges (scan-range.ts). Scale 1 is the grid's own list.
+ */
+export function scaledScenarios(grid: ScenarioGrid, scale: number): readonly Scenario[] {
+  const scenarios = scenariosOf(grid);
+  if (scale === 1) return scenarios;
+  let byScale = scaled.get(grid);
+  if (byScale === undefined) {
+    byScale = new Map();
+    scaled.set(grid, byScale);
+  }
+  const known = byScale.get(scale);
+  if (known !== undefined) return known;
+  const moved = scenarios.map((scenario) => ({
+    ...scenario,
+    priceMove: scenario.priceMove * scale,
+  }));
+  byScale.set(scale, moved);
+  return moved;
+}
+
+const scaled = new WeakMap<ScenarioGrid, Map<number, readonly Scenario[]>>();

@@ -38,20 +38,47 @@ export function percent(value: bigint | null, signed = false): string {
   return signed ? `+${text}` : text;
 }
 
+/** Keys whose numbers are positions in a list, not figures: they stay JSON numbers. */
+const indexKeys = new Set(['binding', 'liquidationRank']);
+
 /**
- * JSON with every bigint as its exact decimal string (all core bigints are fixed-point), maps as
- * objects and typed arrays as arrays.
+ * JSON where every figure is a decimal string: a bigint its exact fixed-point decimal, a float64
+ * figure (scenario P&L, greeks) the shortest decimal that reads back as the same double, written
+ * without an exponent. Maps become objects and typed arrays arrays. Only list positions
+ * (`binding`) stay numbers.
  */
 export function toJson(value: unknown): string {
   return JSON.stringify(
     value,
-    (_key, item) => {
+    (key, item) => {
       if (typeof item === 'bigint') return formatFixed(item);
+      if (typeof item === 'number') return indexKeys.has(key) ? item : floatDecimal(item);
       if (item instanceof Map) return Object.fromEntries(item);
       // Scenario P&L arrives as a Float64Array; JSON would make it an object keyed "0", "1", …
-      if (item instanceof Float64Array) return Array.from(item);
+      if (item instanceof Float64Array) return Array.from(item, floatDecimal);
       return item;
     },
     2,
   );
+}
+
+/** A double as a plain decimal string: `1e-7` → `"0.0000001"`; not finite is a bug upstream. */
+export function floatDecimal(value: number): string {
+  if (!Number.isFinite(value)) throw new RangeError(`a figure must be finite, not ${value}`);
+  const text = String(value);
+  const exponentAt = text.indexOf('e');
+  if (exponentAt < 0) return text;
+  const negative = text.startsWith('-');
+  const mantissa = text.slice(negative ? 1 : 0, exponentAt);
+  const exponent = Number(text.slice(exponentAt + 1));
+  const point = mantissa.indexOf('.');
+  const digits = mantissa.replace('.', '');
+  const wholeLength = (point < 0 ? mantissa.length : point) + exponent;
+  const plain =
+    wholeLength <= 0
+      ? `0.${'0'.repeat(-wholeLength)}${digits}`
+      : wholeLength >= digits.length
+        ? digits + '0'.repeat(wholeLength - digits.length)
+        : `${digits.slice(0, wholeLength)}.${digits.slice(wholeLength)}`;
+  return negative ? `-${plain}` : plain;
 }

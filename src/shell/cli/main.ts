@@ -5,18 +5,25 @@ import { Command, CommanderError, Option } from 'commander';
 import { assessWith } from '../../core/margin/assess.ts';
 import { compareModes } from '../../core/margin/compare.ts';
 import { applyHypothetical } from '../../core/margin/hypothetical.ts';
+import { liquidationQueue } from '../../core/margin/liquidation-queue.ts';
 import { verdict } from '../../core/margin/what-if.ts';
 import type { Account } from '../../core/model/account.ts';
-import type { Portfolio } from '../../core/model/portfolio.ts';
+import { type Portfolio, venueOf } from '../../core/model/portfolio.ts';
 import { marketView } from '../../core/model/price-view.ts';
 import { nowMs } from '../clock.ts';
 import { type InputFormat, loadPortfolio } from '../import/load-portfolio.ts';
-import { presetIds, readPreset } from '../import/presets.ts';
+import { presetIds, readPreset, readRulebookFile } from '../import/presets.ts';
 import { InputError } from '../import/reader.ts';
 import { toJson } from './figures.ts';
-import { comparisonText, limitsText, riskReportText, whatIfText } from './report-text.ts';
+import {
+  comparisonText,
+  limitsText,
+  liquidationQueueText,
+  riskReportText,
+  whatIfText,
+} from './report-text.ts';
 import { table } from './table.ts';
-import { limitsOf, parseOrder, parseTransfer } from './whatif.ts';
+import { hasRule, limitsOf, parseOrder, parseTransfer } from './whatif.ts';
 
 interface Common {
   readonly json?: boolean;
@@ -38,10 +45,11 @@ function load(file: string, options: Common): { portfolio: Portfolio; accounts: 
   if (selected.length === 0) {
     throw new InputError([`--account: no account "${options.account}" in ${file}`]);
   }
-  if (options.mode === 'portfolio' && portfolio.venue.rulebook.portfolio === undefined) {
-    throw new InputError([
-      `--mode: rulebook "${portfolio.venue.rulebook.id}" has no portfolio section`,
-    ]);
+  for (const account of selected) {
+    const { rulebook } = venueOf(portfolio, account);
+    if (options.mode === 'portfolio' && rulebook.portfolio === undefined) {
+      throw new InputError([`--mode: rulebook "${rulebook.id}" has no portfolio section`]);
+    }
   }
   const mode = options.mode;
   const accounts = mode === undefined ? selected : selected.map((a) => ({ ...a, poolMode: mode }));
@@ -92,13 +100,18 @@ export function program(): Command {
       const { portfolio, accounts } = load(file, options);
       const prices = marketView(portfolio.market);
       const reports = accounts.map((account) =>
-        assessWith(account, portfolio.venue, prices, { jointMoves: true }),
+        assessWith(account, venueOf(portfolio, account), prices, { jointMoves: true }),
       );
-      print(
-        options.json
-          ? toJson(reports)
-          : reports.map((report) => riskReportText(report, colour())).join('\n\n\n'),
-      );
+      const queue = liquidationQueue(reports);
+      if (options.json) {
+        const rank = new Map(queue.map((entry, i) => [entry.account, i + 1]));
+        print(toJson(reports.map((r) => ({ ...r, liquidationRank: rank.get(r.account) ?? null }))));
+        return;
+      }
+      const texts = reports.map((report) => riskReportText(report, colour()));
+      // A book of many accounts also says which the venue would liquidate first.
+      if (reports.length > 1) texts.push(liquidationQueueText(queue));
+      print(texts.join('\n\n\n'));
     });
 
   withCommon(cli.command('compare <file>'))
@@ -108,7 +121,9 @@ export function program(): Command {
     .action((file: string, options: Common) => {
       const { portfolio, accounts } = load(file, options);
       const prices = marketView(portfolio.market);
-      const comparisons = accounts.map((account) => compareModes(account, portfolio.venue, prices));
+      const comparisons = accounts.map((account) =>
+        compareModes(account, venueOf(portfolio, account), prices),
+      );
       print(options.json ? toJson(comparisons) : comparisons.map(comparisonText).join('\n\n\n'));
     });
 
@@ -138,12 +153,23 @@ export function program(): Command {
         print(options.json ? toJson(limits) : limits.map(limitsText).join('\n\n\n'));
         return;
       }
+      if (change?.kind === 'order') {
+        const instrument = portfolio.venue.instruments.get(change.instrument)!;
+        for (const account of accounts) {
+          const venue = venueOf(portfolio, account);
+          if (hasRule(venue, instrument)) continue;
+          throw new InputError([
+            `--order: rulebook "${venue.rulebook.id}" of account "${account.id}" has no rule for ` +
+              `"${instrument.id}" (choose another with --account)`,
+          ]);
+        }
+      }
       const outcomes = accounts.map((account) => ({
         account: account.id,
-        verdict: verdict(account, portfolio.venue, prices, change),
+        verdict: verdict(account, venueOf(portfolio, account), prices, change),
         after: assessWith(
-          applyHypothetical(account, portfolio.venue, change),
-          portfolio.venue,
+          applyHypothetical(account, venueOf(portfolio, account), change),
+          venueOf(portfolio, account),
           prices,
           {
             jointMoves: true,
@@ -158,12 +184,15 @@ export function program(): Command {
     });
 
   cli
-    .command('rulebooks')
-    .description('list the bundled venue rulebooks')
+    .command('rulebooks [file]')
+    .description('list the bundled venue rulebooks, or show a rulebook file as xmargin reads it')
     .option('--json', 'print as JSON')
-    .action((options: { json?: boolean }) => {
-      const books = presetIds().map((id) => readPreset(id));
-      if (options.json) return print(toJson(books));
+    .action((file: string | undefined, options: { json?: boolean }) => {
+      const books =
+        file === undefined
+          ? presetIds().map((id) => readPreset(id))
+          : [file.endsWith('.json') ? readRulebookFile(file) : readPreset(file)];
+      if (options.json) return print(toJson(file === undefined ? books : books[0]));
       print(
         table(
           ['preset', 'name', 'instruments', 'portfolio'],

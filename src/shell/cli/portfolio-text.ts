@@ -18,7 +18,11 @@ export function portfolioText(bucket: BucketReport, color: boolean): string {
   ];
   for (const risk of portfolio.underlyings) sections.push(underlyingText(risk, color));
   for (const credit of portfolio.credits) {
-    sections.push(`Credit ${credit.underlyings.join('/')}: −${usd(credit.amount)}`);
+    const [a, b] = credit.underlyings;
+    const [toA, toB] = credit.amounts;
+    sections.push(
+      `Credit ${a}/${b}: ${credit.spreads.toPrecision(6)} spreads, −${usd(toA)} to ${a}, −${usd(toB)} to ${b}`,
+    );
   }
   return sections.join('\n\n');
 }
@@ -31,17 +35,20 @@ function underlyingText(risk: UnderlyingRisk, color: boolean): string {
     const text = `${usd(pnl[s]!)}${s === risk.binding ? '*' : ''}`;
     return color ? shade(text, pnl[s]! / worst) : text;
   };
+  // Moves stated in scan ranges are multiples of each contract's own range, not of price.
+  const moveLabel = (move: number) =>
+    grid.scanRanges === undefined
+      ? signedPercent(move)
+      : `${move >= 0 ? '+' : ''}${move.toFixed(3)}×range`;
   const rows = grid.priceMoves.map((move, p) => [
-    signedPercent(move),
+    moveLabel(move),
     ...grid.volShocks.map((_, v) => cell(p * shocks + v)),
   ]);
   const heatMap = table(['move', ...grid.volShocks.map(shockLabel)], rows);
   const extremes = scenarios
     .map((scenario, s) => ({ scenario, s }))
     .filter(({ scenario }) => scenario.extreme)
-    .map(
-      ({ scenario, s }) => `${signedPercent(scenario.priceMove)} → ${cell(s)} × ${scenario.weight}`,
-    );
+    .map(({ scenario, s }) => `${moveLabel(scenario.priceMove)} → ${cell(s)} × ${scenario.weight}`);
   const { charges } = risk;
   const binding = risk.binding < 0 ? 'no scenario loses' : `binding loss ${usd(risk.scanLoss)} (*)`;
   return [
@@ -51,7 +58,9 @@ function underlyingText(risk: UnderlyingRisk, color: boolean): string {
     `add-ons: basis ${usd(charges.basis)}, calendar ${usd(charges.calendar)}, ` +
       `delta shock ${usd(charges.deltaShock)}; floors: short-option minimum ` +
       `${usd(charges.shortOptionMinimum)}, contract floor ${usd(charges.contractFloor)}; ` +
-      `requirement ${usd(risk.requirement)}`,
+      `outright ${usd(risk.outright)}` +
+      (risk.credit > 0 ? `, credit −${usd(risk.credit)}` : '') +
+      `; requirement ${usd(risk.requirement)}`,
     `at the binding scenario: ${risk.contributions
       .map((c) => `${c.holding} ${c.pnl >= 0 ? '+' : ''}${usd(c.pnl)}`)
       .join(', ')}`,

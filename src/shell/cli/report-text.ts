@@ -1,8 +1,32 @@
 import type { Comparison } from '../../core/margin/compare.ts';
+import type { QueuedAccount } from '../../core/margin/liquidation-queue.ts';
 import type { RiskReport } from '../../core/margin/risk-report.ts';
+import { ratioFloor } from '../../core/num/rounding.ts';
 import { amountDown, amountUp, percent, plain } from './figures.ts';
 import { portfolioText } from './portfolio-text.ts';
 import { table } from './table.ts';
+
+/** The liquidatable accounts of a many-account file, in the order a venue would take them. */
+export function liquidationQueueText(queue: readonly QueuedAccount[]): string {
+  if (queue.length === 0) return 'Liquidation queue: no account is liquidatable.';
+  return [
+    'Liquidation queue (most underwater first: equity / maintenance margin of the worst bucket):',
+    table(
+      ['#', 'account', 'bucket', 'equity', 'maint.', 'equity/MM'],
+      queue.map((entry, i) => [
+        `${i + 1}`,
+        entry.account,
+        entry.bucket,
+        amountDown(entry.equity),
+        amountUp(entry.maintenanceMargin),
+        entry.maintenanceMargin === 0n
+          ? '-'
+          : percent(ratioFloor(entry.equity, entry.maintenanceMargin)),
+      ]),
+      3,
+    ),
+  ].join('\n');
+}
 
 export function riskReportText(report: RiskReport, color = false): string {
   const sections = [
@@ -33,11 +57,18 @@ export function riskReportText(report: RiskReport, color = false): string {
         amountUp(bucket.maintenanceMargin),
         amountDown(bucket.freeCollateral),
         bucket.marginRatio === null ? 'n/a' : percent(bucket.marginRatio),
-        bucket.liquidatable ? 'YES' : 'no',
+        bucket.liquidatable ? 'YES' : bucket.debt > 0n ? 'debt' : 'no',
       ]),
       2,
     ),
   ];
+  for (const bucket of report.buckets) {
+    if (bucket.debt === 0n) continue;
+    sections.push(
+      `Debt to settle in bucket ${bucket.id}: ${amountUp(bucket.debt)} USD ` +
+        '(negative equity and no maintenance requirement: nothing left to liquidate)',
+    );
+  }
   if (report.positions.length > 0) {
     sections.push(
       table(

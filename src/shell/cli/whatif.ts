@@ -1,8 +1,10 @@
 import type { Hypothetical } from '../../core/margin/hypothetical.ts';
 import { maxOrderSize, maxWithdrawal } from '../../core/margin/what-if.ts';
 import type { Account } from '../../core/model/account.ts';
-import type { Portfolio } from '../../core/model/portfolio.ts';
+import type { Instrument } from '../../core/model/instrument.ts';
+import { type Portfolio, venueOf } from '../../core/model/portfolio.ts';
 import type { PriceView } from '../../core/model/price-view.ts';
+import type { Venue } from '../../core/model/venue.ts';
 import { parseFixed } from '../../core/num/fixed.ts';
 import { InputError } from '../import/reader.ts';
 
@@ -47,10 +49,13 @@ export function parseTransfer(text: string, portfolio: Portfolio): Hypothetical 
 }
 
 export function limitsOf(account: Account, portfolio: Portfolio, prices: PriceView) {
-  const { venue } = portfolio;
-  const instruments = [...venue.instruments.keys()].filter((id) =>
-    portfolio.market.markPrices.has(id),
-  );
+  const venue = venueOf(portfolio, account);
+  // The contracts this account's venue margins, with a price to trade them at.
+  const instruments = [...venue.instruments.values()]
+    .filter(
+      (instrument) => portfolio.market.markPrices.has(instrument.id) && hasRule(venue, instrument),
+    )
+    .map((instrument) => instrument.id);
   return {
     maxOrders: instruments.map((instrument) => {
       const mark = prices.markPrice(instrument);
@@ -65,4 +70,11 @@ export function limitsOf(account: Account, portfolio: Portfolio, prices: PriceVi
       amount: maxWithdrawal(account, venue, prices, asset),
     })),
   };
+}
+
+/** Whether the venue's rulebook margins the instrument (its own rule, or the default of its kind). */
+export function hasRule(venue: Venue, instrument: Instrument): boolean {
+  const { rulebook } = venue;
+  const fallback = instrument.kind === 'option' ? rulebook.defaultOptionRule : rulebook.defaultRule;
+  return rulebook.instruments.has(instrument.id) || fallback !== undefined;
 }

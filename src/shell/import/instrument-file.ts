@@ -1,10 +1,12 @@
 import { instrumentsMax, priceMax, sizeMax } from '../../core/limits.ts';
 import type { Instrument, OptionTerms } from '../../core/model/instrument.ts';
 import { fixed } from '../../core/num/fixed.ts';
-import { atMost, type Reader } from './reader.ts';
+import { atMost, nonNegative, type Reader } from './reader.ts';
 import { readUtcTime } from './utc-time.ts';
 
 export const price = { positive: true, max: atMost(priceMax, 'the price limit') };
+/** Market prices may be zero (collateral that went to nothing, a worthless option), never below. */
+export const priceOrZero = { min: nonNegative, max: atMost(priceMax, 'the price limit') };
 export const size = { positive: true, max: atMost(sizeMax, 'the size limit') };
 
 const fields = [

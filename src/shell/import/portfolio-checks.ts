@@ -2,21 +2,31 @@ import { notional } from '../../core/margin/contract-value.ts';
 import { maxLeverageAt } from '../../core/margin/margin-terms.ts';
 import type { Account } from '../../core/model/account.ts';
 import type { Instrument } from '../../core/model/instrument.ts';
-import type { Portfolio } from '../../core/model/portfolio.ts';
-import type { MarginRule } from '../../core/model/rulebook.ts';
-import { formatFixed } from '../../core/num/fixed.ts';
+import { type Portfolio, venueOf } from '../../core/model/portfolio.ts';
+import {
+  isMarginedAtEntry,
+  isMarginedAtIndex,
+  type MarginRule,
+} from '../../core/model/rulebook.ts';
+import type { Venue } from '../../core/model/venue.ts';
+import { abs, formatFixed } from '../../core/num/fixed.ts';
 import type { Reader } from './reader.ts';
 
 /**
  * Checks that need the whole file at once: every price and volatility surface the assessment will
  * read exists, every instrument has a margin rule of a kind that fits it, a borrowing is allowed,
- * a chosen leverage is within the bracket the position's notional is in, and an account margined
+ * a leverage setting is within the bracket the position's notional is in, and an account margined
  * as a portfolio has a rulebook that says how. Issues name the field path.
  */
 export function checkPortfolio(portfolio: Portfolio, root: Reader): void {
   const { venue, market } = portfolio;
   for (const [id, instrument] of venue.instruments) {
-    checkRule(portfolio, instrument, root);
+    // Under one rulebook every listed contract needs a rule; under several, each rulebook needs
+    // one for the contracts its own accounts hold or order.
+    for (const [book, used] of rulebooksInUse(portfolio)) {
+      if (used === 'all' || used.has(id))
+        checkRule({ ...portfolio, venue: book }, instrument, root);
+    }
     if (!market.assetPrices.has(instrument.settle)) {
       root.fail(
         `settle asset "${instrument.settle}" of "${id}" has no price`,
@@ -25,8 +35,25 @@ export function checkPortfolio(portfolio: Portfolio, root: Reader): void {
     }
   }
   portfolio.accounts.forEach((account, a) => {
-    checkAccount(portfolio, account, `accounts[${a}]`, root);
+    checkAccount({ ...portfolio, venue: venueOf(portfolio, account) }, account, a, root);
   });
+}
+
+/** Each venue whose rules margin some account, with the contracts those accounts use. */
+function rulebooksInUse(portfolio: Portfolio): Map<Venue, Set<string> | 'all'> {
+  if (portfolio.accountVenues === undefined) return new Map([[portfolio.venue, 'all']]);
+  const used = new Map<Venue, Set<string>>();
+  for (const account of portfolio.accounts) {
+    const venue = venueOf(portfolio, account);
+    let ids = used.get(venue);
+    if (ids === undefined) {
+      ids = new Set();
+      used.set(venue, ids);
+    }
+    for (const position of account.positions) ids.add(position.instrument);
+    for (const order of account.openOrders) ids.add(order.instrument);
+  }
+  return used;
 }
 
 /** An instrument's own rule, else the rulebook's default for its kind ("option" or "*"). */
@@ -48,11 +75,14 @@ function checkRule(portfolio: Portfolio, instrument: Instrument, root: Reader): 
     root.fail(`${missing} (nor ${fallback} default)`, 'rulebook');
   } else if (rule.kind === 'option-standard' && instrument.kind !== 'option') {
     root.fail(`instrument "${id}" is not an option, but its rule is option-standard`, 'rulebook');
+  } else if (rule.kind === 'liquidity-tier' && instrument.kind === 'option') {
+    root.fail(`instrument "${id}" is an option, but its rule is a liquidity tier`, 'rulebook');
   }
 }
 
-function checkAccount(portfolio: Portfolio, account: Account, at: string, root: Reader): void {
+function checkAccount(portfolio: Portfolio, account: Account, a: number, root: Reader): void {
   const { venue, market } = portfolio;
+  const at = `accounts[${a}]`;
   const { rulebook } = venue;
   if (account.poolMode === 'portfolio' && rulebook.portfolio === undefined) {
     root.fail(
@@ -72,38 +102,62 @@ function checkAccount(portfolio: Portfolio, account: Account, at: string, root: 
       );
     }
   }
+  const priced = new Set<string>();
   account.positions.forEach((position, p) => {
     const path = `${at}.positions[${p}]`;
     const instrument = venue.instruments.get(position.instrument)!;
     const scanned = account.poolMode === 'portfolio' && position.marginMode === 'cross';
-    if (!hasPrices(portfolio, instrument, scanned, `${path}.instrument`, root)) return;
-    if (position.leverage === undefined) return;
-    if (instrument.kind === 'option') {
-      root.fail('an option position takes no leverage', `${path}.leverage`);
-      return;
-    }
-    const rule = ruleOf(portfolio, instrument);
-    const mark = market.markPrices.get(position.instrument)!;
-    if (rule === undefined) return;
-    const allowed = maxLeverageAt(rule, notional(instrument, position.size, mark));
-    if (allowed !== undefined && position.leverage > allowed) {
-      const chosen = formatFixed(position.leverage);
-      root.fail(
-        `${chosen} is above the ${formatFixed(allowed)} allowed at this notional`,
-        `${path}.leverage`,
-      );
+    if (hasPrices(portfolio, instrument, scanned, `${path}.instrument`, root)) {
+      priced.add(position.instrument);
     }
   });
   account.openOrders.forEach((order, o) => {
     const instrument = venue.instruments.get(order.instrument)!;
     const scanned = account.poolMode === 'portfolio';
-    hasPrices(portfolio, instrument, scanned, `${at}.openOrders[${o}].instrument`, root);
+    if (hasPrices(portfolio, instrument, scanned, `${at}.openOrders[${o}].instrument`, root)) {
+      priced.add(order.instrument);
+    }
   });
+  for (const [id, leverage] of account.leverage ?? []) {
+    const instrument = venue.instruments.get(id);
+    if (instrument === undefined) continue;
+    const path = leveragePath(root, a, account, id);
+    if (instrument.kind === 'option') {
+      root.fail('an option position takes no leverage', path);
+      continue;
+    }
+    const rule = ruleOf(portfolio, instrument);
+    if (rule === undefined || !priced.has(id)) continue;
+    // At the position's notional; an instrument with no position yet at none, its first bracket.
+    const position = account.positions.find((p) => p.instrument === id);
+    const mark = market.markPrices.get(id)!;
+    const index = market.assetPrices.get(instrument.underlying);
+    let at = isMarginedAtIndex(rule) && index !== undefined ? index : mark;
+    if (isMarginedAtEntry(rule) && position !== undefined) at = position.entryPrice;
+    const size = position?.size ?? 0n;
+    const allowed = maxLeverageAt(rule, notional(instrument, size, at), abs(size));
+    if (allowed !== undefined && leverage > allowed) {
+      const chosen = formatFixed(leverage);
+      root.fail(`${chosen} is above the ${formatFixed(allowed)} allowed at this notional`, path);
+    }
+  }
 }
 
 /**
- * Whether every price a position or order needs is there: its mark; for an option, or for any
- * contract scanned in a portfolio, its underlying's price; for an option, its underlying's
+ * Where the file sets the account's leverage for an instrument: its `leverage` entry, else the
+ * `leverage` of the position on the instrument (the older form).
+ */
+function leveragePath(root: Reader, a: number, account: Account, id: string): string {
+  const at = `accounts[${a}]`;
+  const entry = root.field('accounts').items(Number.MAX_SAFE_INTEGER)[a];
+  if (entry?.field('leverage').has(id)) return `${at}.leverage.${id}`;
+  const p = account.positions.findIndex((position) => position.instrument === id);
+  return `${at}.positions[${p}].leverage`;
+}
+
+/**
+ * Whether every price a position or order needs is there: its mark; for an option, for any
+ * contract scanned in a portfolio or margined at the index, its underlying's price; for an option, its underlying's
  * volatility surface. Each missing one is an issue at `path`.
  */
 function hasPrices(
@@ -122,14 +176,28 @@ function hasPrices(
     complete = false;
   }
   const isOption = instrument.kind === 'option';
-  if ((isOption || scanned) && !market.assetPrices.has(underlying)) {
-    const why = isOption ? 'an option' : 'a contract margined as a portfolio';
+  const rule = ruleOf(portfolio, instrument);
+  const atIndex = rule !== undefined && isMarginedAtIndex(rule);
+  if ((isOption || scanned || atIndex) && !market.assetPrices.has(underlying)) {
+    const why = isOption
+      ? 'an option'
+      : scanned
+        ? 'a contract margined as a portfolio'
+        : 'margined at the index';
     root.fail(`"${id}" is ${why}: its underlying "${underlying}" needs a price`, path);
     complete = false;
   }
   if (isOption && market.volatility?.has(underlying) !== true) {
     root.fail(
       `"${id}" is an option without a volatility surface: add market.volatility.${underlying}`,
+      path,
+    );
+    complete = false;
+  }
+  const scaledByOpenInterest = rule?.kind === 'liquidity-tier' && rule.openInterestCaps;
+  if (scaledByOpenInterest && market.openInterest?.has(id) !== true) {
+    root.fail(
+      `"${id}" has its initial margin scaled by open interest: add market.openInterest.${id}`,
       path,
     );
     complete = false;

@@ -185,3 +185,48 @@ describe('the valuation time and the surface', () => {
     expect(issues.some((issue) => issue.startsWith('accounts[1].positions[5]'))).toBe(false);
   });
 });
+
+describe("the account's leverage setting", () => {
+  it('is read from the account, and from a position as before, for the same setting', () => {
+    const doc = example('cross-and-isolated.json');
+    const main = doc.accounts[0];
+    delete main.positions[0].leverage;
+    main.leverage = { BTCUSDT: '20', SOLUSDT: '10' };
+    const [account] = readPortfolio(doc, rulebookOf, laterMs).accounts;
+    expect(account!.leverage).toEqual(
+      new Map([
+        ['BTCUSDT', fixed('20')],
+        ['SOLUSDT', fixed('10')],
+        ['ETHUSDT', fixed('20')],
+      ]),
+    );
+  });
+
+  it('holds for an instrument the account only has orders on', () => {
+    const doc = example('cross-and-isolated.json');
+    doc.accounts[0].positions.shift();
+    doc.accounts[0].leverage = { BTCUSDT: '5' };
+    const [account] = readPortfolio(doc, rulebookOf, laterMs).accounts;
+    expect(account!.leverage?.get('BTCUSDT')).toBe(fixed('5'));
+  });
+
+  it("a position's leverage that differs from the account's is an issue at the position", () => {
+    const doc = example('cross-and-isolated.json');
+    doc.accounts[0].leverage = { BTCUSDT: '10' };
+    expect(issuesOf(doc)).toEqual([
+      'accounts[0].positions[0].leverage: is 20, but accounts[0].leverage.BTCUSDT sets 10',
+    ]);
+  });
+
+  it('an unknown instrument, and one above its bracket, are issues at the setting', () => {
+    const unknown = example('cross-and-isolated.json');
+    unknown.accounts[0].leverage = { DOGEUSDT: '5' };
+    expect(issuesOf(unknown)).toEqual(['accounts[0].leverage.DOGEUSDT: unknown instrument']);
+    const above = example('cross-and-isolated.json');
+    above.accounts[0].leverage = { ETHUSDT: '200' };
+    delete above.accounts[0].positions[1].leverage;
+    expect(issuesOf(above)).toEqual([
+      expect.stringMatching(/^accounts\[0\]\.leverage\.ETHUSDT: 200 is above the \d+ allowed/),
+    ]);
+  });
+});

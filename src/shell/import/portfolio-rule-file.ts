@@ -1,4 +1,7 @@
 import {
+  calendarSpreadsMax,
+  expiryDaysMax,
+  expiryTiersMax,
   extremeMovesPerGridMax,
   gridsPerRuleMax,
   initialToMaintenanceMax,
@@ -13,7 +16,14 @@ import {
   volatilityMax,
   volShocksPerGridMax,
 } from '../../core/limits.ts';
-import type { PortfolioRule, ScenarioGrid, UnderlyingOffset } from '../../core/model/rulebook.ts';
+import type {
+  CalendarSpread,
+  ExpiryTier,
+  PortfolioRule,
+  ScanRange,
+  ScenarioGrid,
+  UnderlyingOffset,
+} from '../../core/model/rulebook.ts';
 import { ONE, SCALE } from '../../core/num/fixed.ts';
 import {
   type ShockIssue,
@@ -21,7 +31,7 @@ import {
   unshocked,
   type VolShock,
 } from '../../core/pricing/vol-shock.ts';
-import { atMost, nonNegative, type Reader } from './reader.ts';
+import { atMost, type DecimalBounds, nonNegative, type Reader } from './reader.ts';
 
 const rate = { min: nonNegative, max: atMost(ONE, '1') };
 const daysPerYear = 365.25;
@@ -37,6 +47,8 @@ const ruleFields = [
   'shortOptionMinimumRate',
   'contractFloorRate',
   'offsets',
+  'expiryTiers',
+  'calendarSpreads',
   'maintenanceFactor',
   'initialToMaintenance',
 ];
@@ -70,6 +82,7 @@ export function readPortfolioRule(reader: Reader): PortfolioRule {
     shortOptionMinimumRate: reader.field('shortOptionMinimumRate').decimal(rate),
     contractFloorRate: reader.field('contractFloorRate').decimal(rate),
     offsets: reader.has('offsets') ? readOffsets(reader.field('offsets')) : [],
+    ...readCalendarSpreads(reader),
     maintenanceFactor: reader.has('maintenanceFactor')
       ? reader.field('maintenanceFactor').decimal({ positive: true, max: atMost(ONE, '1') })
       : ONE,
@@ -98,6 +111,8 @@ const emptyPortfolioRule: PortfolioRule = {
   shortOptionMinimumRate: 0n,
   contractFloorRate: 0n,
   offsets: [],
+  expiryTiers: [],
+  calendarSpreads: [],
   maintenanceFactor: ONE,
   initialToMaintenance: ONE,
 };
@@ -114,6 +129,7 @@ function readGrid(reader: Reader): ScenarioGrid {
     'extremeVolShock',
     'lookaheadDays',
     'rollShockRate',
+    'scanRanges',
   ]);
   const priceMoves = readMoves(reader.field('priceMoves'), scenariosPerGridMax);
   const volShocks = reader
@@ -144,7 +160,54 @@ function readGrid(reader: Reader): ScenarioGrid {
     rollShockRate: reader.has('rollShockRate')
       ? reader.field('rollShockRate').float({ min: 0, max: 1 })
       : 0,
+    ...(reader.has('scanRanges')
+      ? { scanRanges: readScanRanges(reader.field('scanRanges'), [...priceMoves, ...extremeMoves]) }
+      : {}),
   };
+}
+
+/**
+ *   "scanRanges": [{ "upToDays": "45", "fraction": "0.05" }, { "perContract": "10000" }]
+ * nearest expiry first with rising bounds, the last unbounded; the grid's moves are then multiples
+ * of each range, and a fraction times the lowest move must stay above −1.
+ */
+function readScanRanges(reader: Reader, moves: readonly number[]): ScanRange[] {
+  const ranges: ScanRange[] = [];
+  const items = reader.items(expiryTiersMax);
+  if (Array.isArray(reader.value) && items.length === 0)
+    reader.fail('must list at least one range');
+  const lowest = Math.min(0, ...moves);
+  let previous = -1;
+  items.forEach((item, index) => {
+    if (!item.object()) return;
+    item.only(['upToDays', 'fraction', 'perContract']);
+    const last = index === items.length - 1;
+    let upToDays: number | null = null;
+    if (item.has('upToDays')) {
+      if (last)
+        item.field('upToDays').fail('the last range must be unbounded (leave upToDays out)');
+      upToDays = item.field('upToDays').float({ min: 0, max: expiryDaysMax });
+      if (upToDays <= previous) item.field('upToDays').fail('must rise from range to range');
+      previous = upToDays;
+    } else if (!last) {
+      item.fail('only the last range may be unbounded (give upToDays)');
+    }
+    if (item.has('fraction') === item.has('perContract')) {
+      item.fail('must give one of fraction or perContract');
+      return;
+    }
+    if (item.has('fraction')) {
+      const fraction = item.field('fraction').float({ above: 0, max: priceMoveMax });
+      if (fraction * lowest <= -1) {
+        item.field('fraction').fail(`× the lowest move ${lowest} must stay above -1`);
+      }
+      ranges.push({ upToDays, range: { fraction } });
+    } else {
+      const perContract = item.field('perContract').float({ above: 0, max: 1e15 });
+      ranges.push({ upToDays, range: { perContract } });
+    }
+  });
+  return ranges;
 }
 
 function readMoves(reader: Reader, countMax: number): number[] {
@@ -213,10 +276,13 @@ function readOffsets(reader: Reader): UnderlyingOffset[] {
   const pairs = new Set<string>();
   reader.items(offsetsPerRuleMax).forEach((item) => {
     if (!item.object()) return;
-    item.only(['underlyings', 'credit']);
+    item.only(['underlyings', 'credit', 'deltaPerSpread']);
     const field = item.field('underlyings');
     const names = field.items(2).map((name) => name.string());
-    const credit = item.field('credit').decimal(rate);
+    const credit = readPair(item.field('credit'), rate, true);
+    const deltaPerSpread = item.has('deltaPerSpread')
+      ? readPair(item.field('deltaPerSpread'), { positive: true }, false)
+      : ([ONE, ONE] as const);
     if (names.length !== 2) {
       if (Array.isArray(field.value) && field.value.length < 2)
         field.fail('must name two underlyings');
@@ -227,9 +293,91 @@ function readOffsets(reader: Reader): UnderlyingOffset[] {
     const pair = [first, second].sort().join('\u0000');
     if (pairs.has(pair)) field.fail(`duplicate offset between "${first}" and "${second}"`);
     pairs.add(pair);
-    offsets.push({ underlyings: [first, second], credit });
+    offsets.push({ underlyings: [first, second], deltaPerSpread, credit });
   });
   return offsets;
+}
+
+/** Two decimals, one per leg; `shared` also takes one decimal for both legs. */
+function readPair(
+  reader: Reader,
+  bounds: DecimalBounds,
+  shared: boolean,
+): readonly [bigint, bigint] {
+  if (shared && !Array.isArray(reader.value)) {
+    const value = reader.decimal(bounds);
+    return [value, value];
+  }
+  const items = reader.items(2);
+  if (items.length !== 2) {
+    // A list too long or not a list is named by items() already.
+    if (Array.isArray(reader.value) && reader.value.length < 2) {
+      reader.fail(shared ? 'must be a decimal string or two of them' : 'must list two decimals');
+    }
+    return [0n, 0n];
+  }
+  return [items[0]!.decimal(bounds), items[1]!.decimal(bounds)];
+}
+
+/**
+ *   "expiryTiers": [{ "upToDays": "30" }, { "upToDays": "90" }, {}],
+ *   "calendarSpreads": [{ "tiers": [0, 1], "deltaPerSpread": "1", "chargePerSpread": "200" }]
+ * Tiers nearest first with rising bounds, the last unbounded; spreads in priority order.
+ */
+function readCalendarSpreads(
+  reader: Reader,
+): Pick<PortfolioRule, 'expiryTiers' | 'calendarSpreads'> {
+  const expiryTiers: ExpiryTier[] = [];
+  if (reader.has('expiryTiers')) {
+    const list = reader.field('expiryTiers');
+    const items = list.items(expiryTiersMax);
+    let previous = -1;
+    items.forEach((item, index) => {
+      if (!item.object()) return;
+      item.only(['upToDays']);
+      const last = index === items.length - 1;
+      if (!item.has('upToDays')) {
+        if (!last) item.fail('only the last tier may be unbounded (give upToDays)');
+        expiryTiers.push({ upToDays: null });
+        return;
+      }
+      if (last) item.field('upToDays').fail('the last tier must be unbounded (leave upToDays out)');
+      const upToDays = item.field('upToDays').float({ min: 0, max: expiryDaysMax });
+      if (upToDays <= previous) item.field('upToDays').fail('must rise from tier to tier');
+      previous = upToDays;
+      expiryTiers.push({ upToDays });
+    });
+  }
+  const calendarSpreads: CalendarSpread[] = [];
+  if (reader.has('calendarSpreads') && expiryTiers.length === 0) {
+    reader.field('calendarSpreads').fail('needs expiryTiers');
+  } else if (reader.has('calendarSpreads')) {
+    for (const item of reader.field('calendarSpreads').items(calendarSpreadsMax)) {
+      if (!item.object()) continue;
+      item.only(['tiers', 'deltaPerSpread', 'chargePerSpread']);
+      const tiers = item.field('tiers');
+      const indexes = tiers.items(2).map((tier) => tierIndex(tier, expiryTiers.length));
+      if (indexes.length !== 2) tiers.fail('must name two tiers');
+      else if (indexes[0] === indexes[1] && indexes[0]! >= 0) {
+        tiers.fail('must name two different tiers');
+      }
+      calendarSpreads.push({
+        tiers: [Math.max(0, indexes[0] ?? 0), Math.max(0, indexes[1] ?? 0)],
+        deltaPerSpread: item.field('deltaPerSpread').decimal({ positive: true }),
+        chargePerSpread: item.field('chargePerSpread').decimal({ min: nonNegative }),
+      });
+    }
+  }
+  return { expiryTiers, calendarSpreads };
+}
+
+function tierIndex(reader: Reader, count: number): number {
+  const value = reader.value;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value >= count) {
+    reader.fail(`must be the index of a tier in expiryTiers (0 to ${count - 1})`);
+    return -1;
+  }
+  return value;
 }
 
 function readBoolean(reader: Reader): boolean {

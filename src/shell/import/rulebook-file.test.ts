@@ -100,7 +100,15 @@ describe('span-16', () => {
       shortOptionMinimumRate: fixed('0.03'),
       contractFloorRate: 0n,
       initialToMaintenance: fixed('1.1'),
-      offsets: [{ underlyings: ['BTC', 'ETH'], credit: fixed('0.5') }],
+      offsets: [
+        {
+          underlyings: ['BTC', 'ETH'],
+          deltaPerSpread: [fixed('1'), fixed('30')],
+          credit: [fixed('0.5'), fixed('0.5')],
+        },
+      ],
+      expiryTiers: [],
+      calendarSpreads: [],
     });
   });
 });
@@ -165,6 +173,37 @@ describe('the portfolio section, refused', () => {
     doc.instruments.option.maintenanceRate = '0.12';
     expect(read(doc).issues).toEqual([
       'instruments.option.maintenanceRate: must not exceed initialFloor',
+    ]);
+  });
+});
+
+describe('marginPrice', () => {
+  it("deribit-linear measures every rule's notional at the index", () => {
+    const book = readPreset('deribit-linear');
+    for (const rule of [...book.instruments.values(), book.defaultRule]) {
+      expect(rule).toMatchObject({ marginPrice: 'index' });
+    }
+  });
+
+  it("a rule's own marginPrice overrides the rulebook's; absent both, the rule says none", () => {
+    const doc = presetJson('deribit-linear');
+    doc.instruments['BTC_USDC-PERPETUAL'].marginPrice = 'mark';
+    const { rulebook, issues } = read(doc);
+    expect(issues).toEqual([]);
+    expect(rulebook.instruments.get('BTC_USDC-PERPETUAL')).toMatchObject({ marginPrice: 'mark' });
+    delete doc.marginPrice;
+    const plain = read(doc).rulebook.instruments.get('SOL_USDC-PERPETUAL');
+    expect(plain).not.toHaveProperty('marginPrice');
+  });
+
+  it('anything but "mark", "index" or "entry" is refused, and an option rule takes none', () => {
+    const doc = presetJson('deribit-linear');
+    doc.instruments['*'].marginPrice = 'last';
+    doc.instruments.option = { ...presetJson('deribit-options').instruments.option };
+    doc.instruments.option.marginPrice = 'index';
+    expect(read(doc).issues).toEqual([
+      'instruments.*.marginPrice: must be one of: mark, index, entry',
+      expect.stringMatching(/^instruments\.option\.marginPrice: unknown field/),
     ]);
   });
 });

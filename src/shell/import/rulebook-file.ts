@@ -9,14 +9,24 @@ import { type BracketTerms, completeBrackets } from '../../core/margin/brackets.
 import type {
   CollateralRule,
   CollateralTier,
+  MarginPrice,
   MarginRule,
   OptionStandardRule,
   PremiumScope,
   Rulebook,
   SizePremium,
+  TierMeasure,
 } from '../../core/model/rulebook.ts';
 import type { Amount, Ratio } from '../../core/num/fixed.ts';
 import { formatFixed, ONE, SCALE } from '../../core/num/fixed.ts';
+import { readClosingFee } from './closing-fee-file.ts';
+import { readLiquidityTier } from './liquidity-tier-file.ts';
+import {
+  collateralScalingFields,
+  readCollateralScaling,
+  readContractHealthInSettleAsset,
+  readUnrealisedProfit,
+} from './pool-rule-file.ts';
 import { readPortfolioRule } from './portfolio-rule-file.ts';
 import { atMost, nonNegative, type Reader } from './reader.ts';
 
@@ -33,9 +43,15 @@ export function readRulebook(reader: Reader): Rulebook {
     'sources',
     'notes',
     'crossPool',
+    'marginPrice',
+    'liquidationNeedsMargin',
+    'closingFee',
+    'crossLiquidationPrice',
     'collateral',
     'instruments',
     'portfolio',
+    'unrealisedProfit',
+    'contractHealthInSettleAsset',
   ]);
   const id = reader.field('id').string();
   const name = reader.field('name').string();
@@ -43,6 +59,8 @@ export function readRulebook(reader: Reader): Rulebook {
     ? reader.field('crossPool').oneOf(['unified', 'per-settle-asset'] as const)
     : 'unified';
   readInformation(reader);
+  // The rulebook's default for the rules that do not say where their notional is measured.
+  const marginPrice = reader.has('marginPrice') ? readMarginPrice(reader) : undefined;
   const collateral = new Map<string, CollateralRule>();
   for (const [asset, entry] of reader.field('collateral').entries(assetsMax)) {
     collateral.set(asset, readCollateral(entry));
@@ -51,7 +69,7 @@ export function readRulebook(reader: Reader): Rulebook {
   let defaultRule: MarginRule | undefined;
   let defaultOptionRule: OptionStandardRule | undefined;
   for (const [instrument, entry] of reader.field('instruments').entries(instrumentsMax)) {
-    const rule = readMarginRule(entry);
+    const rule = readMarginRule(entry, marginPrice);
     if (instrument === '*') {
       // The "*" rule margins futures and perpetuals, which an option rule cannot.
       if (rule.kind === 'option-standard') {
@@ -66,6 +84,16 @@ export function readRulebook(reader: Reader): Rulebook {
   const portfolio = reader.has('portfolio')
     ? readPortfolioRule(reader.field('portfolio'))
     : undefined;
+  const closingFee = reader.has('closingFee')
+    ? readClosingFee(reader.field('closingFee'))
+    : undefined;
+  const crossLiquidationPrice = reader.has('crossLiquidationPrice')
+    ? reader.field('crossLiquidationPrice').oneOf(['apportioned'] as const)
+    : undefined;
+  const needsMargin = reader.field('liquidationNeedsMargin');
+  if (needsMargin.value !== undefined && typeof needsMargin.value !== 'boolean') {
+    needsMargin.fail('must be true or false');
+  }
   return {
     id,
     name,
@@ -75,6 +103,13 @@ export function readRulebook(reader: Reader): Rulebook {
     ...(defaultRule ? { defaultRule } : {}),
     ...(defaultOptionRule ? { defaultOptionRule } : {}),
     ...(portfolio ? { portfolio } : {}),
+    ...(closingFee ? { closingFee } : {}),
+    ...(crossLiquidationPrice ? { crossLiquidationPrice } : {}),
+    ...(needsMargin.value === true ? { liquidationNeedsMargin: true } : {}),
+    ...(reader.has('unrealisedProfit')
+      ? { unrealisedProfit: readUnrealisedProfit(reader.field('unrealisedProfit')) }
+      : {}),
+    ...(readContractHealthInSettleAsset(reader) ? { contractHealthInSettleAsset: true } : {}),
   };
 }
 
@@ -101,7 +136,15 @@ function readInformation(reader: Reader): void {
 
 function readCollateral(reader: Reader): CollateralRule {
   if (!reader.object()) return { tiers: [] };
-  reader.only(['tiers', 'liabilityInitialWeight', 'liabilityMaintenanceWeight']);
+  reader.only([
+    'tiers',
+    'liabilityInitialWeight',
+    'liabilityMaintenanceWeight',
+    'unit',
+    ...collateralScalingFields,
+  ]);
+  const unit = reader.field('unit').optionalDecimal({ positive: true, max: atMost(ONE, '1') });
+  const precision = { ...(unit === undefined ? {} : { unit }), ...readCollateralScaling(reader) };
   const tiers: CollateralTier[] = [];
   const items = reader.field('tiers').items(collateralTiersMax);
   if (items.length === 0) reader.field('tiers').fail('must list at least one tier');
@@ -132,35 +175,65 @@ function readCollateral(reader: Reader): CollateralRule {
     if (initial < maintenance) {
       reader.field('liabilityInitialWeight').fail('must not be below liabilityMaintenanceWeight');
     }
-    return { tiers, liabilityInitialWeight: initial, liabilityMaintenanceWeight: maintenance };
+    return {
+      tiers,
+      liabilityInitialWeight: initial,
+      liabilityMaintenanceWeight: maintenance,
+      ...precision,
+    };
   }
-  return { tiers };
+  return { tiers, ...precision };
 }
 
-export function readMarginRule(reader: Reader): MarginRule {
+/**
+ * A margin rule; `marginPrice` is the rulebook's default for a future's rule that does not name
+ * its own (an option's notional is always the underlying it covers).
+ */
+export function readMarginRule(reader: Reader, marginPrice?: MarginPrice): MarginRule {
   if (!reader.object()) return { kind: 'max-leverage', maxLeverage: ONE };
   const kind = reader
     .field('kind')
-    .oneOf(['brackets', 'max-leverage', 'size-premium', 'option-standard'] as const);
+    .oneOf([
+      'brackets',
+      'max-leverage',
+      'size-premium',
+      'option-standard',
+      'liquidity-tier',
+    ] as const);
+  const price = reader.has('marginPrice') ? readMarginPrice(reader) : marginPrice;
+  const at = price === undefined ? {} : { marginPrice: price };
   switch (kind) {
-    case 'brackets':
-      reader.only(['kind', 'brackets']);
-      return { kind, brackets: readBrackets(reader.field('brackets')) };
+    case 'brackets': {
+      reader.only(['kind', 'brackets', 'marginPrice', 'tierBy']);
+      const tierBy = reader.has('tierBy')
+        ? reader.field('tierBy').oneOf(['notional', 'contracts'] as const)
+        : 'notional';
+      const brackets = readBrackets(reader.field('brackets'), tierBy);
+      return { kind, brackets, ...at, ...(tierBy === 'contracts' ? { tierBy } : {}) };
+    }
     case 'max-leverage':
-      reader.only(['kind', 'maxLeverage']);
-      return { kind, maxLeverage: reader.field('maxLeverage').decimal(leverage) };
+      reader.only(['kind', 'maxLeverage', 'marginPrice']);
+      return { kind, maxLeverage: reader.field('maxLeverage').decimal(leverage), ...at };
     case 'size-premium': {
-      reader.only(['kind', 'initialRate', 'maintenanceRate', 'premium']);
+      reader.only(['kind', 'initialRate', 'maintenanceRate', 'premium', 'marginPrice']);
       const initialRate = reader.field('initialRate').decimal(rate);
       const maintenanceRate = reader.field('maintenanceRate').decimal(rate);
       if (initialRate < maintenanceRate) {
         reader.field('initialRate').fail('must not be below maintenanceRate');
       }
-      return { kind, initialRate, maintenanceRate, premium: readPremium(reader.field('premium')) };
+      const premium = readPremium(reader.field('premium'));
+      return { kind, initialRate, maintenanceRate, premium, ...at };
     }
     case 'option-standard':
       return readOptionStandard(reader);
+    case 'liquidity-tier':
+      return readLiquidityTier(reader, price);
   }
+}
+
+/** Where a contract's requirement notional is measured: "mark" (the default), "index" or "entry". */
+function readMarginPrice(reader: Reader): MarginPrice {
+  return reader.field('marginPrice').oneOf(['mark', 'index', 'entry'] as const);
 }
 
 /**
@@ -211,7 +284,13 @@ function readPremium(reader: Reader): SizePremium {
   }
 }
 
-function readBrackets(reader: Reader) {
+/**
+ * A bracket table: caps increase (`notionalCap`, or `contractsCap` for tiers by contracts); the
+ * last one is null (unbounded) or the venue's position limit. A listed maintenance amount must be
+ * the one the brackets give; tiers by contracts have none.
+ */
+function readBrackets(reader: Reader, tierBy: TierMeasure) {
+  const capKey = tierBy === 'contracts' ? 'contractsCap' : 'notionalCap';
   const items = reader.items(bracketsPerRuleMax);
   if (items.length === 0) {
     reader.fail('must list at least one bracket');
@@ -223,20 +302,11 @@ function readBrackets(reader: Reader) {
   let previousRate: Ratio = 0n;
   items.forEach((item, index) => {
     if (!item.object()) return;
-    item.only([
-      'notionalCap',
-      'maxLeverage',
-      'maintenanceRate',
-      'initialRate',
-      'maintenanceAmount',
-    ]);
-    const cap = item.field('notionalCap').nullableDecimal({ positive: true });
+    item.only([capKey, 'maxLeverage', 'maintenanceRate', 'initialRate', 'maintenanceAmount']);
+    const cap = item.field(capKey).nullableDecimal({ positive: true });
     const last = index === items.length - 1;
-    if (last && cap !== null)
-      item.field('notionalCap').fail('the last bracket must be unbounded (null)');
-    if (!last && cap === null)
-      item.field('notionalCap').fail('only the last bracket may be unbounded');
-    if (cap !== null && cap <= previousCap) item.field('notionalCap').fail('caps must increase');
+    if (!last && cap === null) item.field(capKey).fail('only the last bracket may be unbounded');
+    if (cap !== null && cap <= previousCap) item.field(capKey).fail('caps must increase');
     if (cap !== null) previousCap = cap;
     const maintenanceRate = item.field('maintenanceRate').decimal(rate);
     if (maintenanceRate < previousRate) {
@@ -254,14 +324,26 @@ function readBrackets(reader: Reader) {
     });
   });
   if (reader.issues.length > 0 || terms.length !== items.length) return [];
-  const brackets = completeBrackets(terms);
+  const brackets = completeBrackets(terms, tierBy);
   brackets.forEach((bracket, index) => {
     const listed = listedAmounts[index];
-    if (listed !== undefined && listed !== bracket.maintenanceAmount) {
-      items[index]!.field('maintenanceAmount').fail(
-        `is ${formatFixed(listed)}, but the brackets give ${formatFixed(bracket.maintenanceAmount)}`,
-      );
+    if (listed === undefined || listed === bracket.maintenanceAmount) return;
+    const field = items[index]!.field('maintenanceAmount');
+    if (tierBy === 'contracts') {
+      field.fail('tiers by contracts have no maintenance amount (the rate applies to the whole)');
+      return;
     }
+    // Name the bracket and the recursion that gives its amount, so a typo can be found.
+    const before = brackets[index - 1];
+    const how =
+      before === undefined
+        ? 'the first bracket has none'
+        : `${formatFixed(before.maintenanceAmount)} + ${formatFixed(bracket.floor)} × ` +
+          `(${formatFixed(bracket.maintenanceRate)} − ${formatFixed(before.maintenanceRate)})`;
+    field.fail(
+      `is ${formatFixed(listed)}, but bracket ${index + 1} (above ${formatFixed(bracket.floor)}) ` +
+        `gives ${formatFixed(bracket.maintenanceAmount)} = ${how}`,
+    );
   });
   return brackets;
 }

@@ -1,0 +1,67 @@
+import type { Account } from '../../core/model/account.ts';
+import { type Portfolio, venueOf } from '../../core/model/portfolio.ts';
+import type { Reader } from './reader.ts';
+
+/**
+ * What spot orders and weights scaled by the venue's totals need beyond their own fields: a
+ * unified cross pool to rest in (not a pool per coin, not a portfolio scan), prices for both
+ * assets of each spot market, and the venue's totals of every asset a scaled rule weighs.
+ */
+export function checkPoolInputs(portfolio: Portfolio, root: Reader): void {
+  portfolio.accounts.forEach((account, a) => {
+    const venue = venueOf(portfolio, account);
+    const at = `accounts[${a}]`;
+    const weighed = new Set(account.balances.keys());
+    for (const position of account.positions) {
+      const instrument = venue.instruments.get(position.instrument);
+      if (instrument !== undefined) weighed.add(instrument.settle);
+    }
+    if (account.spotOrders !== undefined && account.spotOrders.length > 0) {
+      checkSpotOrders(portfolio, account, at, root);
+      for (const order of account.spotOrders) {
+        const market = venue.spotMarkets?.get(order.market);
+        if (market === undefined) continue;
+        weighed.add(market.base);
+        weighed.add(market.quote);
+      }
+    }
+    for (const asset of weighed) {
+      const rule = venue.rulebook.collateral.get(asset);
+      const scaled =
+        rule?.depositWeightScaleStart !== undefined || rule?.borrowWeightScaleStart !== undefined;
+      if (scaled && portfolio.market.venueTotals?.get(asset) === undefined) {
+        root.fail(
+          `"${asset}" has weights scaled by the venue's totals (rulebook "${venue.rulebook.id}"): ` +
+            `give its deposits and borrows`,
+          `market.venueTotals.${asset}`,
+        );
+      }
+    }
+  });
+}
+
+function checkSpotOrders(portfolio: Portfolio, account: Account, at: string, root: Reader): void {
+  const venue = venueOf(portfolio, account);
+  const path = `${at}.openOrders`;
+  if (venue.rulebook.crossPool !== 'unified') {
+    root.fail(
+      `spot orders rest in a unified cross pool; rulebook "${venue.rulebook.id}" pools per coin`,
+      path,
+    );
+  }
+  if (account.poolMode === 'portfolio') {
+    root.fail(
+      'spot orders are not margined in portfolio mode (the scan takes no orders on spot)',
+      path,
+    );
+  }
+  for (const order of account.spotOrders ?? []) {
+    const market = venue.spotMarkets?.get(order.market);
+    if (market === undefined) continue;
+    for (const asset of [market.base, market.quote]) {
+      if (!portfolio.market.assetPrices.has(asset)) {
+        root.fail(`spot market "${market.id}": asset "${asset}" has no price`, path);
+      }
+    }
+  }
+}
