@@ -76,7 +76,7 @@ describe('bad files and arguments', () => {
   });
 
   it('--rulebook naming an unknown preset', () => {
-    expectRefused(['margin', main, '--rulebook', 'okx-swap'], 'rulebook', /unknown preset/);
+    expectRefused(['margin', main, '--rulebook', 'no-such-venue'], 'rulebook', /unknown preset/);
   });
 
   it('--rulebook naming a rulebook file that is not right', () => {

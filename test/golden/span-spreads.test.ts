@@ -228,3 +228,20 @@ describe('the credit comes before the short-option minimum (ASX, JSCC: max(SOM, 
     expect(report.initialMargin).toBe(fixed('36399'));
   });
 });
+
+describe('SPAN delivery risk (ASX: scan + intra + delivery − inter)', () => {
+  // No venue publishes a worked delivery figure with its inputs; this pins the formula's shape:
+  // the rate × the underlying value of the contracts within the delivery window, added before the
+  // floors. X at 100, one contract of 1 unit: 1 % × 100 = 1 on top of the 500 outright.
+  const legs: Leg[] = [
+    { id: 'X-DEC', underlying: 'X', outright: 500, expiry: '2026-12-15T00:00:00Z' },
+    { id: 'X-MAR', underlying: 'X', outright: 500, expiry: '2027-03-15T00:00:00Z' },
+  ];
+  const delivery = { delivery: { withinDays: '30', rate: '0.01' } };
+
+  it('charges the contract within 30 days of delivery, not the one beyond', () => {
+    expect(maintenance(book(legs, delivery, { 'X-DEC': '1' }))).toBe(fixed('501'));
+    expect(maintenance(book(legs, delivery, { 'X-MAR': '1' }))).toBe(fixed('500'));
+    expect(maintenance(book(legs, {}, { 'X-DEC': '1' }))).toBe(fixed('500'));
+  });
+});

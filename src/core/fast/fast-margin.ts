@@ -95,7 +95,9 @@ export function marginAccount(book: RiskBook, account: number, out: Float64Array
     const floor = book.legLeverageFloor[l]!;
     const entry = book.legEntry[l]!;
     const unit = book.unit[settle]!;
-    const pnl = downToUnit(equityValueOf(book, i, size, entry, mark), unit) * settlePrice;
+    const unsettled = book.legUnsettled[l]!;
+    const pnl =
+      downToUnit(equityValueOf(book, i, size, entry, mark) + unsettled, unit) * settlePrice;
     const sides = book.legOrderStart[l + 1]! > book.legOrderStart[l]! ? 2 : 0;
     slack += (1 + 3 * (2 + sides)) * unit * settlePrice;
     // A rule margined at the entry measures the position there (its open orders alone at the mark).
@@ -121,11 +123,12 @@ export function marginAccount(book: RiskBook, account: number, out: Float64Array
       settlePrice,
       out,
     );
-    scale += (notional + grossOf(book, i, size, entry, mark)) * settlePrice;
+    scale += (notional + grossOf(book, i, size, entry, mark) + Math.abs(unsettled)) * settlePrice;
     const isolated = book.legIsolatedMargin[l]!;
+    const counted = weightedProfit(book, i, pnl, false);
     if (isolated < 0) {
-      equity += pnl;
-      initialEquity += pnl;
+      equity += counted;
+      initialEquity += weightedProfit(book, i, pnl, true);
       initialMargin += im + orderMargin;
       maintenanceMargin += mm;
       continue;
@@ -133,7 +136,7 @@ export function marginAccount(book: RiskBook, account: number, out: Float64Array
     const margin = downToUnit(isolated, unit) * settlePrice;
     const cushion = collateral(book, settle, margin, false);
     mm += bankruptcyClosingFee(book, i, size, entry, cushion / settlePrice) * settlePrice;
-    const bucketEquity = cushion + pnl;
+    const bucketEquity = cushion + counted;
     isolatedEquity += Math.max(bucketEquity, 0);
     isolatedInitial += im + orderMargin;
     isolatedMaintenance += mm;
@@ -155,25 +158,50 @@ export function marginAccount(book: RiskBook, account: number, out: Float64Array
 }
 
 function collateral(book: RiskBook, asset: number, value: number, initial: boolean): number {
+  const price = book.price[asset]!;
+  const imf = book.collateralImf[asset]!;
   if (value < 0) {
-    const weight = initial
+    let weight = initial
       ? book.liabilityInitialWeight[asset]!
       : book.liabilityMaintenanceWeight[asset]!;
+    // collateral-weight.ts `liabilityWeight`: the size premium, then the venue's borrows.
+    if (imf > 0) weight = Math.max(weight, 0.8 * weight + imf * Math.sqrt(-value / price));
+    const borrows = book.venueBorrows[asset]! * price;
+    const start = book.borrowScaleStart[asset]!;
+    if (initial && borrows > start) weight *= borrows / start;
     return value * weight;
   }
+  // collateral-weight.ts `assetWeight`: the venue's deposits, then the size discount.
+  let scaled = 1;
+  const deposits = book.venueDeposits[asset]! * price;
+  const start = book.depositScaleStart[asset]!;
+  if (initial && deposits > start) scaled = start / deposits;
+  const discount = imf > 0 ? 1.1 / (1 + imf * Math.sqrt(value / price)) : 1;
   let weighted = 0;
   let floor = 0;
   for (let t = book.tierStart[asset]!; t < book.tierEnd[asset]!; t += 1) {
     const upTo = book.tierUpTo[t]!;
     const top = Math.min(value, upTo);
     if (top > floor) {
-      weighted +=
-        (top - floor) * (initial ? book.tierInitialWeight[t]! : book.tierMaintenanceWeight[t]!);
+      const listed = initial ? book.tierInitialWeight[t]! : book.tierMaintenanceWeight[t]!;
+      weighted += (top - floor) * Math.min(listed * scaled, discount);
     }
     if (value <= upTo) break;
     floor = upTo;
   }
   return weighted;
+}
+
+/**
+ * profit-weight.ts `weightedProfit`: a gain (USD) × the instrument's weight of the kind, for
+ * initial at most Drift's size discount; a loss in full.
+ */
+function weightedProfit(book: RiskBook, i: number, value: number, initial: boolean): number {
+  if (value <= 0) return value;
+  const weight = initial ? book.profitInitialWeight[i]! : book.profitMaintenanceWeight[i]!;
+  const imf = book.profitImf[i]!;
+  if (!initial || imf === 0 || weight === 0) return value * weight;
+  return value * Math.min(weight, 1.1 / (1 + imf * Math.sqrt(value)));
 }
 
 function pnlOf(book: RiskBook, i: number, size: number, entry: number, mark: number): number {

@@ -1,5 +1,5 @@
 import type { Account } from '../model/account.ts';
-import { type Bucket, bucketsOf, crossBucketId } from '../model/bucket.ts';
+import { type Bucket, bucketsOf, crossBucketId, type Leg } from '../model/bucket.ts';
 import type { Market } from '../model/market.ts';
 import { marketView, type PriceView } from '../model/price-view.ts';
 import type { Venue } from '../model/venue.ts';
@@ -21,7 +21,7 @@ import { bankruptcyPrice } from './closing-fee.ts';
 import { jointMoves } from './joint-move.ts';
 import { bucketLiquidationPrice } from './liquidation-price.ts';
 import { pooledLiquidationPrice } from './pooled-liquidation-price.ts';
-import { weightedProfit } from './profit-weight.ts';
+import { profitWeightOf, weightedProfit } from './profit-weight.ts';
 import type { BucketReport, PositionReport, RiskReport } from './risk-report.ts';
 
 export interface AssessOptions {
@@ -133,12 +133,20 @@ function positionReports(
     const price =
       !future || bucket.mode === 'portfolio'
         ? null
-        : isPooled(venue, bucket)
+        : isPooled(venue, bucket) || !isSolvedAlone(venue, leg)
           ? pooledLiquidationPrice(venue, bucket, leg, prices)
           : bucketLiquidationPrice(venue, leg, prices, restValue, fixedFee);
     const settlePrice = prices.assetPrice(instrument.settle);
-    const rest = divFloor((risk.equity - legRisk.equityValue) * SCALE, settlePrice);
-    const bankruptcy = future ? bankruptcyPrice(instrument, leg.size, leg.entryPrice, rest) : null;
+    // Settled in an asset at zero, the leg moves no value: no price takes the bucket to zero.
+    const bankruptcy =
+      future && settlePrice > 0n
+        ? bankruptcyPrice(
+            instrument,
+            leg.size,
+            leg.entryPrice,
+            divFloor((risk.equity - legRisk.equityValue) * SCALE, settlePrice),
+          )
+        : null;
     reports.push({
       instrument: leg.instrument,
       bucket: bucket.id,
@@ -173,4 +181,15 @@ function positionReports(
 function distance(price: Price, mark: Price, long: boolean): Ratio {
   const room = long ? mark - price : price - mark;
   return room <= 0n ? 0n : ratioFloor(room, mark);
+}
+
+/**
+ * Whether `liquidationPrice`'s closed form holds for the leg: its health is size × (mark − entry)
+ * less its requirement. An unsettled PnL or a weight on its profit (a kink at zero) is searched
+ * over the whole bucket instead (pooled-liquidation-price.ts).
+ */
+function isSolvedAlone(venue: Venue, leg: Leg): boolean {
+  if (leg.unsettledPnl !== undefined && leg.unsettledPnl !== 0n) return false;
+  const instrument = venue.instruments.get(leg.instrument)!;
+  return profitWeightOf(venue.rulebook, instrument) === undefined;
 }

@@ -38,7 +38,12 @@ interface Piece {
  * A rule margined at the index (`MarginPrice`) measures the requirement at `indexPrice`, which is
  * held where it is while the mark moves: the requirement is then a constant M of the mark, so one
  * piece with r = 0 and d = −M, and the same formulas give P = E + (M − rest) / f (linear) and
- * P = fE / ((rest − M)E + f) (inverse).
+ * P = fE / ((rest − M)E + f) (inverse). A rule margined at the entry (Bybit's USDT contracts) is
+ * the same constant M, measured at the entry: its liquidation price is Bybit's `E − (IM − MM)/f`.
+ *
+ * `feeRate`, a closing fee valued on the notional (OKX, Gate, KuCoin), adds to every piece's rate,
+ * which gives Gate's `(E − margin/f) / (1 − MMR − fee)`. A fee valued at the bankruptcy price does
+ * not move with the leg's own mark: the caller takes it out of `rest`.
  */
 export function liquidationPrice(
   instrument: Instrument,

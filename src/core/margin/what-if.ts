@@ -14,6 +14,7 @@ import { bucketRisk, freeCollateral } from './bucket-risk.ts';
 import { notional } from './contract-value.ts';
 import { applyHypothetical, type Hypothetical } from './hypothetical.ts';
 import { indexOf, marginMark } from './leg-risk.ts';
+import { maxLeverageAt } from './margin-terms.ts';
 import { ruleFor } from './rule-for.ts';
 
 /**
@@ -78,9 +79,11 @@ export function maxOrderSize(
 }
 
 /**
- * Whether the position an order leaves is past the venue's position limit (a bounded last
- * bracket), measured as the brackets are: its notional at the price the rule margins at (the mark,
- * the index, or its entry after the fill), or its size in contracts.
+ * Whether the position an order leaves is past the venue's position limit, measured as the
+ * brackets are (its notional at the price the rule margins at: the mark, the index, or its entry
+ * after the fill; or its size in contracts): past a bounded last bracket, or past the last
+ * bracket that allows the account's chosen leverage ("Choosing 90x leverage leads to a maximum
+ * position value of 100,000 USDT", Gate's Risk Limit page; Binance's and Bybit's the same).
  */
 export function exceedsPositionLimit(
   account: Account,
@@ -92,15 +95,19 @@ export function exceedsPositionLimit(
   const rule = ruleFor(venue, instrument);
   if (rule.kind !== 'brackets') return false;
   const limit = positionLimit(rule.brackets);
-  if (limit === null) return false;
+  const chosen = account.leverage?.get(order.instrument);
+  if (limit === null && chosen === undefined) return false;
   const after = applyHypothetical(account, venue, order);
   const position = after.positions.find((p) => p.instrument === order.instrument);
   if (position === undefined || position.size === 0n) return false;
-  if (rule.tierBy === 'contracts') return abs(position.size) > limit;
   const leg = { ...position, leverage: undefined, orders: [] };
   const at = marginMark(rule, leg, prices.markPrice(order.instrument));
   const index = indexOf(instrument, rule, prices);
-  return notional(instrument, position.size, isMarginedAtIndex(rule) ? index! : at, index) > limit;
+  const value = notional(instrument, position.size, isMarginedAtIndex(rule) ? index! : at, index);
+  const contracts = abs(position.size);
+  const measure = rule.tierBy === 'contracts' ? contracts : value;
+  if (limit !== null && measure > limit) return true;
+  return chosen !== undefined && maxLeverageAt(rule, value, contracts)! < chosen;
 }
 
 /**

@@ -341,6 +341,11 @@ export interface PortfolioRule {
   readonly expiryTiers: readonly ExpiryTier[];
   /** Flat charges per calendar spread, beside `calendarRate`; may be empty. */
   readonly calendarSpreads: readonly CalendarSpread[];
+  /**
+   * SPAN's delivery (spot-month) risk: × the underlying value of every contract expiring within
+   * `withinDays` of the valuation time; absent: none.
+   */
+  readonly delivery?: { readonly withinDays: number; readonly rate: Ratio };
   /** MM = the risk (worst loss + add-ons, after credits) × this: Deribit's mm_factor 0.8; else 1. */
   readonly maintenanceFactor: Ratio;
   /** IM = MM × this (≥ 1). */

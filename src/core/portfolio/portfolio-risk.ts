@@ -15,6 +15,8 @@ import { type Credit, creditTo, spreadCredits } from './spread-credits.ts';
 
 export type { Credit } from './spread-credits.ts';
 
+const dayMs = 86_400_000;
+
 /** What one underlying's book does in its scenarios, and what it is charged (USD, float64). */
 export interface UnderlyingRisk {
   readonly underlying: AssetId;
@@ -49,6 +51,8 @@ export interface Charges {
   readonly roll: number;
   readonly basis: number;
   readonly calendar: number;
+  /** SPAN's delivery (spot-month) risk: the rate × what the contracts near expiry cover. */
+  readonly delivery: number;
   readonly deltaShock: number;
   readonly shortOptionMinimum: number;
   readonly contractFloor: number;
@@ -195,7 +199,7 @@ function underlyingRisk(
   const { binding, scanLoss, regularLoss, extremeLoss } = worstLoss(pnl, scenarios);
   const index = toNumber(prices.assetPrice(underlying));
   const charges = chargesOf(holdings, rule, grid, index, netDelta, prices.asOfMs);
-  const spreads = charges.roll + charges.calendar + charges.basis;
+  const spreads = charges.roll + charges.calendar + charges.basis + charges.delivery;
   const outright =
     rule.aggregation === 'okx'
       ? Math.max(regularLoss, extremeLoss) + spreads
@@ -269,6 +273,7 @@ export function worstLoss(pnl: Float64Array, scenarios: readonly Scenario[]): Wo
  * - basis: rate × the delta matched between perpetuals (and scanned spot) and dated futures;
  * - calendar: rate × the delta matched between dated futures of different expiries, plus the
  *   flat charges of the rulebook's calendar spreads (calendar-spreads.ts);
+ * - delivery: rate × the underlying value of the contracts expiring within the rule's days;
  * - delta shock: rate × |net delta|;
  * - short-option minimum: rate × the underlying value of the short options;
  * - contract floor: rate × the underlying value of every contract.
@@ -288,6 +293,11 @@ function chargesOf(
   let shortOptions = 0;
   let contracts = 0;
   let futuresCoins = 0;
+  let nearExpiry = 0;
+  const deliveryUntilMs =
+    rule.delivery === undefined
+      ? Number.NEGATIVE_INFINITY
+      : asOfMs + rule.delivery.withinDays * dayMs;
   const dated: DatedDelta[] = [];
   for (const holding of holdings) {
     const delta = holding.size * holding.array[deltaIndex(holding)]!;
@@ -309,6 +319,9 @@ function chargesOf(
         ? Math.abs(holding.size) * toNumber(instrument.contractSize)
         : underlyingValue;
     contracts += covered;
+    if (instrument.expiryMs !== undefined && instrument.expiryMs <= deliveryUntilMs) {
+      nearExpiry += covered;
+    }
     if (instrument.kind === 'option' && holding.size < 0) shortOptions += covered;
     if (instrument.kind !== 'option') futuresCoins += coinsCovered(instrument, holding);
   }
@@ -320,6 +333,7 @@ function chargesOf(
     calendar:
       toNumber(rule.calendarRate) * matched(futures) +
       calendarSpreadCharge(dated, rule.expiryTiers, rule.calendarSpreads, asOfMs),
+    delivery: rule.delivery === undefined ? 0 : toNumber(rule.delivery.rate) * nearExpiry,
     deltaShock: toNumber(rule.deltaShockRate) * Math.abs(netDelta),
     shortOptionMinimum: toNumber(rule.shortOptionMinimumRate) * shortOptions,
     contractFloor: toNumber(rule.contractFloorRate) * contracts,

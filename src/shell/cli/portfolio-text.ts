@@ -56,6 +56,7 @@ function underlyingText(risk: UnderlyingRisk, color: boolean): string {
     heatMap,
     extremes.length > 0 ? `extreme moves: ${extremes.join(', ')}` : '',
     `add-ons: basis ${usd(charges.basis)}, calendar ${usd(charges.calendar)}, ` +
+      (charges.delivery > 0 ? `delivery ${usd(charges.delivery)}, ` : '') +
       `delta shock ${usd(charges.deltaShock)}; floors: short-option minimum ` +
       `${usd(charges.shortOptionMinimum)}, contract floor ${usd(charges.contractFloor)}; ` +
       `outright ${usd(risk.outright)}` +

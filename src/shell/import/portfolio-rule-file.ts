@@ -49,6 +49,7 @@ const ruleFields = [
   'offsets',
   'expiryTiers',
   'calendarSpreads',
+  'delivery',
   'maintenanceFactor',
   'initialToMaintenance',
 ];
@@ -83,6 +84,7 @@ export function readPortfolioRule(reader: Reader): PortfolioRule {
     contractFloorRate: reader.field('contractFloorRate').decimal(rate),
     offsets: reader.has('offsets') ? readOffsets(reader.field('offsets')) : [],
     ...readCalendarSpreads(reader),
+    ...(reader.has('delivery') ? { delivery: readDelivery(reader.field('delivery')) } : {}),
     maintenanceFactor: reader.has('maintenanceFactor')
       ? reader.field('maintenanceFactor').decimal({ positive: true, max: atMost(ONE, '1') })
       : ONE,
@@ -369,6 +371,16 @@ function readCalendarSpreads(
     }
   }
   return { expiryTiers, calendarSpreads };
+}
+
+/** `"delivery": { "withinDays": "7", "rate": "0.01" }` */
+function readDelivery(reader: Reader): { withinDays: number; rate: bigint } {
+  if (!reader.object()) return { withinDays: 0, rate: 0n };
+  reader.only(['withinDays', 'rate']);
+  return {
+    withinDays: reader.field('withinDays').float({ min: 0, max: expiryDaysMax }),
+    rate: reader.field('rate').decimal(rate),
+  };
 }
 
 function tierIndex(reader: Reader, count: number): number {

@@ -341,8 +341,8 @@ function readBrackets(reader: Reader, tierBy: TierMeasure) {
         : `${formatFixed(before.maintenanceAmount)} + ${formatFixed(bracket.floor)} × ` +
           `(${formatFixed(bracket.maintenanceRate)} − ${formatFixed(before.maintenanceRate)})`;
     field.fail(
-      `is ${formatFixed(listed)}, but bracket ${index + 1} (above ${formatFixed(bracket.floor)}) ` +
-        `gives ${formatFixed(bracket.maintenanceAmount)} = ${how}`,
+      `is ${formatFixed(listed)}, but the brackets give ${formatFixed(bracket.maintenanceAmount)} ` +
+        `(bracket ${index + 1}, above ${formatFixed(bracket.floor)}: ${how})`,
     );
   });
   return brackets;
