@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { assess } from '../../src/core/margin/assess.ts';
 import { bracketFor } from '../../src/core/margin/brackets.ts';
 import type { BracketsRule } from '../../src/core/model/rulebook.ts';
+import { toNumber } from '../../src/core/num/fixed.ts';
 import { readPreset } from '../../src/shell/import/presets.ts';
-import { account, d, linearPerp, market, venue } from '../kit.ts';
+import { account, d, inversePerp, linearPerp, market, position, venue } from '../kit.ts';
 
 /**
  * Bybit's published margin figures (docs/venue-rules.md, "Bybit"):
@@ -69,5 +70,47 @@ describe('Bybit USDT perpetual', () => {
     const rule = bybit.instruments.get('BTCUSDT') as BracketsRule;
     expect(bracketFor(rule.brackets, d('2000000')).maintenanceRate).toBe(d('0.005'));
     expect(bracketFor(rule.brackets, d('2600000')).maintenanceRate).toBe(d('0.0056'));
+  });
+});
+
+/**
+ * Y4, Bybit's older "How to calculate Liquidation Price (Inverse Contract)", cross margin,
+ * https://help.bybit.com/hc/en-us/articles/360039261334: "account balance of 0.5BTC and buy long
+ * 10000 contracts at 8,000 USD using Cross Margin"; "Bankruptcy Price = … = 5718.57";
+ * "10000 × (1/8000 − 1/Liquidation Price) = −(0.5 − 0 − (10000/8000) × 0.5% − 10000 × 0.00075 /
+ * 5718.57)", "Liquidation Price = 5739.50". That article measures MM at the entry value (the rule
+ * of its day; the preset follows the 2026 text, at the mark) and charges the fee to close at the
+ * bankruptcy price: marginPrice "entry" with the preset's closing fee.
+ */
+describe('Bybit inverse Y4: the fee to close counts in the liquidation price', () => {
+  const inverse = readPreset('bybit-inverse');
+  const older = {
+    ...inverse,
+    instruments: new Map(
+      [...inverse.instruments].map(([id, rule]) => [
+        id,
+        { ...rule, marginPrice: 'entry' as const },
+      ]),
+    ),
+  };
+  const btcusd = inversePerp('BTCUSD', 'BTC', { contractSize: d('1'), tickSize: d('0.01') });
+  const report = assess(
+    account({ BTC: '0.5' }, [position('BTCUSD', '10000', '8000')]),
+    venue([btcusd], older),
+    market({ BTC: '8000' }, { BTCUSD: '8000' }),
+  );
+  const long = report.positions[0]!;
+
+  it("the liquidation price solves Bybit's printed equation: 5,739.08, not its printed 5,739.50", () => {
+    // 10000 / L = 1.25 + 0.5 − 0.00625 − 0.0013115 ⇒ L = 5,739.08: the article's last two digits
+    // do not follow from its own equation (docs/venue-rules.md, Y4), so xmargin is held to it.
+    expect(Math.abs(toNumber(long.liquidationPrice!) - 5739.08)).toBeLessThan(0.01);
+  });
+
+  it('the fee is 10000 × 0.00075 / the bankruptcy price, counted in maintenance', () => {
+    // xmargin's bankruptcy price is where equity is zero, 10000 / 1.75 = 5,714.29; Bybit's
+    // 5,718.57 is where equity less the fee is zero (1.00075 × 10000 / 1.75).
+    expect(long.bankruptcyPrice).toBe(d('5714.29'));
+    expect(Math.abs(toNumber(long.closingFee) / 8000 - 0.0013125)).toBeLessThan(1e-9);
   });
 });

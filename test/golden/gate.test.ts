@@ -38,7 +38,13 @@ describe('Gate G1: the chosen leverage sets the largest position', () => {
 
   it('"BTCUSDT 8 5,000,000": no leverage opens more', () => {
     const order = (size: string) =>
-      ({ kind: 'order', instrument: 'BTC_USDT', side: 'buy', size: d(size), price: d('100000') }) as const;
+      ({
+        kind: 'order',
+        instrument: 'BTC_USDT',
+        side: 'buy',
+        size: d(size),
+        price: d('100000'),
+      }) as const;
     const unlevered = account({ USDT: '100000000' }, []);
     expect(verdict(unlevered, v, prices, order('50'))).toBe('accepted');
     expect(verdict(unlevered, v, prices, order('50.0001'))).toBe('position_limit_exceeded');

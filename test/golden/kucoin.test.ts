@@ -19,7 +19,11 @@ const flat = (rate: string, leverage = '100'): MarginRule => ({
   brackets: completeBrackets([{ cap: null, maxLeverage: d(leverage), maintenanceRate: d(rate) }]),
 });
 const kucoin = readPreset('kucoin-futures');
-const btc = linearPerp('BTCUSDTM', 'BTC', { contractSize: d('0.001'), tickSize: d('0.1'), sizeStep: d('1') });
+const btc = linearPerp('BTCUSDTM', 'BTC', {
+  contractSize: d('0.001'),
+  tickSize: d('0.1'),
+  sizeStep: d('1'),
+});
 const eth = linearPerp('ETHUSDTM', 'ETH', { contractSize: d('0.01'), sizeStep: d('1') });
 
 describe('KuCoin K1: cross liquidation price, the pool apportioned by mark value', () => {

@@ -72,7 +72,9 @@ describe('OKX isolated liquidation price', () => {
           );
           const m = Number(marginText);
           const rates = 0.004 + 0.0005;
-          const okxPrice = long ? (avg * q - m) / (q * (1 - rates)) : (avg * q + m) / (q * (1 + rates));
+          const okxPrice = long
+            ? (avg * q - m) / (q * (1 - rates))
+            : (avg * q + m) / (q * (1 + rates));
           const ours = toNumber(report.positions[0]!.liquidationPrice!);
           expect(Math.abs(ours - okxPrice)).toBeLessThanOrEqual(0.1 + okxPrice * 1e-12);
         },

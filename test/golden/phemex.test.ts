@@ -22,7 +22,10 @@ describe('Phemex P1: the fee to close is part of the margin a position is assign
     // "Initial Margin = (70,000 × 1) / 10 = 7,000 USDT"; "Fee to Close Position = 1 × 70,000 ×
     // {1 - (10/100)} × 0.055% = 34.65USDT". The fee to open (38.5) is paid, not held as margin.
     const report = assess(
-      { ...account({ USDT: '7100' }, [position('BTCUSDT', '1', '70000')]), leverage: new Map([['BTCUSDT', d('10')]]) },
+      {
+        ...account({ USDT: '7100' }, [position('BTCUSDT', '1', '70000')]),
+        leverage: new Map([['BTCUSDT', d('10')]]),
+      },
       v,
       market({ USDT: '1', BTC: '70000' }, { BTCUSDT: '70000' }),
     );

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bookArb, bookVenue, d, decimalArb } from '../../../test/kit.ts';
-import { completeBrackets } from '../margin/brackets.ts';
 import { assess } from '../margin/assess.ts';
+import { completeBrackets } from '../margin/brackets.ts';
 import type { Account, OpenOrder } from '../model/account.ts';
 import type { Market } from '../model/market.ts';
 import type { ClosingFeeRule, MarginRule, Rulebook } from '../model/rulebook.ts';

@@ -50,7 +50,10 @@ export function apportionedLiquidationPrices(
     const rule = ruleFor(venue, instrument);
     const opened = { ...leg, entryPrice: mark };
     const underlyingIndex = indexOf(instrument, rule, prices);
-    answers.set(index, liquidationPrice(instrument, rule, opened, mark, cushion, underlyingIndex, feeRate));
+    answers.set(
+      index,
+      liquidationPrice(instrument, rule, opened, mark, cushion, underlyingIndex, feeRate),
+    );
   }
   return answers;
 }

@@ -130,12 +130,14 @@ function positionReports(
     const future = instrument.kind !== 'option';
     // A fee valued at the bankruptcy price does not move with the leg's own mark.
     const fixedFee = bankruptcyFees ? legRisk.closingFee : 0n;
+    // Others' fees at their bankruptcy prices follow this leg's PnL: the whole bucket decides.
+    const whole = bankruptcyFees && bucket.legs.length > 1 ? bucket : undefined;
     const price =
       !future || bucket.mode === 'portfolio'
         ? null
         : isPooled(venue, bucket) || !isSolvedAlone(venue, leg)
           ? pooledLiquidationPrice(venue, bucket, leg, prices)
-          : bucketLiquidationPrice(venue, leg, prices, restValue, fixedFee);
+          : bucketLiquidationPrice(venue, leg, prices, restValue, fixedFee, whole);
     const settlePrice = prices.assetPrice(instrument.settle);
     // Settled in an asset at zero, the leg moves no value: no price takes the bucket to zero.
     const bankruptcy =

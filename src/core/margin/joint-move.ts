@@ -73,9 +73,11 @@ function healthUnderMove(
   prices: PriceView,
   underlying: AssetId,
 ): (factor: Ratio) => Amount {
-  if (bucket.mode === 'portfolio' || isPooled(venue, bucket)) {
+  const bankruptcyFees = venue.rulebook.closingFee?.valuedAt === 'bankruptcy';
+  if (bucket.mode === 'portfolio' || isPooled(venue, bucket) || bankruptcyFees) {
     // The requirement is the whole book's scenario risk, or the pool weighs contracts and orders
-    // with its balances (pool-equity.ts): it moves as a whole, not leg by leg.
+    // with its balances (pool-equity.ts), or each closing fee is valued at a bankruptcy price the
+    // others' PnL moves: it moves as a whole, not leg by leg.
     return (factor) => {
       const moved = bucketRisk(venue, bucket, movedView(venue, prices, underlying, factor));
       return moved.equity - moved.maintenanceMargin;

@@ -1,5 +1,5 @@
 import { bisectionStepsMax } from '../limits.ts';
-import type { Leg } from '../model/bucket.ts';
+import type { Bucket, Leg } from '../model/bucket.ts';
 import type { Instrument } from '../model/instrument.ts';
 import type { PriceView } from '../model/price-view.ts';
 import { isMarginedAtEntry, isMarginedAtIndex, type MarginRule } from '../model/rulebook.ts';
@@ -8,6 +8,7 @@ import { assert } from '../num/assert.ts';
 import type { Amount, Price, Ratio } from '../num/fixed.ts';
 import { abs, SCALE } from '../num/fixed.ts';
 import { ceilToStep, divCeil, divFloor, floorToStep, mulCeil } from '../num/rounding.ts';
+import { bucketRisk, isLiquidatable } from './bucket-risk.ts';
 import { baseSize, notional } from './contract-value.ts';
 import { indexOf, legMaintenanceHealth, marginMark, requirement } from './leg-risk.ts';
 import { marginTerms } from './margin-terms.ts';
@@ -84,6 +85,7 @@ export function bucketLiquidationPrice(
   prices: PriceView,
   restValue: Amount,
   fixedFeeValue: Amount = 0n,
+  bucket?: Bucket,
 ): Price | null {
   const instrument = venue.instruments.get(leg.instrument)!;
   const settlePrice = prices.assetPrice(instrument.settle);
@@ -96,11 +98,16 @@ export function bucketLiquidationPrice(
   const root = liquidationPrice(instrument, rule, leg, mark, rest, index, notionalFeeRate(venue));
   if (root === null) return null;
   // The leg's health as legRisk rounds it, at the mark moved to `at`, the rest held.
+  // With `bucket`, the whole bucket is evaluated: the others' closing fees at their bankruptcy
+  // prices move with this leg's PnL, which `restValue` holds still.
   const stands = (at: Price) => {
     const moved: PriceView = {
       ...prices,
       markPrice: (id) => (id === leg.instrument ? at : prices.markPrice(id)),
     };
+    if (bucket !== undefined) {
+      return !isLiquidatable(bucketRisk(venue, bucket, moved), venue.rulebook);
+    }
     return restValue - fixedFeeValue + legMaintenanceHealth(venue, leg, moved) >= 0n;
   };
   // Toward the mark is where the leg's health rises: up for a long, down for a short.

@@ -32,7 +32,12 @@ const bybitTiers = [
 
 describe('closingFee', () => {
   it('reads the taker rate, where it is valued and where it counts', () => {
-    const fee = { takerRate: '0.00055', valuedAt: 'bankruptcy', inMaintenance: true, inInitial: true };
+    const fee = {
+      takerRate: '0.00055',
+      valuedAt: 'bankruptcy',
+      inMaintenance: true,
+      inInitial: true,
+    };
     const { rulebook, issues } = read(book({ closingFee: fee }, bybitTiers));
     expect(issues).toEqual([]);
     expect(rulebook.closingFee).toEqual({
