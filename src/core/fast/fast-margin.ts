@@ -1,63 +1,35 @@
 import { assert } from '../num/assert.ts';
-import { tierRequirement } from './fast-liquidity-tier.ts';
-import { downToUnit, upToUnit } from './fast-units.ts';
 import {
-  type RiskBook,
-  ruleBrackets,
-  ruleLiquidityTier,
-  ruleOptionStandard,
-  rulePremiumLinear,
-  rulePremiumSqrt,
-  rulePremiumStepped,
-} from './risk-book.ts';
+  accountEquity,
+  accountInitialMargin,
+  accountMaintenanceMargin,
+  crossEquity,
+  crossInitialEquity,
+  crossInitialMargin,
+  crossMaintenanceMargin,
+  initialNearEdge,
+  lowestHealth,
+  magnitude,
+  maintenanceNearEdge,
+  roundingSlack,
+} from './fast-figures.ts';
+import {
+  bracketOf,
+  notionalOf,
+  requirement,
+  requirementIn,
+  tierMeasureOf,
+} from './fast-requirement.ts';
+import { downToUnit } from './fast-units.ts';
+import type { RiskBook } from './risk-book.ts';
 
 /**
  * The fast path: one account's margin figures from a RiskBook in float64, with no allocation.
  * The same definitions as the exact path (src/core/margin), written once more over columns; the
- * shared suite in two-paths.test.ts holds the two to one spec within `fastTolerance`.
- *
- * Figures are written to `out` at these offsets, all in USD:
+ * shared suite in two-paths.test.ts holds the two to one spec within `fastTolerance`. Figures
+ * are written to `out` at the offsets of fast-figures.ts, which callers read it by.
  */
-export const crossEquity = 0;
-export const crossInitialEquity = 1;
-export const crossInitialMargin = 2;
-export const crossMaintenanceMargin = 3;
-/** Cross equity + Σ isolated equity above zero. */
-export const accountEquity = 4;
-export const accountInitialMargin = 5;
-export const accountMaintenanceMargin = 6;
-/** The lowest maintenance health (equity − MM) over the account's buckets. */
-export const lowestHealth = 7;
-/**
- * The size against which float64 error is measured: Σ |collateral| and every other term whose
- * rounding enters a figure: each leg's notional, |size × entry| (its PnL is the difference of two
- * such products, which may be huge and cancel), an option's value, each order's fill.
- */
-export const magnitude = 8;
-/**
- * 1 when a step function feeding a maintenance figure (a bracket edge, a stepped premium's step)
- * was evaluated within the float error of its edge: the exact path may sit one whole step away, a
- * gap no band on `magnitude` covers, so the screen confirms the account exactly. Kinks (max, min,
- * collateral tiers, a leverage floor) are continuous and need no flag: their error is their
- * inputs', which the band covers.
- */
-export const maintenanceNearEdge = 9;
-/** The same for a step function feeding an initial figure (open orders' fills included). */
-export const initialNearEdge = 10;
-/**
- * How far (USD) rounding to assets' units may move the exact figures from these: a unit of the
- * asset per balance and per leg value, three of the settle asset per requirement (a liquidity
- * tier rounds three times). Float64 cannot place a figure against a unit of 1e-6 once it is large,
- * so the screen adds this to its band rather than trusting the rounded floats (fast-units.ts).
- */
-export const roundingSlack = 11;
-export const figureCount = 12;
-
-/**
- * Relative error bound of the fast path against the exact one, as a fraction of `magnitude`; and
- * the relative distance from a step function's edge within which the step is not trusted.
- */
-export const fastTolerance = 1e-9;
+export * from './fast-figures.ts';
 
 export function marginAccount(book: RiskBook, account: number, out: Float64Array): void {
   assert(
@@ -238,40 +210,6 @@ function equityValueOf(
     : size * book.contractSize[i]! * mark;
 }
 
-/**
- * A future's notional at mark, or at the index where its rule says so; an option's underlying
- * covered (in coins when its premium is).
- */
-function notionalOf(book: RiskBook, i: number, size: number, mark: number): number {
-  const face = Math.abs(size) * book.contractSize[i]!;
-  if (book.option[i] !== 0) {
-    return book.coinPremium[i] === 1 ? face : face * book.price[book.underlyingAsset[i]!]!;
-  }
-  const price = book.marginAtIndex[i] === 1 ? book.price[book.underlyingAsset[i]!]! : mark;
-  return book.inverse[i] === 1 ? face / price : face * price;
-}
-
-/** In the settle asset: notional × rate − deduction, the rate by bracket or size premium. */
-function requirement(
-  book: RiskBook,
-  i: number,
-  size: number,
-  at: number,
-  mark: number,
-  leverageFloor: number,
-  initial: boolean,
-  out: Float64Array,
-): number {
-  const notional = notionalOf(book, i, size, at);
-  const b = bracketOf(book, i, tierMeasureOf(book, i, size, notional), out, false);
-  return requirementIn(book, i, b, size, notional, mark, leverageFloor, initial, out);
-}
-
-/** What a bracket table's caps bound: the notional, or the size in contracts (OKX's tiers). */
-function tierMeasureOf(book: RiskBook, i: number, size: number, notional: number): number {
-  return book.tierByContracts[i] === 1 ? Math.abs(size) : notional;
-}
-
 /** closing-fee.ts `valueAtBankruptcy`: the entry value less the cushion (or plus it), ≥ 0. */
 function valueAtBankruptcy(
   book: RiskBook,
@@ -344,131 +282,6 @@ function crossBankruptcyFees(book: RiskBook, account: number, equity: number): n
     fees += bankruptcyClosingFee(book, i, size, entry, cushion) * settlePrice;
   }
   return fees;
-}
-
-/**
- * The bracket row the notional falls in (floor exclusive, cap inclusive), flagging an initial
- * figure, and a maintenance one where `maintenance`, when it lies within float error of an edge:
- * there the exact notional may fall in the neighbouring bracket.
- */
-function bracketOf(
-  book: RiskBook,
-  i: number,
-  notional: number,
-  out: Float64Array,
-  maintenance: boolean,
-): number {
-  const first = book.bracketStart[i]!;
-  const last = book.bracketEnd[i]! - 1;
-  let b = first;
-  while (b < last && notional > book.bracketCap[b]!) b += 1;
-  if (last === first) return b;
-  const slack = notional * fastTolerance;
-  const near =
-    (b < last && book.bracketCap[b]! - notional <= slack) ||
-    (b > first && notional - book.bracketCap[b - 1]! <= slack);
-  if (near) {
-    out[initialNearEdge] = 1;
-    if (maintenance) out[maintenanceNearEdge] = 1;
-  }
-  return b;
-}
-
-/** The requirement with the notional and its bracket row `b` already at hand. */
-function requirementIn(
-  book: RiskBook,
-  i: number,
-  b: number,
-  size: number,
-  notional: number,
-  mark: number,
-  leverageFloor: number,
-  initial: boolean,
-  out: Float64Array,
-): number {
-  if (size === 0) return 0;
-  const kind = book.ruleKind[i]!;
-  if (kind === ruleLiquidityTier) {
-    const openInterest = notionalOf(book, i, book.openInterest[i]!, mark);
-    return tierRequirement(
-      book,
-      i,
-      notional,
-      openInterest,
-      leverageFloor,
-      initial,
-      out,
-      initialNearEdge,
-    );
-  }
-  const unit = book.unit[book.settleAsset[i]!]!;
-  if (kind === ruleOptionStandard)
-    return upToUnit(optionRequirement(book, i, size, mark, notional, initial), unit);
-  let rate = initial ? book.bracketInitialRate[b]! : book.bracketMaintenanceRate[b]!;
-  if (kind !== ruleBrackets && (initial || book.premiumInitialOnly[i] === 0)) {
-    const base = Math.abs(size) * book.contractSize[i]!;
-    const flag = initial ? initialNearEdge : maintenanceNearEdge;
-    rate = premiumRate(book, i, kind, rate, base, out, flag);
-  }
-  if (initial) return upToUnit(notional * Math.max(rate, leverageFloor), unit);
-  return upToUnit(notional * rate - book.bracketAmount[b]!, unit);
-}
-
-/** margin-terms.ts `optionTerms`, in float64. */
-function optionRequirement(
-  book: RiskBook,
-  i: number,
-  size: number,
-  mark: number,
-  covered: number,
-  initial: boolean,
-): number {
-  if (size > 0) return 0;
-  const b = book.bracketStart[i]!;
-  const marginFactor = book.premiumBaseline[i]!;
-  const maintenanceRate = book.bracketMaintenanceRate[b]! * marginFactor;
-  const markValue = -size * book.contractSize[i]! * mark;
-  if (!initial) return maintenanceRate * covered + markValue;
-  const index = book.price[book.underlyingAsset[i]!]!;
-  const call = book.option[i] === 1;
-  const gap = Math.max(0, call ? book.strike[i]! - index : index - book.strike[i]!);
-  // With the underlying at zero a call is out of the money by everything (gap / 0 = ∞), a put by
-  // nothing: 0 / 0 would be NaN, which no comparison catches.
-  const outOfTheMoney = gap === 0 ? 0 : gap / index;
-  let rate =
-    Math.max(book.bracketInitialRate[b]! - outOfTheMoney, book.premiumFactor[i]!) * marginFactor;
-  if (!call) rate = Math.max(rate, maintenanceRate);
-  return rate * covered + markValue;
-}
-
-function premiumRate(
-  book: RiskBook,
-  i: number,
-  kind: number,
-  base: number,
-  size: number,
-  out: Float64Array,
-  flag: number,
-): number {
-  const factor = book.premiumFactor[i]!;
-  if (kind === rulePremiumSqrt) {
-    const premium = base * 0.8 + factor * Math.sqrt(size);
-    return Math.max(premium, base);
-  }
-  if (kind === rulePremiumLinear) return base + factor * size;
-  if (kind === rulePremiumStepped) {
-    const baseline = book.premiumBaseline[i]!;
-    const stepSize = book.premiumStep[i]!;
-    const steps = (size - baseline) / stepSize;
-    // A step count within float error of a whole number may be the next one on the exact path
-    // (3 × 0.1 is 0.30000000000000004, one step of 0.3 counted as two). The error is relative to
-    // the size and baseline subtracted, plus the exact path's rounding of the size up to 1e-18.
-    const whole = Math.round(steps);
-    const slack = ((size + baseline) * fastTolerance + 1e-18) / stepSize;
-    if (whole >= 0 && Math.abs(steps - whole) <= slack) out[flag] = 1;
-    return steps <= 0 ? base : base + factor * Math.ceil(steps);
-  }
-  return base;
 }
 
 /**
