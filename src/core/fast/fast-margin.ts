@@ -58,6 +58,10 @@ export function marginAccount(book: RiskBook, account: number, out: Float64Array
   let isolatedInitial = 0;
   let isolatedMaintenance = 0;
   let lowest = Number.POSITIVE_INFINITY;
+  // The optional rules are tested once here, so the common case calls none of their code and
+  // the loop stays small enough for the compiler to inline what it does call.
+  const fees = book.closingFeeRate !== 0;
+  const weighs = book.weighsProfit === 1;
   for (let l = book.legStart[account]!; l < book.legStart[account + 1]!; l += 1) {
     const i = book.legInstrument[l]!;
     const settle = book.settleAsset[i]!;
@@ -68,8 +72,8 @@ export function marginAccount(book: RiskBook, account: number, out: Float64Array
     const entry = book.legEntry[l]!;
     const unit = book.unit[settle]!;
     const unsettled = book.legUnsettled[l]!;
-    const pnl =
-      downToUnit(equityValueOf(book, i, size, entry, mark) + unsettled, unit) * settlePrice;
+    const value = equityValueOf(book, i, size, entry, mark) + unsettled;
+    const pnl = (unit === 0 ? value : downToUnit(value, unit)) * settlePrice;
     const sides = book.legOrderStart[l + 1]! > book.legOrderStart[l]! ? 2 : 0;
     slack += (1 + 3 * (2 + sides)) * unit * settlePrice;
     // A rule margined at the entry measures the position there (its open orders alone at the mark).
@@ -77,37 +81,28 @@ export function marginAccount(book: RiskBook, account: number, out: Float64Array
     const notional = notionalOf(book, i, size, at);
     const b = bracketOf(book, i, tierMeasureOf(book, i, size, notional), out, true);
     const imBase = requirementIn(book, i, b, size, notional, mark, floor, true, out);
-    const im = (imBase + initialClosingFee(book, i, size, entry, notional, imBase)) * settlePrice;
-    let mm =
-      (requirementIn(book, i, b, size, notional, mark, floor, false, out) +
-        notionalClosingFee(book, i, size, notional)) *
+    const mmBase = requirementIn(book, i, b, size, notional, mark, floor, false, out);
+    const im =
+      (fees ? imBase + initialClosingFee(book, i, size, entry, notional, imBase) : imBase) *
       settlePrice;
-    const orderMargin = openOrderMargin(
-      book,
-      l,
-      i,
-      size,
-      at,
-      mark,
-      floor,
-      pnl,
-      im,
-      settlePrice,
-      out,
-    );
+    let mm = (fees ? mmBase + notionalClosingFee(book, i, size, notional) : mmBase) * settlePrice;
+    const orderMargin =
+      sides === 0
+        ? 0
+        : openOrderMargin(book, l, i, size, at, mark, floor, pnl, im, settlePrice, out);
     scale += (notional + grossOf(book, i, size, entry, mark) + Math.abs(unsettled)) * settlePrice;
     const isolated = book.legIsolatedMargin[l]!;
-    const counted = weightedProfit(book, i, pnl, false);
+    const counted = weighs ? weightedProfit(book, i, pnl, false) : pnl;
     if (isolated < 0) {
       equity += counted;
-      initialEquity += weightedProfit(book, i, pnl, true);
+      initialEquity += weighs ? weightedProfit(book, i, pnl, true) : pnl;
       initialMargin += im + orderMargin;
       maintenanceMargin += mm;
       continue;
     }
     const margin = downToUnit(isolated, unit) * settlePrice;
     const cushion = collateral(book, settle, margin, false);
-    mm += bankruptcyClosingFee(book, i, size, entry, cushion / settlePrice) * settlePrice;
+    if (fees) mm += bankruptcyClosingFee(book, i, size, entry, cushion / settlePrice) * settlePrice;
     const bucketEquity = cushion + counted;
     isolatedEquity += Math.max(bucketEquity, 0);
     isolatedInitial += im + orderMargin;
@@ -115,7 +110,7 @@ export function marginAccount(book: RiskBook, account: number, out: Float64Array
     if (bucketEquity - mm < lowest) lowest = bucketEquity - mm;
     scale += margin;
   }
-  maintenanceMargin += crossBankruptcyFees(book, account, equity);
+  if (fees) maintenanceMargin += crossBankruptcyFees(book, account, equity);
   if (equity - maintenanceMargin < lowest) lowest = equity - maintenanceMargin;
   out[crossEquity] = equity;
   out[crossInitialEquity] = initialEquity;
@@ -130,6 +125,7 @@ export function marginAccount(book: RiskBook, account: number, out: Float64Array
 }
 
 function collateral(book: RiskBook, asset: number, value: number, initial: boolean): number {
+  if (book.weighsCollateral[asset] === 0) return tiered(book, asset, value, initial, 1, 1);
   const price = book.price[asset]!;
   const imf = book.collateralImf[asset]!;
   if (value < 0) {
@@ -149,6 +145,27 @@ function collateral(book: RiskBook, asset: number, value: number, initial: boole
   const start = book.depositScaleStart[asset]!;
   if (initial && deposits > start) scaled = start / deposits;
   const discount = imf > 0 ? 1.1 / (1 + imf * Math.sqrt(value / price)) : 1;
+  return tiered(book, asset, value, initial, scaled, discount);
+}
+
+/**
+ * collateral.ts: a holding weighted band by band (each band's weight × `scaled`, at most
+ * `discount`), or a liability at its weight.
+ */
+function tiered(
+  book: RiskBook,
+  asset: number,
+  value: number,
+  initial: boolean,
+  scaled: number,
+  discount: number,
+): number {
+  if (value < 0) {
+    const weight = initial
+      ? book.liabilityInitialWeight[asset]!
+      : book.liabilityMaintenanceWeight[asset]!;
+    return value * weight;
+  }
   let weighted = 0;
   let floor = 0;
   for (let t = book.tierStart[asset]!; t < book.tierEnd[asset]!; t += 1) {

@@ -93,6 +93,30 @@ export function requirementIn(
 ): number {
   if (size === 0) return 0;
   const kind = book.ruleKind[i]!;
+  // Brackets (and max leverage, one bracket) are the common case: kept small to be inlined.
+  if (kind === ruleBrackets) {
+    const unit = book.unit[book.settleAsset[i]!]!;
+    const required = initial
+      ? notional * Math.max(book.bracketInitialRate[b]!, leverageFloor)
+      : notional * book.bracketMaintenanceRate[b]! - book.bracketAmount[b]!;
+    return unit === 0 ? required : upToUnit(required, unit);
+  }
+  return ruleRequirement(book, i, b, kind, size, notional, mark, leverageFloor, initial, out);
+}
+
+/** `requirementIn` for the rules other than brackets: a liquidity tier, an option, a premium. */
+function ruleRequirement(
+  book: RiskBook,
+  i: number,
+  b: number,
+  kind: number,
+  size: number,
+  notional: number,
+  mark: number,
+  leverageFloor: number,
+  initial: boolean,
+  out: Float64Array,
+): number {
   if (kind === ruleLiquidityTier) {
     const openInterest = notionalOf(book, i, book.openInterest[i]!, mark);
     return tierRequirement(
@@ -110,7 +134,7 @@ export function requirementIn(
   if (kind === ruleOptionStandard)
     return upToUnit(optionRequirement(book, i, size, mark, notional, initial), unit);
   let rate = initial ? book.bracketInitialRate[b]! : book.bracketMaintenanceRate[b]!;
-  if (kind !== ruleBrackets && (initial || book.premiumInitialOnly[i] === 0)) {
+  if (initial || book.premiumInitialOnly[i] === 0) {
     const base = Math.abs(size) * book.contractSize[i]!;
     const flag = initial ? initialNearEdge : maintenanceNearEdge;
     rate = premiumRate(book, i, kind, rate, base, out, flag);

@@ -69,6 +69,8 @@ export interface RiskBook {
   readonly mark: Float64Array;
   readonly settleAsset: Int32Array;
   /** The weight on positive PnL by kind (1: counts in full), and its IMF size discount (0: none). */
+  /** 1 when some instrument counts less than all of a gain (a profit weight below 1, or an IMF). */
+  readonly weighsProfit: number;
   readonly profitInitialWeight: Float64Array;
   readonly profitMaintenanceWeight: Float64Array;
   readonly profitImf: Float64Array;
@@ -98,6 +100,8 @@ export interface RiskBook {
   readonly liabilityInitialWeight: Float64Array;
   readonly liabilityMaintenanceWeight: Float64Array;
   /** Drift's spot IMF (0: none); venue totals' scale starts (USD, +∞: none) and the totals. */
+  /** 0 where the asset's weights are its listed tiers alone (no size or venue-total scaling). */
+  readonly weighsCollateral: Uint8Array;
   readonly collateralImf: Float64Array;
   readonly depositScaleStart: Float64Array;
   readonly venueDeposits: Float64Array;
@@ -256,6 +260,12 @@ export function buildRiskBook(
     contractSize: f('contractSize'),
     mark: f('mark'),
     settleAsset: i('settleAsset'),
+    weighsProfit:
+      (c.profitInitialWeight ?? []).some((w) => w !== 1) ||
+      (c.profitMaintenanceWeight ?? []).some((w) => w !== 1) ||
+      (c.profitImf ?? []).some((imf) => imf !== 0)
+        ? 1
+        : 0,
     profitInitialWeight: f('profitInitialWeight'),
     profitMaintenanceWeight: f('profitMaintenanceWeight'),
     profitImf: f('profitImf'),
@@ -281,6 +291,7 @@ export function buildRiskBook(
     tierMaintenanceWeight: f('tierMaintenanceWeight'),
     liabilityInitialWeight: f('liabilityInitialWeight'),
     liabilityMaintenanceWeight: f('liabilityMaintenanceWeight'),
+    weighsCollateral: u('weighsCollateral'),
     collateralImf: f('collateralImf'),
     depositScaleStart: f('depositScaleStart'),
     venueDeposits: f('venueDeposits'),
@@ -458,6 +469,11 @@ function compileWeightScaling(
   push('venueDeposits', total === undefined ? 0 : toNumber(total.deposits));
   push('borrowScaleStart', start(rule?.borrowWeightScaleStart));
   push('venueBorrows', total === undefined ? 0 : toNumber(total.borrows));
+  const weighs =
+    rule?.imfFactor !== undefined ||
+    rule?.depositWeightScaleStart !== undefined ||
+    rule?.borrowWeightScaleStart !== undefined;
+  push('weighsCollateral', weighs ? 1 : 0);
 }
 
 function compileProfitWeight(
