@@ -120,8 +120,8 @@ export function bucketLiquidationPrice(
     if (away <= 0n)
       return stands(instrument.tickSize)
         ? null
-        : boundary(instrument.tickSize, root, toward, stands);
-    if (!stands(away)) return boundary(away, root, toward, stands);
+        : boundary(instrument.tickSize, root, toward, stands, true);
+    if (!stands(away)) return boundary(away, root, toward, stands, true);
     jump *= 2n;
   }
   return null;
@@ -138,17 +138,21 @@ function boundary(
   standsAt: Price,
   toward: Price,
   stands: (at: Price) => boolean,
+  // The caller has seen the bucket stand at `standsAt`: no need to look again.
+  standing = false,
 ): Price {
   let low = falls;
   let high = standsAt;
-  let jump = toward;
-  for (let step = 0; step < bisectionStepsMax && !stands(high); step += 1) {
-    low = high;
-    jump *= 2n;
-    high = falls + jump;
-    if (high <= 0n) high = abs(toward);
+  if (!standing) {
+    let jump = toward;
+    for (let step = 0; step < bisectionStepsMax && !stands(high); step += 1) {
+      low = high;
+      jump *= 2n;
+      high = falls + jump;
+      if (high <= 0n) high = abs(toward);
+    }
+    assert(stands(high), 'a bucket that falls at every tick toward the mark');
   }
-  assert(stands(high), 'a bucket that falls at every tick toward the mark');
   // low falls, high stands; halve the ticks between them until they are one apart.
   for (let step = 0; step < bisectionStepsMax && high - low !== toward; step += 1) {
     const mid = low + ((high - low) / (2n * toward)) * toward;
