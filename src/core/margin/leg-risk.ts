@@ -54,13 +54,17 @@ export function legRisk(venue: Venue, leg: Leg, prices: PriceView): LegRisk {
     index,
     terms,
   );
-  const initialFee = closingFee(
-    venue.rulebook.closingFee,
-    'initial',
-    instrument,
-    feeBase(instrument, rule, leg, at, index),
-    initialBase,
-  );
+  const feeRule = venue.rulebook.closingFee;
+  const initialFee =
+    feeRule === undefined
+      ? 0n
+      : closingFee(
+          feeRule,
+          'initial',
+          instrument,
+          feeBase(instrument, rule, leg, at, index),
+          initialBase,
+        );
   const initial = mulCeil(initialBase + initialFee, settlePrice);
   const { requirement: maintenanceBase, fee } = maintenanceOf(
     venue,
