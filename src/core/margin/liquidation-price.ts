@@ -97,6 +97,9 @@ export function bucketLiquidationPrice(
   const index = indexOf(instrument, rule, prices);
   const root = liquidationPrice(instrument, rule, leg, mark, rest, index, notionalFeeRate(venue));
   if (root === null) return null;
+  // A short's root below one tick rounds down to 0: every price on the tick grid liquidates it,
+  // and no price of 0 can be valued (an inverse contract's PnL divides by it).
+  if (root <= 0n) return instrument.tickSize;
   // The leg's health as legRisk rounds it, at the mark moved to `at`, the rest held.
   // With `bucket`, the whole bucket is evaluated: the others' closing fees at their bankruptcy
   // prices move with this leg's PnL, which `restValue` holds still.
@@ -155,7 +158,7 @@ function boundary(
   }
   // low falls, high stands; halve the ticks between them until they are one apart.
   for (let step = 0; step < bisectionStepsMax && high - low !== toward; step += 1) {
-    const mid = low + ((high - low) / (2n * toward)) * toward;
+    const mid = low + divFloor(high - low, 2n * toward) * toward;
     if (stands(mid)) high = mid;
     else low = mid;
   }

@@ -43,7 +43,7 @@ export function pooledLiquidationPrice(
   if (near < 1n) near = 1n;
   let standing = stands(near);
   for (let step = 0; !standing && step < bisectionStepsMax; step += 1) {
-    const next = long ? near * 2n : near / 2n;
+    const next = long ? near * 2n : divFloor(near, 2n);
     if (next < 1n || next > ceiling) break;
     near = next;
     standing = stands(near);

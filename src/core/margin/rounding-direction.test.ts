@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  account,
   binanceLikeBrackets,
   coinBrackets,
   d,
@@ -9,6 +10,7 @@ import {
   linearPerp,
   market,
   option,
+  position,
   rulebook,
   venue,
 } from '../../../test/kit.ts';
@@ -16,8 +18,10 @@ import type { Bucket, Leg } from '../model/bucket.ts';
 import type { Instrument } from '../model/instrument.ts';
 import { marketView } from '../model/price-view.ts';
 import type { CollateralRule, MarginRule } from '../model/rulebook.ts';
+import { InvariantError } from '../num/assert.ts';
 import { abs, min, SCALE } from '../num/fixed.ts';
 import { divCeil } from '../num/rounding.ts';
+import { assess } from './assess.ts';
 import { bucketRisk, marginRatio } from './bucket-risk.ts';
 import { collateralValue } from './collateral.ts';
 import { baseSize, equityValue, notional, unrealisedPnl } from './contract-value.ts';
@@ -124,6 +128,13 @@ describe('notional rounds up (it is a basis for requirements)', () => {
     counter.check();
   });
 
+  it('a linear option needs its index price', () => {
+    expect(() => notional(usdtPut, -7n, d('0.01'))).toThrow(InvariantError);
+    expect(() => notional(usdtPut, -7n, d('0.01'))).toThrow(
+      'a linear option needs its index price',
+    );
+  });
+
   it('base size (the size premium is charged on) rounds up', () => {
     expect(baseSize({ ...perp, contractSize: d('0.5') }, -7n)).toBe(4n);
     expect(baseSize({ ...perp, contractSize: d('0.5') }, 6n)).toBe(3n);
@@ -163,6 +174,14 @@ describe('unrealised PnL rounds down (a gain counts less, a loss more)', () => {
       }),
     );
     counter.check();
+  });
+
+  it("an option's PnL is in its premium (mark − entry), for an inverse option too", () => {
+    // ±7 units × (0.5 − 0.3) = ±1.4 units → 1 long, −2 short
+    expect(unrealisedPnl(coinCall, 7n, d('0.3'), d('0.5'))).toBe(1n);
+    expect(unrealisedPnl(coinCall, -7n, d('0.3'), d('0.5'))).toBe(-2n);
+    // No position, no PnL, even with no entry price (a leg of open orders only).
+    expect(unrealisedPnl(coinPerp, 0n, 0n, d('30000'))).toBe(0n);
   });
 
   it("an option's value (what it adds to equity) is size × contract size × mark, rounded down", () => {
@@ -249,14 +268,15 @@ describe('collateral rounds down, liabilities up', () => {
     const lent: CollateralRule = {
       ...whole,
       liabilityInitialWeight: d('1.25'),
-      liabilityMaintenanceWeight: d('1.1'),
+      liabilityMaintenanceWeight: d('1.6'),
     };
     // 3 units owed at 0.5 = 1.5 → 2; × 1.25 = 2.5 → 3 (either rounding down would give 2).
     expect(collateralValue(lent, -3n, d('0.5'), 'initial')).toBe(-3n);
-    // × 1.1 = 2.2 → 3
-    expect(collateralValue(lent, -3n, d('0.5'), 'maintenance')).toBe(-3n);
+    // × 1.6 = 3.2 → 4 (down: 3; 1.5 down to 1, × 1.6: 2)
+    expect(collateralValue(lent, -3n, d('0.5'), 'maintenance')).toBe(-4n);
     // A debt the venue never lent is owed at face value, rounded up: 1.5 → 2.
     expect(collateralValue(undefined, -3n, d('0.5'), 'initial')).toBe(-2n);
+    expect(collateralValue(undefined, -3n, d('0.5'), 'maintenance')).toBe(-2n);
     expect(collateralValue(whole, -3n, d('0.5'), 'maintenance')).toBe(-2n);
     const counter = inexactCounter();
     fc.assert(
@@ -424,6 +444,28 @@ describe('size premium rates round up', () => {
     expect(sizePremiumRate(rule, 'maintenance', d('0.000033') + 105n)).toBe(
       d('0.01') + d('0.00000000165') + 1n,
     );
+    // On initial margin only, maintenance stays at its base.
+    const initialOnly = { ...rule, premium: { ...rule.premium, appliesTo: 'initial' as const } };
+    expect(sizePremiumRate(initialOnly, 'maintenance', 7n)).toBe(d('0.01'));
+    expect(sizePremiumRate(initialOnly, 'initial', 7n)).toBe(d('0.02') + 1n);
+  });
+
+  it('stepped: whole steps above the baseline, rounded up, none below it', () => {
+    const rule = {
+      kind: 'size-premium' as const,
+      initialRate: d('0.05'),
+      maintenanceRate: d('0.03'),
+      premium: {
+        curve: 'stepped' as const,
+        baselineSize: d('25'),
+        stepSize: d('10'),
+        ratePerStep: d('0.01'),
+        appliesTo: 'both' as const,
+      },
+    };
+    expect(sizePremiumRate(rule, 'initial', d('5'))).toBe(d('0.05'));
+    expect(sizePremiumRate(rule, 'initial', d('25') + 1n)).toBe(d('0.06'));
+    expect(sizePremiumRate(rule, 'maintenance', d('35') + 1n)).toBe(d('0.05'));
   });
 });
 
@@ -791,5 +833,32 @@ describe('the liquidation price rounds toward the mark', () => {
       { numRuns: 300 },
     );
     expect(parted).toBeGreaterThanOrEqual(20);
+  });
+});
+
+describe("a report's distance to liquidation rounds down", () => {
+  const v = venue([perp], rulebook({ BTCUSDT: { kind: 'max-leverage', maxLeverage: d('10') } }));
+  const report = (usdt: string) =>
+    assess(
+      account({ USDT: usdt }, [position('BTCUSDT', '1', '30000')]),
+      v,
+      market({ USDT: '1' }, { BTCUSDT: '30000.7' }),
+    ).positions[0]!;
+
+  it('(mark − price) / mark, rounded down, for a long with room', () => {
+    // P − 30000 + 5000 − 0.05·P = 0 ⇒ P = 25000 / 0.95 = 26315.789… → 26315.79 on the tick
+    const shown = report('5000');
+    expect(shown.liquidationPrice).toBe(d('26315.79'));
+    // (30000.7 − 26315.79) / 30000.7 = 0.12282946…, which does not divide
+    const mark = d('30000.7');
+    const room = (mark - d('26315.79')) * SCALE;
+    expect(room % mark).not.toBe(0n);
+    expect(isRoundedDown(shown.liquidationDistance!, room, mark)).toBe(true);
+  });
+
+  it('0 once the mark is past the liquidation price', () => {
+    const shown = report('1000');
+    expect(shown.liquidationPrice! > d('30000')).toBe(true);
+    expect(shown.liquidationDistance).toBe(0n);
   });
 });
