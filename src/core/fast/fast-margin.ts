@@ -73,7 +73,7 @@ export function marginAccount(book: RiskBook, account: number, out: Float64Array
     const unit = book.unit[settle]!;
     const unsettled = book.legUnsettled[l]!;
     const value = equityValueOf(book, i, size, entry, mark) + unsettled;
-    const pnl = (unit === 0 ? value : downToUnit(value, unit)) * settlePrice;
+    const pnl = downToUnit(value, unit) * settlePrice;
     const sides = book.legOrderStart[l + 1]! > book.legOrderStart[l]! ? 2 : 0;
     slack += (1 + 3 * (2 + sides)) * unit * settlePrice;
     // A rule margined at the entry measures the position there (its open orders alone at the mark).

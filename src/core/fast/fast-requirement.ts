@@ -95,11 +95,8 @@ export function requirementIn(
   const kind = book.ruleKind[i]!;
   // Brackets (and max leverage, one bracket) are the common case: kept small to be inlined.
   if (kind === ruleBrackets) {
-    const unit = book.unit[book.settleAsset[i]!]!;
-    const required = initial
-      ? notional * Math.max(book.bracketInitialRate[b]!, leverageFloor)
-      : notional * book.bracketMaintenanceRate[b]! - book.bracketAmount[b]!;
-    return unit === 0 ? required : upToUnit(required, unit);
+    const rate = initial ? book.bracketInitialRate[b]! : book.bracketMaintenanceRate[b]!;
+    return rated(book, i, b, rate, notional, leverageFloor, initial);
   }
   return ruleRequirement(book, i, b, kind, size, notional, mark, leverageFloor, initial, out);
 }
@@ -130,17 +127,36 @@ function ruleRequirement(
       initialNearEdge,
     );
   }
-  const unit = book.unit[book.settleAsset[i]!]!;
-  if (kind === ruleOptionStandard)
+  if (kind === ruleOptionStandard) {
+    const unit = book.unit[book.settleAsset[i]!]!;
     return upToUnit(optionRequirement(book, i, size, mark, notional, initial), unit);
+  }
   let rate = initial ? book.bracketInitialRate[b]! : book.bracketMaintenanceRate[b]!;
   if (initial || book.premiumInitialOnly[i] === 0) {
     const base = Math.abs(size) * book.contractSize[i]!;
     const flag = initial ? initialNearEdge : maintenanceNearEdge;
     rate = premiumRate(book, i, kind, rate, base, out, flag);
   }
-  if (initial) return upToUnit(notional * Math.max(rate, leverageFloor), unit);
-  return upToUnit(notional * rate - book.bracketAmount[b]!, unit);
+  return rated(book, i, b, rate, notional, leverageFloor, initial);
+}
+
+/**
+ * notional × rate, for initial margin at least the leverage setting's, for maintenance less the
+ * bracket's amount; up to the settle asset's unit.
+ */
+function rated(
+  book: RiskBook,
+  i: number,
+  b: number,
+  rate: number,
+  notional: number,
+  leverageFloor: number,
+  initial: boolean,
+): number {
+  const required = initial
+    ? notional * Math.max(rate, leverageFloor)
+    : notional * rate - book.bracketAmount[b]!;
+  return upToUnit(required, book.unit[book.settleAsset[i]!]!);
 }
 
 /** margin-terms.ts `optionTerms`, in float64. */
