@@ -14,16 +14,14 @@ import { nowMs } from '../clock.ts';
 import { type InputFormat, loadPortfolio } from '../import/load-portfolio.ts';
 import { presetIds, readPreset, readRulebookFile } from '../import/presets.ts';
 import { InputError } from '../import/reader.ts';
+import { comparisonText } from './compare-text.ts';
 import { toJson } from './figures.ts';
-import {
-  comparisonText,
-  limitsText,
-  liquidationQueueText,
-  riskReportText,
-  whatIfText,
-} from './report-text.ts';
+import { limitsText } from './limits-text.ts';
+import { liquidationQueueText } from './queue-text.ts';
+import { riskReportText } from './report-text.ts';
 import { table } from './table.ts';
 import { hasRule, limitsOf, parseOrder, parseTransfer } from './whatif.ts';
+import { whatIfText } from './whatif-text.ts';
 
 interface Common {
   readonly json?: boolean;
