@@ -26,8 +26,9 @@ export function tierRequirement(
   if (!initial) return upToUnit(upToUnit(quote * base, unit) * book.premiumFactor[i]!, unit);
   const scaled = scaledRate(book, i, base, downToUnit(openInterestNotional, unit), out, flag);
   const chosen = leverageRate(leverageFloor);
-  // A rate from a leverage whose ppm sits within float error of a whole one may be a ppm off.
-  if (chosen > scaled && isNearWhole(leverageFloor * 1e6, 1e6)) out[flag] = 1;
+  // A rate from a leverage whose ppm sits within float error of a whole one may be a ppm off,
+  // unless it is capped at 100 %.
+  if (chosen > scaled && chosen < 1 && isNearWhole(leverageFloor * 1e6, 1e6)) out[flag] = 1;
   return upToUnit(quote * Math.max(scaled, chosen), unit);
 }
 
