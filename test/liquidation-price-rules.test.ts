@@ -5,7 +5,18 @@ import type { Account } from '../src/core/model/account.ts';
 import type { ClosingFeeRule, MarginRule, Rulebook } from '../src/core/model/rulebook.ts';
 import type { Venue } from '../src/core/model/venue.ts';
 import { formatFixed } from '../src/core/num/fixed.ts';
-import { bookVenue, d, decimalArb, market, position } from './kit.ts';
+import {
+  account,
+  binanceLikeBrackets,
+  bookVenue,
+  d,
+  decimalArb,
+  linearPerp,
+  market,
+  position,
+  rulebook,
+  venue,
+} from './kit.ts';
 
 /**
  * The liquidation price a report shows is where the venue's own condition flips, under every
@@ -89,5 +100,43 @@ describe.each(variants)('with %s', (_name, venue) => {
       ),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('a short that no positive price saves', () => {
+  // Short 1 BTC from 100 (Binance-like brackets, 0.4 % at this size): equity is
+  // balance + 100 − P and maintenance 0.004 P, so the root is (balance + 100) / 1.004. A balance
+  // of −100 puts it at 0 exactly, −200 below 0: every price on the tick grid liquidates the
+  // account, and the report says so with the first tick (0.01), not a price of 0 or none.
+  const btc = linearPerp('BTCUSDT', 'BTC');
+  const book = venue([btc], rulebook({ BTCUSDT: binanceLikeBrackets }));
+  it.each(['-100', '-200', '-100.000001'])('balance %s USDT: liquidation price 0.01', (balance) => {
+    const held = account({ USDT: balance }, [position('BTCUSDT', '-1', '100')]);
+    const report = assess(held, book, market({ USDT: '1', BTC: '100' }, { BTCUSDT: '100' }));
+    expect(report.liquidatable).toBe(true);
+    expect(report.positions[0]!.liquidationPrice).toBe(d('0.01'));
+    const atTick = assess(held, book, market({ USDT: '1', BTC: '0.01' }, { BTCUSDT: '0.01' }));
+    expect(atTick.liquidatable).toBe(true);
+  });
+
+  it("KuCoin's apportioned price of such a short is the first tick too", () => {
+    // The pool's equity (−200 USDT) is all this position's share: negative at every price.
+    const kucoin = venue([btc], {
+      ...rulebook({ BTCUSDT: binanceLikeBrackets }),
+      crossLiquidationPrice: 'apportioned',
+    });
+    const held = account({ USDT: '-200' }, [position('BTCUSDT', '-1', '100')]);
+    const report = assess(held, kucoin, market({ USDT: '1', BTC: '100' }, { BTCUSDT: '100' }));
+    expect(report.positions[0]!.apportionedLiquidationPrice).toBe(d('0.01'));
+  });
+
+  it('a balance a cent above −100 leaves a root above one tick', () => {
+    // (−99.99 + 100) / 1.004 = 0.00996...: still below a tick, so the first tick again; −99.9
+    // gives 0.0996..., rounded down to 0.09, at which the short stands.
+    const held = (balance: string) =>
+      account({ USDT: balance }, [position('BTCUSDT', '-1', '100')]);
+    const m = market({ USDT: '1', BTC: '100' }, { BTCUSDT: '100' });
+    expect(assess(held('-99.99'), book, m).positions[0]!.liquidationPrice).toBe(d('0.01'));
+    expect(assess(held('-99.9'), book, m).positions[0]!.liquidationPrice).toBe(d('0.09'));
   });
 });

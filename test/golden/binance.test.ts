@@ -149,6 +149,9 @@ function binanceLiquidationPrice(
   // The FAQ: compute with the bracket of the current notional; if the notional at the result is in
   // another bracket, recompute with that one. Where that chase would cycle, the bracket that holds
   // its own result is the one it is looking for; trying each in turn finds it.
+  // A linear short with no positive root even in the first bracket is past it at every price.
+  const first = solveWith(rule.brackets[0]!);
+  if (!inverse && side < 0 && Number.isFinite(first) && first <= 0) return 0;
   for (const bracket of rule.brackets) {
     const lp = solveWith(bracket);
     if (!(lp > 0) || !Number.isFinite(lp)) continue;
@@ -216,6 +219,12 @@ describe("cross liquidation price matches Binance's formula, others held at thei
             );
             if (expected === null) {
               expect(mine.liquidationPrice).toBeNull();
+              continue;
+            }
+            if (expected === 0) {
+              // Every price liquidates it: the report gives the first tick.
+              expect(mine.liquidationPrice).toBe(d('0.0001'));
+              compared += 1;
               continue;
             }
             expect(mine.liquidationPrice).not.toBeNull();

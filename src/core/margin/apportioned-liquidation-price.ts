@@ -50,10 +50,17 @@ export function apportionedLiquidationPrices(
     const rule = ruleFor(venue, instrument);
     const opened = { ...leg, entryPrice: mark };
     const underlyingIndex = indexOf(instrument, rule, prices);
-    answers.set(
-      index,
-      liquidationPrice(instrument, rule, opened, mark, cushion, underlyingIndex, feeRate),
+    const root = liquidationPrice(
+      instrument,
+      rule,
+      opened,
+      mark,
+      cushion,
+      underlyingIndex,
+      feeRate,
     );
+    // A short that every price liquidates: the first tick, as bucketLiquidationPrice says it.
+    answers.set(index, root === 0n ? instrument.tickSize : root);
   }
   return answers;
 }

@@ -34,7 +34,8 @@ interface Piece {
  * its own bracket, so the price follows the brackets as notional crosses them (Binance's formula,
  * generalised). Rounded to the tick toward the mark: a long's up, a short's down, so the warning
  * never comes late. null: no price of this instrument liquidates the bucket (a long whose cushion
- * outlasts a fall to zero). The exact root; what a report shows is `bucketLiquidationPrice`.
+ * outlasts a fall to zero); 0: every price does (a linear short in debt even at a price of 0).
+ * The exact root; what a report shows is `bucketLiquidationPrice`.
  *
  * A rule margined at the index (`MarginPrice`) measures the requirement at `indexPrice`, which is
  * held where it is while the mark moves: the requirement is then a constant M of the mark, so one
@@ -60,6 +61,11 @@ export function liquidationPrice(
   const absFace = abs(face);
   for (const piece of piecesOf(instrument, rule, leg, mark, indexPrice, feeRate)) {
     const root = solve(instrument.settlement, face, absFace, leg.entryPrice, rest, piece);
+    // A linear short's health falls as the price rises; where it is not positive even at a price
+    // of 0 (the piece that holds the smallest notionals), every price liquidates the bucket.
+    if (root === null && face < 0n && instrument.settlement === 'linear' && piece.floor === 0n) {
+      return 0n;
+    }
     if (root === null) continue;
     if (!notionalInPiece(instrument.settlement, absFace, root, piece)) continue;
     const [numerator, denominator] = root;
