@@ -3,6 +3,7 @@ import {
   account,
   binanceLikeBrackets,
   d,
+  flatCollateral,
   linearPerp,
   market,
   position,
@@ -47,6 +48,33 @@ describe('the screen decides clear cases alone', () => {
     // Unknown ids are ignored, not added.
     movePrices(riskBook, new Map([['DOGE', d('1')]]), new Map([['DOGEUSDT', d('1')]]));
     expect(riskBook.market.markPrices.has('DOGEUSDT')).toBe(false);
+  });
+});
+
+describe('a collateral shock alone moves the screen', () => {
+  it('BTC collateral falling with the contract mark held still', () => {
+    // 0.01 BTC at 95 % is 950 USD of collateral at 100,000 against MM 450 (1 BTCUSDT long, mark
+    // held); BTC at 40,000 values it at 380: below maintenance, though no contract moved.
+    const pledged = venue(
+      [linearPerp('BTCUSDT', 'BTC')],
+      rulebook(
+        { BTCUSDT: binanceLikeBrackets },
+        new Map([
+          ['USDT', flatCollateral('1')],
+          ['BTC', flatCollateral('0.95')],
+        ]),
+      ),
+    );
+    const held = account({ BTC: '0.01' }, [position('BTCUSDT', '1', '100000')], 'pledged');
+    const riskBook = buildRiskBook([held], pledged, prices);
+    expect(screenLiquidatable(riskBook).liquidatable).toEqual([]);
+    movePrices(riskBook, new Map([['BTC', d('40000')]]), new Map());
+    expect(riskBook.market.assetPrices.get('BTC')).toBe(d('40000'));
+    expect(riskBook.market.markPrices.get('BTCUSDT')).toBe(d('100000'));
+    expect(screenLiquidatable(riskBook).liquidatable).toEqual([0]);
+    expect(assess(held, pledged, riskBook.market).liquidatable).toBe(true);
+    movePrices(riskBook, new Map([['DOGE', d('1')]]), new Map());
+    expect(riskBook.market.assetPrices.has('DOGE')).toBe(false);
   });
 });
 
