@@ -95,6 +95,7 @@ describe('the liquidity tier on the fast path, at the edges of its steps', () =>
     ['3', '1/3 rounded up to 333,334 ppm', 16_666.7, false],
     ['8', '1/8 is 125,000 ppm exactly: a whole ppm, flagged', 6_250, true],
     ['25', '1/25 = 4 % is below the tier: the tier rate', 2_500, false],
+    ['20', '1/20 = 5 % is the tier rate itself: either gives the same', 2_500, false],
     ['0.5', 'more than 100 % is capped at 100 %, no step left to cross', 50_000, false],
   ] as const)('a leverage setting of %s (%s): IM %d', (leverage, _why, initial, flagged) => {
     const got = bothPaths(held(leverage), '0');
