@@ -4,7 +4,18 @@ import { completeBrackets } from '../../src/core/margin/brackets.ts';
 import type { MarginRule, Rulebook } from '../../src/core/model/rulebook.ts';
 import { toNumber } from '../../src/core/num/fixed.ts';
 import { readPreset } from '../../src/shell/import/presets.ts';
-import { account, d, linearPerp, market, position, venue } from '../kit.ts';
+import {
+  account,
+  d,
+  deribitOptionRule,
+  linearPerp,
+  market,
+  option,
+  pmAsOfMs,
+  position,
+  surface,
+  venue,
+} from '../kit.ts';
 
 /**
  * KuCoin Futures' published worked examples (rulebooks/kucoin-futures.json):
@@ -46,6 +57,31 @@ describe('KuCoin K1: cross liquidation price, the pool apportioned by mark value
       venue([btc, eth], rules),
       market({ USDT: '1', BTC: '62000', ETH: '3800' }, { BTCUSDTM: '62000', ETHUSDTM: '3800' }),
     ).positions;
+
+  it('an option in the pool adds its value to the equity shared, and takes no share', () => {
+    // 100 USDT of cash swapped for a long put worth 100: the same equity, apportioned over the
+    // same futures' mark values, gives the short the same price.
+    const put = option('ETH-P', 'ETH', 'put', '3000', 'linear');
+    const withPut = assess(
+      account({ USDT: '900' }, [
+        position('BTCUSDTM', '10', '62000'),
+        position('ETHUSDTM', '-100', '3800'),
+        position('ETH-P', '1', '100'),
+      ]),
+      venue([btc, eth, put], { ...rules, defaultOptionRule: deribitOptionRule }),
+      {
+        ...market(
+          { USDT: '1', BTC: '62000', ETH: '3800' },
+          { BTCUSDTM: '62000', ETHUSDTM: '3800', 'ETH-P': '100' },
+        ),
+        asOfMs: pmAsOfMs,
+        volatility: new Map([['ETH', surface(0.6)]]),
+      },
+    ).positions;
+    const [, short] = pool('1000');
+    expect(withPut[1]!.apportionedLiquidationPrice).toBe(short!.apportionedLiquidationPrice);
+    expect(withPut[2]!.apportionedLiquidationPrice).toBeUndefined();
+  });
 
   it('"AMR = … = 22.62%", "ETH/USDT contract liquidation price = … = 4,610.7"', () => {
     // KuCoin computes with the AMR as printed, 22.62 %: the pool of 22.62 % × 4,420 = 999.804
