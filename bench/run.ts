@@ -13,6 +13,8 @@ import { marketView } from '../src/core/model/price-view.ts';
 import { SCALE } from '../src/core/num/fixed.ts';
 import { portfolioRisk } from '../src/core/portfolio/portfolio-risk.ts';
 import { viewAfterTick } from '../src/core/portfolio/tick.ts';
+import { bookBench } from './book.ts';
+import { jsonReadingBench } from './json-reading.ts';
 import { naiveScenarioPnl } from './naive-portfolio.ts';
 import { omnibusBucket, optionAccount, optionBook } from './option-book.ts';
 import { portfolios } from './portfolios.ts';
@@ -192,3 +194,6 @@ console.log('\n4. A book of option accounts re-margined after one price tick (µ
     `    whole book per tick (tick-aware)                 ${(tickAware!.medianUs / 1000).toFixed(1).padStart(10)} ms`,
   );
 }
+
+jsonReadingBench(quick);
+bookBench(quick);

@@ -4,11 +4,19 @@
  * the CLI (src/shell/cli) is built on the same calls.
  */
 export { type AssessOptions, assess, assessWith } from './core/margin/assess.ts';
-export { type Comparison, compareModes } from './core/margin/compare.ts';
+export type { CollateralLine } from './core/margin/collateral-lines.ts';
+export { type Comparison, compareModes, type PositionMove } from './core/margin/compare.ts';
 export { applyHypothetical, type Hypothetical } from './core/margin/hypothetical.ts';
 export { liquidationQueue, type QueuedAccount } from './core/margin/liquidation-queue.ts';
 export type { BucketReport, PositionReport, RiskReport } from './core/margin/risk-report.ts';
-export { maxOrderSize, maxWithdrawal, type Verdict, verdict } from './core/margin/what-if.ts';
+export {
+  type Judgement,
+  judge,
+  maxOrderSize,
+  maxWithdrawal,
+  type Verdict,
+  verdict,
+} from './core/margin/what-if.ts';
 export type { Account } from './core/model/account.ts';
 export type { Market } from './core/model/market.ts';
 export { type Portfolio, venueOf } from './core/model/portfolio.ts';

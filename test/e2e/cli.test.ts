@@ -112,7 +112,7 @@ describe.each(examples())('$file', ({ file, path, fromArgs }) => {
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout).toMatch(/^Account \S+: equity [\d,.-]+ USD/);
     expect(result.stdout).toMatch(/^bucket +mode +collateral/m);
-    expect(result.stdout).toMatch(/^position +bucket +size/m);
+    expect(result.stdout).toMatch(/^position +bucket +contracts +price in +entry +mark/m);
     expect(result.stdout).toContain('Joint move of every price on one underlying');
   });
 
@@ -125,11 +125,13 @@ describe.each(examples())('$file', ({ file, path, fromArgs }) => {
   it('compare: isolated and cross side by side', () => {
     const result = runCli(['compare', path, ...fromArgs]);
     expect(result).toMatchObject({ code: 0, stderr: '' });
-    expect(result.stdout).toMatch(/^mode +capital used +initial +maintenance$/m);
+    expect(result.stdout).toMatch(/^mode +capital used USD +initial USD +maintenance USD$/m);
     expect(result.stdout).toMatch(/^isolated +[\d,.]+/m);
     expect(result.stdout).toMatch(/^cross +[\d,.]+/m);
     expect(result.stdout).toMatch(/Capital freed by cross margin: -?[\d,.]+ USD/);
-    expect(result.stdout).toMatch(/^position +isolated liq\. +distance +cross liq\. +distance$/m);
+    expect(result.stdout).toMatch(
+      /^position +price in +isolated liq\. +distance +cross liq\. +distance$/m,
+    );
   });
 
   it('compare --json: both outcomes and the capital freed', () => {
@@ -193,14 +195,19 @@ describe.each(examples())('$file', ({ file, path, fromArgs }) => {
     ]);
     for (const output of after) {
       expect(output.verdict).toMatch(/^(accepted|initial_margin_insufficient)$/);
-      expectRiskReport(output.after as Json);
+      expectRiskReport(output.before as Json);
+      // A refused change has no state after it.
+      if (output.verdict === 'accepted') expectRiskReport(output.after as Json);
+      else expect(output.after).toBeNull();
     }
     const text = runCli(['whatif', path, ...fromArgs, '--order', `buy 1 ${position.instrument}`]);
     expect(text).toMatchObject({ code: 0, stderr: '' });
-    expect(text.stdout).toMatch(/^What-if for \S+: (accepted|initial_margin_insufficient)/m);
+    expect(text.stdout).toMatch(/^What-if for \S+: buy 1 \S+ at market$/m);
+    expect(text.stdout).toMatch(/^ {2}(accepted|REJECTED \(initial_margin_insufficient\)): /m);
     const transfer = runCli(['whatif', path, ...fromArgs, '--transfer', `${settleOf(first!)} 100`]);
     expect(transfer).toMatchObject({ code: 0, stderr: '' });
-    expect(transfer.stdout).toMatch(/^What-if for \S+: accepted/m);
+    expect(transfer.stdout).toMatch(/^What-if for \S+: deposit 100 \S+ into the cross pool$/m);
+    expect(transfer.stdout).toMatch(/^ {2}accepted: /m);
   });
 });
 
@@ -333,7 +340,7 @@ describe('figures of examples/cross-and-isolated.json, worked by hand', () => {
   it('margin as text: the headline rounds equity and free collateral down, requirements up', () => {
     const result = runCli(['margin', path]);
     expect(result.stdout).toMatch(
-      /^Account main: equity 22,601\.52 USD, initial margin 10,208\.31, maintenance margin 703\.72, free collateral 10,964\.78$/m,
+      /^Account main: equity 22,601\.52 USD, initial margin 10,208\.31 USD, maintenance margin 703\.72 USD, free collateral 10,964\.78 USD$/m,
     );
   });
 

@@ -1,4 +1,14 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import {
+  accountEquity,
+  figureCount,
+  marginAccount,
+  roundingSlack,
+} from '../../src/core/fast/fast-margin.ts';
+import { buildRiskBook } from '../../src/core/fast/risk-book.ts';
+import { assess } from '../../src/core/margin/assess.ts';
+import { netNotional } from '../../src/core/margin/contract-value.ts';
 import { requirement } from '../../src/core/margin/leg-risk.ts';
 import {
   liquidityTierRequirement,
@@ -6,7 +16,9 @@ import {
   openInterestRate,
 } from '../../src/core/margin/liquidity-tier.ts';
 import type { LiquidityTierRule } from '../../src/core/model/rulebook.ts';
-import { d, linearPerp } from '../kit.ts';
+import { toNumber } from '../../src/core/num/fixed.ts';
+import { readPreset } from '../../src/shell/import/presets.ts';
+import { account, d, decimalArb, linearPerp, market, position, venue } from '../kit.ts';
 
 /**
  * dYdX v4's liquidity tiers, pinned to the chain's own unit tests (dydxprotocol/v4-chain):
@@ -296,4 +308,110 @@ describe('dYdX v4 GetMaintenanceMarginPpm (liquidity_tier_test.go)', () => {
       expect(maintenanceRateOf(tier(im, mf))).toBe(BigInt(want) * 10n ** 12n);
     });
   }
+});
+
+/**
+ * dYdX's net collateral (the preset's `netNotionalValue`): quote balance + the signed notional at
+ * the oracle truncated toward zero to a quote quantum, from the exact product.
+ *
+ * - protocol/lib/quantums_test.go `TestBaseToQuoteQuantums` (commit
+ *   3b7ad929471bd4c2ad005ae0951f88c6f9d5890d): "Correctly converts negative value" (−100 base
+ *   quantums at atomic resolution −6, price 1 × 10¹: −1,000 quote quantums), "Calculation rounds
+ *   down" (9 at −8, price 10: 0) and "Negative calculation rounds up" (−9: 0, not −1);
+ * - protocol/x/perpetuals/lib/lib_test.go `TestGetNetNotionalInQuoteQuantums` (commit
+ *   08dfc6cb1f21a3d8e9428c88af0c249327373e19): 10¹² base quantums at atomic resolution −16
+ *   (0.0001 BTC) at price 123,456,789,123 × 10⁻⁵ (1,234,567.89123) is 123,456,789 quote quantums
+ *   long and −123,456,789 short (a floor would give −123,456,790);
+ * - lib.go `GetNetCollateralAndMarginRequirements`: NC = that net notional + the quote balance.
+ */
+describe('dYdX v4 net collateral (BaseToQuoteQuantums, GetNetNotionalInQuoteQuantums)', () => {
+  const dydx = readPreset('dydx-v4');
+  const btc = linearPerp('BTC-USD', 'BTC', { quote: 'USDC', settle: 'USDC' });
+  const v = venue([btc], dydx);
+  const oracle = '1234567.89123';
+  const prices = market({ USDC: '1', BTC: oracle }, { 'BTC-USD': oracle });
+
+  const vectors: readonly [string, string, string, string][] = [
+    ['Correctly converts negative value', '-0.0001', '10', '-0.001'],
+    ['Calculation rounds down', '0.00000009', '10', '0'],
+    ['Negative calculation rounds up', '-0.00000009', '10', '0'],
+    ['TestGetNetNotionalInQuoteQuantums positive quantums', '0.0001', oracle, '123.456789'],
+    ['TestGetNetNotionalInQuoteQuantums negative quantums', '-0.0001', oracle, '-123.456789'],
+  ];
+  for (const [name, size, price, want] of vectors) {
+    it(`${name}: ${size} at ${price} is ${want} USDC`, () => {
+      expect(netNotional(btc, d(size), d(price), unit)).toBe(d(want));
+    });
+  }
+
+  // The account holds 1,000 USDC before the position: the chain's quote balance is then 1,000 −
+  // size × entry, 1,100 USDC for the short sold at 1,000,000 and 900 for the long bought there.
+  const exactEquity = (size: string) =>
+    assess(account({ USDC: '1000' }, [position('BTC-USD', size, '1000000')]), v, prices).equity;
+  const fastFigures = (size: string) => {
+    const out = new Float64Array(figureCount);
+    const a = account({ USDC: '1000' }, [position('BTC-USD', size, '1000000')]);
+    marginAccount(buildRiskBook([a], v, prices), 0, out);
+    return { equity: out[accountEquity]!, slack: out[roundingSlack]! };
+  };
+
+  it('a short of 0.0001 BTC: NC = 1,100 − 123.456789 = 976.543211 USDC, on both paths', () => {
+    // Its PnL floored to a quantum would give 1,000 − 23.456790 = 976.543210, a quantum below.
+    expect(exactEquity('-0.0001')).toBe(d('976.543211'));
+    const fast = fastFigures('-0.0001');
+    expect(Math.abs(fast.equity - 976.543211)).toBeLessThanOrEqual(1e-7);
+  });
+
+  it('a long of 0.0001 BTC: NC = 900 + 123.456789 = 1,023.456789 USDC, on both paths', () => {
+    expect(exactEquity('0.0001')).toBe(d('1023.456789'));
+    expect(Math.abs(fastFigures('0.0001').equity - 1023.456789)).toBeLessThanOrEqual(1e-7);
+  });
+
+  it('the fast path counts both roundings of a net collateral in its slack', () => {
+    // A balance's unit, the value's two and a requirement's three per kind (two kinds).
+    expect(fastFigures('-0.0001').slack).toBeCloseTo(9 * 0.000001, 12);
+  });
+
+  it('a notional is truncated from the exact product: (1 − 10⁻¹⁸) × (1 + 10⁻¹⁸) is 0.999999', () => {
+    // The product is 1 − 10⁻³⁶: rounded up at 10⁻¹⁸ first, it would be 1.000000 (one quantum over).
+    const rule = tier(1_000_000, 1_000_000);
+    const size = d('0.999999999999999999');
+    const mark = d('1.000000000000000001');
+    const terms = { unit };
+    expect(requirement(perp, rule, 'initial', size, mark, undefined, undefined, terms)).toBe(
+      d('0.999999'),
+    );
+    expect(requirement(perp, rule, 'maintenance', -size, mark, undefined, undefined, terms)).toBe(
+      d('0.999999'),
+    );
+  });
+
+  it('property: the net collateral differs from the floored PnL by at most a quantum, never for a long', () => {
+    const plain = venue([btc], { ...dydx, netNotionalValue: false });
+    fc.assert(
+      fc.property(
+        decimalArb(-5, 5, 6),
+        decimalArb(1000, 90000, 5),
+        // A whole-dollar entry keeps the quote balance in whole quanta, as the chain holds it.
+        decimalArb(1000, 90000, 0),
+        (size, mark, entry) => {
+          const a = account({ USDC: '100000' }, [
+            { ...position('BTC-USD', '0', '1'), size, entryPrice: entry },
+          ]);
+          const at = market({ USDC: '1', BTC: '1' }, { 'BTC-USD': '1' });
+          const m = { ...at, markPrices: new Map([['BTC-USD', mark]]) };
+          const chain = assess(a, v, m).equity;
+          const ours = assess(a, plain, m).equity;
+          // Whole quanta of quote balance: a long's notional truncates as its PnL floors.
+          if (size >= 0n) expect(chain).toBe(ours);
+          else expect(chain - ours === 0n || chain - ours === unit).toBe(true);
+          const out = new Float64Array(figureCount);
+          marginAccount(buildRiskBook([a], v, m), 0, out);
+          const slack = out[roundingSlack]! + 1e-9 * Math.abs(toNumber(chain));
+          expect(Math.abs(out[accountEquity]! - toNumber(chain))).toBeLessThanOrEqual(slack);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 });

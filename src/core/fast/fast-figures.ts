@@ -35,7 +35,15 @@ export const initialNearEdge = 10;
  * so the screen adds this to its band rather than trusting the rounded floats (fast-units.ts).
  */
 export const roundingSlack = 11;
-export const figureCount = 12;
+/**
+ * The worst bucket's standing, for ranking a book: the lowest equity / maintenance margin over
+ * the account's buckets that have a requirement; −∞ for a bucket below zero equity with none (where
+ * that liquidates it), +∞ where no bucket is at risk.
+ */
+export const worstStanding = 12;
+/** That bucket's maintenance margin (USD): of two equal standings the larger goes first. */
+export const worstMaintenance = 13;
+export const figureCount = 14;
 
 /**
  * Relative error bound of the fast path against the exact one, as a fraction of `magnitude`; and

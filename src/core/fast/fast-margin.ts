@@ -12,15 +12,11 @@ import {
   magnitude,
   maintenanceNearEdge,
   roundingSlack,
+  worstMaintenance,
+  worstStanding,
 } from './fast-figures.ts';
-import {
-  bracketOf,
-  notionalOf,
-  requirement,
-  requirementIn,
-  tierMeasureOf,
-} from './fast-requirement.ts';
-import { downToUnit } from './fast-units.ts';
+import { bracketOf, notionalOf, requirementIn, tierMeasureOf } from './fast-requirement.ts';
+import { downToUnit, towardZeroToUnit } from './fast-units.ts';
 import type { RiskBook } from './risk-book.ts';
 
 /**
@@ -58,6 +54,9 @@ export function marginAccount(book: RiskBook, account: number, out: Float64Array
   let isolatedInitial = 0;
   let isolatedMaintenance = 0;
   let lowest = Number.POSITIVE_INFINITY;
+  out[worstStanding] = Number.POSITIVE_INFINITY;
+  out[worstMaintenance] = 0;
+  const needsMargin = book.venue.rulebook.liquidationNeedsMargin === true;
   // The optional rules are tested once here, so the common case calls none of their code and
   // the loop stays small enough for the compiler to inline what it does call.
   const fees = book.closingFeeRate !== 0;
@@ -72,10 +71,12 @@ export function marginAccount(book: RiskBook, account: number, out: Float64Array
     const entry = book.legEntry[l]!;
     const unit = book.unit[settle]!;
     const unsettled = book.legUnsettled[l]!;
-    const value = equityValueOf(book, i, size, entry, mark) + unsettled;
-    const pnl = downToUnit(value, unit) * settlePrice;
-    const sides = book.legOrderStart[l + 1]! > book.legOrderStart[l]! ? 2 : 0;
-    slack += (1 + 3 * (2 + sides)) * unit * settlePrice;
+    const pnl = valueInUnits(book, i, size, entry, mark, unsettled, unit) * settlePrice;
+    const hasOrders = book.legOrderStart[l + 1]! > book.legOrderStart[l]!;
+    // Each side filled is a requirement more, for maintenance too where orders count there.
+    const sides = hasOrders ? (book.ordersInMaintenance === 1 ? 4 : 2) : 0;
+    // A unit per rounding: the value's one (two under `netNotionalValue`), three per requirement.
+    slack += (1 + book.netNotionalValue + 3 * (2 + sides)) * unit * settlePrice;
     // A rule margined at the entry measures the position there (its open orders alone at the mark).
     const at = book.marginAtEntry[i] === 1 && size !== 0 ? entry : mark;
     const notional = notionalOf(book, i, size, at);
@@ -86,10 +87,12 @@ export function marginAccount(book: RiskBook, account: number, out: Float64Array
       (fees ? imBase + initialClosingFee(book, i, size, entry, notional, imBase) : imBase) *
       settlePrice;
     let mm = (fees ? mmBase + notionalClosingFee(book, i, size, notional) : mmBase) * settlePrice;
-    const orderMargin =
-      sides === 0
-        ? 0
-        : openOrderMargin(book, l, i, size, at, mark, floor, pnl, im, settlePrice, out);
+    const orderMargin = hasOrders
+      ? openOrderMargin(book, l, i, size, at, mark, floor, pnl, im, settlePrice, out, true)
+      : 0;
+    if (hasOrders && book.ordersInMaintenance === 1) {
+      mm += openOrderMargin(book, l, i, size, at, mark, floor, pnl, mm, settlePrice, out, false);
+    }
     scale += (notional + grossOf(book, i, size, entry, mark) + Math.abs(unsettled)) * settlePrice;
     const isolated = book.legIsolatedMargin[l]!;
     const counted = weighs ? weightedProfit(book, i, pnl, false) : pnl;
@@ -108,10 +111,12 @@ export function marginAccount(book: RiskBook, account: number, out: Float64Array
     isolatedInitial += im + orderMargin;
     isolatedMaintenance += mm;
     if (bucketEquity - mm < lowest) lowest = bucketEquity - mm;
+    rank(out, bucketEquity, mm, needsMargin);
     scale += margin;
   }
   if (fees) maintenanceMargin += crossBankruptcyFees(book, account, equity);
   if (equity - maintenanceMargin < lowest) lowest = equity - maintenanceMargin;
+  rank(out, equity, maintenanceMargin, needsMargin);
   out[crossEquity] = equity;
   out[crossInitialEquity] = initialEquity;
   out[crossInitialMargin] = initialMargin;
@@ -122,6 +127,18 @@ export function marginAccount(book: RiskBook, account: number, out: Float64Array
   out[lowestHealth] = lowest;
   out[magnitude] = out[magnitude]! + scale;
   out[roundingSlack] = slack;
+}
+
+/** Keeps the worse of the standing in `out` and this bucket's (liquidation-queue.ts's order). */
+function rank(out: Float64Array, equity: number, mm: number, needsMargin: boolean): void {
+  let standing = Number.POSITIVE_INFINITY;
+  if (mm > 0) standing = equity / mm;
+  else if (equity < 0 && !needsMargin) standing = Number.NEGATIVE_INFINITY;
+  const worst = out[worstStanding]!;
+  if (standing < worst || (standing === worst && mm > out[worstMaintenance]!)) {
+    out[worstStanding] = standing;
+    out[worstMaintenance] = mm;
+  }
 }
 
 function collateral(book: RiskBook, asset: number, value: number, initial: boolean): number {
@@ -191,6 +208,27 @@ function weightedProfit(book: RiskBook, i: number, value: number, initial: boole
   const imf = book.profitImf[i]!;
   if (!initial || imf === 0 || weight === 0) return value * weight;
   return value * Math.min(weight, 1.1 / (1 + imf * Math.sqrt(value)));
+}
+
+/**
+ * leg-risk.ts `valueInUnits`: what a leg adds to equity in whole units of its settle asset; under
+ * `netNotionalValue` a linear contract's dYdX net collateral, its quote balance rounded down plus
+ * its signed notional truncated toward zero (two roundings: the screen's slack counts both).
+ */
+function valueInUnits(
+  book: RiskBook,
+  i: number,
+  size: number,
+  entry: number,
+  mark: number,
+  unsettled: number,
+  unit: number,
+): number {
+  if (book.netNotionalValue === 0 || book.inverse[i] === 1 || book.option[i] !== 0) {
+    return downToUnit(equityValueOf(book, i, size, entry, mark) + unsettled, unit);
+  }
+  const face = size * book.contractSize[i]!;
+  return downToUnit(unsettled - face * entry, unit) + towardZeroToUnit(face * mark, unit);
 }
 
 function pnlOf(book: RiskBook, i: number, size: number, entry: number, mark: number): number {
@@ -293,8 +331,8 @@ function crossBankruptcyFees(book: RiskBook, account: number, equity: number): n
     const settlePrice = book.price[settle]!;
     const size = book.legSize[l]!;
     const entry = book.legEntry[l]!;
-    const value = equityValueOf(book, i, size, entry, book.mark[i]!);
-    const pnl = downToUnit(value, book.unit[settle]!) * settlePrice;
+    const mark = book.mark[i]!;
+    const pnl = valueInUnits(book, i, size, entry, mark, 0, book.unit[settle]!) * settlePrice;
     const cushion = (equity - pnl) / settlePrice;
     fees += bankruptcyClosingFee(book, i, size, entry, cushion) * settlePrice;
   }
@@ -302,8 +340,10 @@ function crossBankruptcyFees(book: RiskBook, account: number, equity: number): n
 }
 
 /**
- * Extra initial margin if the worse side's open orders all fill at their prices (in USD); a fill
- * better than the mark is not credited, as on the exact path.
+ * Extra initial (or maintenance) margin if the worse side's open orders all fill at their prices
+ * (in USD), `required` the leg's own; a fill better than the mark is not credited, as on the exact
+ * path, and under `openOrdersFilledAtMark` every fill is at the mark (no loss: the columns hold
+ * no stable price, and a book reading one is margined exactly).
  */
 function openOrderMargin(
   book: RiskBook,
@@ -314,10 +354,12 @@ function openOrderMargin(
   mark: number,
   floor: number,
   pnl: number,
-  im: number,
+  required: number,
   settlePrice: number,
   out: Float64Array,
+  initial: boolean,
 ): number {
+  const atMark = book.ordersFilledAtMark === 1;
   const first = book.legOrderStart[l]!;
   const last = book.legOrderStart[l + 1]!;
   if (first === last) return 0;
@@ -331,19 +373,34 @@ function openOrderMargin(
       if (q * side <= 0) continue;
       filled += q;
       const price = book.orderPrice[o]!;
-      const fill = pnlOf(book, i, q, price, mark);
+      const fill = atMark ? 0 : pnlOf(book, i, q, price, mark);
       if (fill < 0) loss += fill;
       const face = Math.abs(q) * book.contractSize[i]!;
       const terms = book.inverse[i] === 1 ? face / price + face / mark : face * (price + mark);
       scale += terms * settlePrice;
     }
     if (filled === 0) continue;
-    const requirementAfter = requirement(book, i, size + filled, at, mark, floor, true, out);
-    scale += notionalOf(book, i, size + filled, at) * settlePrice;
+    const after = size + filled;
+    const notionalAfter = notionalOf(book, i, after, at);
+    // A bracket edge under a maintenance side is a maintenance figure's edge.
+    const b = bracketOf(book, i, tierMeasureOf(book, i, after, notionalAfter), out, !initial);
+    let requirementAfter = requirementIn(
+      book,
+      i,
+      b,
+      after,
+      notionalAfter,
+      mark,
+      floor,
+      initial,
+      out,
+    );
+    if (!initial) requirementAfter += notionalClosingFee(book, i, after, notionalAfter);
+    scale += notionalAfter * settlePrice;
     const health = pnl + loss * settlePrice - requirementAfter * settlePrice;
     worst = Math.min(worst, health);
   }
   out[magnitude] = out[magnitude]! + scale;
   if (worst === Number.POSITIVE_INFINITY) return 0;
-  return Math.max(0, pnl - im - worst);
+  return Math.max(0, pnl - required - worst);
 }

@@ -17,6 +17,11 @@ export function downToUnit(value: number, unit: number): number {
   return Math.floor(wholeUnits(value / unit)) * unit;
 }
 
+/** Toward zero to a whole unit (dYdX's signed notional): down for a gain, up for a loss. */
+export function towardZeroToUnit(value: number, unit: number): number {
+  return value < 0 ? -downToUnit(-value, unit) : downToUnit(value, unit);
+}
+
 /** Units per figure a rounding may move: the float error of a quotient, relative to it. */
 const quotientTolerance = 1e-12;
 

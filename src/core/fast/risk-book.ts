@@ -1,6 +1,8 @@
+import { collateralRuleAt } from '../margin/maintenance-weight-shift.ts';
 import { profitWeightOf } from '../margin/profit-weight.ts';
 import { ruleFor } from '../margin/rule-for.ts';
 import type { Account } from '../model/account.ts';
+import { positionKey } from '../model/bucket.ts';
 import type { AssetId, InstrumentId } from '../model/ids.ts';
 import type { Market, VenueTotal } from '../model/market.ts';
 import {
@@ -65,6 +67,11 @@ export interface RiskBook {
   readonly closingFeeInMaintenance: number;
   /** 1 where the fee is added to initial margin. */
   readonly closingFeeInInitial: number;
+  /** The rulebook's `openOrdersInMaintenance` and `openOrdersFilledAtMark`, 1 where true. */
+  readonly ordersInMaintenance: number;
+  readonly ordersFilledAtMark: number;
+  /** The rulebook's `netNotionalValue` (dYdX's net collateral), 1 where true. */
+  readonly netNotionalValue: number;
   readonly contractSize: Float64Array;
   readonly mark: Float64Array;
   readonly settleAsset: Int32Array;
@@ -111,8 +118,9 @@ export interface RiskBook {
   readonly unit: Float64Array;
   /**
    * 1 for an account the columns do not margin, which the screen hands to the exact path: one in
-   * portfolio mode (its requirement is the scan of its whole book) or under a rulebook with a pool
-   * per coin (the columns hold one unified pool).
+   * portfolio mode (its requirement is the scan of its whole book), under a rulebook with a pool
+   * per coin (the columns hold one unified pool), or one weighed in its pool or read at stable
+   * prices (`isWeighedInPool`).
    */
   readonly exactOnly: Uint8Array;
   // accounts → balances, legs (a position and its open orders)
@@ -164,7 +172,8 @@ export function buildRiskBook(
     const price = market.assetPrices.get(id);
     assert(price !== undefined, `no price for asset ${id}`);
     push('price', toNumber(price));
-    const rule = venue.rulebook.collateral.get(id);
+    // Weights as a maintenance weight shift has taken them at the market's time (exact path's).
+    const rule = collateralRuleAt(venue.rulebook.collateral.get(id), market.asOfMs ?? Number.NaN);
     push('unit', rule?.unit === undefined ? 0 : toNumber(rule.unit));
     push('tierStart', c.tierUpTo?.length ?? 0);
     for (const tier of rule?.tiers ?? []) {
@@ -257,6 +266,9 @@ export function buildRiskBook(
     closingFeeAtBankruptcy: fee?.valuedAt === 'bankruptcy' ? 1 : 0,
     closingFeeInMaintenance: fee?.inMaintenance === true ? 1 : 0,
     closingFeeInInitial: fee?.inInitial === true ? 1 : 0,
+    ordersInMaintenance: venue.rulebook.openOrdersInMaintenance === true ? 1 : 0,
+    ordersFilledAtMark: venue.rulebook.openOrdersFilledAtMark === true ? 1 : 0,
+    netNotionalValue: venue.rulebook.netNotionalValue === true ? 1 : 0,
     contractSize: f('contractSize'),
     mark: f('mark'),
     settleAsset: i('settleAsset'),
@@ -422,12 +434,15 @@ function compileLegs(
   push: (name: string, value: number) => void,
   c: Columns,
 ): void {
+  // Keyed as the exact path keys them (positionKey): a hedge-mode long and short are two legs;
+  // open orders join their instrument's one-way leg, or one of their own.
   const legs = new Map<
-    InstrumentId,
-    { size: number; entry: number; isolated: number; unsettled: number }
+    string,
+    { id: InstrumentId; size: number; entry: number; isolated: number; unsettled: number }
   >();
   for (const p of account.positions) {
-    legs.set(p.instrument, {
+    legs.set(positionKey(p), {
+      id: p.instrument,
       size: toNumber(p.size),
       entry: toNumber(p.entryPrice),
       isolated: p.marginMode === 'isolated' ? toNumber(p.isolatedMargin) : -1,
@@ -435,10 +450,13 @@ function compileLegs(
     });
   }
   for (const order of account.openOrders) {
-    if (!legs.has(order.instrument))
-      legs.set(order.instrument, { size: 0, entry: 0, isolated: -1, unsettled: 0 });
+    if (!legs.has(order.instrument)) {
+      const id = order.instrument;
+      legs.set(id, { id, size: 0, entry: 0, isolated: -1, unsettled: 0 });
+    }
   }
-  for (const [id, leg] of legs) {
+  for (const [key, leg] of legs) {
+    const id = leg.id;
     // The setting is the account's, so a leg of open orders alone is held to it as well.
     const leverage = account.leverage?.get(id);
     push('legInstrument', instrument(id));
@@ -449,7 +467,7 @@ function compileLegs(
     push('legIsolatedMargin', leg.isolated);
     push('legOrderStart', c.orderSize?.length ?? 0);
     for (const order of account.openOrders) {
-      if (order.instrument !== id) continue;
+      if (order.instrument !== key) continue;
       push('orderSize', order.side === 'buy' ? toNumber(order.size) : -toNumber(order.size));
       push('orderPrice', toNumber(order.price));
     }
@@ -488,9 +506,12 @@ function compileProfitWeight(
 /**
  * An account the columns do not margin because its pool weighs contracts with balances: resting
  * spot orders (their worst case reads every balance they touch) or Mango's contract health in its
- * settle asset. The exact path (pool-equity.ts) margins it.
+ * settle asset; or because its initial figures read a second price per asset and contract (the
+ * rulebook's `initialAtStablePrice`), which the columns do not hold. The exact path
+ * (pool-equity.ts, stable-price.ts) margins it.
  */
 function isWeighedInPool(account: Account, venue: Venue): boolean {
   if (account.spotOrders !== undefined && account.spotOrders.length > 0) return true;
+  if (venue.rulebook.initialAtStablePrice === true) return true;
   return venue.rulebook.contractHealthInSettleAsset === true;
 }

@@ -75,6 +75,17 @@ const variants: [string, Venue][] = [
       r.kind === 'brackets' ? okxTiers : r,
     ),
   ],
+  // Mango's perp orders: counted in maintenance, filled at the mark, and both.
+  ['open orders in maintenance', withRules(bookVenue, { openOrdersInMaintenance: true })],
+  ['open orders filled at the mark', withRules(bookVenue, { openOrdersFilledAtMark: true })],
+  [
+    'open orders in maintenance, filled at the mark, a fee on the notional',
+    withRules(bookVenue, {
+      openOrdersInMaintenance: true,
+      openOrdersFilledAtMark: true,
+      closingFee: fee('notional'),
+    }),
+  ],
 ];
 
 const book = fc
@@ -163,6 +174,31 @@ describe.each(variants)('both paths, with %s', (_name, venue) => {
         expect(screened.liquidatable).toEqual(want);
       }),
       { numRuns: 60 },
+    );
+  });
+});
+
+describe('both paths under a rulebook that reads stable prices', () => {
+  const venue = withRules(bookVenue, { initialAtStablePrice: true });
+  const stable = (market: Market): Market => ({
+    ...market,
+    stablePrices: new Map([...market.assetPrices].map(([id, p]) => [id, (p * 99n) / 100n])),
+    stableMarkPrices: new Map([...market.markPrices].map(([id, p]) => [id, (p * 101n) / 100n])),
+  });
+
+  it('the screen hands every account to the exact path, and agrees with it', () => {
+    fc.assert(
+      fc.property(fc.array(book, { minLength: 1, maxLength: 4 }), (draws) => {
+        const market = stable(draws[0]!.market);
+        const accounts = draws.map((draw, i) => ({ ...draw.account, id: `a${i}` }));
+        const riskBook = buildRiskBook(accounts, venue, market);
+        expect([...riskBook.exactOnly]).toEqual(accounts.map(() => 1));
+        const screened = screenLiquidatable(riskBook);
+        expect(screened.confirmedExactly).toBe(accounts.length);
+        const want = accounts.flatMap((a, i) => (assess(a, venue, market).liquidatable ? [i] : []));
+        expect(screened.liquidatable).toEqual(want);
+      }),
+      { numRuns: 30 },
     );
   });
 });

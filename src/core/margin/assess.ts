@@ -5,7 +5,7 @@ import { marketView, type PriceView } from '../model/price-view.ts';
 import type { Venue } from '../model/venue.ts';
 import type { Price, Ratio } from '../num/fixed.ts';
 import { max, SCALE } from '../num/fixed.ts';
-import { divFloor, ratioFloor } from '../num/rounding.ts';
+import { divFloor, mulFloor, ratioFloor } from '../num/rounding.ts';
 import { positionGreeks } from '../portfolio/option-greeks.ts';
 import { apportionedLiquidationPrices } from './apportioned-liquidation-price.ts';
 import {
@@ -18,11 +18,14 @@ import {
   marginRatio,
 } from './bucket-risk.ts';
 import { bankruptcyPrice } from './closing-fee.ts';
+import { collateralLines } from './collateral-lines.ts';
 import { jointMoves } from './joint-move.ts';
+import { liquidationEndHealth } from './liquidation-end.ts';
 import { bucketLiquidationPrice } from './liquidation-price.ts';
 import { pooledLiquidationPrice } from './pooled-liquidation-price.ts';
 import { profitWeightOf, weightedProfit } from './profit-weight.ts';
 import type { BucketReport, PositionReport, RiskReport } from './risk-report.ts';
+import { ruleKeyFor } from './rule-for.ts';
 
 export interface AssessOptions {
   /** Search each underlying's joint move to liquidation (costlier than the rest of the report). */
@@ -69,6 +72,7 @@ export function assessWith(
   }
   return {
     account: account.id,
+    rulebook: venue.rulebook.id,
     equity,
     initialMargin,
     maintenanceMargin,
@@ -90,6 +94,7 @@ function bucketReport(
     id: bucket.id,
     marginMode: bucket.mode,
     collateralValue: risk.collateralValue,
+    collateral: collateralLines(venue, bucket, prices),
     unrealisedPnl: risk.unrealisedPnl,
     positionValue: risk.positionValue,
     equity: risk.equity,
@@ -100,9 +105,20 @@ function bucketReport(
     marginRatio: marginRatio(risk),
     liquidatable: isLiquidatable(risk, venue.rulebook),
     debt: debtToSettle(risk),
+    ...(venue.rulebook.liquidationEndHealth === true
+      ? { liquidationEndHealth: liquidationEndHealth(venue, bucket, prices) }
+      : {}),
     jointMoves: options.jointMoves === true ? jointMoves(venue, bucket, risk, prices) : [],
     ...(risk.portfolio === undefined ? {} : { portfolio: risk.portfolio }),
   };
+}
+
+/**
+ * A hedge-mode leg whose instrument's other side is in the bucket too: one mark moves both, so
+ * its liquidation price is the whole bucket's, not the leg's own with the rest held still.
+ */
+function hasOtherSide(bucket: Bucket, leg: Bucket['legs'][number]): boolean {
+  return bucket.legs.some((other) => other !== leg && other.instrument === leg.instrument);
 }
 
 function positionReports(
@@ -135,7 +151,7 @@ function positionReports(
     const price =
       !future || bucket.mode === 'portfolio'
         ? null
-        : isPooled(venue, bucket) || !isSolvedAlone(venue, leg)
+        : isPooled(venue, bucket) || !isSolvedAlone(venue, leg) || hasOtherSide(bucket, leg)
           ? pooledLiquidationPrice(venue, bucket, leg, prices)
           : bucketLiquidationPrice(venue, leg, prices, restValue, fixedFee, whole);
     const settlePrice = prices.assetPrice(instrument.settle);
@@ -151,12 +167,26 @@ function positionReports(
         : null;
     reports.push({
       instrument: leg.instrument,
+      ...(leg.side === undefined ? {} : { side: leg.side }),
       bucket: bucket.id,
       marginMode: bucket.mode,
       size: leg.size,
       entryPrice: leg.entryPrice,
       markPrice: mark,
+      underlying: instrument.underlying,
       settle: instrument.settle,
+      priceCurrency:
+        instrument.kind === 'option' && instrument.settlement === 'inverse'
+          ? instrument.settle
+          : instrument.quote,
+      tickSize: instrument.tickSize,
+      sizeStep: instrument.sizeStep,
+      marginRule: ruleKeyFor(venue, instrument),
+      leverage: leg.leverage ?? null,
+      leverageUsed:
+        future && legRisk.initialMargin > 0n
+          ? ratioFloor(mulFloor(legRisk.notional, settlePrice), legRisk.initialMargin)
+          : null,
       notional: legRisk.notional,
       unrealisedPnl: legRisk.unrealisedPnl,
       unrealisedPnlValue: legRisk.unrealisedPnlValue,
@@ -188,10 +218,13 @@ function distance(price: Price, mark: Price, long: boolean): Ratio {
 /**
  * Whether `liquidationPrice`'s closed form holds for the leg: its health is size × (mark − entry)
  * less its requirement. An unsettled PnL or a weight on its profit (a kink at zero) is searched
- * over the whole bucket instead (pooled-liquidation-price.ts).
+ * over the whole bucket instead (pooled-liquidation-price.ts), as are open orders that count in
+ * maintenance.
  */
 function isSolvedAlone(venue: Venue, leg: Leg): boolean {
   if (leg.unsettledPnl !== undefined && leg.unsettledPnl !== 0n) return false;
+  // Orders counted in maintenance put the worse side's kinks in the leg's health.
+  if (venue.rulebook.openOrdersInMaintenance === true && leg.orders.length > 0) return false;
   const instrument = venue.instruments.get(leg.instrument)!;
   return profitWeightOf(venue.rulebook, instrument) === undefined;
 }

@@ -13,7 +13,9 @@ import { closingFee } from './closing-fee.ts';
 import { collateralValue } from './collateral.ts';
 import { hasVariableWeights } from './collateral-weight.ts';
 import { type LegRisk, legRisk, sideFilled } from './leg-risk.ts';
+import { collateralRuleAt } from './maintenance-weight-shift.ts';
 import { poolEquity } from './pool-equity.ts';
+import { assetStablePrice } from './stable-price.ts';
 
 /**
  * Risk is a value you add up: each balance and leg contributes, the bucket decides once.
@@ -46,14 +48,18 @@ export function bucketRisk(venue: Venue, bucket: Bucket, prices: PriceView): Buc
   for (const [asset, balance] of bucket.balances) {
     const price = prices.assetPrice(asset);
     // Spot the portfolio scan already moves is valued in full: its haircut would count it twice.
-    const rule = scanned.has(asset) ? fullValue : venue.rulebook.collateral.get(asset);
+    const rule = scanned.has(asset)
+      ? fullValue
+      : collateralRuleAt(venue.rulebook.collateral.get(asset), prices.asOfMs);
     collateral += mulFloor(balance, price);
     const total = prices.venueTotals?.get(asset);
-    initialCollateral += collateralValue(rule, balance, price, 'initial', total);
+    const stable = assetStablePrice(venue, prices, asset, 'initial');
+    initialCollateral += collateralValue(rule, balance, price, 'initial', total, stable);
     maintenanceCollateral += collateralValue(rule, balance, price, 'maintenance', total);
   }
   let pnl = 0n;
   let value = 0n;
+  let initialValue = 0n;
   let initialMargin = 0n;
   let maintenanceMargin = 0n;
   const legs: LegRisk[] = [];
@@ -62,14 +68,17 @@ export function bucketRisk(venue: Venue, bucket: Bucket, prices: PriceView): Buc
     legs.push(risk);
     pnl += risk.unrealisedPnlValue;
     value += risk.equityValue;
+    initialValue += risk.initialEquityValue;
     initialMargin += risk.initialMargin + risk.openOrderMargin;
     maintenanceMargin += risk.maintenanceMargin;
   }
   let equity = maintenanceCollateral + value;
-  let initialEquity = initialCollateral + value;
+  let initialEquity = initialCollateral + initialValue;
   if (hasPoolRules(venue, bucket)) {
     const ruleOf = (asset: AssetId) =>
-      scanned.has(asset) ? fullValue : venue.rulebook.collateral.get(asset);
+      scanned.has(asset)
+        ? fullValue
+        : collateralRuleAt(venue.rulebook.collateral.get(asset), prices.asOfMs);
     equity = poolEquity(venue, bucket, prices, legs, 'maintenance', ruleOf);
     initialEquity = poolEquity(venue, bucket, prices, legs, 'initial', ruleOf);
     if (venue.rulebook.contractHealthInSettleAsset === true) {
@@ -160,6 +169,22 @@ const fullValue: CollateralRule = {
   liabilityInitialWeight: ONE,
   liabilityMaintenanceWeight: ONE,
 };
+
+/**
+ * The collateral rule `bucketRisk` weighs each of the bucket's balances by, and whether the
+ * portfolio scan moves the asset (then valued in full). For reports; the hot path keeps its loop.
+ */
+export function collateralRuleOf(
+  venue: Venue,
+  bucket: Bucket,
+  asOfMs: number,
+): (asset: AssetId) => { rule: CollateralRule | undefined; scanned: boolean } {
+  const scanned = scannedSpot(venue, bucket);
+  return (asset) =>
+    scanned.has(asset)
+      ? { rule: fullValue, scanned: true }
+      : { rule: collateralRuleAt(venue.rulebook.collateral.get(asset), asOfMs), scanned: false };
+}
 
 /** The spot balances a portfolio bucket's scan covers: those of underlyings it holds contracts on. */
 function scannedSpot(venue: Venue, bucket: Bucket): Set<AssetId> {

@@ -1,5 +1,5 @@
 import type { Account, Position } from '../model/account.ts';
-import type { BucketMode } from '../model/bucket.ts';
+import { type BucketMode, positionKey } from '../model/bucket.ts';
 import type { AssetId, InstrumentId } from '../model/ids.ts';
 import type { PriceView } from '../model/price-view.ts';
 import type { Venue } from '../model/venue.ts';
@@ -16,6 +16,22 @@ export interface PositionUnderMode {
   readonly liquidationDistance: Ratio | null;
 }
 
+/**
+ * A position the comparison margins otherwise than the account does: in another mode, or isolated
+ * with another margin (the isolated book splits each asset afresh). Its liquidation price then
+ * differs from the risk report's.
+ */
+export interface PositionMove {
+  readonly instrument: InstrumentId;
+  /** As the account holds it, and as this outcome margins it. */
+  readonly from: BucketMode;
+  readonly to: BucketMode;
+  readonly settle: AssetId;
+  /** Its isolated margin (settle asset) as held and here; 0 where it is not isolated. */
+  readonly marginBefore: Amount;
+  readonly marginAfter: Amount;
+}
+
 export interface ModeOutcome {
   readonly mode: BucketMode;
   /** Collateral the book uses at initial margin, haircuts included, each bucket funding itself. */
@@ -23,6 +39,8 @@ export interface ModeOutcome {
   readonly initialMargin: Amount;
   readonly maintenanceMargin: Amount;
   readonly positions: readonly PositionUnderMode[];
+  /** The positions margined otherwise than in the account as given. */
+  readonly moves: readonly PositionMove[];
   readonly report: RiskReport;
 }
 
@@ -48,12 +66,19 @@ export interface Comparison {
 export function compareModes(account: Account, venue: Venue, prices: PriceView): Comparison {
   const pooled = asCross(account, venue);
   const crossReport = assessWith(pooled, venue, prices, { jointMoves: true });
-  const cross = outcome('cross', crossReport, haircutOf(crossReport));
+  const cross = outcome(
+    'cross',
+    crossReport,
+    haircutOf(crossReport),
+    movesTo(venue, account, pooled),
+  );
   // The isolated book holds the same collateral, so it bears the same haircut.
+  const split = asIsolated(pooled, venue, crossReport);
   const isolated = outcome(
     'isolated',
-    assessWith(asIsolated(pooled, venue, crossReport), venue, prices),
+    assessWith(split, venue, prices),
     haircutOf(crossReport),
+    movesTo(venue, account, split),
   );
   const comparison = {
     account: account.id,
@@ -62,10 +87,14 @@ export function compareModes(account: Account, venue: Venue, prices: PriceView):
     capitalFreed: isolated.requiredCapital - cross.requiredCapital,
   };
   if (venue.rulebook.portfolio === undefined) return comparison;
-  const portfolioReport = assessWith({ ...pooled, poolMode: 'portfolio' }, venue, prices, {
-    jointMoves: true,
-  });
-  const portfolio = outcome('portfolio', portfolioReport, haircutOf(portfolioReport));
+  const scanned: Account = { ...pooled, poolMode: 'portfolio' };
+  const portfolioReport = assessWith(scanned, venue, prices, { jointMoves: true });
+  const portfolio = outcome(
+    'portfolio',
+    portfolioReport,
+    haircutOf(portfolioReport),
+    movesTo(venue, account, scanned),
+  );
   return {
     ...comparison,
     portfolio,
@@ -78,7 +107,12 @@ export function compareModes(account: Account, venue: Venue, prices: PriceView):
  * gains fund only itself), plus the haircut on the pooled collateral (a haircut uses collateral as
  * surely as a requirement does; portfolio mode waives it on spot its scan already moves).
  */
-function outcome(mode: BucketMode, report: RiskReport, haircut: Amount): ModeOutcome {
+function outcome(
+  mode: BucketMode,
+  report: RiskReport,
+  haircut: Amount,
+  moves: readonly PositionMove[],
+): ModeOutcome {
   let requiredCapital = haircut;
   for (const bucket of report.buckets) {
     requiredCapital += max(0n, bucket.initialMargin - bucket.positionValue);
@@ -93,8 +127,39 @@ function outcome(mode: BucketMode, report: RiskReport, haircut: Amount): ModeOut
       liquidationPrice: position.liquidationPrice,
       liquidationDistance: position.liquidationDistance,
     })),
+    moves,
     report,
   };
+}
+
+/** The mode a position is margined in: isolated, or its account's pool mode. */
+function modeOf(account: Account, position: Position): BucketMode {
+  if (position.marginMode === 'isolated') return 'isolated';
+  return account.poolMode === 'portfolio' ? 'portfolio' : 'cross';
+}
+
+/** What `compared` (the same positions, remargined) changes of each of `account`'s positions. */
+function movesTo(venue: Venue, account: Account, compared: Account): PositionMove[] {
+  const given = new Map(account.positions.map((p) => [positionKey(p), p] as const));
+  const moves: PositionMove[] = [];
+  for (const position of compared.positions) {
+    const original = given.get(positionKey(position));
+    assert(original !== undefined, 'a compared book holds the same positions');
+    const from = modeOf(account, original);
+    const to = modeOf(compared, position);
+    const marginBefore = from === 'isolated' ? original.isolatedMargin : 0n;
+    const marginAfter = to === 'isolated' ? position.isolatedMargin : 0n;
+    if (from === to && marginBefore === marginAfter) continue;
+    moves.push({
+      instrument: position.instrument,
+      from,
+      to,
+      settle: venue.instruments.get(position.instrument)!.settle,
+      marginBefore,
+      marginAfter,
+    });
+  }
+  return moves;
 }
 
 /** Collateral value lost to initial haircuts in the pooled buckets. */
@@ -128,12 +193,12 @@ export function asCross(account: Account, venue: Venue): Account {
 export function asIsolated(pooled: Account, venue: Venue, crossReport: RiskReport): Account {
   const settleOf = (position: Position) => venue.instruments.get(position.instrument)!.settle;
   const initialByInstrument = new Map(
-    crossReport.positions.map((p) => [p.instrument, p.initialMargin] as const),
+    crossReport.positions.map((p) => [positionKey(p), p.initialMargin] as const),
   );
   const initialBySettle = new Map<AssetId, Amount>();
   for (const position of pooled.positions) {
     const settle = settleOf(position);
-    const initial = initialByInstrument.get(position.instrument) ?? 0n;
+    const initial = initialByInstrument.get(positionKey(position)) ?? 0n;
     initialBySettle.set(settle, (initialBySettle.get(settle) ?? 0n) + initial);
   }
   const left = new Map<AssetId, Amount>(pooled.balances);
@@ -141,7 +206,7 @@ export function asIsolated(pooled: Account, venue: Venue, crossReport: RiskRepor
     const settle = settleOf(position);
     const balance = pooled.balances.get(settle) ?? 0n;
     const totalInitial = initialBySettle.get(settle)!;
-    const initial = initialByInstrument.get(position.instrument) ?? 0n;
+    const initial = initialByInstrument.get(positionKey(position)) ?? 0n;
     const margin =
       balance <= 0n || totalInitial === 0n ? 0n : divFloor(balance * initial, totalInitial);
     if (margin > 0n) {

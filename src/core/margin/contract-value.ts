@@ -3,7 +3,7 @@ import type { Instrument } from '../model/instrument.ts';
 import { assert } from '../num/assert.ts';
 import type { Amount, Price, Quantity } from '../num/fixed.ts';
 import { abs, SCALE } from '../num/fixed.ts';
-import { divCeil, divFloor } from '../num/rounding.ts';
+import { divCeil, divFloor, divTowardZero, floorToStep } from '../num/rounding.ts';
 
 /**
  * What a contract position is worth, in its settle asset:
@@ -69,4 +69,51 @@ export function equityValue(
 export function legValue(instrument: Instrument, leg: Leg, mark: Price): Amount {
   const value = equityValue(instrument, leg.size, leg.entryPrice, mark);
   return leg.unsettledPnl === undefined ? value : value + leg.unsettledPnl;
+}
+
+/**
+ * A linear contract's signed notional (long positive, short negative) at `mark`, truncated toward
+ * zero to `step` from the exact product, as dYdX's `BaseToQuoteQuantums` truncates its exact
+ * rational: no rounding at 10⁻¹⁸ comes first, so a product a hair below a whole step stays below.
+ */
+export function netNotional(instrument: Instrument, size: Quantity, mark: Price, step: Amount) {
+  assert(isLinearContract(instrument), "a net notional is a linear contract's");
+  return divTowardZero(size * instrument.contractSize * mark, SCALE * SCALE * step) * step;
+}
+
+/**
+ * `notional` truncated to `step` (a liquidity tier's quote notional, an open interest's), from the
+ * exact product where the contract is linear; else from `notional` at 10⁻¹⁸.
+ */
+export function truncatedNotional(
+  instrument: Instrument,
+  size: Quantity,
+  mark: Price,
+  step: Amount,
+  indexPrice?: Price,
+): Amount {
+  if (isLinearContract(instrument)) return netNotional(instrument, abs(size), mark, step);
+  return floorToStep(notional(instrument, size, mark, indexPrice), step);
+}
+
+/**
+ * dYdX's net collateral of a position (the rulebook's `netNotionalValue`), in its settle asset:
+ * its quote balance, −size × contractSize × entry plus the unsettled PnL, rounded down to `step`
+ * (the chain holds it in whole quanta), plus its signed notional at `mark` truncated toward zero
+ * (`GetNetCollateralAndMarginRequirements`: NC = net notional + quote balance).
+ */
+export function netCollateralValue(
+  instrument: Instrument,
+  leg: Leg,
+  mark: Price,
+  step: Amount,
+): Amount {
+  const quote = divFloor(-leg.size * instrument.contractSize * leg.entryPrice, SCALE * SCALE);
+  const balance = floorToStep(quote + (leg.unsettledPnl ?? 0n), step);
+  return balance + netNotional(instrument, leg.size, mark, step);
+}
+
+/** A future or perpetual settled in its quote asset: what dYdX lists. */
+export function isLinearContract(instrument: Instrument): boolean {
+  return instrument.kind !== 'option' && instrument.settlement === 'linear';
 }

@@ -1,10 +1,17 @@
-import type { Account, MarginMode, Position, Side } from '../model/account.ts';
+import type {
+  Account,
+  MarginMode,
+  OpenOrder,
+  Position,
+  PositionSide,
+  Side,
+} from '../model/account.ts';
 import type { AssetId, InstrumentId } from '../model/ids.ts';
 import type { Instrument } from '../model/instrument.ts';
 import type { Venue } from '../model/venue.ts';
 import { assert } from '../num/assert.ts';
 import type { Amount, Price, Quantity, Ratio } from '../num/fixed.ts';
-import { abs, min, SCALE, sign } from '../num/fixed.ts';
+import { abs, max, min, SCALE, sign } from '../num/fixed.ts';
 import { divCeil, divFloor } from '../num/rounding.ts';
 import { unrealisedPnl } from './contract-value.ts';
 
@@ -21,6 +28,8 @@ export type Hypothetical =
       /** A new leverage setting for the instrument (the account's); absent: the setting stands. */
       readonly leverage?: Ratio;
     }
+  /** A limit order that does not cross the mark: it joins the account's open orders. */
+  | { readonly kind: 'resting-order'; readonly order: OpenOrder }
   /** Deposit (positive) or withdrawal (negative) of a cross balance. */
   | { readonly kind: 'transfer'; readonly asset: AssetId; readonly amount: Amount }
   /** Move collateral from the cross pool into an isolated position (positive) or back (negative). */
@@ -36,8 +45,10 @@ export function applyHypothetical(account: Account, venue: Venue, change: Hypoth
       return { ...account, balances: credit(account.balances, change.asset, change.amount) };
     case 'isolated-margin': {
       const instrument = venue.instruments.get(change.instrument)!;
+      // In hedge mode the instrument's first position (the change names no side).
+      const target = account.positions.find((p) => p.instrument === change.instrument);
       const positions = account.positions.map((position) => {
-        if (position.instrument !== change.instrument) return position;
+        if (position !== target) return position;
         assert(
           position.marginMode === 'isolated',
           'isolated margin moves only to isolated positions',
@@ -49,7 +60,58 @@ export function applyHypothetical(account: Account, venue: Venue, change: Hypoth
     }
     case 'order':
       return fill(account, venue, change);
+    case 'resting-order':
+      return { ...account, openOrders: [...account.openOrders, change.order] };
   }
+}
+
+/** An order as the trader writes it: no limit is a market order. */
+export interface OrderTicket {
+  readonly instrument: InstrumentId;
+  readonly side: Side;
+  readonly size: Quantity;
+  readonly limit?: Price;
+}
+
+/** What an order does on arrival: it fills (at `price`) or rests on the book (at its limit). */
+export type Placement = { readonly kind: 'filled' | 'rested'; readonly price: Price };
+
+/**
+ * Where an order lands against the mark. A limit better than the mark (a buy below it, a sell
+ * above it) does not cross: it rests, and is margined as open orders are, at their worst. A
+ * marketable one fills, at no better than the mark: at the worse of its limit and the mark for the
+ * trader, which is its limit (a fill better than the mark would book an instant profit no venue
+ * pays). No limit: a market order, filled at the mark.
+ */
+export function placement(ticket: OrderTicket, mark: Price): Placement {
+  assert(ticket.size > 0n, 'an order has a size');
+  assert(mark >= 0n, 'a mark is not negative');
+  if (ticket.limit === undefined) return { kind: 'filled', price: mark };
+  const rests = ticket.side === 'buy' ? ticket.limit < mark : ticket.limit > mark;
+  const price = ticket.side === 'buy' ? max(ticket.limit, mark) : min(ticket.limit, mark);
+  assert(rests || price === ticket.limit, 'a marketable limit fills at its limit');
+  return rests ? { kind: 'rested', price: ticket.limit } : { kind: 'filled', price };
+}
+
+/** The change an order makes: a fill, or a new open order. */
+export function orderChange(
+  ticket: OrderTicket,
+  mark: Price,
+): Hypothetical & { kind: 'order' | 'resting-order' } {
+  const { instrument, side, size } = ticket;
+  const { kind, price } = placement(ticket, mark);
+  return kind === 'filled'
+    ? { kind: 'order', instrument, side, size, price }
+    : { kind: 'resting-order', order: { instrument, side, size, price } };
+}
+
+/** A resting order filled at its limit: the worst it can do to the account. */
+export function filledAtLimit(
+  change: Hypothetical & { kind: 'order' | 'resting-order' },
+): Hypothetical & { kind: 'order' } {
+  if (change.kind === 'order') return change;
+  const { instrument, side, size, price } = change.order;
+  return { kind: 'order', instrument, side, size, price };
 }
 
 function credit(
@@ -69,13 +131,15 @@ function credit(
 function fill(account: Account, venue: Venue, order: Hypothetical & { kind: 'order' }): Account {
   const instrument = venue.instruments.get(order.instrument)!;
   const traded = order.side === 'buy' ? order.size : -order.size;
-  const existing = account.positions.find((position) => position.instrument === order.instrument);
+  const existing = tradedPosition(account, order.instrument, order.side);
+  const side = hedgeSideOf(account, order.instrument, order.side);
   const before: Position = existing ?? {
     instrument: order.instrument,
     size: 0n,
     entryPrice: order.price,
     marginMode: order.marginMode ?? 'cross',
     isolatedMargin: 0n,
+    ...(side === undefined ? {} : { side }),
   };
   const size = before.size + traded;
   const reducing = sign(before.size) !== 0n && sign(before.size) !== sign(traded);
@@ -102,6 +166,33 @@ function fill(account: Account, venue: Venue, order: Hypothetical & { kind: 'ord
   }
   const after: Position = { ...before, size, entryPrice, isolatedMargin };
   return { ...account, ...settings, balances, positions: [...others, after] };
+}
+
+/**
+ * The position an order on `instrument` trades. In hedge mode (the instrument's positions carry a
+ * side) an order opens or adds to its own side, a buy the long and a sell the short, as a hedge-mode
+ * venue's opening orders do; in one-way mode, the instrument's one position.
+ */
+export function tradedPosition(
+  account: Account,
+  instrument: InstrumentId,
+  side: Side,
+): Position | undefined {
+  const wanted = hedgeSideOf(account, instrument, side);
+  return account.positions.find(
+    (position) => position.instrument === instrument && position.side === wanted,
+  );
+}
+
+/** The hedge-mode side an order trades, or undefined where the instrument is in one-way mode. */
+function hedgeSideOf(
+  account: Account,
+  instrument: InstrumentId,
+  side: Side,
+): PositionSide | undefined {
+  const hedged = account.positions.some((p) => p.instrument === instrument && p.side !== undefined);
+  if (!hedged) return undefined;
+  return side === 'buy' ? 'long' : 'short';
 }
 
 /** The account's leverage settings with the order's for its instrument. */

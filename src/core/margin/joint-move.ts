@@ -10,6 +10,7 @@ import { lastHealthy } from './boundary-search.ts';
 import { type BucketRisk, bucketRisk, isPooled } from './bucket-risk.ts';
 import { collateralValue } from './collateral.ts';
 import { legMaintenanceHealth } from './leg-risk.ts';
+import { collateralRuleAt } from './maintenance-weight-shift.ts';
 import { movedView } from './moved-view.ts';
 
 /**
@@ -88,7 +89,7 @@ function healthUnderMove(
     return instrument.underlying === underlying || instrument.settle === underlying;
   });
   const balance = bucket.balances.get(underlying) ?? 0n;
-  const rule = venue.rulebook.collateral.get(underlying);
+  const rule = collateralRuleAt(venue.rulebook.collateral.get(underlying), prices.asOfMs);
   // An underlying need not be held, nor even priced as an asset: then only its marks move.
   const collateralAt = (view: PriceView): Amount =>
     balance === 0n

@@ -9,12 +9,21 @@ import type { Amount, Price, Quantity, Ratio } from '../num/fixed.ts';
 import { abs, max, min, SCALE } from '../num/fixed.ts';
 import { ceilToStep, divCeil, floorToStep, mulCeil, mulFloor } from '../num/rounding.ts';
 import { closingFee } from './closing-fee.ts';
-import { baseSize, legValue, notional, unrealisedPnl } from './contract-value.ts';
+import {
+  baseSize,
+  isLinearContract,
+  legValue,
+  netCollateralValue,
+  notional,
+  truncatedNotional,
+  unrealisedPnl,
+} from './contract-value.ts';
 import { liquidityTierRequirement } from './liquidity-tier.ts';
 import { type Exposure, marginTerms } from './margin-terms.ts';
 import { weightedProfit } from './profit-weight.ts';
 import type { RequirementKind } from './requirement-kind.ts';
 import { ruleFor } from './rule-for.ts';
+import { markFor } from './stable-price.ts';
 
 /** A leg's contribution to its bucket. Settle-asset figures, and their value in USD. */
 export interface LegRisk {
@@ -23,6 +32,12 @@ export interface LegRisk {
   readonly unrealisedPnlValue: Amount;
   /** What it adds to equity, in USD (contract-value.ts `equityValue`). */
   readonly equityValue: Amount;
+  /**
+   * What it adds to initial equity, in USD: `equityValue` at the mark an initial check reads
+   * (stable-price.ts: under `initialAtStablePrice`, a long's at the lower of mark and stable
+   * price, a short's at the higher); else `equityValue` itself.
+   */
+  readonly initialEquityValue: Amount;
   readonly initialMargin: Amount;
   readonly maintenanceMargin: Amount;
   /**
@@ -30,7 +45,10 @@ export interface LegRisk {
    * liquidation condition), in USD; 0 where none.
    */
   readonly closingFee: Amount;
-  /** Extra initial margin for the worse of the two sides' open orders all filling. */
+  /**
+   * Extra initial margin for the worse of the two sides' open orders all filling. Under
+   * `openOrdersInMaintenance` the maintenance margin includes the same for maintenance.
+   */
   readonly openOrderMargin: Amount;
 }
 
@@ -42,8 +60,14 @@ export function legRisk(venue: Venue, leg: Leg, prices: PriceView): LegRisk {
   const settlePrice = prices.assetPrice(instrument.settle);
   const terms = marketTerms(venue, instrument, prices);
   const pnl = unrealisedPnl(instrument, leg.size, leg.entryPrice, mark);
-  const value = mulFloor(inUnits(legValue(instrument, leg, mark), terms.unit), settlePrice);
-  const at = marginMark(rule, leg, mark);
+  const value = mulFloor(valueInUnits(venue, instrument, leg, mark, terms.unit), settlePrice);
+  // An initial check may read another mark (stable-price.ts); maintenance always reads the mark.
+  const initialMark = markFor(venue, prices, instrument, 'initial', leg.size < 0n);
+  const initialValue =
+    initialMark === mark
+      ? value
+      : mulFloor(valueInUnits(venue, instrument, leg, initialMark, terms.unit), settlePrice);
+  const at = marginMark(rule, leg, initialMark);
   const initialBase = requirement(
     instrument,
     rule,
@@ -75,17 +99,21 @@ export function legRisk(venue: Venue, leg: Leg, prices: PriceView): LegRisk {
     index,
     terms,
   );
-  const maintenance = mulCeil(maintenanceBase + fee, settlePrice);
+  let maintenance = mulCeil(maintenanceBase + fee, settlePrice);
   let openOrderMargin = 0n;
   if (leg.orders.length > 0) {
-    const worst = worstOrderSideHealth(instrument, rule, leg, mark, at, index, settlePrice, terms);
-    openOrderMargin = max(0n, value - initial - worst);
+    const sides = { venue, instrument, rule, leg, prices, index, settlePrice, terms };
+    openOrderMargin = max(0n, initialValue - initial - worstOrderSideHealth(sides, 'initial'));
+    if (venue.rulebook.openOrdersInMaintenance === true) {
+      maintenance += max(0n, value - maintenance - worstOrderSideHealth(sides, 'maintenance'));
+    }
   }
   return {
     notional: notional(instrument, leg.size, mark, index),
     unrealisedPnl: pnl,
     unrealisedPnlValue: mulFloor(pnl, settlePrice),
     equityValue: value,
+    initialEquityValue: initialValue,
     initialMargin: initial,
     maintenanceMargin: maintenance,
     closingFee: mulCeil(fee, settlePrice),
@@ -140,12 +168,27 @@ export function maintenanceOf(
     index,
     terms,
   );
+  return { requirement: base, fee: maintenanceFee(venue, instrument, rule, leg, at, index) };
+}
+
+/** The closing fee that counts in maintenance where it is valued on the notional; else 0. */
+function maintenanceFee(
+  venue: Venue,
+  instrument: Instrument,
+  rule: MarginRule,
+  leg: Leg,
+  at: Price,
+  index: Price | undefined,
+): Amount {
   const rules = venue.rulebook.closingFee;
-  const fee =
-    rules?.valuedAt === 'notional'
-      ? closingFee(rules, 'maintenance', instrument, feeBase(instrument, rule, leg, at, index), 0n)
-      : 0n;
-  return { requirement: base, fee };
+  if (rules?.valuedAt !== 'notional') return 0n;
+  return closingFee(
+    rules,
+    'maintenance',
+    instrument,
+    feeBase(instrument, rule, leg, at, index),
+    0n,
+  );
 }
 
 /** A leg's maintenance health alone (equity value − MM, in USD), for searches over price moves. */
@@ -154,18 +197,19 @@ export function legMaintenanceHealth(venue: Venue, leg: Leg, prices: PriceView):
   const mark = prices.markPrice(leg.instrument);
   const settlePrice = prices.assetPrice(instrument.settle);
   const terms = marketTerms(venue, instrument, prices);
-  const value = inUnits(legValue(instrument, leg, mark), terms.unit);
+  const value = valueInUnits(venue, instrument, leg, mark, terms.unit);
   const rule = ruleFor(venue, instrument);
   const index = indexOf(instrument, rule, prices);
   const maintenance = maintenanceOf(venue, instrument, rule, leg, mark, index, terms);
+  const valueUsd = mulFloor(value, settlePrice);
+  let required = mulCeil(maintenance.requirement + maintenance.fee, settlePrice);
+  if (venue.rulebook.openOrdersInMaintenance === true && leg.orders.length > 0) {
+    const sides = { venue, instrument, rule, leg, prices, index, settlePrice, terms };
+    required += max(0n, valueUsd - required - worstOrderSideHealth(sides, 'maintenance'));
+  }
   // Positive PnL counts at its weight (profit-weight.ts), as the bucket counts it.
-  const counted = weightedProfit(
-    venue.rulebook,
-    instrument,
-    mulFloor(value, settlePrice),
-    'maintenance',
-  );
-  return counted - mulCeil(maintenance.requirement + maintenance.fee, settlePrice);
+  const counted = weightedProfit(venue.rulebook, instrument, valueUsd, 'maintenance');
+  return counted - required;
 }
 
 /**
@@ -206,6 +250,25 @@ function inUnits(value: Amount, unit: Amount | undefined): Amount {
 }
 
 /**
+ * What a leg adds to equity at `mark`, in whole units of its settle asset, with `loss` (≤ 0, an
+ * order side's fills) on top: under the rulebook's `netNotionalValue` a linear contract's dYdX net
+ * collateral (contract-value.ts `netCollateralValue`), else its value rounded down.
+ */
+function valueInUnits(
+  venue: Venue,
+  instrument: Instrument,
+  leg: Leg,
+  mark: Price,
+  unit: Amount | undefined,
+  loss: Amount = 0n,
+): Amount {
+  if (venue.rulebook.netNotionalValue === true && isLinearContract(instrument)) {
+    return netCollateralValue(instrument, leg, mark, unit ?? 1n) + inUnits(loss, unit);
+  }
+  return inUnits(legValue(instrument, leg, mark) + loss, unit);
+}
+
+/**
  * Requirement of a position of `size` contracts at `mark`, in the settle asset, rounded up (to the
  * settle asset's unit where `terms` gives one). `indexPrice`, the underlying's, is needed for
  * options and for a rule margined at the index, whose notional is then measured at the index
@@ -230,7 +293,7 @@ export function requirement(
   const openInterestNotional =
     openInterest === undefined
       ? undefined
-      : floorToStep(notional(instrument, openInterest, price, indexPrice), unit ?? 1n);
+      : truncatedNotional(instrument, openInterest, price, unit ?? 1n, indexPrice);
   const exposure: Exposure = {
     notional: notional(instrument, size, price, indexPrice),
     size: baseSize(instrument, size),
@@ -250,7 +313,9 @@ export function requirement(
         }),
   };
   if (rule.kind === 'liquidity-tier') {
-    const { notional: quote, openInterestNotional: open } = exposure;
+    // The chain truncates the exact product to a quantum, with no rounding at 10⁻¹⁸ before it.
+    const quote = truncatedNotional(instrument, size, price, unit ?? 1n, indexPrice);
+    const open = exposure.openInterestNotional;
     return liquidityTierRequirement(rule, kind, quote, open, leverage, unit);
   }
   const { rate, deduction } = marginTerms(rule, kind, exposure);
@@ -259,31 +324,68 @@ export function requirement(
   return unit === undefined ? amount : ceilToStep(amount, unit);
 }
 
+/** What the health of a leg with one side of its orders filled depends on. */
+interface OrderSides {
+  readonly venue: Venue;
+  readonly instrument: Instrument;
+  readonly rule: MarginRule;
+  readonly leg: Leg;
+  readonly prices: PriceView;
+  readonly index: Price | undefined;
+  readonly settlePrice: Price;
+  readonly terms: MarketTerms;
+}
+
 /**
- * Initial health (equity value − IM, in USD) with every buy order filled, and with every sell
- * order filled, whichever is lower: an order may fill at its price, and a fill worse than the mark
- * is a loss at once.
+ * Health of the kind (equity value − requirement, in USD) with every buy order filled, and with
+ * every sell order filled, whichever is lower: an order may fill at its price, and a fill worse
+ * than the mark is a loss at once (or, under `openOrdersFilledAtMark`, every order fills at the
+ * mark, Mango's `unweighted_health_unsettled_pnl`). The filled position is valued at the mark the
+ * check reads for its sign (stable-price.ts).
  */
-function worstOrderSideHealth(
-  instrument: Instrument,
-  rule: MarginRule,
-  leg: Leg,
-  mark: Price,
-  at: Price,
-  index: Price | undefined,
-  settlePrice: Price,
-  terms: MarketTerms,
-): Amount {
+function worstOrderSideHealth(sides: OrderSides, kind: RequirementKind): Amount {
+  const { venue, instrument, rule, leg, index, settlePrice, terms } = sides;
   let worst: Amount | undefined;
   for (const side of ['buy', 'sell'] as const) {
     if (!leg.orders.some((order) => order.side === side)) continue;
-    const { size, loss } = sideFilled(instrument, leg, side, mark);
-    const value = inUnits(legValue(instrument, leg, mark) + loss, terms.unit);
-    const initial = requirement(instrument, rule, 'initial', size, at, leg.leverage, index, terms);
-    const health = mulFloor(value, settlePrice) - mulCeil(initial, settlePrice);
+    const { size, loss, price } = sideFilledFor(sides, side, kind);
+    const value = valueInUnits(venue, instrument, leg, price, terms.unit, loss);
+    const at = marginMark(rule, leg, price);
+    const base = requirement(instrument, rule, kind, size, at, leg.leverage, index, terms);
+    const fee =
+      kind === 'maintenance'
+        ? maintenanceFee(venue, instrument, rule, { ...leg, size }, at, index)
+        : 0n;
+    const health = mulFloor(value, settlePrice) - mulCeil(base + fee, settlePrice);
     if (worst === undefined || health < worst) worst = health;
   }
   return worst!;
+}
+
+/**
+ * One side of the leg's orders filled as the rulebook fills them for a check of this kind: the
+ * size after, what the fills cost equity at once (settle asset, ≤ 0), and the mark the position
+ * after is valued at. At the mark (`openOrdersFilledAtMark`), a buy fills at the higher of the
+ * mark and its stable price where the check reads one, a sell at the lower (Mango's bids at
+ * `Prices::liab`, asks at `Prices::asset`).
+ */
+function sideFilledFor(
+  sides: OrderSides,
+  side: Side,
+  kind: RequirementKind,
+): { size: Quantity; loss: Amount; price: Price } {
+  const { venue, instrument, leg, prices } = sides;
+  let signed = 0n;
+  for (const order of leg.orders) {
+    if (order.side === side) signed += side === 'buy' ? order.size : -order.size;
+  }
+  const size = leg.size + signed;
+  const price = markFor(venue, prices, instrument, kind, size < 0n);
+  if (venue.rulebook.openOrdersFilledAtMark !== true) {
+    return { size, loss: sideFilled(instrument, leg, side, price).loss, price };
+  }
+  const fill = markFor(venue, prices, instrument, kind, side === 'buy');
+  return { size, loss: min(0n, unrealisedPnl(instrument, signed, fill, price)), price };
 }
 
 /**

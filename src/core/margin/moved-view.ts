@@ -42,5 +42,8 @@ export function movedView(
     ...(prices.venueTotals === undefined ? {} : { venueTotals: prices.venueTotals }),
     // Open interest is in contracts: a price move revalues it but does not change it.
     ...(prices.openInterest === undefined ? {} : { openInterest: prices.openInterest }),
+    // A stable price follows the oracle slowly (Mango's StablePriceModel): a shock leaves it.
+    ...(prices.stablePrices === undefined ? {} : { stablePrices: prices.stablePrices }),
+    ...(prices.stableMarkPrices === undefined ? {} : { stableMarkPrices: prices.stableMarkPrices }),
   };
 }

@@ -12,6 +12,7 @@ import { collateralValue } from './collateral.ts';
 import type { LegRisk } from './leg-risk.ts';
 import { weightedProfit } from './profit-weight.ts';
 import type { RequirementKind } from './requirement-kind.ts';
+import { assetPriceFor, assetStablePrice } from './stable-price.ts';
 
 /**
  * A pool's equity of one kind (USD): its balances weighted, its resting spot orders at the worse
@@ -37,13 +38,14 @@ export function poolEquity(
   bucket.legs.forEach((leg, index) => {
     const risk = legs[index]!;
     const instrument = venue.instruments.get(leg.instrument)!;
+    const value = kind === 'initial' ? risk.initialEquityValue : risk.equityValue;
     if (!inSettle) {
-      equity += weightedProfit(rulebook, instrument, risk.equityValue, kind);
+      equity += weightedProfit(rulebook, instrument, value, kind);
       return;
     }
     const requirement =
       kind === 'initial' ? risk.initialMargin + risk.openOrderMargin : risk.maintenanceMargin;
-    const health = weightedProfit(rulebook, instrument, risk.equityValue - requirement, kind);
+    const health = weightedProfit(rulebook, instrument, value - requirement, kind);
     // Into coins of the settle asset, rounded down (a debt rounds to the larger one).
     const coins = divFloor(health * SCALE, prices.assetPrice(instrument.settle));
     balances.set(instrument.settle, (balances.get(instrument.settle) ?? 0n) + coins);
@@ -55,13 +57,14 @@ export function poolEquity(
       prices.assetPrice(asset),
       kind,
       prices.venueTotals?.get(asset),
+      assetStablePrice(venue, prices, asset, kind),
     );
   const orders = bucket.spotOrders ?? [];
   if (orders.length === 0) {
     for (const [asset, balance] of balances) equity += value(asset, balance);
     return equity;
   }
-  return equity + withSpotOrders(venue, prices, balances, orders, value);
+  return equity + withSpotOrders(venue, prices, balances, orders, value, kind);
 }
 
 /** What one market's resting orders lock, and what all of it would become on either side. */
@@ -90,8 +93,9 @@ function withSpotOrders(
   balances: Map<AssetId, Amount>,
   orders: readonly SpotOrder[],
   value: (asset: AssetId, balance: Amount) => Amount,
+  kind: RequirementKind,
 ): Amount {
-  const reservations = reservationsOf(venue, prices, orders);
+  const reservations = reservationsOf(venue, prices, orders, kind);
   const free = new Map(balances);
   const top = new Map<AssetId, Amount>();
   const add = (into: Map<AssetId, Amount>, asset: AssetId, amount: Amount) =>
@@ -120,9 +124,18 @@ function withSpotOrders(
 /**
  * Each market's reservation, in the order its first order appears. A buy locks size × price of
  * quote and would bring size base, a sell the reverse; a fill better than the market's own price
- * ratio (the assets' prices) is not credited, as the venue cannot know it will fill there.
+ * ratio (the assets' prices) is not credited, as the venue cannot know it will fill there. The
+ * ratio is the one the check reads (stable-price.ts): what is given up at its asset price, what
+ * it becomes at its liability price (Mango's `all_reserved_as_base`, `all_reserved_as_quote`).
  */
-function reservationsOf(venue: Venue, prices: PriceView, orders: readonly SpotOrder[]) {
+function reservationsOf(
+  venue: Venue,
+  prices: PriceView,
+  orders: readonly SpotOrder[],
+  kind: RequirementKind,
+) {
+  const priceOf = (asset: AssetId, owed: boolean) =>
+    assetPriceFor(prices.assetPrice(asset), assetStablePrice(venue, prices, asset, kind), owed);
   const byMarket = new Map<
     string,
     { lockedBase: Amount; lockedQuote: Amount; toBase: Amount; toQuote: Amount }
@@ -130,8 +143,6 @@ function reservationsOf(venue: Venue, prices: PriceView, orders: readonly SpotOr
   for (const order of orders) {
     const market = venue.spotMarkets?.get(order.market);
     assert(market !== undefined, `unknown spot market ${order.market}`);
-    const basePrice = prices.assetPrice(market.base);
-    const quotePrice = prices.assetPrice(market.quote);
     let entry = byMarket.get(order.market);
     if (entry === undefined) {
       entry = { lockedBase: 0n, lockedQuote: 0n, toBase: 0n, toQuote: 0n };
@@ -141,11 +152,13 @@ function reservationsOf(venue: Venue, prices: PriceView, orders: readonly SpotOr
       const locked = mulCeil(order.size, order.price);
       entry.lockedQuote += locked;
       // The base the locked quote buys at the assets' prices, if that is less than the order's.
-      entry.toBase += min(order.size, divFloor(mulFloor(locked, quotePrice) * SCALE, basePrice));
+      const given = mulFloor(locked, priceOf(market.quote, false));
+      entry.toBase += min(order.size, divFloor(given * SCALE, priceOf(market.base, true)));
     } else {
       entry.lockedBase += order.size;
       const atOrder = mulFloor(order.size, order.price);
-      entry.toQuote += min(atOrder, divFloor(mulFloor(order.size, basePrice) * SCALE, quotePrice));
+      const given = mulFloor(order.size, priceOf(market.base, false));
+      entry.toQuote += min(atOrder, divFloor(given * SCALE, priceOf(market.quote, true)));
     }
   }
   const reservations: Reservation[] = [];

@@ -13,3 +13,13 @@ export function ruleFor(venue: Venue, instrument: Instrument): MarginRule {
   assert(rule !== undefined, `no margin rule for ${instrument.id}`);
   return rule;
 }
+
+/**
+ * The rulebook entry `ruleFor` takes, under the key a rulebook file lists it by: the instrument's
+ * own id, `*` (the default for futures and perpetuals) or `option` (the default for options). A
+ * default margins a symbol the venue's rules do not name, so a report says which one it used.
+ */
+export function ruleKeyFor(venue: Venue, instrument: Instrument): string {
+  if (venue.rulebook.instruments.has(instrument.id)) return instrument.id;
+  return instrument.kind === 'option' ? 'option' : '*';
+}

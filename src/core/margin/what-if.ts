@@ -1,18 +1,24 @@
 import { sizeMax } from '../limits.ts';
 import type { Account, Side } from '../model/account.ts';
-import { bucketsOf, crossBucketFor } from '../model/bucket.ts';
+import { bucketsOf, crossBucketFor, positionKey } from '../model/bucket.ts';
 import type { AssetId, InstrumentId } from '../model/ids.ts';
 import type { PriceView } from '../model/price-view.ts';
 import { isMarginedAtIndex } from '../model/rulebook.ts';
 import type { Venue } from '../model/venue.ts';
-import type { Amount, Price, Quantity } from '../num/fixed.ts';
+import type { Amount, Price, Quantity, Ratio } from '../num/fixed.ts';
 import { abs, max, sign } from '../num/fixed.ts';
 import { floorToStep } from '../num/rounding.ts';
+import { type BankLimitBreach, bankLimitBreach } from './bank-limits.ts';
 import { lastSafe } from './boundary-search.ts';
 import { positionLimit } from './brackets.ts';
-import { bucketRisk, freeCollateral } from './bucket-risk.ts';
+import { bucketRisk } from './bucket-risk.ts';
 import { notional } from './contract-value.ts';
-import { applyHypothetical, type Hypothetical } from './hypothetical.ts';
+import {
+  applyHypothetical,
+  filledAtLimit,
+  type Hypothetical,
+  tradedPosition,
+} from './hypothetical.ts';
 import { indexOf, marginMark } from './leg-risk.ts';
 import { maxLeverageAt } from './margin-terms.ts';
 import { ruleFor } from './rule-for.ts';
@@ -28,17 +34,37 @@ export function initialHealthAfter(
   change: Hypothetical | null,
   bucketId: string,
 ): Amount {
+  const { initialEquity, initialMargin } = initialRiskAfter(
+    account,
+    venue,
+    prices,
+    change,
+    bucketId,
+  );
+  return initialEquity - initialMargin;
+}
+
+/** The initial equity and initial margin of one bucket after a change, in USD. */
+function initialRiskAfter(
+  account: Account,
+  venue: Venue,
+  prices: PriceView,
+  change: Hypothetical | null,
+  bucketId: string,
+): { initialEquity: Amount; initialMargin: Amount } {
   const after = change === null ? account : applyHypothetical(account, venue, change);
   const bucket = bucketsOf(after, venue).find((candidate) => candidate.id === bucketId);
   // A position closed by the change leaves no bucket: nothing is left to fund.
-  if (bucket === undefined) return 0n;
-  return freeCollateral(bucketRisk(venue, bucket, prices));
+  if (bucket === undefined) return { initialEquity: 0n, initialMargin: 0n };
+  const risk = bucketRisk(venue, bucket, prices);
+  return { initialEquity: risk.initialEquity, initialMargin: risk.initialMargin };
 }
 
 /**
  * The largest order on one side that leaves its bucket at or above initial margin, filled at
- * `price`, rounded down to the size step. Reducing the position is always allowed (venues accept
- * reduce-only orders whatever the margin), so the answer is at least the size that closes it.
+ * `price` (or, `rested`, resting there as an open order), rounded down to the size step.
+ * Reducing the position is always allowed (venues accept reduce-only orders whatever the margin),
+ * so the answer is at least the size that closes it.
  * Past the close, the requirement grows with size and the search assumes health then only falls.
  */
 export function maxOrderSize(
@@ -48,16 +74,21 @@ export function maxOrderSize(
   instrumentId: InstrumentId,
   side: Side,
   price: Price,
+  placed: 'filled' | 'rested' = 'filled',
 ): Quantity {
   const instrument = venue.instruments.get(instrumentId)!;
-  const position = account.positions.find((p) => p.instrument === instrumentId);
+  const position = tradedPosition(account, instrumentId, side);
   const bucketId =
-    position?.marginMode === 'isolated' ? instrumentId : crossBucketFor(venue, instrument.settle);
+    position?.marginMode === 'isolated'
+      ? positionKey(position)
+      : crossBucketFor(venue, instrument.settle);
   const opposing =
     position !== undefined && (side === 'buy' ? position.size < 0n : position.size > 0n);
   const closing = opposing ? abs(position.size) : 0n;
-  const orderOf = (size: Quantity) =>
-    ({ kind: 'order', instrument: instrumentId, side, size, price }) as const;
+  const orderOf = (size: Quantity): Hypothetical & { kind: 'order' | 'resting-order' } =>
+    placed === 'filled'
+      ? { kind: 'order', instrument: instrumentId, side, size, price }
+      : { kind: 'resting-order', order: { instrument: instrumentId, side, size, price } };
   const healthAt = (size: Quantity): Amount => {
     if (size === 0n) return initialHealthAfter(account, venue, prices, null, bucketId);
     const order: Hypothetical = orderOf(size);
@@ -79,36 +110,72 @@ export function maxOrderSize(
 }
 
 /**
- * Whether the position an order leaves is past the venue's position limit, measured as the
- * brackets are (its notional at the price the rule margins at: the mark, the index, or its entry
- * after the fill; or its size in contracts): past a bounded last bracket, or past the last
- * bracket that allows the account's chosen leverage ("Choosing 90x leverage leads to a maximum
- * position value of 100,000 USDT", Gate's Risk Limit page; Binance's and Bybit's the same).
+ * How the position an order leaves is past the venue's position limit, measured as the brackets
+ * are (its notional at the price the rule margins at: the mark, the index, or its entry after the
+ * fill; or its size in contracts): past a bounded last bracket, or past the last bracket that
+ * allows the account's chosen leverage ("Choosing 90x leverage leads to a maximum position value
+ * of 100,000 USDT", Gate's Risk Limit page; Binance's and Bybit's the same). Null: within it. A
+ * resting order counts as filled at its limit, the position it may leave.
  */
-export function exceedsPositionLimit(
+export function positionLimitBreach(
   account: Account,
   venue: Venue,
   prices: PriceView,
-  order: Hypothetical & { kind: 'order' },
-): boolean {
+  change: Hypothetical & { kind: 'order' | 'resting-order' },
+): PositionLimitBreach | null {
+  const order = filledAtLimit(change);
   const instrument = venue.instruments.get(order.instrument)!;
   const rule = ruleFor(venue, instrument);
-  if (rule.kind !== 'brackets') return false;
+  if (rule.kind !== 'brackets') return null;
   const limit = positionLimit(rule.brackets);
   const chosen = account.leverage?.get(order.instrument);
-  if (limit === null && chosen === undefined) return false;
+  if (limit === null && chosen === undefined) return null;
   const after = applyHypothetical(account, venue, order);
-  const position = after.positions.find((p) => p.instrument === order.instrument);
-  if (position === undefined || position.size === 0n) return false;
+  const position = tradedPosition(after, order.instrument, order.side);
+  if (position === undefined || position.size === 0n) return null;
   const leg = { ...position, leverage: undefined, orders: [] };
   const at = marginMark(rule, leg, prices.markPrice(order.instrument));
   const index = indexOf(instrument, rule, prices);
   const value = notional(instrument, position.size, isMarginedAtIndex(rule) ? index! : at, index);
   const contracts = abs(position.size);
-  const measure = rule.tierBy === 'contracts' ? contracts : value;
-  if (limit !== null && measure > limit) return true;
-  return chosen !== undefined && maxLeverageAt(rule, value, contracts)! < chosen;
+  const measure = rule.tierBy === 'contracts' ? 'contracts' : 'notional';
+  const measured = measure === 'contracts' ? contracts : value;
+  if (limit !== null && measured > limit) {
+    return { kind: 'position_limit', measure, value: measured, limit };
+  }
+  const allowed = maxLeverageAt(rule, value, contracts)!;
+  if (chosen === undefined || allowed >= chosen) return null;
+  return { kind: 'leverage', measure, value: measured, leverage: chosen, maxLeverage: allowed };
 }
+
+/** Whether the position an order leaves is past the venue's position limit (above). */
+export function exceedsPositionLimit(
+  account: Account,
+  venue: Venue,
+  prices: PriceView,
+  order: Hypothetical & { kind: 'order' | 'resting-order' },
+): boolean {
+  return positionLimitBreach(account, venue, prices, order) !== null;
+}
+
+/**
+ * Past the position limit: `position_limit`, the measure beyond the last bracket's cap;
+ * `leverage`, the measure beyond the last bracket that allows the chosen leverage.
+ */
+export type PositionLimitBreach =
+  | {
+      readonly kind: 'position_limit';
+      readonly measure: 'notional' | 'contracts';
+      readonly value: bigint;
+      readonly limit: bigint;
+    }
+  | {
+      readonly kind: 'leverage';
+      readonly measure: 'notional' | 'contracts';
+      readonly value: bigint;
+      readonly leverage: Ratio;
+      readonly maxLeverage: Ratio;
+    };
 
 /**
  * The most of one asset that can leave the cross pool with it still at or above initial margin,
@@ -139,11 +206,46 @@ export function maxWithdrawal(
 export type Verdict =
   | 'accepted'
   | 'insufficient_balance'
+  | 'bank_limit_exceeded'
   | 'position_limit_exceeded'
   | 'initial_margin_insufficient';
 
 /**
- * Would the venue accept the change? A withdrawal needs the balance to be there; an order that only
+ * A verdict with its reason: what was checked and the figures that decided it. Amounts of the
+ * margin check are the bucket's, in USD, after the change: initial equity (collateral at initial
+ * weights plus position value) against initial margin (open orders at their worst).
+ */
+export type Judgement =
+  | { readonly verdict: 'accepted'; readonly check: 'reduces_only' }
+  | {
+      readonly verdict: 'accepted' | 'initial_margin_insufficient';
+      readonly check: 'initial_margin';
+      readonly bucket: string;
+      readonly initialEquity: Amount;
+      readonly initialMargin: Amount;
+    }
+  | {
+      readonly verdict: 'insufficient_balance';
+      readonly check: 'balance';
+      readonly asset: AssetId;
+      readonly balance: Amount;
+      readonly withdrawal: Amount;
+    }
+  | {
+      readonly verdict: 'position_limit_exceeded';
+      readonly check: 'position_limit';
+      readonly instrument: InstrumentId;
+      readonly breach: PositionLimitBreach;
+    }
+  | {
+      readonly verdict: 'bank_limit_exceeded';
+      readonly check: 'bank_limit';
+      readonly breach: BankLimitBreach;
+    };
+
+/**
+ * Would the venue accept the change? A withdrawal needs the balance to be there, unless the asset
+ * may be borrowed; a deposit or a borrowing must pass the venue's bank limits (Mango); an order that only
  * reduces a position always passes; an order that leaves a position past the venue's position
  * limit (a bounded last bracket) fails; anything else must leave its bucket at or above initial
  * margin.
@@ -154,29 +256,62 @@ export function verdict(
   prices: PriceView,
   change: Hypothetical,
 ): Verdict {
-  if (change.kind === 'transfer' && change.amount < 0n) {
-    if ((account.balances.get(change.asset) ?? 0n) + change.amount < 0n)
-      return 'insufficient_balance';
+  return judge(account, venue, prices, change).verdict;
+}
+
+/** `verdict`, with the check that decided it and its figures. */
+export function judge(
+  account: Account,
+  venue: Venue,
+  prices: PriceView,
+  change: Hypothetical,
+): Judgement {
+  if (change.kind === 'transfer') {
+    const balance = account.balances.get(change.asset) ?? 0n;
+    const after = balance + change.amount;
+    // A withdrawal past the balance borrows, where the asset may be borrowed at all.
+    const borrowable = venue.rulebook.collateral.get(change.asset)?.liabilityInitialWeight;
+    if (change.amount < 0n && after < 0n && borrowable === undefined) {
+      const withdrawal = -change.amount;
+      return {
+        verdict: 'insufficient_balance',
+        check: 'balance',
+        asset: change.asset,
+        balance,
+        withdrawal,
+      };
+    }
+    const breach = bankLimitBreach(venue, prices, change.asset, balance, after);
+    if (breach !== null) return { verdict: 'bank_limit_exceeded', check: 'bank_limit', breach };
   }
   let bucketId: string;
-  if (change.kind === 'order') {
-    const position = account.positions.find((p) => p.instrument === change.instrument);
-    const traded = change.side === 'buy' ? change.size : -change.size;
+  if (change.kind === 'order' || change.kind === 'resting-order') {
+    const { instrument, side, size } = change.kind === 'order' ? change : change.order;
+    const position = tradedPosition(account, instrument, side);
+    const traded = side === 'buy' ? size : -size;
     const reducing =
       position !== undefined &&
       sign(position.size) === -sign(traded) &&
       abs(traded) <= abs(position.size);
-    if (reducing) return 'accepted';
-    if (exceedsPositionLimit(account, venue, prices, change)) return 'position_limit_exceeded';
+    if (reducing) return { verdict: 'accepted', check: 'reduces_only' };
+    const breach = positionLimitBreach(account, venue, prices, change);
+    if (breach !== null) {
+      return { verdict: 'position_limit_exceeded', check: 'position_limit', instrument, breach };
+    }
     bucketId =
       position?.marginMode === 'isolated'
-        ? change.instrument
-        : crossBucketFor(venue, venue.instruments.get(change.instrument)!.settle);
+        ? positionKey(position)
+        : crossBucketFor(venue, venue.instruments.get(instrument)!.settle);
   } else if (change.kind === 'transfer') {
     bucketId = crossBucketFor(venue, change.asset);
   } else {
     bucketId = crossBucketFor(venue, venue.instruments.get(change.instrument)!.settle);
   }
-  const health = initialHealthAfter(account, venue, prices, change, bucketId);
-  return health >= 0n ? 'accepted' : 'initial_margin_insufficient';
+  const risk = initialRiskAfter(account, venue, prices, change, bucketId);
+  return {
+    verdict: risk.initialEquity >= risk.initialMargin ? 'accepted' : 'initial_margin_insufficient',
+    check: 'initial_margin',
+    bucket: bucketId,
+    ...risk,
+  };
 }

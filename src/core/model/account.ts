@@ -4,10 +4,19 @@ import type { SpotMarketId } from './spot-market.ts';
 
 export type MarginMode = 'cross' | 'isolated';
 
+/**
+ * The side of a hedge-mode position. In hedge mode (Binance, Bybit and OKX allow it) an account
+ * holds a long and a short on one instrument at once, each its own position with its own entry,
+ * margin and bracket; absent, the account is in one-way mode: one net position per instrument.
+ */
+export type PositionSide = 'long' | 'short';
+
 export interface Position {
   readonly instrument: InstrumentId;
   /** Signed number of contracts: positive long, negative short. */
   readonly size: Quantity;
+  /** Hedge mode only: which of the instrument's two positions this is (its sign is the size's). */
+  readonly side?: PositionSide;
   readonly entryPrice: Price;
   readonly marginMode: MarginMode;
   /** Collateral ring-fenced for an isolated position, in the instrument's settle asset. */

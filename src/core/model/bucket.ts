@@ -1,5 +1,5 @@
 import type { Amount, Price, Quantity, Ratio } from '../num/fixed.ts';
-import type { Account, OpenOrder, SpotOrder } from './account.ts';
+import type { Account, OpenOrder, Position, PositionSide, SpotOrder } from './account.ts';
 import type { AssetId, InstrumentId } from './ids.ts';
 import type { Venue } from './venue.ts';
 
@@ -13,6 +13,8 @@ export interface Leg {
   readonly orders: readonly OpenOrder[];
   /** The position's realised but unsettled PnL, in the settle asset (Position.unsettledPnl). */
   readonly unsettledPnl?: Amount;
+  /** Hedge mode: the side of the instrument's position this leg is (Position.side). */
+  readonly side?: PositionSide;
 }
 
 /**
@@ -27,7 +29,10 @@ export type BucketMode = 'cross' | 'isolated' | 'portfolio';
  * position is a bucket of its own holding its ring-fenced margin, so its loss stops at that margin.
  */
 export interface Bucket {
-  /** "cross" (or "cross:ASSET" per coin), or the instrument id of an isolated position. */
+  /**
+   * "cross" (or "cross:ASSET" per coin), or the instrument id of an isolated position ("ID:long",
+   * "ID:short" for a hedge-mode one).
+   */
   readonly id: string;
   readonly mode: BucketMode;
   readonly balances: ReadonlyMap<AssetId, Amount>;
@@ -43,9 +48,20 @@ export function crossBucketFor(venue: Venue, asset: AssetId): string {
   return venue.rulebook.crossPool === 'unified' ? crossBucketId : `${crossBucketId}:${asset}`;
 }
 
+/**
+ * A position's key among the account's: its instrument, and in hedge mode its side as well, so
+ * a long and a short on one instrument are two legs. Also the id of its bucket when isolated.
+ */
+export function positionKey(position: Pick<Position, 'instrument' | 'side'>): string {
+  return position.side === undefined
+    ? position.instrument
+    : `${position.instrument}:${position.side}`;
+}
+
 export function bucketsOf(account: Account, venue: Venue): Bucket[] {
-  const isolated = new Map<InstrumentId, { balances: Map<AssetId, Amount>; leg: Leg }>();
-  const crossLegs = new Map<InstrumentId, Leg>();
+  // Keyed by positionKey; open orders join the one-way leg of their instrument (`instrument`).
+  const isolated = new Map<string, { balances: Map<AssetId, Amount>; leg: Leg }>();
+  const crossLegs = new Map<string, Leg>();
   for (const position of account.positions) {
     const leg: Leg = {
       instrument: position.instrument,
@@ -54,15 +70,16 @@ export function bucketsOf(account: Account, venue: Venue): Bucket[] {
       leverage: account.leverage?.get(position.instrument),
       orders: [],
       ...(position.unsettledPnl ? { unsettledPnl: position.unsettledPnl } : {}),
+      ...(position.side === undefined ? {} : { side: position.side }),
     };
     if (position.marginMode === 'isolated') {
       const settle = venue.instruments.get(position.instrument)!.settle;
-      isolated.set(position.instrument, {
+      isolated.set(positionKey(position), {
         balances: new Map([[settle, position.isolatedMargin]]),
         leg,
       });
     } else {
-      crossLegs.set(position.instrument, leg);
+      crossLegs.set(positionKey(position), leg);
     }
   }
   for (const order of account.openOrders) {
@@ -75,8 +92,8 @@ export function bucketsOf(account: Account, venue: Venue): Bucket[] {
     crossLegs.set(order.instrument, withOrder(leg, order));
   }
   const buckets = crossBuckets(account, venue, [...crossLegs.values()]);
-  for (const [instrument, { balances, leg }] of isolated) {
-    buckets.push({ id: instrument, mode: 'isolated', balances, legs: [leg] });
+  for (const [key, { balances, leg }] of isolated) {
+    buckets.push({ id: key, mode: 'isolated', balances, legs: [leg] });
   }
   return buckets;
 }

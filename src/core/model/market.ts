@@ -31,11 +31,26 @@ export interface Market {
    * balances). Collateral rules with a weight scale start read them.
    */
   readonly venueTotals?: ReadonlyMap<AssetId, VenueTotal>;
+  /**
+   * Stable prices (Mango's `StablePriceModel`: an average that follows the oracle slowly), by asset
+   * (a bank's) and by perpetual (a perp market's, in its quote currency). Under a rulebook with
+   * `initialAtStablePrice`, initial checks value a holding or a long at the lower of the price and
+   * its stable price, a debt or a short at the higher (Mango's `Prices::asset`, `Prices::liab`).
+   */
+  readonly stablePrices?: ReadonlyMap<AssetId, Price>;
+  readonly stableMarkPrices?: ReadonlyMap<InstrumentId, Price>;
 }
 
 export interface VenueTotal {
   readonly deposits: Quantity;
   readonly borrows: Quantity;
+  /**
+   * A bank's net borrows in its current window (`net_borrows_in_window`, coins, negative where
+   * more was repaid) and the window's start (`last_net_borrows_window_start_ts`), for a rule with
+   * a net borrow limit; absent: none yet.
+   */
+  readonly netBorrowsInWindow?: Quantity;
+  readonly netBorrowsWindowStartMs?: number;
 }
 
 /**

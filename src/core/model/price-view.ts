@@ -30,6 +30,9 @@ export interface PriceView {
   readonly openInterest?: ReadonlyMap<InstrumentId, Quantity>;
   /** The venue's totals per asset (`Market.venueTotals`): a price move keeps them. */
   readonly venueTotals?: ReadonlyMap<AssetId, VenueTotal>;
+  /** Stable prices (`Market.stablePrices`, `stableMarkPrices`): a price move keeps them. */
+  readonly stablePrices?: ReadonlyMap<AssetId, Price>;
+  readonly stableMarkPrices?: ReadonlyMap<InstrumentId, Price>;
 }
 
 export function marketView(market: Market): PriceView {
@@ -55,5 +58,7 @@ export function marketView(market: Market): PriceView {
     ...(market.riskArrays === undefined ? {} : { givenRiskArrays: market.riskArrays }),
     ...(market.openInterest === undefined ? {} : { openInterest: market.openInterest }),
     ...(market.venueTotals === undefined ? {} : { venueTotals: market.venueTotals }),
+    ...(market.stablePrices === undefined ? {} : { stablePrices: market.stablePrices }),
+    ...(market.stableMarkPrices === undefined ? {} : { stableMarkPrices: market.stableMarkPrices }),
   };
 }

@@ -1,4 +1,4 @@
-import type { Amount, Ratio } from '../num/fixed.ts';
+import type { Amount, Quantity, Ratio } from '../num/fixed.ts';
 import type { VolShock } from '../pricing/vol-shock.ts';
 import type { AssetId, InstrumentId } from './ids.ts';
 
@@ -34,6 +34,46 @@ export interface CollateralRule {
    */
   readonly depositWeightScaleStart?: Amount;
   readonly borrowWeightScaleStart?: Amount;
+  /**
+   * Mango's maintenance weight shift (a bank's `maint_weight_shift_start`, `_end`,
+   * `_asset_target`, `_liab_target`): governance moves the maintenance weights linearly over time;
+   * one tier only. Read at the market's valuation time (`Market.asOfMs`).
+   */
+  readonly maintenanceWeightShift?: MaintenanceWeightShift;
+  /**
+   * Mango's bank `deposit_limit`, in coins: a deposit that takes the venue's deposits of the asset
+   * (`Market.venueTotals`, with the coins its spot orders may receive) to it is refused.
+   */
+  readonly depositLimit?: Quantity;
+  /**
+   * Mango's net borrow limit: a borrowing that takes the window's net borrows, valued at the
+   * higher of price and stable price, past `perWindow` (USD) is refused.
+   */
+  readonly netBorrowLimit?: NetBorrowLimit;
+  /** Mango's `loan_origination_fee_rate`: charged on a new borrowing, which it adds to. */
+  readonly loanOriginationFeeRate?: Ratio;
+}
+
+/**
+ * A bank's `net_borrow_limit_per_window_quote` (USD) and `net_borrow_limit_window_size_ts`: net
+ * borrows (borrowed less repaid) count from the window's start; a new window starts from zero.
+ */
+export interface NetBorrowLimit {
+  readonly perWindow: Amount;
+  readonly windowMs: number;
+}
+
+/**
+ * From `startMs` to `endMs` the maintenance asset weight moves from the tier's to `assetTarget`
+ * and the maintenance liability weight from the rule's to `liabilityTarget`, linearly in time;
+ * at or before the start the listed weights hold, at or after the end the targets
+ * (`Bank::maint_weights`).
+ */
+export interface MaintenanceWeightShift {
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly assetTarget: Ratio;
+  readonly liabilityTarget: Ratio;
 }
 
 /**
@@ -240,6 +280,41 @@ export interface Rulebook {
    * zero included, is liquidatable.
    */
   readonly liquidationNeedsMargin?: boolean;
+  /**
+   * dYdX v4's net collateral: the chain keeps no entry price, so a linear future's or perpetual's
+   * value is its quote balance (−size × contractSize × entry, plus its unsettled PnL, rounded down
+   * to the settle unit) plus its signed notional at the mark truncated toward zero to the unit
+   * (`GetNetNotionalInQuoteQuantums`), computed from the exact product. Absent or false: the
+   * unrealised PnL plus the unsettled, rounded down to the unit.
+   */
+  readonly netNotionalValue?: boolean;
+  /**
+   * Mango's liquidation-end health: once liquidation starts it goes on until the health at the
+   * initial weights, unscaled by the venue's totals, at the oracle (no stable price) is ≥ 0
+   * (`HealthType::LiquidationEnd`); the report gives each bucket that figure. Absent or false:
+   * none reported.
+   */
+  readonly liquidationEndHealth?: boolean;
+  /**
+   * Mango's init health: initial checks value a holding, and a futures or perpetual position that
+   * is long, at the lower of its price and its stable price (`Market.stablePrices`,
+   * `stableMarkPrices`), a debt or a short at the higher; venue-total weight scaling values the
+   * totals at the higher (`Prices::asset`, `Prices::liab`, `new_health_cache`). Maintenance stays
+   * at the price. Absent or false: one price.
+   */
+  readonly initialAtStablePrice?: boolean;
+  /**
+   * Open orders on contracts count in maintenance too, at the worse of all buys or all sells
+   * filling (Mango counts them in every health type); absent or false: in initial only.
+   */
+  readonly openOrdersInMaintenance?: boolean;
+  /**
+   * An open order on a contract is taken to fill at the mark (Mango's oracle: bids at
+   * `Prices::liab`, asks at `Prices::asset`, so at the worse of mark and stable price in initial
+   * health under `initialAtStablePrice`), whatever its own price; absent or false: at its own
+   * price where that is worse than the mark.
+   */
+  readonly openOrdersFilledAtMark?: boolean;
 }
 
 /**

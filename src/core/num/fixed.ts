@@ -14,16 +14,25 @@ export const DECIMALS = 18;
 export const SCALE = 10n ** 18n;
 export const ONE: Ratio = SCALE;
 
-const decimalPattern = /^(-)?(\d+)(?:\.(\d+))?$/;
+const decimalPattern = /^-?\d+(?:\.\d{1,18})?$/;
+const zeros = '0'.repeat(DECIMALS);
+/** Digits a double holds exactly, whatever they are (2^53 ≈ 9.007e15). */
+const exactDigitsMax = 15;
+const tenTo = Array.from({ length: DECIMALS + 1 }, (_, k) => 10n ** BigInt(k));
 
 /** Parses a decimal string exactly; null when it is not one or has more than 18 decimals. */
 export function parseFixed(text: string): bigint | null {
-  const match = decimalPattern.exec(text);
-  if (match === null) return null;
-  const [, sign, whole, fraction = ''] = match;
-  if (fraction.length > DECIMALS) return null;
-  const magnitude = BigInt(whole!) * SCALE + BigInt(fraction.padEnd(DECIMALS, '0'));
-  return sign === '-' ? -magnitude : magnitude;
+  if (!decimalPattern.test(text)) return null;
+  // The digits with the point taken out, as one integer, times 10^(18 − decimals). A book has
+  // millions of decimals, nearly all of at most 15 digits: those a double holds exactly, and
+  // BigInt of a double is far cheaper than BigInt of a 20-digit string.
+  const point = text.indexOf('.');
+  const decimals = point < 0 ? 0 : text.length - point - 1;
+  const digits = point < 0 ? text : text.slice(0, point) + text.slice(point + 1);
+  const sign = digits.charCodeAt(0) === 45 ? 1 : 0;
+  if (digits.length - sign <= exactDigitsMax)
+    return BigInt(Number(digits)) * tenTo[DECIMALS - decimals]!;
+  return BigInt(digits + zeros.slice(decimals));
 }
 
 /** For literals in the core and tests: throws on a malformed decimal (a bug, not input). */
@@ -36,11 +45,22 @@ export function fixed(text: string): bigint {
 /** Exact decimal rendering with trailing zeros removed: `1500000000000000000n` → `"1.5"`. */
 export function formatFixed(value: bigint): string {
   const negative = value < 0n;
-  const magnitude = negative ? -value : value;
-  const whole = magnitude / SCALE;
-  const fraction = (magnitude % SCALE).toString().padStart(DECIMALS, '0').replace(/0+$/, '');
-  const text = fraction === '' ? whole.toString() : `${whole}.${fraction}`;
+  // The digits split at 18 from the right: no bigint division, as a book's JSON lines write
+  // millions of figures.
+  const digits = (negative ? -value : value).toString();
+  const cut = digits.length - DECIMALS;
+  const whole = cut > 0 ? digits.slice(0, cut) : '0';
+  const fraction = withoutTrailingZeros(
+    cut > 0 ? digits.slice(cut) : zeros.slice(0, -cut) + digits,
+  );
+  const text = fraction === '' ? whole : `${whole}.${fraction}`;
   return negative ? `-${text}` : text;
+}
+
+function withoutTrailingZeros(text: string): string {
+  let end = text.length;
+  while (end > 0 && text.charCodeAt(end - 1) === 48) end -= 1;
+  return text.slice(0, end);
 }
 
 /**

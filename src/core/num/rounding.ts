@@ -19,6 +19,15 @@ export function divCeil(numerator: bigint, denominator: bigint): bigint {
   return -divFloor(-numerator, denominator);
 }
 
+/**
+ * Toward zero, where a venue rounds so (dYdX's `BaseToQuoteQuantums`, Go's `big.Int.Quo`): down
+ * for a gain, up for a loss. Named, so it is never mistaken for the bare `/` it equals.
+ */
+export function divTowardZero(numerator: bigint, denominator: bigint): bigint {
+  if (denominator === 0n) throw new RangeError('division by zero');
+  return numerator / denominator;
+}
+
 /** Nearest, ties to even: for display of figures that decide nothing. */
 export function divHalfEven(numerator: bigint, denominator: bigint): bigint {
   const floor = divFloor(numerator, denominator);

@@ -2,25 +2,34 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
-import { assessWith } from '../../core/margin/assess.ts';
 import { compareModes } from '../../core/margin/compare.ts';
-import { applyHypothetical } from '../../core/margin/hypothetical.ts';
-import { liquidationQueue } from '../../core/margin/liquidation-queue.ts';
-import { verdict } from '../../core/margin/what-if.ts';
 import type { Account } from '../../core/model/account.ts';
 import { type Portfolio, venueOf } from '../../core/model/portfolio.ts';
 import { marketView } from '../../core/model/price-view.ts';
 import { nowMs } from '../clock.ts';
+import { inputLabel } from '../import/input-text.ts';
 import { type InputFormat, loadPortfolio } from '../import/load-portfolio.ts';
+import { scanPriceIssues } from '../import/portfolio-checks.ts';
+import type { AccountProgress } from '../import/portfolio-file.ts';
 import { presetIds, readPreset, readRulebookFile } from '../import/presets.ts';
 import { InputError } from '../import/reader.ts';
 import { comparisonText } from './compare-text.ts';
 import { toJson } from './figures.ts';
 import { limitsText } from './limits-text.ts';
-import { liquidationQueueText } from './queue-text.ts';
-import { riskReportText } from './report-text.ts';
+import {
+  type BookFlags,
+  isBook,
+  type MarginOptions,
+  marginCommand,
+  progressFor,
+  topOf,
+  withBookOptions,
+  withMarginOptions,
+} from './margin-command.ts';
+import { printable, printableOutput, unprintableNames } from './printable.ts';
 import { table } from './table.ts';
-import { hasRule, limitsOf, parseOrder, parseTransfer } from './whatif.ts';
+import { limitsOf, parseOrder, parseTransfer, whatIfs } from './whatif.ts';
+import { whatIfBookText } from './whatif-book.ts';
 import { whatIfText } from './whatif-text.ts';
 
 interface Common {
@@ -31,17 +40,33 @@ interface Common {
   readonly account?: string;
 }
 
-function load(file: string, options: Common): { portfolio: Portfolio; accounts: Account[] } {
+function load(
+  file: string,
+  options: Common,
+  onAccount?: AccountProgress,
+): { portfolio: Portfolio; accounts: Account[] } {
   const portfolio = loadPortfolio(file, {
     from: options.from,
     nowMs: nowMs(),
     ...(options.rulebook === undefined ? {} : { rulebook: options.rulebook }),
+    ...(onAccount === undefined ? {} : { onAccount }),
   });
+  unprintableInBook = unprintableNames(portfolio);
+  if (portfolio.accounts.length === 0) {
+    throw new InputError([
+      `accounts: ${inputLabel(file)} has no accounts (the list is empty): give at least one`,
+    ]);
+  }
   const selected = portfolio.accounts.filter(
     (a) => options.account === undefined || a.id === options.account,
   );
   if (selected.length === 0) {
-    throw new InputError([`--account: no account "${options.account}" in ${file}`]);
+    const ids = portfolio.accounts.slice(0, 10).map((a) => `"${a.id}"`);
+    const more = portfolio.accounts.length > ids.length ? ', …' : '';
+    throw new InputError([
+      `--account: no account "${options.account}" in ${inputLabel(file)} ` +
+        `(its accounts: ${ids.join(', ')}${more})`,
+    ]);
   }
   for (const account of selected) {
     const { rulebook } = venueOf(portfolio, account);
@@ -51,6 +76,10 @@ function load(file: string, options: Common): { portfolio: Portfolio; accounts: 
   }
   const mode = options.mode;
   const accounts = mode === undefined ? selected : selected.map((a) => ({ ...a, poolMode: mode }));
+  if (mode === 'portfolio') {
+    const issues = scanPriceIssues(portfolio, accounts, 'cross', '--mode portfolio scans it');
+    if (issues.length > 0) throw new InputError(issues);
+  }
   return { portfolio, accounts };
 }
 
@@ -78,8 +107,14 @@ function withCommon(command: Command): Command {
     );
 }
 
+/**
+ * The ids and names of the book loaded that hold characters a terminal would obey: print()
+ * escapes them wherever a report names them (printable.ts). Set by load(), cleared by run().
+ */
+let unprintableInBook: readonly string[] = [];
+
 function print(text: string): void {
-  process.stdout.write(`${text}\n`);
+  process.stdout.write(`${printableOutput(text, unprintableInBook)}\n`);
 }
 
 export function program(): Command {
@@ -90,27 +125,17 @@ export function program(): Command {
     .version('0.1.0')
     .showHelpAfterError();
 
-  withCommon(cli.command('margin <file>'))
+  withMarginOptions(withCommon(cli.command('margin <file>')))
     .description(
       'risk report: equity, margins, liquidation prices and moves, scenario risk in portfolio mode',
     )
-    .action((file: string, options: Common) => {
-      const { portfolio, accounts } = load(file, options);
-      const prices = marketView(portfolio.market);
-      const reports = accounts.map((account) =>
-        assessWith(account, venueOf(portfolio, account), prices, { jointMoves: true }),
-      );
-      const queue = liquidationQueue(reports);
-      if (options.json) {
-        const rank = new Map(queue.map((entry, i) => [entry.account, i + 1]));
-        print(toJson(reports.map((r) => ({ ...r, liquidationRank: rank.get(r.account) ?? null }))));
-        return;
-      }
-      const texts = reports.map((report) => riskReportText(report, colour()));
-      // A book of many accounts also says which the venue would liquidate first.
-      if (reports.length > 1) texts.push(liquidationQueueText(queue));
-      print(texts.join('\n\n\n'));
-    });
+    .action((file: string, options: Common & MarginOptions) =>
+      marginCommand(file, options, {
+        load: (onAccount) => load(file, options, onAccount),
+        print,
+        colour: colour(),
+      }),
+    );
 
   withCommon(cli.command('compare <file>'))
     .description(
@@ -118,6 +143,10 @@ export function program(): Command {
     )
     .action((file: string, options: Common) => {
       const { portfolio, accounts } = load(file, options);
+      // compare margins every account as a portfolio too, where its rulebook offers one.
+      const why = 'compare margins it as a portfolio';
+      const issues = scanPriceIssues(portfolio, accounts, 'all', why);
+      if (issues.length > 0) throw new InputError(issues);
       const prices = marketView(portfolio.market);
       const comparisons = accounts.map((account) =>
         compareModes(account, venueOf(portfolio, account), prices),
@@ -125,25 +154,34 @@ export function program(): Command {
       print(options.json ? toJson(comparisons) : comparisons.map(comparisonText).join('\n\n\n'));
     });
 
-  withCommon(cli.command('whatif <file>'))
+  withBookOptions(withCommon(cli.command('whatif <file>')))
     .description(
       'max order sizes and withdrawals, or the report after a hypothetical order or transfer',
     )
-    .option('--order <order>', 'e.g. "buy 0.5 BTCUSDT" or "sell 2 ETHUSDT@3100"')
+    .option(
+      '--order <order>',
+      'e.g. "buy 0.5 BTCUSDT" (filled at the mark) or "sell 2 ETHUSDT@3100" (a limit: it rests ' +
+        'as an open order unless it crosses the mark, and then fills at its limit)',
+    )
     .option('--transfer <transfer>', 'e.g. "USDT -100" to withdraw, "USDT 100" to deposit')
-    .action((file: string, options: Common & { order?: string; transfer?: string }) => {
+    .action((file: string, options: Common & BookFlags & { order?: string; transfer?: string }) => {
       const { portfolio, accounts } = load(file, options);
       const prices = marketView(portfolio.market);
       if (options.order !== undefined && options.transfer !== undefined) {
         throw new InputError(['--order, --transfer: give one change at a time']);
       }
-      const change =
+      const ticket =
         options.order !== undefined
-          ? parseOrder(options.order, portfolio, prices)
+          ? { order: parseOrder(options.order, portfolio) }
           : options.transfer !== undefined
-            ? parseTransfer(options.transfer, portfolio)
+            ? { transfer: parseTransfer(options.transfer, portfolio) }
             : undefined;
-      if (change === undefined) {
+      if (isBook(accounts, options)) {
+        const progress = progressFor(file);
+        const text = whatIfBookText(portfolio, accounts, ticket, topOf(options.top), progress);
+        return print(text);
+      }
+      if (ticket === undefined) {
         const limits = accounts.map((account) => ({
           account: account.id,
           ...limitsOf(account, portfolio, prices),
@@ -151,29 +189,7 @@ export function program(): Command {
         print(options.json ? toJson(limits) : limits.map(limitsText).join('\n\n\n'));
         return;
       }
-      if (change?.kind === 'order') {
-        const instrument = portfolio.venue.instruments.get(change.instrument)!;
-        for (const account of accounts) {
-          const venue = venueOf(portfolio, account);
-          if (hasRule(venue, instrument)) continue;
-          throw new InputError([
-            `--order: rulebook "${venue.rulebook.id}" of account "${account.id}" has no rule for ` +
-              `"${instrument.id}" (choose another with --account)`,
-          ]);
-        }
-      }
-      const outcomes = accounts.map((account) => ({
-        account: account.id,
-        verdict: verdict(account, venueOf(portfolio, account), prices, change),
-        after: assessWith(
-          applyHypothetical(account, venueOf(portfolio, account), change),
-          venueOf(portfolio, account),
-          prices,
-          {
-            jointMoves: true,
-          },
-        ),
-      }));
+      const outcomes = whatIfs(accounts, portfolio, prices, ticket);
       print(
         options.json
           ? toJson(outcomes)
@@ -213,9 +229,11 @@ export function program(): Command {
 
 /** Exit codes: 0 ok, 2 bad input (usage or file), 1 internal error. */
 export function run(argv: readonly string[]): number {
+  unprintableInBook = [];
   const cli = program();
   cli.exitOverride();
-  cli.configureOutput({ writeErr: (text) => process.stderr.write(text) });
+  // Commander's messages quote the arguments, which may carry escape codes too.
+  cli.configureOutput({ writeErr: (text) => process.stderr.write(printableOutput(text)) });
   for (const command of cli.commands) command.exitOverride();
   try {
     cli.parse(argv as string[], { from: 'user' });
@@ -225,13 +243,28 @@ export function run(argv: readonly string[]): number {
       return error.exitCode === 0 ? 0 : 2;
     }
     if (error instanceof InputError) {
-      process.stderr.write(
-        `xmargin: bad input\n${error.issues.map((issue) => `  ${issue}`).join('\n')}\n`,
-      );
+      // An issue quotes the file (ids, keys, values): one line each, whatever they hold.
+      const issues = error.issues.map((issue) => `  ${printable(issue)}`);
+      process.stderr.write(`xmargin: bad input\n${issues.join('\n')}\n`);
       return 2;
     }
-    process.stderr.write(`xmargin: internal error: ${(error as Error).stack ?? String(error)}\n`);
+    const trace = (error as Error).stack ?? String(error);
+    process.stderr.write(`xmargin: internal error: ${printableOutput(trace)}\n`);
     return 1;
+  }
+}
+
+/**
+ * A reader that stops early (`xmargin margin book.json | head -1`) closes the pipe: the rest of
+ * the output is no longer wanted, so the program ends there, quietly, with exit code 0 (the
+ * reader had all it asked for); any other failure to write is still an error.
+ */
+function endQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      process.exit(0);
+    });
   }
 }
 
@@ -240,5 +273,6 @@ if (
   process.argv[1] !== undefined &&
   realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)
 ) {
+  endQuietlyOnClosedPipe();
   process.exitCode = run(process.argv.slice(2));
 }

@@ -1,7 +1,9 @@
-import type { BucketReport } from '../../core/margin/risk-report.ts';
+import type { BucketReport, PositionReport } from '../../core/margin/risk-report.ts';
+import { toNumber } from '../../core/num/fixed.ts';
 import type { UnderlyingRisk } from '../../core/portfolio/portfolio-risk.ts';
 import type { VolShock } from '../../core/pricing/vol-shock.ts';
-import { amountUp } from './figures.ts';
+import { amountDown, amountUp, positionLabel, priceAt, sizeAt } from './figures.ts';
+import { Painted, printable } from './printable.ts';
 import { table } from './table.ts';
 
 /**
@@ -13,8 +15,9 @@ export function portfolioText(bucket: BucketReport, color: boolean): string {
   const portfolio = bucket.portfolio;
   if (portfolio === undefined) return '';
   const sections = [
-    `Portfolio margin of bucket ${bucket.id}: maintenance ${amountUp(portfolio.maintenanceMargin)}, ` +
-      `initial ${amountUp(portfolio.initialMargin)} USD`,
+    `Portfolio margin of bucket ${printable(bucket.id)}: maintenance ${amountUp(portfolio.maintenanceMargin)} ` +
+      `USD, initial ${amountUp(portfolio.initialMargin)} USD` +
+      factorText(portfolio.underlyings, portfolio.maintenanceMargin, portfolio.initialMargin),
   ];
   for (const risk of portfolio.underlyings) sections.push(underlyingText(risk, color));
   for (const credit of portfolio.credits) {
@@ -49,28 +52,123 @@ function underlyingText(risk: UnderlyingRisk, color: boolean): string {
     .map((scenario, s) => ({ scenario, s }))
     .filter(({ scenario }) => scenario.extreme)
     .map(({ scenario, s }) => `${moveLabel(scenario.priceMove)} → ${cell(s)} × ${scenario.weight}`);
-  const { charges } = risk;
-  const binding = risk.binding < 0 ? 'no scenario loses' : `binding loss ${usd(risk.scanLoss)} (*)`;
+  const binding =
+    risk.binding < 0 ? 'no scenario loses' : `binding loss ${usd(risk.scanLoss)} USD (*)`;
+  const underlying = printable(risk.underlying);
   return [
-    `${risk.underlying}: scenario P&L in USD, price move × volatility shock; ${binding}`,
+    `${underlying}: scenario P&L in USD, price move × volatility shock; ${binding}`,
     heatMap,
     extremes.length > 0 ? `extreme moves: ${extremes.join(', ')}` : '',
-    `add-ons: basis ${usd(charges.basis)}, calendar ${usd(charges.calendar)}, ` +
-      (charges.delivery > 0 ? `delivery ${usd(charges.delivery)}, ` : '') +
-      `delta shock ${usd(charges.deltaShock)}; floors: short-option minimum ` +
-      `${usd(charges.shortOptionMinimum)}, contract floor ${usd(charges.contractFloor)}; ` +
-      `outright ${usd(risk.outright)}` +
-      (risk.credit > 0 ? `, credit −${usd(risk.credit)}` : '') +
-      `; requirement ${usd(risk.requirement)}`,
-    `at the binding scenario: ${risk.contributions
-      .map((c) => `${c.holding} ${c.pnl >= 0 ? '+' : ''}${usd(c.pnl)}`)
-      .join(', ')}`,
+    requirementText(risk),
   ]
     .filter((line) => line !== '')
     .join('\n');
 }
 
+/**
+ * What adds up to the underlying's requirement: each holding's share of the binding scenario's
+ * weighted loss (they sum to the scan loss), the add-ons, the credit, then the floors.
+ */
+function requirementText(risk: UnderlyingRisk): string {
+  const { charges } = risk;
+  const weight = risk.binding < 0 ? 0 : risk.scenarios[risk.binding]!.weight;
+  const addOns = risk.outright - risk.scanLoss;
+  const rows = [
+    ...risk.contributions.map((c) => [`  ${c.holding}`, usd(-c.pnl * weight)]),
+    ['scan loss (the sum above)', usd(risk.scanLoss)],
+    [
+      `add-ons: roll ${usd(charges.roll)}, basis ${usd(charges.basis)}, calendar ` +
+        `${usd(charges.calendar)}, delivery ${usd(charges.delivery)}, delta shock ` +
+        `${usd(charges.deltaShock)}`,
+      usd(addOns),
+    ],
+    ['outright', usd(risk.outright)],
+    ['credit between underlyings', risk.credit > 0 ? `−${usd(risk.credit)}` : usd(0)],
+    [
+      `floors: short-option minimum ${usd(charges.shortOptionMinimum)}, contract floor ` +
+        `${usd(charges.contractFloor)}`,
+      usd(Math.max(charges.shortOptionMinimum, charges.contractFloor)),
+    ],
+    ['requirement (the larger of outright − credit and the floors)', usd(risk.requirement)],
+  ];
+  return (
+    `What makes ${printable(risk.underlying)}'s requirement (USD; a holding's share of the binding loss is ` +
+    `its P&L there${weight !== 1 && weight !== 0 ? ` × the scenario's weight ${weight}` : ''}, ` +
+    'a loss positive):\n' +
+    table(['term', 'USD'], rows)
+  );
+}
+
+/**
+ * The positions of a portfolio bucket: margined as one book, so each shows what it adds to its
+ * underlying's binding scenario loss, not a standard margin of its own.
+ */
+export function portfolioPositionsText(
+  bucket: BucketReport,
+  positions: readonly PositionReport[],
+): string {
+  const shares = new Map<string, { underlying: string; share: number }>();
+  for (const risk of bucket.portfolio?.underlyings ?? []) {
+    const weight = risk.binding < 0 ? 0 : risk.scenarios[risk.binding]!.weight;
+    for (const c of risk.contributions) {
+      shares.set(c.holding, { underlying: risk.underlying, share: -c.pnl * weight });
+    }
+  }
+  const rows = positions.map((position) => {
+    const share = shares.get(position.instrument);
+    return [
+      positionLabel(position),
+      position.bucket,
+      sizeAt(position.size, position.sizeStep),
+      position.priceCurrency,
+      priceAt(position.entryPrice, position.tickSize),
+      priceAt(position.markPrice, position.tickSize),
+      amountDown(position.unrealisedPnlValue),
+      amountDown(position.equityValue),
+      share === undefined ? '-' : share.underlying,
+      share === undefined ? '-' : usd(share.share),
+    ];
+  });
+  return (
+    `Positions of portfolio bucket ${printable(bucket.id)} (size in contracts; USD figures; margined as one ` +
+    "book: each adds its share to its underlying's binding loss, the requirement's first term):\n" +
+    table(
+      [
+        'position',
+        'bucket',
+        'contracts',
+        'price in',
+        'entry',
+        'mark',
+        'uPnL USD',
+        'value USD',
+        'underlying',
+        'adds to loss',
+      ],
+      rows,
+      2,
+    )
+  );
+}
+
+/** How the bucket's requirement follows from its underlyings' (the rulebook's two factors). */
+function factorText(
+  underlyings: readonly UnderlyingRisk[],
+  maintenance: bigint,
+  initial: bigint,
+): string {
+  const total = underlyings.reduce((sum, risk) => sum + risk.requirement, 0);
+  if (total <= 0) return '';
+  const factor = toNumber(maintenance) / total;
+  const toInitial = maintenance === 0n ? 0 : toNumber(initial) / toNumber(maintenance);
+  return (
+    ` (Σ underlyings' requirements ${usd(total)} × the maintenance factor ${factor.toFixed(4)}; ` +
+    `initial × ${toInitial.toFixed(4)})`
+  );
+}
+
 function usd(value: number): string {
+  if (Object.is(value, -0)) return usd(0);
   return value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 }
 
@@ -89,10 +187,10 @@ function shockLabel(shock: VolShock): string {
 }
 
 /** Red for a loss, green for a gain, deeper the larger against the worst cell (256 colours). */
-function shade(text: string, share: number): string {
+function shade(text: string, share: number): Painted {
   const steps = [52, 88, 124, 160, 196];
   const gains = [22, 28, 34, 40, 46];
   const level = Math.min(4, Math.floor(Math.abs(share) * 5));
   const background = share < 0 ? steps[level] : gains[level];
-  return `\u001b[48;5;${background}m\u001b[97m${text}\u001b[0m`;
+  return new Painted(text, `\u001b[48;5;${background}m\u001b[97m`);
 }

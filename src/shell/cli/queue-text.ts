@@ -9,7 +9,7 @@ export function liquidationQueueText(queue: readonly QueuedAccount[]): string {
   return [
     'Liquidation queue (most underwater first: equity / maintenance margin of the worst bucket):',
     table(
-      ['#', 'account', 'bucket', 'equity', 'maint.', 'equity/MM'],
+      ['#', 'account', 'bucket', 'equity USD', 'maint. USD', 'equity/MM'],
       queue.map((entry, i) => [
         `${i + 1}`,
         entry.account,

@@ -1,79 +1,41 @@
-import type { RiskReport } from '../../core/margin/risk-report.ts';
-import { amountDown, amountUp, percent, plain } from './figures.ts';
-import { portfolioText } from './portfolio-text.ts';
+import type { BucketReport, PositionReport, RiskReport } from '../../core/margin/risk-report.ts';
+import { crossBucketId } from '../../core/model/bucket.ts';
+import { collateralText } from './collateral-text.ts';
+import {
+  amountDown,
+  amountUp,
+  leverageText,
+  percent,
+  positionLabel,
+  priceAt,
+  sizeAt,
+} from './figures.ts';
+import { jointMoveText } from './joint-move-text.ts';
+import { portfolioPositionsText, portfolioText } from './portfolio-text.ts';
+import { printable } from './printable.ts';
 import { table } from './table.ts';
 
+/**
+ * One account's risk report for a person: every figure with its unit, what drives it (collateral
+ * by asset and weight, the rule and leverage of each position), and why a bucket is liquidatable.
+ */
 export function riskReportText(report: RiskReport, color = false): string {
-  const sections = [
-    `Account ${report.account}: equity ${amountDown(report.equity)} USD, initial margin ` +
-      `${amountUp(report.initialMargin)}, maintenance margin ${amountUp(report.maintenanceMargin)}, ` +
-      `free collateral ${amountDown(report.freeCollateral)}` +
-      (report.liquidatable ? '  ** LIQUIDATABLE **' : ''),
-    table(
-      [
-        'bucket',
-        'mode',
-        'collateral',
-        'uPnL',
-        'equity',
-        'initial',
-        'maint.',
-        'free',
-        'MM/equity',
-        'liq.',
-      ],
-      report.buckets.map((bucket) => [
-        bucket.id,
-        bucket.marginMode,
-        amountDown(bucket.collateralValue),
-        amountDown(bucket.unrealisedPnl),
-        amountDown(bucket.equity),
-        amountUp(bucket.initialMargin),
-        amountUp(bucket.maintenanceMargin),
-        amountDown(bucket.freeCollateral),
-        bucket.marginRatio === null ? 'n/a' : percent(bucket.marginRatio),
-        bucket.liquidatable ? 'YES' : bucket.debt > 0n ? 'debt' : 'no',
-      ]),
-      2,
-    ),
-  ];
+  const sections = [headline(report), bucketsText(report)];
+  const collateral = collateralText(report);
+  if (collateral !== '') sections.push(collateral);
   for (const bucket of report.buckets) {
     if (bucket.debt === 0n) continue;
     sections.push(
-      `Debt to settle in bucket ${bucket.id}: ${amountUp(bucket.debt)} USD ` +
+      `Debt to settle in bucket ${printable(bucket.id)}: ${amountUp(bucket.debt)} USD ` +
         '(negative equity and no maintenance requirement: nothing left to liquidate)',
     );
   }
-  if (report.positions.length > 0) {
-    sections.push(
-      table(
-        [
-          'position',
-          'bucket',
-          'size',
-          'entry',
-          'mark',
-          'uPnL USD',
-          'initial',
-          'maint.',
-          'liq. price',
-          'distance',
-        ],
-        report.positions.map((position) => [
-          position.instrument,
-          position.bucket,
-          plain(position.size),
-          plain(position.entryPrice),
-          plain(position.markPrice),
-          amountDown(position.unrealisedPnlValue),
-          amountUp(position.initialMargin + position.openOrderMargin),
-          amountUp(position.maintenanceMargin),
-          position.liquidationPrice === null ? 'none' : plain(position.liquidationPrice),
-          percent(position.liquidationDistance),
-        ]),
-        2,
-      ),
-    );
+  const standard = report.positions.filter((position) => position.marginMode !== 'portfolio');
+  if (standard.length > 0) sections.push(positionsText(report, standard));
+  for (const bucket of report.buckets) {
+    if (bucket.portfolio === undefined) continue;
+    const held = report.positions.filter((position) => position.bucket === bucket.id);
+    if (held.length > 0) sections.push(portfolioPositionsText(bucket, held));
   }
   const options = report.positions.filter((position) => position.greeks !== undefined);
   if (options.length > 0) {
@@ -91,22 +53,174 @@ export function riskReportText(report: RiskReport, color = false): string {
         ),
     );
   }
-  const moves = report.buckets.flatMap((bucket) =>
-    bucket.jointMoves.map((move) => [
-      bucket.id,
-      move.underlying,
-      move.down === null ? 'none' : percent(move.down, true),
-      move.up === null ? 'none' : percent(move.up, true),
-    ]),
+  const moves = jointMoveText(
+    'Joint move of every price on one underlying that brings the bucket to maintenance',
+    'bucket',
+    report.buckets.map((bucket) => ({
+      label: bucket.id,
+      bucket: bucket.id,
+      moves: bucket.jointMoves,
+    })),
+    report.positions,
   );
-  if (moves.length > 0) {
-    sections.push(
-      'Joint move of every price on one underlying that brings the bucket to maintenance:\n' +
-        table(['bucket', 'underlying', 'down', 'up'], moves, 2),
-    );
-  }
+  if (moves !== '') sections.push(moves);
   for (const bucket of report.buckets) {
     if (bucket.portfolio !== undefined) sections.push(portfolioText(bucket, color));
   }
   return sections.join('\n\n');
+}
+
+/**
+ * The account's figures, then anything they would otherwise hide: a pool or isolated bucket short
+ * of its initial margin (the account's free collateral counts only what can be committed, and one
+ * pool cannot fund another), and each liquidatable bucket with its equity against maintenance.
+ */
+function headline(report: RiskReport): string {
+  const lines = [
+    `Account ${printable(report.account)}: equity ${amountDown(report.equity)} USD, initial margin ` +
+      `${amountUp(report.initialMargin)} USD, maintenance margin ` +
+      `${amountUp(report.maintenanceMargin)} USD, free collateral ` +
+      `${amountDown(report.freeCollateral)} USD` +
+      (report.liquidatable ? '  ** LIQUIDATABLE **' : ''),
+    `Rulebook ${report.rulebook}.`,
+  ];
+  // What the account's free collateral leaves out: a separate pool's shortfall (taken as 0, since
+  // pools cannot fund each other) and every isolated bucket's.
+  const hidden = report.buckets.filter(
+    (bucket) => bucket.freeCollateral < 0n && bucket.id !== crossBucketId,
+  );
+  if (hidden.length > 0) {
+    lines.push(
+      `Not in that free collateral, short of initial margin: ${hidden
+        .map(
+          (bucket) =>
+            `${bucket.id} ${amountDown(bucket.freeCollateral)} USD` +
+            (bucket.marginMode === 'isolated' ? ' (isolated)' : ' (a pool of its own)'),
+        )
+        .join(', ')}; no other bucket's room offsets it.`,
+    );
+  }
+  for (const bucket of report.buckets) {
+    if (!bucket.liquidatable) continue;
+    const worthless = bucket.collateral
+      .filter((line) => line.balance > 0n && line.value > 0n && line.maintenanceValue === 0n)
+      .map((line) => line.asset);
+    lines.push(
+      `Bucket ${bucket.id} is liquidatable: equity ${amountDown(bucket.equity)} USD is below its ` +
+        `maintenance margin ${amountUp(bucket.maintenanceMargin)} USD` +
+        (worthless.length === 0
+          ? '.'
+          : `; its ${worthless.join(' and ')} count${worthless.length === 1 ? 's' : ''} for ` +
+            `nothing under rulebook ${report.rulebook} (see the collateral below).`),
+    );
+  }
+  return lines.join('\n');
+}
+
+function bucketsText(report: RiskReport): string {
+  return (
+    'Buckets, in USD (equity = weighted collateral + positions: futures at their unrealised PnL, ' +
+    'options at market value):\n' +
+    table(
+      [
+        'bucket',
+        'mode',
+        'collateral',
+        'weighted',
+        'positions',
+        'equity',
+        'initial',
+        'maint.',
+        'free',
+        'MM/equity',
+        'liquidatable',
+      ],
+      report.buckets.map((bucket) => [
+        bucket.id,
+        bucket.marginMode,
+        amountDown(bucket.collateralValue),
+        amountDown(weightedCollateral(bucket)),
+        amountDown(bucket.positionValue),
+        amountDown(bucket.equity),
+        amountUp(bucket.initialMargin),
+        amountUp(bucket.maintenanceMargin),
+        amountDown(bucket.freeCollateral),
+        bucket.marginRatio === null ? 'n/a' : percent(bucket.marginRatio),
+        bucket.liquidatable ? 'YES' : bucket.debt > 0n ? 'debt' : 'no',
+      ]),
+      2,
+    )
+  );
+}
+
+function weightedCollateral(bucket: BucketReport): bigint {
+  return bucket.collateral.reduce((sum, line) => sum + line.maintenanceValue, 0n);
+}
+
+function positionsText(report: RiskReport, positions: readonly PositionReport[]): string {
+  const rows = positions.map((position) => [
+    positionLabel(position),
+    position.bucket,
+    sizeAt(position.size, position.sizeStep),
+    position.priceCurrency,
+    priceAt(position.entryPrice, position.tickSize),
+    priceAt(position.markPrice, position.tickSize),
+    position.liquidationPrice === null
+      ? 'none'
+      : priceAt(position.liquidationPrice, position.tickSize),
+    percent(position.liquidationDistance),
+    amountDown(position.unrealisedPnlValue),
+    amountUp(position.initialMargin + position.openOrderMargin),
+    amountUp(position.maintenanceMargin),
+    leverageCell(position),
+    position.marginRule === position.instrument ? 'own' : `${position.marginRule} default`,
+  ]);
+  const sections = [
+    'Positions (size in contracts; prices in the currency shown; margins in USD, initial with ' +
+      'open orders; leverage: notional / initial margin, "set" where the account chose it; rule: ' +
+      "the rulebook's own rule for the symbol, or its default):\n" +
+      table(
+        [
+          'position',
+          'bucket',
+          'contracts',
+          'price in',
+          'entry',
+          'mark',
+          'liq. price',
+          'distance',
+          'uPnL USD',
+          'initial',
+          'maint.',
+          'leverage',
+          'rule',
+        ],
+        rows,
+        2,
+      ),
+  ];
+  const defaults = new Map<string, string[]>();
+  for (const position of positions) {
+    if (position.marginRule === position.instrument) continue;
+    defaults.set(position.marginRule, [
+      ...(defaults.get(position.marginRule) ?? []),
+      position.instrument,
+    ]);
+  }
+  for (const [rule, instruments] of defaults) {
+    sections.push(
+      `Margined by rulebook ${report.rulebook}'s default "${rule}", as it has no rule of its own ` +
+        `for ${instruments.length === 1 ? 'it' : 'them'}: ${instruments.join(', ')}.`,
+    );
+  }
+  return sections.join('\n');
+}
+
+function leverageCell(position: PositionReport): string {
+  if (position.leverageUsed === null) return '-';
+  const used = leverageText(position.leverageUsed);
+  if (position.leverage === null) return used;
+  const set = leverageText(position.leverage);
+  // The rule's own rate may ask for more than the setting does.
+  return set === used ? `${used} set` : `${used} (set ${set})`;
 }

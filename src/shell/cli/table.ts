@@ -1,13 +1,18 @@
+import { type Cell, shown } from './printable.ts';
+
 /**
  * A plain-text table, two spaces between columns: the first `textColumns` columns (names) are
  * left-aligned, the rest (figures) right-aligned. Widths count visible characters, so cells may
- * carry ANSI colours.
+ * carry the CLI's own colours (a Painted cell).
  */
 export function table(
-  header: readonly string[],
-  rows: readonly (readonly string[])[],
+  headerCells: readonly Cell[],
+  rowCells: readonly (readonly Cell[])[],
   textColumns = 1,
 ): string {
+  // Cells come from files (ids, names): escaped so they cannot drive the terminal (printable.ts).
+  const header = headerCells.map(shown);
+  const rows = rowCells.map((row) => row.map(shown));
   const widths = header.map((title, column) =>
     Math.max(visible(title), ...rows.map((row) => visible(row[column] ?? ''))),
   );

@@ -1,40 +1,98 @@
-import type { Hypothetical } from '../../core/margin/hypothetical.ts';
-import { maxOrderSize, maxWithdrawal } from '../../core/margin/what-if.ts';
+import {
+  amountMax,
+  amountUnitsMax,
+  ordersPerAccountMax,
+  priceMax,
+  priceUnitsMax,
+  sizeMax,
+  sizeUnitsMax,
+} from '../../core/limits.ts';
+import { assessWith } from '../../core/margin/assess.ts';
+import {
+  applyHypothetical,
+  type Hypothetical,
+  type OrderTicket,
+  orderChange,
+  type Placement,
+  placement,
+  tradedPosition,
+} from '../../core/margin/hypothetical.ts';
+import type { RiskReport } from '../../core/margin/risk-report.ts';
+import { type Judgement, judge, maxOrderSize, maxWithdrawal } from '../../core/margin/what-if.ts';
 import type { Account } from '../../core/model/account.ts';
 import type { Instrument } from '../../core/model/instrument.ts';
 import { type Portfolio, venueOf } from '../../core/model/portfolio.ts';
 import type { PriceView } from '../../core/model/price-view.ts';
 import type { Venue } from '../../core/model/venue.ts';
-import { parseFixed } from '../../core/num/fixed.ts';
+import { abs, formatFixed, parseFixed } from '../../core/num/fixed.ts';
 import { InputError } from '../import/reader.ts';
 
-/** `"buy 0.5 BTCUSDT"` or `"sell 2 ETHUSDT@3100"`: an order for what-if, filled at mark by default. */
-export function parseOrder(text: string, portfolio: Portfolio, prices: PriceView): Hypothetical {
+/** A transfer as the trader writes it: a deposit (positive) or withdrawal of a cross balance. */
+export interface TransferTicket {
+  readonly asset: string;
+  readonly amount: bigint;
+}
+
+/**
+ * `"buy 0.5 BTCUSDT"` (a market order, filled at the mark) or `"sell 2 ETHUSDT@3100"` (a limit
+ * order), checked as the portfolio file's open orders are: a size within the size limit and on the
+ * instrument's size step, a price within the price limit and on its tick.
+ */
+export function parseOrder(text: string, portfolio: Portfolio): OrderTicket {
   const match = /^(buy|sell)\s+(\S+)\s+([^\s@]+)(?:\s*@\s*(\S+))?$/.exec(text.trim());
   const size = match ? parseFixed(match[2]!) : null;
-  const price = match?.[4] === undefined ? undefined : parseFixed(match[4]);
+  const limit = match?.[4] === undefined ? undefined : parseFixed(match[4]);
   if (
     match === null ||
     size === null ||
     size <= 0n ||
-    price === null ||
-    (price !== undefined && price <= 0n)
+    limit === null ||
+    (limit !== undefined && limit <= 0n)
   ) {
     throw new InputError([`--order: must read "buy|sell SIZE INSTRUMENT[@PRICE]", got "${text}"`]);
   }
-  const instrument = match[3]!;
-  if (
-    !portfolio.venue.instruments.has(instrument) ||
-    !portfolio.market.markPrices.has(instrument)
-  ) {
-    throw new InputError([`--order: unknown instrument or no mark price: "${instrument}"`]);
+  const id = match[3]!;
+  const instrument = portfolio.venue.instruments.get(id);
+  if (instrument === undefined || !portfolio.market.markPrices.has(id)) {
+    throw new InputError([`--order: unknown instrument or no mark price: "${id}"`]);
   }
+  const issues = [
+    ...sizeIssues(size, instrument),
+    ...(limit === undefined ? [] : priceIssues(limit, instrument)),
+  ];
+  if (issues.length > 0) throw new InputError(issues.map((issue) => `--order: ${issue}`));
   const side = match[1] as 'buy' | 'sell';
-  return { kind: 'order', instrument, side, size, price: price ?? prices.markPrice(instrument) };
+  return { instrument: id, side, size, ...(limit === undefined ? {} : { limit }) };
+}
+
+function sizeIssues(size: bigint, instrument: Instrument): string[] {
+  if (size > sizeMax) {
+    return [`size ${formatFixed(size)} must be at most the size limit (${sizeUnitsMax})`];
+  }
+  if (size % instrument.sizeStep !== 0n) {
+    return [
+      `size ${formatFixed(size)} is not a multiple of ${instrument.id}'s size step ` +
+        `${formatFixed(instrument.sizeStep)}`,
+    ];
+  }
+  return [];
+}
+
+function priceIssues(price: bigint, instrument: Instrument): string[] {
+  if (price > priceMax) {
+    return [`price ${formatFixed(price)} must be at most the price limit (${priceUnitsMax})`];
+  }
+  if (price % instrument.tickSize !== 0n) {
+    return [
+      `price ${formatFixed(price)} is not a multiple of ${instrument.id}'s tick size ` +
+        `${formatFixed(instrument.tickSize)}`,
+    ];
+  }
+  return [];
 }
 
 /** `"USDT -100"` withdraws 100 USDT from the cross pool; `"USDT 100"` deposits it. */
-export function parseTransfer(text: string, portfolio: Portfolio): Hypothetical {
+export function parseTransfer(text: string, portfolio: Portfolio): TransferTicket {
   const match = /^(\S+)\s+(\S+)$/.exec(text.trim());
   const amount = match ? parseFixed(match[2]!) : null;
   if (match === null || amount === null || amount === 0n) {
@@ -45,7 +103,172 @@ export function parseTransfer(text: string, portfolio: Portfolio): Hypothetical 
   if (!portfolio.market.assetPrices.has(match[1]!)) {
     throw new InputError([`--transfer: unknown asset or no price: "${match[1]}"`]);
   }
-  return { kind: 'transfer', asset: match[1]!, amount };
+  if (abs(amount) > amountMax) {
+    throw new InputError([
+      `--transfer: amount ${formatFixed(amount)} is beyond the amount limit (${amountUnitsMax})`,
+    ]);
+  }
+  return { asset: match[1]!, amount };
+}
+
+/** One account's what-if: what the change does, whether the venue takes it, before and after. */
+export interface WhatIfOutcome {
+  readonly account: string;
+  readonly change: ChangeEcho;
+  /** An order's: filled (at what price) or rested on the book; absent for a transfer. */
+  readonly placement?: Placement & { readonly markPrice: bigint };
+  readonly verdict: Judgement['verdict'];
+  readonly reason: ReasonOf<Judgement> & {
+    /** A rejected order: the largest the venue would take on that side at that price. */
+    readonly maxSize?: bigint;
+    /** A withdrawal refused for margin: the most of that asset that may leave. */
+    readonly maxWithdrawal?: bigint;
+  };
+  /** The account as it stands, without the joint moves (`margin` has them). */
+  readonly before: RiskReport;
+  /** Null when the venue would refuse the change: that state could not exist. */
+  readonly after: RiskReport | null;
+}
+
+/** A judgement without its verdict, case by case. */
+type ReasonOf<J> = J extends unknown ? Omit<J, 'verdict'> : never;
+
+export type ChangeEcho =
+  | {
+      readonly kind: 'order';
+      readonly side: 'buy' | 'sell';
+      readonly size: bigint;
+      readonly instrument: string;
+      readonly limit: bigint | null;
+      /** The asset its notional and PnL are in. */
+      readonly settle: string;
+    }
+  | { readonly kind: 'transfer'; readonly asset: string; readonly amount: bigint };
+
+/**
+ * The change for one account, refused (InputError naming the flag) where it would leave the
+ * account beyond the limits the portfolio file reader enforces.
+ */
+export function changeFor(
+  account: Account,
+  ticket: { order: OrderTicket } | { transfer: TransferTicket },
+  prices: PriceView,
+): Hypothetical & { kind: 'order' | 'resting-order' | 'transfer' } {
+  if ('transfer' in ticket) {
+    const { asset, amount } = ticket.transfer;
+    const balance = (account.balances.get(asset) ?? 0n) + amount;
+    if (abs(balance) > amountMax) {
+      throw new InputError([
+        `--transfer: leaves account "${account.id}" a ${asset} balance of ` +
+          `${formatFixed(balance)}, beyond the amount limit (${amountUnitsMax})`,
+      ]);
+    }
+    return { kind: 'transfer', asset, amount };
+  }
+  const { order } = ticket;
+  const change = orderChange(order, prices.markPrice(order.instrument));
+  const held = tradedPosition(account, order.instrument, order.side)?.size ?? 0n;
+  const size = held + (order.side === 'buy' ? order.size : -order.size);
+  if (abs(size) > sizeMax) {
+    throw new InputError([
+      `--order: leaves account "${account.id}" a ${order.instrument} position of ` +
+        `${formatFixed(size)}, beyond the size limit (${sizeUnitsMax})`,
+    ]);
+  }
+  if (change.kind === 'resting-order' && account.openOrders.length >= ordersPerAccountMax) {
+    throw new InputError([
+      `--order: account "${account.id}" already has ${ordersPerAccountMax} open orders, the most ` +
+        'an account may hold',
+    ]);
+  }
+  return change;
+}
+
+export function whatIf(
+  account: Account,
+  venue: Venue,
+  prices: PriceView,
+  ticket: { order: OrderTicket } | { transfer: TransferTicket },
+): WhatIfOutcome {
+  const change = changeFor(account, ticket, prices);
+  const judgement = judge(account, venue, prices, change);
+  const { verdict, ...reason } = judgement;
+  // The joint-move search is the costly part of a report: the state after carries it, the state
+  // before (the account as `margin` reports it) does not.
+  const before = assessWith(account, venue, prices, { jointMoves: false });
+  const after =
+    verdict === 'accepted'
+      ? assessWith(applyHypothetical(account, venue, change), venue, prices, { jointMoves: true })
+      : null;
+  if ('transfer' in ticket) {
+    const { asset, amount } = ticket.transfer;
+    const most =
+      verdict === 'initial_margin_insufficient'
+        ? { maxWithdrawal: maxWithdrawal(account, venue, prices, asset) }
+        : {};
+    return {
+      account: account.id,
+      change: { kind: 'transfer', asset, amount },
+      verdict,
+      reason: { ...reason, ...most },
+      before,
+      after,
+    };
+  }
+  const { order } = ticket;
+  const markPrice = prices.markPrice(order.instrument);
+  const placed = placement(order, markPrice);
+  const most =
+    verdict === 'accepted'
+      ? {}
+      : {
+          maxSize: maxOrderSize(
+            account,
+            venue,
+            prices,
+            order.instrument,
+            order.side,
+            placed.price,
+            placed.kind,
+          ),
+        };
+  return {
+    account: account.id,
+    change: {
+      kind: 'order',
+      side: order.side,
+      size: order.size,
+      instrument: order.instrument,
+      limit: order.limit ?? null,
+      settle: venue.instruments.get(order.instrument)!.settle,
+    },
+    placement: { ...placed, markPrice },
+    verdict,
+    reason: { ...reason, ...most },
+    before,
+    after,
+  };
+}
+
+/** Each account's what-if, once every account's venue has a rule for an order's instrument. */
+export function whatIfs(
+  accounts: readonly Account[],
+  portfolio: Portfolio,
+  prices: PriceView,
+  ticket: { order: OrderTicket } | { transfer: TransferTicket },
+): WhatIfOutcome[] {
+  if ('order' in ticket) {
+    const instrument = portfolio.venue.instruments.get(ticket.order.instrument)!;
+    for (const account of accounts) {
+      const venue = venueOf(portfolio, account);
+      if (hasRule(venue, instrument)) continue;
+      throw new InputError([
+        `--order: rulebook "${venue.rulebook.id}" of account "${account.id}" has no rule for ` +
+          `"${instrument.id}" (choose another with --account)`,
+      ]);
+    }
+  }
+  return accounts.map((account) => whatIf(account, venueOf(portfolio, account), prices, ticket));
 }
 
 export function limitsOf(account: Account, portfolio: Portfolio, prices: PriceView) {

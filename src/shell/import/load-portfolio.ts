@@ -1,8 +1,9 @@
 import { dirname, resolve } from 'node:path';
 import type { Portfolio } from '../../core/model/portfolio.ts';
 import type { Rulebook } from '../../core/model/rulebook.ts';
-import { readCcxtExport } from './ccxt.ts';
-import { readPortfolio } from './portfolio-file.ts';
+import { isCcxtExport, readCcxtExport } from './ccxt.ts';
+import { stdinName } from './input-text.ts';
+import { type AccountProgress, readPortfolio } from './portfolio-file.ts';
 import { readJsonFile, readPreset, readRulebookFile } from './presets.ts';
 import type { Reader } from './reader.ts';
 import { readRulebook } from './rulebook-file.ts';
@@ -14,19 +15,27 @@ export interface LoadOptions {
   /** A preset id or a rulebook file, overriding the one the portfolio names. */
   readonly rulebook?: string;
   readonly nowMs: number;
+  /** Told how many accounts of a portfolio file have been read, for a progress bar. */
+  readonly onAccount?: AccountProgress;
 }
 
-/** A portfolio or ccxt export from disk, validated whole: a Portfolio, or an InputError. */
+/**
+ * A portfolio or ccxt export from disk (`-`: standard input), validated whole: a Portfolio, or an
+ * InputError. A rulebook file it names is found beside it (beside the working folder for stdin).
+ */
 export function loadPortfolio(path: string, options: LoadOptions): Portfolio {
   const json = readJsonFile(path);
-  const folder = dirname(resolve(path));
+  const folder = path === stdinName ? process.cwd() : dirname(resolve(path));
   const rulebookOf = (reader: Reader): Rulebook => {
     if (options.rulebook !== undefined) return rulebookByName(options.rulebook, process.cwd());
     if (typeof reader.value === 'string') return rulebookByName(reader.value, folder);
     return readRulebook(reader);
   };
-  if (options.from === 'ccxt') return readCcxtExport(json, rulebookOf, options.nowMs);
-  return readPortfolio(json, rulebookOf, options.nowMs);
+  // A ccxt export says so in its `format`: read as one with or without `--from ccxt`.
+  if (options.from === 'ccxt' || isCcxtExport(json)) {
+    return readCcxtExport(json, rulebookOf, options.nowMs);
+  }
+  return readPortfolio(json, rulebookOf, options.nowMs, options.onAccount);
 }
 
 /** "binance-usdm" names a preset; anything ending in .json is a rulebook file. */

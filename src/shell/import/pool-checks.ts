@@ -35,6 +35,15 @@ export function checkPoolInputs(portfolio: Portfolio, root: Reader): void {
             `give its deposits and borrows`,
           `market.venueTotals.${asset}`,
         );
+      } else if (
+        (rule?.depositLimit !== undefined || rule?.netBorrowLimit !== undefined) &&
+        portfolio.market.venueTotals?.get(asset) === undefined
+      ) {
+        root.fail(
+          `"${asset}" has a bank deposit or net borrow limit (rulebook "${venue.rulebook.id}"): ` +
+            `give its deposits and borrows`,
+          `market.venueTotals.${asset}`,
+        );
       }
     }
   });

@@ -1,6 +1,6 @@
 import { notional } from '../../core/margin/contract-value.ts';
 import { maxLeverageAt } from '../../core/margin/margin-terms.ts';
-import type { Account } from '../../core/model/account.ts';
+import type { Account, Position } from '../../core/model/account.ts';
 import type { Instrument } from '../../core/model/instrument.ts';
 import { type Portfolio, venueOf } from '../../core/model/portfolio.ts';
 import {
@@ -10,7 +10,7 @@ import {
 } from '../../core/model/rulebook.ts';
 import type { Venue } from '../../core/model/venue.ts';
 import { abs, formatFixed } from '../../core/num/fixed.ts';
-import type { Reader } from './reader.ts';
+import { Reader } from './reader.ts';
 
 /**
  * Checks that need the whole file at once: every price and volatility surface the assessment will
@@ -34,9 +34,18 @@ export function checkPortfolio(portfolio: Portfolio, root: Reader): void {
       );
     }
   }
-  portfolio.accounts.forEach((account, a) => {
-    checkAccount({ ...portfolio, venue: venueOf(portfolio, account) }, account, a, root);
-  });
+  // One view of the portfolio per venue, not one per account: a book has many accounts.
+  const scoped = new Map<Venue, Portfolio>();
+  for (let a = 0; a < portfolio.accounts.length; a += 1) {
+    const account = portfolio.accounts[a]!;
+    const venue = venueOf(portfolio, account);
+    let view = scoped.get(venue);
+    if (view === undefined) {
+      view = { ...portfolio, venue };
+      scoped.set(venue, view);
+    }
+    checkAccount(view, account, a, root);
+  }
 }
 
 /** Each venue whose rules margin some account, with the contracts those accounts use. */
@@ -72,7 +81,11 @@ function checkRule(portfolio: Portfolio, instrument: Instrument, root: Reader): 
   if (rule === undefined) {
     const fallback = instrument.kind === 'option' ? 'an "option"' : 'a "*"';
     const missing = `instrument "${id}" has no margin rule in rulebook "${rulebook.id}"`;
-    root.fail(`${missing} (nor ${fallback} default)`, 'rulebook');
+    root.fail(
+      `${missing} (nor ${fallback} default): choose a rulebook that lists it, or add a rule ` +
+        'for it to a rulebook file (docs/rulebook-format.md)',
+      'rulebook',
+    );
   } else if (rule.kind === 'option-standard' && instrument.kind !== 'option') {
     root.fail(`instrument "${id}" is not an option, but its rule is option-standard`, 'rulebook');
   } else if (rule.kind === 'liquidity-tier' && instrument.kind === 'option') {
@@ -121,24 +134,37 @@ function checkAccount(portfolio: Portfolio, account: Account, a: number, root: R
   for (const [id, leverage] of account.leverage ?? []) {
     const instrument = venue.instruments.get(id);
     if (instrument === undefined) continue;
-    const path = leveragePath(root, a, account, id);
     if (instrument.kind === 'option') {
-      root.fail('an option position takes no leverage', path);
+      // The path is found only on an issue: finding it walks the file's accounts.
+      root.fail('an option position takes no leverage', leveragePath(root, a, account, id));
       continue;
     }
     const rule = ruleOf(portfolio, instrument);
     if (rule === undefined || !priced.has(id)) continue;
     // At the position's notional; an instrument with no position yet at none, its first bracket.
-    const position = account.positions.find((p) => p.instrument === id);
+    // In hedge mode each side is held to the setting: the larger side binds.
+    const position = account.positions
+      .filter((p) => p.instrument === id)
+      .reduce<Position | undefined>((a, b) => (a && abs(a.size) >= abs(b.size) ? a : b), undefined);
     const mark = market.markPrices.get(id)!;
     const index = market.assetPrices.get(instrument.underlying);
     let at = isMarginedAtIndex(rule) && index !== undefined ? index : mark;
     if (isMarginedAtEntry(rule) && position !== undefined) at = position.entryPrice;
     const size = position?.size ?? 0n;
-    const allowed = maxLeverageAt(rule, notional(instrument, size, at), abs(size));
+    const value = notional(instrument, size, at);
+    const allowed = maxLeverageAt(rule, value, abs(size));
     if (allowed !== undefined && leverage > allowed) {
       const chosen = formatFixed(leverage);
-      root.fail(`${chosen} is above the ${formatFixed(allowed)} allowed at this notional`, path);
+      const { rulebook } = venue;
+      const which = rulebook.instruments.has(id) ? 'its rule' : 'its default rule "*"';
+      // Often a file's leverage met its own venue's brackets and --rulebook chose another.
+      root.fail(
+        `${chosen} is above the ${formatFixed(allowed)} allowed at this notional ` +
+          `(${formatFixed(value)} ${instrument.settle} of "${id}", under ${which} in rulebook ` +
+          `"${rulebook.id}"): set it to ${formatFixed(allowed)} or less, or leave it out to ` +
+          "margin at the rule's own maximum",
+        leveragePath(root, a, account, id),
+      );
     }
   }
 }
@@ -203,4 +229,38 @@ function hasPrices(
     complete = false;
   }
   return complete;
+}
+
+/**
+ * What margining `accounts` as portfolios needs beyond what the file was checked for: the price
+ * of each underlying its scan moves. A command that margins a book as a portfolio the file did not
+ * ask for (`compare`, `--mode portfolio`) checks it first, so a missing price is bad input named
+ * by its field, not a broken invariant deep in the scan. `why` says which command asked;
+ * `scanned` which positions the scan holds: the cross ones, or all (compare pools every one).
+ */
+export function scanPriceIssues(
+  portfolio: Portfolio,
+  accounts: readonly Account[],
+  scanned: 'cross' | 'all',
+  why: string,
+): string[] {
+  const issues: string[] = [];
+  const root = new Reader(undefined, '', issues);
+  const indexOf = new Map(portfolio.accounts.map((account, a) => [account.id, a]));
+  for (const account of accounts) {
+    const venue = venueOf(portfolio, account);
+    if (venue.rulebook.portfolio === undefined) continue;
+    const at = `accounts[${indexOf.get(account.id) ?? 0}]`;
+    const scoped = { ...portfolio, venue };
+    account.positions.forEach((position, p) => {
+      if (scanned === 'cross' && position.marginMode !== 'cross') return;
+      const instrument = venue.instruments.get(position.instrument);
+      hasPrices(scoped, instrument, true, `${at}.positions[${p}].instrument`, root);
+    });
+    account.openOrders.forEach((order, o) => {
+      const instrument = venue.instruments.get(order.instrument);
+      hasPrices(scoped, instrument, true, `${at}.openOrders[${o}].instrument`, root);
+    });
+  }
+  return issues.map((issue) => `${issue} (${why})`);
 }

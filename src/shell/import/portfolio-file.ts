@@ -10,7 +10,14 @@ import {
   rulebooksPerPortfolioMax,
   sizeMax,
 } from '../../core/limits.ts';
-import type { Account, OpenOrder, Position, SpotOrder } from '../../core/model/account.ts';
+import type {
+  Account,
+  OpenOrder,
+  Position,
+  PositionSide,
+  SpotOrder,
+} from '../../core/model/account.ts';
+import { positionKey } from '../../core/model/bucket.ts';
 import type { Instrument } from '../../core/model/instrument.ts';
 import type { Market } from '../../core/model/market.ts';
 import type { Portfolio } from '../../core/model/portfolio.ts';
@@ -25,6 +32,7 @@ import { atMost, type Bound, nonNegative, Reader, settle } from './reader.ts';
 import { readRiskArrays } from './risk-array-file.ts';
 import { checkScanRanges } from './scan-range-checks.ts';
 import { readSpotMarkets, readSpotOrder, readVenueTotals } from './spot-market-file.ts';
+import { checkStablePrices, readStableMarkPrices, readStablePrices } from './stable-price-file.ts';
 import { readUtcTime } from './utc-time.ts';
 import { readVolatility } from './volatility-file.ts';
 
@@ -35,6 +43,10 @@ const amount: { min: Bound; max: Bound } = {
   max: atMost(amountMax, 'the amount limit'),
 };
 
+/** Told now and then how many of the file's accounts have been read (a book's progress bar). */
+export type AccountProgress = (done: number, total: number) => void;
+const progressEvery = 2048;
+
 /** Resolves the file's `rulebook` field: a preset name, or an inline rulebook object. */
 export type RulebookSource = (reader: Reader) => Rulebook;
 
@@ -44,7 +56,12 @@ export type RulebookSource = (reader: Reader) => Rulebook;
  * gives one (a snapshot is valued as of its own time), else `nowMs`, the shell's clock: a future or
  * option already expired then is refused, and options' time to expiry runs from it.
  */
-export function readPortfolio(json: unknown, rulebookOf: RulebookSource, nowMs: number): Portfolio {
+export function readPortfolio(
+  json: unknown,
+  rulebookOf: RulebookSource,
+  nowMs: number,
+  onAccount?: AccountProgress,
+): Portfolio {
   const root = new Reader(json, '');
   if (!root.object()) settle(root);
   root.only([
@@ -77,7 +94,11 @@ export function readPortfolio(json: unknown, rulebookOf: RulebookSource, nowMs: 
   const accounts = root
     .field('accounts')
     .items(accountsPerPortfolioMax)
-    .map((entry) => readAccount(entry, assets, instruments, spotMarkets));
+    .map((entry, a, all) => {
+      if (onAccount !== undefined && a % progressEvery === 0) onAccount(a, all.length);
+      return readAccount(entry, assets, instruments, spotMarkets);
+    });
+  onAccount?.(accounts.length, accounts.length);
   duplicates(
     root.field('accounts'),
     accounts.map((account) => account.id),
@@ -94,6 +115,7 @@ export function readPortfolio(json: unknown, rulebookOf: RulebookSource, nowMs: 
   };
   checkPortfolio(portfolio, root);
   checkPoolInputs(portfolio, root);
+  checkStablePrices(portfolio, root);
   checkScanRanges(portfolio, root);
   settle(root);
   return portfolio;
@@ -175,6 +197,8 @@ function readMarket(
     'riskArrays',
     'openInterest',
     'venueTotals',
+    'stablePrices',
+    'stableMarkPrices',
   ]);
   const assetPrices = new Map<string, bigint>();
   for (const [asset, entry] of reader.field('assetPrices').entries(assetsMax)) {
@@ -204,6 +228,8 @@ function readMarket(
   const riskArrays = readRiskArrays(reader.field('riskArrays'), instruments, rulebook);
   const openInterest = readOpenInterest(reader, instruments);
   const venueTotals = readVenueTotals(reader.field('venueTotals'), assets);
+  const stablePrices = readStablePrices(reader, assets);
+  const stableMarkPrices = readStableMarkPrices(reader, instruments);
   return {
     assetPrices,
     markPrices,
@@ -212,6 +238,8 @@ function readMarket(
     ...(riskArrays.size === 0 ? {} : { riskArrays }),
     ...(openInterest.size === 0 ? {} : { openInterest }),
     ...(venueTotals.size === 0 ? {} : { venueTotals }),
+    ...(stablePrices.size === 0 ? {} : { stablePrices }),
+    ...(stableMarkPrices.size === 0 ? {} : { stableMarkPrices }),
   };
 }
 
@@ -249,9 +277,10 @@ function readAccount(
   if (positionsField) {
     duplicates(
       positionsField,
-      positions.map((p) => p.instrument),
+      positions.map((p) => positionKey(p)),
       'position on the instrument',
     );
+    oneModePerInstrument(positionsField, positions);
   }
   const ordersField = reader.has('openOrders') ? reader.field('openOrders') : undefined;
   const openOrders: OpenOrder[] = [];
@@ -313,6 +342,12 @@ function readLeverage(
   return leverage;
 }
 
+const signedSizeBounds = {
+  min: { value: -sizeMax, message: 'is beyond the size limit' },
+  max: atMost(sizeMax, 'the size limit'),
+};
+const isolatedMarginBounds = { min: nonNegative, max: amount.max };
+
 function readPosition(reader: Reader, instruments: Map<string, Instrument>): Position {
   reader.object();
   reader.only([
@@ -323,21 +358,17 @@ function readPosition(reader: Reader, instruments: Map<string, Instrument>): Pos
     'isolatedMargin',
     'leverage',
     'unsettledPnl',
+    'side',
   ]);
   const instrument = knownInstrument(reader.field('instrument'), instruments);
-  const signedSize = reader.field('size').decimal({
-    min: { value: -sizeMax, message: 'is beyond the size limit' },
-    max: atMost(sizeMax, 'the size limit'),
-  });
+  const signedSize = reader.field('size').decimal(signedSizeBounds);
   if (signedSize === 0n && typeof reader.field('size').value === 'string') {
     reader.field('size').fail('must not be zero (leave a closed position out)');
   }
   const marginMode = reader.has('marginMode')
     ? reader.field('marginMode').oneOf(['cross', 'isolated'] as const)
     : 'cross';
-  const isolatedMargin = reader
-    .field('isolatedMargin')
-    .optionalDecimal({ min: nonNegative, max: amount.max });
+  const isolatedMargin = reader.field('isolatedMargin').optionalDecimal(isolatedMarginBounds);
   if (marginMode === 'cross' && isolatedMargin !== undefined) {
     reader.field('isolatedMargin').fail('only an isolated position holds isolated margin');
   }
@@ -346,15 +377,43 @@ function readPosition(reader: Reader, instruments: Map<string, Instrument>): Pos
   }
   // Realised PnL not yet settled into a balance: signed, in the settle asset.
   const unsettledPnl = reader.field('unsettledPnl').optionalDecimal(amount);
+  const side = readHedgeSide(reader, signedSize);
   // Its `leverage` is the account's setting for the instrument: read with the account's.
   return {
     instrument,
     size: signedSize,
+    ...(side === undefined ? {} : { side }),
     entryPrice: reader.field('entryPrice').decimal(price),
     marginMode,
     isolatedMargin: isolatedMargin ?? 0n,
     ...(unsettledPnl ? { unsettledPnl } : {}),
   };
+}
+
+/** Hedge mode's `side` ("long" | "short"), which the size's sign must agree with. */
+function readHedgeSide(reader: Reader, size: bigint): PositionSide | undefined {
+  if (!reader.has('side')) return undefined;
+  const side = reader.field('side').oneOf(['long', 'short'] as const);
+  if ((side === 'long' && size < 0n) || (side === 'short' && size > 0n)) {
+    reader
+      .field('side')
+      .fail(`is "${side}", but the size is ${size < 0n ? 'negative' : 'positive'}`);
+  }
+  return side;
+}
+
+/** An instrument's positions are all hedge-mode sides (with `side`) or its one net position. */
+function oneModePerInstrument(field: Reader, positions: readonly Position[]): void {
+  positions.forEach((position, p) => {
+    if (position.side === undefined) return;
+    const net = positions.findIndex((o) => o.instrument === position.instrument && !o.side);
+    if (net >= 0) {
+      field.fail(
+        `a hedge-mode side of "${position.instrument}" beside its one-way position (${field.path}[${net}]): give both sides a side, or neither`,
+        `${field.path}[${p}].side`,
+      );
+    }
+  });
 }
 
 function readOrder(reader: Reader, instruments: Map<string, Instrument>): OpenOrder {

@@ -1,6 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Rulebook } from '../../core/model/rulebook.ts';
+import { inputLabel, readInputText } from './input-text.ts';
+import { parseJsonText } from './json-text.ts';
 import { InputError, Reader, settle } from './reader.ts';
 import { readRulebook } from './rulebook-file.ts';
 
@@ -33,19 +35,10 @@ function prefixed(reader: Reader, label: string): Reader {
   return new Reader(reader.value, reader.path, issues);
 }
 
-/** Reads and parses a JSON file; a missing file or bad JSON is bad input, not a crash. */
-export function readJsonFile(path: string, label = path): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new InputError([
-      `${label}: cannot read file (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-    ]);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new InputError([`${label}: not valid JSON (${(error as Error).message})`]);
-  }
+/**
+ * Reads and parses a JSON file (`-`: standard input); a missing file or bad JSON is bad input, not
+ * a crash, and says where (json-text.ts).
+ */
+export function readJsonFile(path: string, label = inputLabel(path)): unknown {
+  return parseJsonText(readInputText(path, label), label);
 }

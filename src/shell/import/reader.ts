@@ -20,11 +20,32 @@ type Json = unknown;
  * `issues` before using anything read.
  */
 export class Reader {
+  /** The path, once written out: a child's is composed only when an issue or a caller needs it. */
+  private written: string | undefined;
+
   constructor(
     readonly value: Json,
-    readonly path: string,
+    path: string,
     readonly issues: string[] = [],
-  ) {}
+    private readonly parent?: Reader,
+    private readonly step?: string | number,
+  ) {
+    this.written = parent === undefined ? path : undefined;
+  }
+
+  /**
+   * `accounts[0].positions[3].size`. A book of 100,000 accounts walks millions of fields that
+   * have no issue, so a child reader keeps its parent and its key, not a new string.
+   */
+  get path(): string {
+    if (this.written === undefined) {
+      const base = this.parent!.path;
+      const step = this.step!;
+      this.written =
+        typeof step === 'number' ? `${base}[${step}]` : base === '' ? step : `${base}.${step}`;
+    }
+    return this.written;
+  }
 
   fail(message: string, path = this.path): void {
     this.issues.push(`${path === '' ? '(root)' : path}: ${message}`);
@@ -40,7 +61,7 @@ export class Reader {
 
   field(key: string): Reader {
     const child = this.isObject() ? (this.value as Record<string, Json>)[key] : undefined;
-    return new Reader(child, this.path === '' ? key : `${this.path}.${key}`, this.issues);
+    return new Reader(child, '', this.issues, this, key);
   }
 
   object(): boolean {
@@ -67,7 +88,7 @@ export class Reader {
       this.fail(`must have at most ${maxLength} items`);
       return [];
     }
-    return this.value.map((item, index) => new Reader(item, `${this.path}[${index}]`, this.issues));
+    return this.value.map((item, index) => new Reader(item, '', this.issues, this, index));
   }
 
   entries(maxLength: number): [string, Reader][] {

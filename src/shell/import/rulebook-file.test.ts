@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Rulebook } from '../../core/model/rulebook.ts';
 import { fixed } from '../../core/num/fixed.ts';
+import { readPortfolio } from './portfolio-file.ts';
 import { readPreset } from './presets.ts';
-import { Reader } from './reader.ts';
+import { InputError, Reader } from './reader.ts';
 import { readRulebook } from './rulebook-file.ts';
 
 /**
@@ -204,6 +205,136 @@ describe('marginPrice', () => {
     expect(read(doc).issues).toEqual([
       'instruments.*.marginPrice: must be one of: mark, index, entry',
       expect.stringMatching(/^instruments\.option\.marginPrice: unknown field/),
+    ]);
+  });
+});
+
+describe('netNotionalValue (dYdX net collateral)', () => {
+  it('the dYdX preset sets it; a rulebook without it does not', () => {
+    expect(read(presetJson('dydx-v4')).rulebook.netNotionalValue).toBe(true);
+    expect(read({ ...presetJson('dydx-v4'), netNotionalValue: false }).rulebook).not.toHaveProperty(
+      'netNotionalValue',
+    );
+  });
+
+  it('refuses a value that is not a boolean, naming the field', () => {
+    const { issues } = read({ ...presetJson('dydx-v4'), netNotionalValue: 'yes' });
+    expect(issues).toEqual(['netNotionalValue: must be true or false']);
+  });
+});
+
+describe('Mango: maintenanceWeightShift and liquidationEndHealth', () => {
+  const withShift = (shift: unknown, tiers?: unknown) => {
+    const doc = presetJson('mango-v4');
+    doc.collateral.MID = { ...doc.collateral.MID, maintenanceWeightShift: shift };
+    if (tiers !== undefined) doc.collateral.MID.tiers = tiers;
+    return read(doc);
+  };
+  const shift = {
+    start: '2026-12-01T00:00:00Z',
+    end: '2026-12-08T00:00:00Z',
+    assetTarget: '0.5',
+    liabilityTarget: '1.5',
+  };
+
+  it('reads a shift as ms and ratios, and the preset reports liquidation-end health', () => {
+    const { rulebook, issues } = withShift(shift);
+    expect(issues).toEqual([]);
+    expect(rulebook.collateral.get('MID')?.maintenanceWeightShift).toEqual({
+      startMs: Date.parse('2026-12-01T00:00:00Z'),
+      endMs: Date.parse('2026-12-08T00:00:00Z'),
+      assetTarget: fixed('0.5'),
+      liabilityTarget: fixed('1.5'),
+    });
+    expect(rulebook.liquidationEndHealth).toBe(true);
+  });
+
+  it('refuses an end before its start, a bad target, a stray key and several tiers', () => {
+    const bad = { ...shift, end: '2026-11-30T00:00:00Z', liabilityTarget: '0.9', step: '1' };
+    const tiers = [
+      { upTo: '1000', initialWeight: '0.5', maintenanceWeight: '0.75' },
+      { upTo: null, initialWeight: '0.4', maintenanceWeight: '0.6' },
+    ];
+    expect(withShift(bad).issues).toEqual([
+      'collateral.MID.maintenanceWeightShift.step: unknown field ' +
+        '(expected one of: start, end, assetTarget, liabilityTarget)',
+      'collateral.MID.maintenanceWeightShift.liabilityTarget: must be at least 1',
+      'collateral.MID.maintenanceWeightShift.end: must be at least a second after start',
+    ]);
+    expect(withShift(shift, tiers).issues).toEqual([
+      'collateral.MID.maintenanceWeightShift: needs a single tier (Mango banks have one weight)',
+    ]);
+  });
+
+  it('refuses a liquidationEndHealth that is not a boolean', () => {
+    const { issues } = read({ ...presetJson('mango-v4'), liquidationEndHealth: 1 });
+    expect(issues).toEqual(['liquidationEndHealth: must be true or false']);
+  });
+});
+
+describe('Mango bank limits in the files', () => {
+  const nowMs = Date.parse('2026-11-25T08:00:00Z');
+  const example = () => JSON.parse(readFileSync('examples/mango-health.json', 'utf8'));
+  const limits = {
+    depositLimit: '2000',
+    netBorrowLimit: { perWindow: '6000', windowSeconds: '1000' },
+    loanOriginationFeeRate: '0.0005',
+  };
+  const issuesOf = (doc: unknown): readonly string[] => {
+    try {
+      readPortfolio(doc, (reader) => readRulebook(reader), nowMs);
+      return [];
+    } catch (error) {
+      if (error instanceof InputError) return error.issues;
+      throw error;
+    }
+  };
+
+  it('reads a collateral entry’s limits and a bank’s window', () => {
+    const doc = presetJson('mango-v4');
+    doc.collateral.PREMIUM = { ...doc.collateral.PREMIUM, ...limits };
+    const rule = read(doc).rulebook.collateral.get('PREMIUM');
+    expect(rule?.depositLimit).toBe(fixed('2000'));
+    expect(rule?.netBorrowLimit).toEqual({ perWindow: fixed('6000'), windowMs: 1_000_000 });
+    expect(rule?.loanOriginationFeeRate).toBe(fixed('0.0005'));
+    const portfolio = example();
+    portfolio.rulebook = doc;
+    portfolio.market.venueTotals.PREMIUM.netBorrowsInWindow = '-12.5';
+    portfolio.market.venueTotals.PREMIUM.netBorrowsWindowStart = '2026-11-24T07:00:00Z';
+    const read2 = readPortfolio(portfolio, (reader) => readRulebook(reader), nowMs);
+    expect(read2.market.venueTotals?.get('PREMIUM')).toEqual({
+      deposits: fixed('2500'),
+      borrows: fixed('400'),
+      netBorrowsInWindow: fixed('-12.5'),
+      netBorrowsWindowStartMs: Date.parse('2026-11-24T07:00:00Z'),
+    });
+  });
+
+  it('refuses a window of part of a second, half a window, and limits without totals', () => {
+    const doc = presetJson('mango-v4');
+    doc.collateral.PREMIUM = {
+      ...doc.collateral.PREMIUM,
+      ...limits,
+      netBorrowLimit: { perWindow: '6000', windowSeconds: '0.5' },
+    };
+    expect(read(doc).issues).toEqual([
+      'collateral.PREMIUM.netBorrowLimit.windowSeconds: must be a whole number of seconds',
+    ]);
+    const portfolio = example();
+    portfolio.rulebook = presetJson('mango-v4');
+    portfolio.rulebook.collateral.USDC = {
+      ...portfolio.rulebook.collateral.USDC,
+      depositLimit: '1',
+    };
+    expect(issuesOf(portfolio)).toEqual([
+      'market.venueTotals.USDC: "USDC" has a bank deposit or net borrow limit (rulebook ' +
+        '"mango-v4"): give its deposits and borrows',
+    ]);
+    const half = example();
+    half.rulebook = presetJson('mango-v4');
+    half.market.venueTotals.PREMIUM.netBorrowsInWindow = '1';
+    expect(issuesOf(half)).toEqual([
+      'market.venueTotals.PREMIUM: give netBorrowsInWindow and netBorrowsWindowStart together',
     ]);
   });
 });

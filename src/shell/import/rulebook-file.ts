@@ -19,8 +19,12 @@ import type {
 } from '../../core/model/rulebook.ts';
 import type { Amount, Ratio } from '../../core/num/fixed.ts';
 import { formatFixed, ONE, SCALE } from '../../core/num/fixed.ts';
+import { ratioCeil } from '../../core/num/rounding.ts';
+import { bankLimitFields, readBankLimits } from './bank-limits-file.ts';
 import { readClosingFee } from './closing-fee-file.ts';
+import { checkClosingFeeRoom } from './closing-fee-room.ts';
 import { readLiquidityTier } from './liquidity-tier-file.ts';
+import { readMaintenanceWeightShift } from './maintenance-weight-shift-file.ts';
 import {
   collateralScalingFields,
   readCollateralScaling,
@@ -29,6 +33,7 @@ import {
 } from './pool-rule-file.ts';
 import { readPortfolioRule } from './portfolio-rule-file.ts';
 import { atMost, nonNegative, type Reader } from './reader.ts';
+import { healthFlagFields, readHealthFlags } from './stable-price-file.ts';
 
 export const rate = { min: nonNegative, max: atMost(ONE, '1') };
 const leverage = { positive: true, max: atMost(leverageMax * SCALE, `${leverageMax}`) };
@@ -45,6 +50,8 @@ export function readRulebook(reader: Reader): Rulebook {
     'crossPool',
     'marginPrice',
     'liquidationNeedsMargin',
+    'netNotionalValue',
+    'liquidationEndHealth',
     'closingFee',
     'crossLiquidationPrice',
     'collateral',
@@ -52,6 +59,7 @@ export function readRulebook(reader: Reader): Rulebook {
     'portfolio',
     'unrealisedProfit',
     'contractHealthInSettleAsset',
+    ...healthFlagFields,
   ]);
   const id = reader.field('id').string();
   const name = reader.field('name').string();
@@ -87,12 +95,25 @@ export function readRulebook(reader: Reader): Rulebook {
   const closingFee = reader.has('closingFee')
     ? readClosingFee(reader.field('closingFee'))
     : undefined;
+  if (closingFee !== undefined) {
+    const rules = new Map(instruments);
+    if (defaultRule !== undefined) rules.set('*', defaultRule);
+    checkClosingFeeRoom(reader.field('instruments'), rules, closingFee);
+  }
   const crossLiquidationPrice = reader.has('crossLiquidationPrice')
     ? reader.field('crossLiquidationPrice').oneOf(['apportioned'] as const)
     : undefined;
   const needsMargin = reader.field('liquidationNeedsMargin');
   if (needsMargin.value !== undefined && typeof needsMargin.value !== 'boolean') {
     needsMargin.fail('must be true or false');
+  }
+  const netNotional = reader.field('netNotionalValue');
+  if (netNotional.value !== undefined && typeof netNotional.value !== 'boolean') {
+    netNotional.fail('must be true or false');
+  }
+  const liquidationEnd = reader.field('liquidationEndHealth');
+  if (liquidationEnd.value !== undefined && typeof liquidationEnd.value !== 'boolean') {
+    liquidationEnd.fail('must be true or false');
   }
   return {
     id,
@@ -106,10 +127,13 @@ export function readRulebook(reader: Reader): Rulebook {
     ...(closingFee ? { closingFee } : {}),
     ...(crossLiquidationPrice ? { crossLiquidationPrice } : {}),
     ...(needsMargin.value === true ? { liquidationNeedsMargin: true } : {}),
+    ...(netNotional.value === true ? { netNotionalValue: true } : {}),
+    ...(liquidationEnd.value === true ? { liquidationEndHealth: true } : {}),
     ...(reader.has('unrealisedProfit')
       ? { unrealisedProfit: readUnrealisedProfit(reader.field('unrealisedProfit')) }
       : {}),
     ...(readContractHealthInSettleAsset(reader) ? { contractHealthInSettleAsset: true } : {}),
+    ...readHealthFlags(reader),
   };
 }
 
@@ -141,10 +165,20 @@ function readCollateral(reader: Reader): CollateralRule {
     'liabilityInitialWeight',
     'liabilityMaintenanceWeight',
     'unit',
+    'maintenanceWeightShift',
     ...collateralScalingFields,
+    ...bankLimitFields,
   ]);
   const unit = reader.field('unit').optionalDecimal({ positive: true, max: atMost(ONE, '1') });
-  const precision = { ...(unit === undefined ? {} : { unit }), ...readCollateralScaling(reader) };
+  const shift = reader.has('maintenanceWeightShift')
+    ? readMaintenanceWeightShift(reader.field('maintenanceWeightShift'))
+    : undefined;
+  const precision = {
+    ...(unit === undefined ? {} : { unit }),
+    ...readCollateralScaling(reader),
+    ...(shift === undefined ? {} : { maintenanceWeightShift: shift }),
+    ...readBankLimits(reader),
+  };
   const tiers: CollateralTier[] = [];
   const items = reader.field('tiers').items(collateralTiersMax);
   if (items.length === 0) reader.field('tiers').fail('must list at least one tier');
@@ -165,6 +199,11 @@ function readCollateral(reader: Reader): CollateralRule {
     }
     tiers.push({ upTo, initialWeight, maintenanceWeight });
   });
+  if (shift !== undefined && items.length > 1) {
+    reader
+      .field('maintenanceWeightShift')
+      .fail('needs a single tier (Mango banks have one weight)');
+  }
   const liabilityWeight = { min: { value: ONE, message: 'must be at least 1' } };
   const initial = reader.field('liabilityInitialWeight').optionalDecimal(liabilityWeight);
   const maintenance = reader.field('liabilityMaintenanceWeight').optionalDecimal(liabilityWeight);
@@ -284,6 +323,59 @@ function readPremium(reader: Reader): SizePremium {
   }
 }
 
+/** A bracket's initial terms: its max leverage and the initial rate it margins at. */
+interface InitialTerms {
+  readonly maxLeverage: Ratio;
+  readonly rate: Ratio;
+}
+
+/**
+ * Initial margin above maintenance in every bracket, and no looser as notional grows. A bracket
+ * whose maintenance rate reaches its initial rate (the listed `initialRate`, else 1 / maxLeverage)
+ * lets the initial check pass an order that leaves the account liquidatable at once; a max
+ * leverage that rises with notional (or an initial rate that falls) rewards size with leverage,
+ * which no venue's table does.
+ */
+function checkInitialTerms(
+  item: Reader,
+  index: number,
+  maintenanceRate: Ratio,
+  initial: InitialTerms,
+  previous: InitialTerms | undefined,
+  listedRate: Ratio | undefined,
+): void {
+  const bracket = `bracket ${index + 1}`;
+  if (maintenanceRate >= initial.rate) {
+    const source =
+      listedRate === undefined
+        ? `1 / maxLeverage ${formatFixed(initial.maxLeverage)}`
+        : 'its initialRate';
+    item
+      .field('maintenanceRate')
+      .fail(
+        `${bracket}: ${formatFixed(maintenanceRate)} is at or above the initial rate ` +
+          `${formatFixed(initial.rate)} (${source}); maintenance must stay below initial ` +
+          'margin, or an order that passes the initial check is liquidatable at once',
+      );
+  }
+  if (previous === undefined) return;
+  if (initial.maxLeverage > previous.maxLeverage) {
+    item
+      .field('maxLeverage')
+      .fail(
+        `${bracket}: ${formatFixed(initial.maxLeverage)} rises above bracket ${index}'s ` +
+          `${formatFixed(previous.maxLeverage)}; max leverage must not rise with notional`,
+      );
+  } else if (listedRate !== undefined && initial.rate < previous.rate) {
+    item
+      .field('initialRate')
+      .fail(
+        `${bracket}: ${formatFixed(initial.rate)} falls below bracket ${index}'s ` +
+          `${formatFixed(previous.rate)}; the initial rate must not fall with notional`,
+      );
+  }
+}
+
 /**
  * A bracket table: caps increase (`notionalCap`, or `contractsCap` for tiers by contracts); the
  * last one is null (unbounded) or the venue's position limit. A listed maintenance amount must be
@@ -300,6 +392,7 @@ function readBrackets(reader: Reader, tierBy: TierMeasure) {
   const listedAmounts: (Amount | undefined)[] = [];
   let previousCap: Amount = 0n;
   let previousRate: Ratio = 0n;
+  let previousInitial: InitialTerms | undefined;
   items.forEach((item, index) => {
     if (!item.object()) return;
     item.only([capKey, 'maxLeverage', 'maintenanceRate', 'initialRate', 'maintenanceAmount']);
@@ -315,6 +408,11 @@ function readBrackets(reader: Reader, tierBy: TierMeasure) {
     previousRate = maintenanceRate;
     const maxLeverage = item.field('maxLeverage').decimal(leverage);
     const initialRate = item.field('initialRate').optionalDecimal(rate);
+    if (maxLeverage > 0n) {
+      const initial = { maxLeverage, rate: initialRate ?? ratioCeil(ONE, maxLeverage) };
+      checkInitialTerms(item, index, maintenanceRate, initial, previousInitial, initialRate);
+      previousInitial = initial;
+    }
     listedAmounts.push(item.field('maintenanceAmount').optionalDecimal({ min: nonNegative }));
     terms.push({
       cap,

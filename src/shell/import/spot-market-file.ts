@@ -2,6 +2,7 @@ import { assetsMax, ordersPerAccountMax } from '../../core/limits.ts';
 import type { SpotOrder } from '../../core/model/account.ts';
 import type { VenueTotal } from '../../core/model/market.ts';
 import type { SpotMarket } from '../../core/model/spot-market.ts';
+import { readNetBorrowWindow } from './bank-limits-file.ts';
 import { duplicates, price, size } from './instrument-file.ts';
 import { nonNegative, type Reader } from './reader.ts';
 
@@ -52,11 +53,12 @@ export function readVenueTotals(reader: Reader, assets: Set<string>): Map<string
   for (const [asset, entry] of reader.entries(assetsMax)) {
     if (!assets.has(asset)) entry.fail('unknown asset');
     entry.object();
-    entry.only(['deposits', 'borrows']);
+    entry.only(['deposits', 'borrows', 'netBorrowsInWindow', 'netBorrowsWindowStart']);
     const bound = { min: nonNegative, max: size.max };
     totals.set(asset, {
       deposits: entry.field('deposits').decimal(bound),
       borrows: entry.field('borrows').decimal(bound),
+      ...readNetBorrowWindow(entry),
     });
   }
   return totals;
