@@ -172,4 +172,17 @@ describe('book summary against the exact path', () => {
       expect(exactStanding(account, venue, prices).state).toBe('liquidatable');
     }
   });
+
+  it('holdings: false leaves out the sums by asset and instrument, and nothing else', () => {
+    const { portfolio, accounts } = book(40, 7, 'binance-usdm', 0);
+    const { venue, market } = portfolio;
+    const full = summariseBook([buildRiskBook(accounts, venue, market)], { riskiest: 3 });
+    const bare = summariseBook([buildRiskBook(accounts, venue, market)], {
+      riskiest: 3,
+      holdings: false,
+    });
+    expect(full.assets.length).toBeGreaterThan(0);
+    expect(full.instruments.length).toBeGreaterThan(0);
+    expect(bare).toEqual({ ...full, assets: [], instruments: [] });
+  });
 });

@@ -20,8 +20,9 @@ interface Report {
   readonly buckets: readonly { readonly jointMoves: readonly unknown[] }[];
 }
 
+/** Every report as --json prints it, joint moves searched (a book's --json asks for them). */
 function reportsOf(path: string): Report[] {
-  const result = runCli(['margin', path, '--json']);
+  const result = runCli(['margin', path, '--json', '--joint-moves']);
   expect(result.code).toBe(0);
   return JSON.parse(result.stdout) as Report[];
 }
@@ -84,6 +85,25 @@ describe('margin on a book', () => {
     const first = JSON.parse(plain[0]!) as Report;
     expect(first.buckets.every((b) => b.jointMoves.length === 0)).toBe(true);
     expect({ ...first, buckets: [] }).toEqual({ ...reports[0]!, buckets: [] });
+  });
+
+  it("--json on a book searches joint moves only with --joint-moves, as --jsonl's lines", () => {
+    const path = file();
+    const withMoves = reportsOf(path);
+    expect(withMoves.some((r) => r.buckets.some((b) => b.jointMoves.length > 0))).toBe(true);
+    const result = runCli(['margin', path, '--json']);
+    expect(result.code).toBe(0);
+    const plain = JSON.parse(result.stdout) as Report[];
+    expect(plain).toHaveLength(accounts);
+    expect(plain.every((r) => r.buckets.every((b) => b.jointMoves.length === 0))).toBe(true);
+    // The same reports otherwise, and the same as --jsonl streams without --joint-moves.
+    const strip = (r: Report) => ({
+      ...r,
+      buckets: r.buckets.map((b) => ({ ...b, jointMoves: [] })),
+    });
+    expect(plain).toEqual(withMoves.map(strip));
+    const lines = runCli(['margin', path, '--jsonl']).stdout.trimEnd().split('\n');
+    expect(lines.slice(0, accounts).map((line) => JSON.parse(line))).toEqual(plain);
   });
 
   it('--json with --jsonl is bad input (exit 2), as is a --top that is not a count', () => {

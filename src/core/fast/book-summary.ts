@@ -70,6 +70,11 @@ export interface SummaryOptions {
   readonly progress?: (done: number) => void;
   /** Also order every liquidatable account exactly (`liquidationQueue`). */
   readonly queue?: boolean;
+  /**
+   * Sum the collateral by asset and the positions by instrument (`assets`, `instruments`);
+   * default true. A what-if's before and after print neither, and skip the bigint sums.
+   */
+  readonly holdings?: boolean;
 }
 
 /**
@@ -100,11 +105,12 @@ export function summariseBook(parts: readonly RiskBook[], options: SummaryOption
   const views = parts.map((book) => marketView(book.market));
   let decidedExactly = 0;
   let done = 0;
+  const holdings = options.holdings !== false;
   parts.forEach((book, p) => {
     const prices = views[p]!;
     for (let a = 0; a < book.accounts.length; a += 1) {
       const account = book.accounts[a]!;
-      addHoldings(account.balances, account.positions, assets, instruments);
+      if (holdings) addHoldings(account.balances, account.positions, assets, instruments);
       const state = book.exactOnly[a] === 1 ? undefined : fastState(book, a, out);
       if (state === undefined) {
         const standing = exactStanding(account, book.venue, prices);

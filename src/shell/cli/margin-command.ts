@@ -46,7 +46,10 @@ export function withBookOptions(command: Command): Command {
 export function withMarginOptions(command: Command): Command {
   return withBookOptions(command)
     .option('--jsonl', 'one line of JSON per account, streamed, then a summary line (for books)')
-    .option('--joint-moves', "with --jsonl: search every account's joint moves too (costly)");
+    .option(
+      '--joint-moves',
+      `with --jsonl or a book's --json (${bookAccountsMin}+ accounts): every account's joint moves (costly)`,
+    );
 }
 
 /** `--top`'s count. */
@@ -104,7 +107,9 @@ export function marginCommand(file: string, options: MarginOptions, context: Mar
       context.print(bookText(portfolio, summary, riskiest, context.colour));
       return;
     }
-    everyReport(portfolio, accounts, options.json === true, context, progress);
+    // A book's --json, like --jsonl, searches joint moves only where asked: the costliest part.
+    const jointMoves = options.jointMoves === true || accounts.length < bookAccountsMin;
+    everyReport(portfolio, accounts, options.json === true, jointMoves, context, progress);
   } finally {
     progress.end();
   }
@@ -114,6 +119,7 @@ function everyReport(
   portfolio: Portfolio,
   accounts: readonly Account[],
   json: boolean,
+  jointMoves: boolean,
   context: MarginCommandContext,
   progress: Progress,
 ): void {
@@ -121,7 +127,9 @@ function everyReport(
   progress.stage('assessing', accounts.length);
   const reports = accounts.map((account, i) => {
     if ((i + 1) % 64 === 0) progress.update(i + 1);
-    return assessWith(account, venueOf(portfolio, account), prices, { jointMoves: true });
+    // Tables print every account's joint moves (--all); --json a book's only with --joint-moves.
+    const search = jointMoves || !json;
+    return assessWith(account, venueOf(portfolio, account), prices, { jointMoves: search });
   });
   progress.end();
   const queue = liquidationQueue(reports);

@@ -34,8 +34,10 @@ export function whatIfBookText(
 ): string {
   const prices = marketView(portfolio.market);
   progress.stage('margining before', accounts.length);
+  // Only what is printed: the riskiest before a change are not, nor the holdings either side.
   const before = summariseBook(riskBooks(portfolio, accounts), {
-    riskiest: top,
+    riskiest: ticket === undefined ? top : 0,
+    holdings: false,
     progress: (done) => progress.update(done),
   });
   const byId = new Map(accounts.map((account) => [account.id, account]));
@@ -63,6 +65,7 @@ export function whatIfBookText(
   progress.stage('margining after', accounts.length);
   const after = summariseBook(riskBooks(portfolio, changed), {
     riskiest: top,
+    holdings: false,
     progress: (done) => progress.update(done),
   });
   progress.stage(`the ${after.riskiest.length} riskiest in full`);

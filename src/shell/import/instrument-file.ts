@@ -112,10 +112,26 @@ function knownAsset(reader: Reader, assets: ReadonlySet<string>): string {
   return id;
 }
 
+/** Beyond this many ids a Set finds repeats faster than comparing each with those before it. */
+const fewIdsMax = 16;
+
 export function duplicates(reader: Reader, ids: readonly string[], what: string): void {
+  if (ids.length <= fewIdsMax) {
+    // An account's few positions: no Set for each of a book's accounts.
+    for (let index = 1; index < ids.length; index++) {
+      const id = ids[index]!;
+      for (let before = 0; before < index; before++) {
+        if (ids[before] !== id) continue;
+        reader.fail(`duplicate ${what} "${id}"`, `${reader.path}[${index}]`);
+        break;
+      }
+    }
+    return;
+  }
   const seen = new Set<string>();
-  ids.forEach((id, index) => {
+  for (let index = 0; index < ids.length; index++) {
+    const id = ids[index]!;
     if (seen.has(id)) reader.fail(`duplicate ${what} "${id}"`, `${reader.path}[${index}]`);
     seen.add(id);
-  });
+  }
 }

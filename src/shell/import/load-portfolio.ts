@@ -1,10 +1,12 @@
 import { dirname, resolve } from 'node:path';
 import type { Portfolio } from '../../core/model/portfolio.ts';
 import type { Rulebook } from '../../core/model/rulebook.ts';
+import { parseBookJson } from './book-json.ts';
 import { isCcxtExport, readCcxtExport } from './ccxt.ts';
-import { stdinName } from './input-text.ts';
+import { inputLabel, readInputText, stdinName } from './input-text.ts';
+import { parseJsonText } from './json-text.ts';
 import { type AccountProgress, readPortfolio } from './portfolio-file.ts';
-import { readJsonFile, readPreset, readRulebookFile } from './presets.ts';
+import { readPreset, readRulebookFile } from './presets.ts';
 import type { Reader } from './reader.ts';
 import { readRulebook } from './rulebook-file.ts';
 
@@ -24,7 +26,9 @@ export interface LoadOptions {
  * InputError. A rulebook file it names is found beside it (beside the working folder for stdin).
  */
 export function loadPortfolio(path: string, options: LoadOptions): Portfolio {
-  const json = readJsonFile(path);
+  const label = inputLabel(path);
+  const text = readInputText(path, label);
+  const book = parseBookJson(text, label);
   const folder = path === stdinName ? process.cwd() : dirname(resolve(path));
   const rulebookOf = (reader: Reader): Rulebook => {
     if (options.rulebook !== undefined) return rulebookByName(options.rulebook, process.cwd());
@@ -32,10 +36,14 @@ export function loadPortfolio(path: string, options: LoadOptions): Portfolio {
     return readRulebook(reader);
   };
   // A ccxt export says so in its `format`: read as one with or without `--from ccxt`.
-  if (options.from === 'ccxt' || isCcxtExport(json)) {
+  if (options.from === 'ccxt' || isCcxtExport(book.json)) {
+    // An export's own reader takes the whole tree.
+    const json = book.source === undefined ? book.json : parseJsonText(text, label);
     return readCcxtExport(json, rulebookOf, options.nowMs);
   }
-  return readPortfolio(json, rulebookOf, options.nowMs, options.onAccount);
+  // The tree was parsed here and is nobody else's: the reader lets each account's part go.
+  const source = book.source ?? { release: true };
+  return readPortfolio(book.json, rulebookOf, options.nowMs, options.onAccount, source);
 }
 
 /** "binance-usdm" names a preset; anything ending in .json is a rulebook file. */

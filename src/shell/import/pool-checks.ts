@@ -1,5 +1,7 @@
 import type { Account } from '../../core/model/account.ts';
 import { type Portfolio, venueOf } from '../../core/model/portfolio.ts';
+import type { CollateralRule } from '../../core/model/rulebook.ts';
+import type { Venue } from '../../core/model/venue.ts';
 import type { Reader } from './reader.ts';
 
 /**
@@ -8,8 +10,17 @@ import type { Reader } from './reader.ts';
  * assets of each spot market, and the venue's totals of every asset a scaled rule weighs.
  */
 export function checkPoolInputs(portfolio: Portfolio, root: Reader): void {
+  // A rulebook none of whose collateral is scaled or limited asks no account for the totals.
+  const weighsTotals = new Map<Venue, boolean>();
   portfolio.accounts.forEach((account, a) => {
     const venue = venueOf(portfolio, account);
+    let weighs = weighsTotals.get(venue);
+    if (weighs === undefined) {
+      weighs = [...venue.rulebook.collateral.values()].some(needsTotals);
+      weighsTotals.set(venue, weighs);
+    }
+    const spot = account.spotOrders !== undefined && account.spotOrders.length > 0;
+    if (!weighs && !spot) return;
     const at = `accounts[${a}]`;
     const weighed = new Set(account.balances.keys());
     for (const position of account.positions) {
@@ -47,6 +58,15 @@ export function checkPoolInputs(portfolio: Portfolio, root: Reader): void {
       }
     }
   });
+}
+
+function needsTotals(rule: CollateralRule): boolean {
+  return (
+    rule.depositWeightScaleStart !== undefined ||
+    rule.borrowWeightScaleStart !== undefined ||
+    rule.depositLimit !== undefined ||
+    rule.netBorrowLimit !== undefined
+  );
 }
 
 function checkSpotOrders(portfolio: Portfolio, account: Account, at: string, root: Reader): void {

@@ -18,7 +18,11 @@ import { Reader } from './reader.ts';
  * a leverage setting is within the bracket the position's notional is in, and an account margined
  * as a portfolio has a rulebook that says how. Issues name the field path.
  */
-export function checkPortfolio(portfolio: Portfolio, root: Reader): void {
+export function checkPortfolio(
+  portfolio: Portfolio,
+  root: Reader,
+  ownLeverage: readonly number[],
+): void {
   const { venue, market } = portfolio;
   for (const [id, instrument] of venue.instruments) {
     // Under one rulebook every listed contract needs a rule; under several, each rulebook needs
@@ -35,17 +39,48 @@ export function checkPortfolio(portfolio: Portfolio, root: Reader): void {
     }
   }
   // One view of the portfolio per venue, not one per account: a book has many accounts.
-  const scoped = new Map<Venue, Portfolio>();
+  const scoped = new Map<Venue, Scoped>();
   for (let a = 0; a < portfolio.accounts.length; a += 1) {
     const account = portfolio.accounts[a]!;
     const venue = venueOf(portfolio, account);
     let view = scoped.get(venue);
     if (view === undefined) {
-      view = { ...portfolio, venue };
+      view = { portfolio: { ...portfolio, venue }, priced: new Set(), pricedScanned: new Set() };
       scoped.set(venue, view);
     }
-    checkAccount(view, account, a, root);
+    checkAccount(view, account, a, root, ownLeverage[a] ?? 0);
   }
+}
+
+/**
+ * The portfolio as one venue margins it, and the contracts found to have every price they need
+ * there (hasPrices, which depends on nothing of the account): a book asks it of each position,
+ * and it is checked once per contract, but said again at each position where a price is missing.
+ */
+interface Scoped {
+  readonly portfolio: Portfolio;
+  readonly priced: Set<string>;
+  /** The same, for a contract scanned in a portfolio. */
+  readonly pricedScanned: Set<string>;
+}
+
+/** Whether `instrument` has its prices, for the item `list[index]` of the account `at`. */
+function isPriced(
+  view: Scoped,
+  instrument: Instrument | undefined,
+  scanned: boolean,
+  at: string,
+  list: 'positions' | 'openOrders',
+  index: number,
+  root: Reader,
+): boolean {
+  if (instrument === undefined) return false;
+  const known = scanned ? view.pricedScanned : view.priced;
+  if (known.has(instrument.id)) return true;
+  const path = `${at}.${list}[${index}].instrument`;
+  const complete = hasPrices(view.portfolio, instrument, scanned, path, root);
+  if (complete) known.add(instrument.id);
+  return complete;
 }
 
 /** Each venue whose rules margin some account, with the contracts those accounts use. */
@@ -93,7 +128,14 @@ function checkRule(portfolio: Portfolio, instrument: Instrument, root: Reader): 
   }
 }
 
-function checkAccount(portfolio: Portfolio, account: Account, a: number, root: Reader): void {
+function checkAccount(
+  view: Scoped,
+  account: Account,
+  a: number,
+  root: Reader,
+  ownLeverage: number,
+): void {
+  const { portfolio } = view;
   const { venue, market } = portfolio;
   const at = `accounts[${a}]`;
   const { rulebook } = venue;
@@ -116,36 +158,42 @@ function checkAccount(portfolio: Portfolio, account: Account, a: number, root: R
     }
   }
   const priced = new Set<string>();
-  account.positions.forEach((position, p) => {
-    const path = `${at}.positions[${p}]`;
+  // Loops, not closures: these run for every account of a book.
+  const { positions, openOrders } = account;
+  for (let p = 0; p < positions.length; p++) {
+    const position = positions[p]!;
     const instrument = venue.instruments.get(position.instrument)!;
     const scanned = account.poolMode === 'portfolio' && position.marginMode === 'cross';
-    if (hasPrices(portfolio, instrument, scanned, `${path}.instrument`, root)) {
+    if (isPriced(view, instrument, scanned, at, 'positions', p, root)) {
       priced.add(position.instrument);
     }
-  });
-  account.openOrders.forEach((order, o) => {
+  }
+  for (let o = 0; o < openOrders.length; o++) {
+    const order = openOrders[o]!;
     const instrument = venue.instruments.get(order.instrument)!;
     const scanned = account.poolMode === 'portfolio';
-    if (hasPrices(portfolio, instrument, scanned, `${at}.openOrders[${o}].instrument`, root)) {
+    if (isPriced(view, instrument, scanned, at, 'openOrders', o, root)) {
       priced.add(order.instrument);
     }
-  });
+  }
   for (const [id, leverage] of account.leverage ?? []) {
     const instrument = venue.instruments.get(id);
     if (instrument === undefined) continue;
     if (instrument.kind === 'option') {
       // The path is found only on an issue: finding it walks the file's accounts.
-      root.fail('an option position takes no leverage', leveragePath(root, a, account, id));
+      root.fail('an option position takes no leverage', leveragePath(a, account, id, ownLeverage));
       continue;
     }
     const rule = ruleOf(portfolio, instrument);
     if (rule === undefined || !priced.has(id)) continue;
     // At the position's notional; an instrument with no position yet at none, its first bracket.
     // In hedge mode each side is held to the setting: the larger side binds.
-    const position = account.positions
-      .filter((p) => p.instrument === id)
-      .reduce<Position | undefined>((a, b) => (a && abs(a.size) >= abs(b.size) ? a : b), undefined);
+    let position: Position | undefined;
+    for (const p of account.positions) {
+      if (p.instrument !== id) continue;
+      // The first of the largest, as a reduce keeping the earlier of equal sizes.
+      if (position === undefined || abs(position.size) < abs(p.size)) position = p;
+    }
     const mark = market.markPrices.get(id)!;
     const index = market.assetPrices.get(instrument.underlying);
     let at = isMarginedAtIndex(rule) && index !== undefined ? index : mark;
@@ -163,7 +211,7 @@ function checkAccount(portfolio: Portfolio, account: Account, a: number, root: R
           `(${formatFixed(value)} ${instrument.settle} of "${id}", under ${which} in rulebook ` +
           `"${rulebook.id}"): set it to ${formatFixed(allowed)} or less, or leave it out to ` +
           "margin at the rule's own maximum",
-        leveragePath(root, a, account, id),
+        leveragePath(a, account, id, ownLeverage),
       );
     }
   }
@@ -171,12 +219,13 @@ function checkAccount(portfolio: Portfolio, account: Account, a: number, root: R
 
 /**
  * Where the file sets the account's leverage for an instrument: its `leverage` entry, else the
- * `leverage` of the position on the instrument (the older form).
+ * `leverage` of the position on the instrument (the older form). The first `ownLeverage` of the
+ * account's settings are its `leverage` entries (the reader sets those first).
  */
-function leveragePath(root: Reader, a: number, account: Account, id: string): string {
+function leveragePath(a: number, account: Account, id: string, ownLeverage: number): string {
   const at = `accounts[${a}]`;
-  const entry = root.field('accounts').items(Number.MAX_SAFE_INTEGER)[a];
-  if (entry?.field('leverage').has(id)) return `${at}.leverage.${id}`;
+  const order = [...(account.leverage?.keys() ?? [])].indexOf(id);
+  if (order >= 0 && order < ownLeverage) return `${at}.leverage.${id}`;
   const p = account.positions.findIndex((position) => position.instrument === id);
   return `${at}.positions[${p}].leverage`;
 }

@@ -47,6 +47,17 @@ const amount: { min: Bound; max: Bound } = {
 export type AccountProgress = (done: number, total: number) => void;
 const progressEvery = 2048;
 
+/**
+ * Where the reader takes each account's JSON from, when the tree is the caller's to drop: the
+ * tree's `accounts`, each let go once read (`release`), or, with `parse`, each parsed from the
+ * file's text only as it is read (book-json.ts). Either way a book's tree and its model are never
+ * both whole in memory.
+ */
+export interface AccountSource {
+  readonly release: boolean;
+  readonly parse?: (index: number) => unknown;
+}
+
 /** Resolves the file's `rulebook` field: a preset name, or an inline rulebook object. */
 export type RulebookSource = (reader: Reader) => Rulebook;
 
@@ -61,6 +72,7 @@ export function readPortfolio(
   rulebookOf: RulebookSource,
   nowMs: number,
   onAccount?: AccountProgress,
+  source?: AccountSource,
 ): Portfolio {
   const root = new Reader(json, '');
   if (!root.object()) settle(root);
@@ -91,21 +103,16 @@ export function readPortfolio(
   const instruments = readInstruments(root.field('instruments'), assets, asOfMs);
   const spotMarkets = readSpotMarkets(root.field('spotMarkets'), assets);
   const market = readMarket(root.field('market'), assets, instruments, asOfMs, rulebook);
-  const accounts = root
-    .field('accounts')
-    .items(accountsPerPortfolioMax)
-    .map((entry, a, all) => {
-      if (onAccount !== undefined && a % progressEvery === 0) onAccount(a, all.length);
-      return readAccount(entry, assets, instruments, spotMarkets);
-    });
-  onAccount?.(accounts.length, accounts.length);
+  const accountsField = root.field('accounts');
+  const read = readAccounts(accountsField, assets, instruments, spotMarkets, onAccount, source);
+  const { accounts } = read;
   duplicates(
-    root.field('accounts'),
+    accountsField,
     accounts.map((account) => account.id),
     'account id',
   );
   const spot = spotMarkets.size === 0 ? {} : { spotMarkets };
-  const accountVenues = venuesByAccount(root, named, instruments, accounts, spot);
+  const accountVenues = venuesByAccount(root, named, instruments, read, spot);
   settle(root);
   const portfolio: Portfolio = {
     venue: { instruments, rulebook, ...spot },
@@ -113,7 +120,7 @@ export function readPortfolio(
     accounts,
     ...(accountVenues.size === 0 ? {} : { accountVenues }),
   };
-  checkPortfolio(portfolio, root);
+  checkPortfolio(portfolio, root, read.ownLeverage);
   checkPoolInputs(portfolio, root);
   checkStablePrices(portfolio, root);
   checkScanRanges(portfolio, root);
@@ -138,21 +145,77 @@ function readNamedRulebooks(root: Reader, rulebookOf: RulebookSource): Map<strin
   return named;
 }
 
+/** The file's accounts as read, with what the later checks need of their fields. */
+interface ReadAccounts {
+  readonly accounts: Account[];
+  /** Each account's `rulebook` field, by the account's index, where it has one. */
+  readonly rulebooks: ReadonlyMap<number, unknown>;
+  /**
+   * How many of each account's leverage settings its own `leverage` field gave (they come first
+   * in Account.leverage; the rest were set by a position's `leverage`), so an issue names the
+   * field that set it without the file's tree, which may be gone by then.
+   */
+  readonly ownLeverage: readonly number[];
+}
+
+/** `accounts`, read one by one, each from `source` where one is given (AccountSource). */
+function readAccounts(
+  field: Reader,
+  assets: Set<string>,
+  instruments: Map<string, Instrument>,
+  spotMarkets: Map<string, SpotMarket>,
+  onAccount: AccountProgress | undefined,
+  source: AccountSource | undefined,
+): ReadAccounts {
+  const accounts: Account[] = [];
+  const rulebooks = new Map<number, unknown>();
+  const ownLeverage: number[] = [];
+  // What field.items() checks, without a reader per account held for the whole file.
+  if (!Array.isArray(field.value)) {
+    field.fail('must be an array');
+    return { accounts, rulebooks, ownLeverage };
+  }
+  const list = field.value as unknown[];
+  if (list.length > accountsPerPortfolioMax) {
+    field.fail(`must have at most ${accountsPerPortfolioMax} items`);
+    return { accounts, rulebooks, ownLeverage };
+  }
+  const total = list.length;
+  for (let a = 0; a < total; a += 1) {
+    if (onAccount !== undefined && a % progressEvery === 0) onAccount(a, total);
+    const value = source?.parse === undefined ? list[a] : source.parse(a);
+    const entry = new Reader(value, '', field.issues, field, a);
+    const rulebook = entry.field('rulebook').value;
+    if (rulebook !== undefined) rulebooks.set(a, rulebook);
+    const account = readAccount(entry, assets, instruments, spotMarkets, ownLeverage);
+    accounts.push(account);
+    if (source?.release === true) list[a] = undefined;
+  }
+  onAccount?.(total, total);
+  return { accounts, rulebooks, ownLeverage };
+}
+
 /** The venue of each account that names a rulebook of the file's `rulebooks`. */
 function venuesByAccount(
   root: Reader,
   named: ReadonlyMap<string, Rulebook>,
   instruments: ReadonlyMap<string, Instrument>,
-  accounts: readonly Account[],
+  read: ReadAccounts,
   spot: Pick<Venue, 'spotMarkets'>,
 ): Map<string, Venue> {
   const venues = new Map<string, Venue>();
   const byName = new Map(
     [...named].map(([name, book]) => [name, { instruments, rulebook: book, ...spot }]),
   );
-  const entries = accounts.length === 0 ? [] : root.field('accounts').items(accounts.length);
-  accounts.forEach((account, a) => {
-    const field = entries[a]!.field('rulebook');
+  const accountsField = root.field('accounts');
+  const required = named.size > 0 && !root.has('rulebook');
+  // Every account names a rulebook, or none has to: most books have one rulebook.
+  if (read.rulebooks.size === 0 && !required) return venues;
+  read.accounts.forEach((account, a) => {
+    const raw = read.rulebooks.get(a);
+    if (raw === undefined && !required) return;
+    const entry = new Reader(undefined, '', root.issues, accountsField, a);
+    const field = new Reader(raw, '', root.issues, entry, 'rulebook');
     if (field.value === undefined) {
       if (named.size > 0 && !root.has('rulebook')) {
         field.fail(`is required: the file has rulebooks (${[...named.keys()].join(', ')})`);
@@ -254,12 +317,16 @@ function readOpenInterest(reader: Reader, instruments: Map<string, Instrument>) 
   return openInterest;
 }
 
+/** An account without resting orders shares this one empty list (the core never changes it). */
+const noOrders: readonly OpenOrder[] = Object.freeze([]);
+
 function readAccount(
   reader: Reader,
   assets: Set<string>,
   instruments: Map<string, Instrument>,
   spotMarkets: Map<string, SpotMarket>,
-) {
+  ownLeverage: number[],
+): Account {
   reader.object();
   reader.only(['id', 'rulebook', 'poolMode', 'balances', 'positions', 'openOrders', 'leverage']);
   const id = reader.field('id').string();
@@ -273,13 +340,15 @@ function readAccount(
   }
   const positionsField = reader.has('positions') ? reader.field('positions') : undefined;
   const positionEntries = positionsField?.items(positionsPerAccountMax) ?? [];
-  const positions = positionEntries.map((entry) => readPosition(entry, instruments));
+  // Loops, not closures: these run for every account of a book.
+  const positions: Position[] = new Array(positionEntries.length);
+  const keys: string[] = new Array(positionEntries.length);
+  for (let p = 0; p < positionEntries.length; p++) {
+    positions[p] = readPosition(positionEntries[p]!, instruments);
+    keys[p] = positionKey(positions[p]!);
+  }
   if (positionsField) {
-    duplicates(
-      positionsField,
-      positions.map((p) => positionKey(p)),
-      'position on the instrument',
-    );
+    duplicates(positionsField, keys, 'position on the instrument');
     oneModePerInstrument(positionsField, positions);
   }
   const ordersField = reader.has('openOrders') ? reader.field('openOrders') : undefined;
@@ -291,17 +360,34 @@ function readAccount(
       spotOrders.push(readSpotOrder(entry, spotMarkets));
     } else openOrders.push(readOrder(entry, instruments));
   }
-  const leverage = readLeverage(reader, positionEntries, positions, instruments);
+  const leverage = readLeverage(reader, positionEntries, positions, instruments, ownLeverage);
+  const orders = openOrders.length === 0 ? noOrders : openOrders;
+  // A book's usual account in one literal of fixed shape: the smallest object V8 makes for it.
+  if (poolMode === undefined && spotOrders.length === 0) {
+    if (leverage.size === 0) return { id, balances, positions, openOrders: orders };
+    return { id, balances, positions, openOrders: orders, leverage };
+  }
   const account: Account = {
     id,
     ...(poolMode === undefined ? {} : { poolMode }),
     balances,
     positions,
-    openOrders,
+    openOrders: orders,
     ...(spotOrders.length === 0 ? {} : { spotOrders }),
     ...(leverage.size === 0 ? {} : { leverage }),
   };
   return account;
+}
+
+/** The leverage settings a book repeats (20, 50, …), one bigint each, not one per account. */
+const leverageValues = new Map<bigint, bigint>();
+const leverageValuesMax = 1_000;
+
+function shared(value: bigint): bigint {
+  const known = leverageValues.get(value);
+  if (known !== undefined) return known;
+  if (leverageValues.size < leverageValuesMax) leverageValues.set(value, value);
+  return value;
 }
 
 const leverageBounds = {
@@ -319,26 +405,28 @@ function readLeverage(
   positionEntries: readonly Reader[],
   positions: readonly Position[],
   instruments: Map<string, Instrument>,
+  ownLeverage: number[],
 ): Map<string, bigint> {
   const leverage = new Map<string, bigint>();
   if (reader.has('leverage')) {
     for (const [instrument, entry] of reader.field('leverage').entries(instrumentsMax)) {
       if (!instruments.has(instrument)) entry.fail('unknown instrument');
-      leverage.set(instrument, entry.decimal(leverageBounds));
+      leverage.set(instrument, shared(entry.decimal(leverageBounds)));
     }
   }
-  positionEntries.forEach((entry, p) => {
-    const field = entry.field('leverage');
+  ownLeverage.push(leverage.size);
+  for (let p = 0; p < positionEntries.length; p++) {
+    const field = positionEntries[p]!.field('leverage');
     const chosen = field.optionalDecimal(leverageBounds);
     const instrument = positions[p]!.instrument;
-    if (chosen === undefined) return;
+    if (chosen === undefined) continue;
     const set = leverage.get(instrument);
-    if (set === undefined) leverage.set(instrument, chosen);
+    if (set === undefined) leverage.set(instrument, shared(chosen));
     else if (set !== chosen) {
       const account = reader.field('leverage').field(instrument).path;
       field.fail(`is ${formatFixed(chosen)}, but ${account} sets ${formatFixed(set)}`);
     }
-  });
+  }
   return leverage;
 }
 
@@ -378,12 +466,23 @@ function readPosition(reader: Reader, instruments: Map<string, Instrument>): Pos
   // Realised PnL not yet settled into a balance: signed, in the settle asset.
   const unsettledPnl = reader.field('unsettledPnl').optionalDecimal(amount);
   const side = readHedgeSide(reader, signedSize);
+  const entryPrice = reader.field('entryPrice').decimal(price);
   // Its `leverage` is the account's setting for the instrument: read with the account's.
+  if (side === undefined && !unsettledPnl) {
+    // The usual position in one literal of fixed shape, the smallest object V8 makes for it.
+    return {
+      instrument,
+      size: signedSize,
+      entryPrice,
+      marginMode,
+      isolatedMargin: isolatedMargin ?? 0n,
+    };
+  }
   return {
     instrument,
     size: signedSize,
     ...(side === undefined ? {} : { side }),
-    entryPrice: reader.field('entryPrice').decimal(price),
+    entryPrice,
     marginMode,
     isolatedMargin: isolatedMargin ?? 0n,
     ...(unsettledPnl ? { unsettledPnl } : {}),
@@ -404,8 +503,9 @@ function readHedgeSide(reader: Reader, size: bigint): PositionSide | undefined {
 
 /** An instrument's positions are all hedge-mode sides (with `side`) or its one net position. */
 function oneModePerInstrument(field: Reader, positions: readonly Position[]): void {
-  positions.forEach((position, p) => {
-    if (position.side === undefined) return;
+  for (let p = 0; p < positions.length; p++) {
+    const position = positions[p]!;
+    if (position.side === undefined) continue;
     const net = positions.findIndex((o) => o.instrument === position.instrument && !o.side);
     if (net >= 0) {
       field.fail(
@@ -413,7 +513,7 @@ function oneModePerInstrument(field: Reader, positions: readonly Position[]): vo
         `${field.path}[${p}].side`,
       );
     }
-  });
+  }
 }
 
 function readOrder(reader: Reader, instruments: Map<string, Instrument>): OpenOrder {
