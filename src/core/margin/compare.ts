@@ -63,9 +63,17 @@ export interface Comparison {
  * Portfolio: everything pooled, the book charged its worst scenario loss. The promise of cross
  * and portfolio margining, measured on this book.
  */
-export function compareModes(account: Account, venue: Venue, prices: PriceView): Comparison {
+export function compareModes(
+  account: Account,
+  venue: Venue,
+  prices: PriceView,
+  // A book's comparison searches them only for the accounts it prints: they are most of the cost,
+  // and no other figure depends on them.
+  options: { readonly jointMoves: boolean } = { jointMoves: true },
+): Comparison {
+  const { jointMoves } = options;
   const pooled = asCross(account, venue);
-  const crossReport = assessWith(pooled, venue, prices, { jointMoves: true });
+  const crossReport = assessWith(pooled, venue, prices, { jointMoves });
   const cross = outcome(
     'cross',
     crossReport,
@@ -88,7 +96,7 @@ export function compareModes(account: Account, venue: Venue, prices: PriceView):
   };
   if (venue.rulebook.portfolio === undefined) return comparison;
   const scanned: Account = { ...pooled, poolMode: 'portfolio' };
-  const portfolioReport = assessWith(scanned, venue, prices, { jointMoves: true });
+  const portfolioReport = assessWith(scanned, venue, prices, { jointMoves });
   const portfolio = outcome(
     'portfolio',
     portfolioReport,

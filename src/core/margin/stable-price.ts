@@ -52,7 +52,7 @@ export function markFor(
 }
 
 /** A contract's stable price where the rulebook reads one for this kind of check. */
-export function instrumentStablePrice(
+function instrumentStablePrice(
   venue: Venue,
   prices: PriceView,
   instrument: Instrument,

@@ -1,8 +1,8 @@
 import type { Comparison, ModeOutcome, PositionMove } from '../../core/margin/compare.ts';
-import type { PositionReport } from '../../core/margin/risk-report.ts';
 import { positionKey } from '../../core/model/bucket.ts';
-import { amountDown, amountUp, coinsAbout, percent, positionLabel, priceAt } from './figures.ts';
+import { amountDown, amountUp, coinsAbout, percent, positionLabel } from './figures.ts';
 import { jointMoveText } from './joint-move-text.ts';
+import { liquidationPriceText } from './liquidation-price-text.ts';
 import { printable } from './printable.ts';
 import { table } from './table.ts';
 
@@ -65,9 +65,9 @@ function liquidationText(isolated: ModeOutcome, cross: ModeOutcome): string {
     return [
       positionLabel(position),
       position.priceCurrency,
-      liquidation(position),
+      liquidationPriceText(position, isolated.report),
       percent(position.liquidationDistance),
-      pooled === undefined ? 'none' : liquidation(pooled),
+      pooled === undefined ? 'none' : liquidationPriceText(pooled, cross.report),
       percent(pooled?.liquidationDistance ?? null),
     ];
   });
@@ -75,12 +75,6 @@ function liquidationText(isolated: ModeOutcome, cross: ModeOutcome): string {
     'Liquidation price of each position, all else at its mark:\n' +
     table(['position', 'price in', 'isolated liq.', 'distance', 'cross liq.', 'distance'], rows, 2)
   );
-}
-
-function liquidation(position: PositionReport): string {
-  return position.liquidationPrice === null
-    ? 'none'
-    : priceAt(position.liquidationPrice, position.tickSize);
 }
 
 /** What each mode changes of the account as held; nothing when it margins it as held. */

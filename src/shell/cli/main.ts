@@ -2,7 +2,6 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
-import { compareModes } from '../../core/margin/compare.ts';
 import type { Account } from '../../core/model/account.ts';
 import { type Portfolio, venueOf } from '../../core/model/portfolio.ts';
 import { marketView } from '../../core/model/price-view.ts';
@@ -13,7 +12,7 @@ import { scanPriceIssues } from '../import/portfolio-checks.ts';
 import type { AccountProgress } from '../import/portfolio-file.ts';
 import { presetIds, readPreset, readRulebookFile } from '../import/presets.ts';
 import { InputError } from '../import/reader.ts';
-import { comparisonText } from './compare-text.ts';
+import { compareCommand, withCompareOptions } from './compare-book-command.ts';
 import { toJson } from './figures.ts';
 import { limitsText } from './limits-text.ts';
 import {
@@ -137,22 +136,23 @@ export function program(): Command {
       }),
     );
 
-  withCommon(cli.command('compare <file>'))
+  withCompareOptions(withCommon(cli.command('compare <file>')))
     .description(
       'the same book as isolated, cross and portfolio: capital used, liquidation distances',
     )
-    .action((file: string, options: Common) => {
-      const { portfolio, accounts } = load(file, options);
-      // compare margins every account as a portfolio too, where its rulebook offers one.
-      const why = 'compare margins it as a portfolio';
-      const issues = scanPriceIssues(portfolio, accounts, 'all', why);
-      if (issues.length > 0) throw new InputError(issues);
-      const prices = marketView(portfolio.market);
-      const comparisons = accounts.map((account) =>
-        compareModes(account, venueOf(portfolio, account), prices),
-      );
-      print(options.json ? toJson(comparisons) : comparisons.map(comparisonText).join('\n\n\n'));
-    });
+    .action((file: string, options: Common & MarginOptions) =>
+      compareCommand(file, options, {
+        load: (onAccount) => {
+          const loaded = load(file, options, onAccount);
+          // compare margins every account as a portfolio too, where its rulebook offers one.
+          const why = 'compare margins it as a portfolio';
+          const issues = scanPriceIssues(loaded.portfolio, loaded.accounts, 'all', why);
+          if (issues.length > 0) throw new InputError(issues);
+          return loaded;
+        },
+        print,
+      }),
+    );
 
   withBookOptions(withCommon(cli.command('whatif <file>')))
     .description(

@@ -11,6 +11,7 @@ import {
   sizeAt,
 } from './figures.ts';
 import { jointMoveText } from './joint-move-text.ts';
+import { liquidationPriceText } from './liquidation-price-text.ts';
 import { portfolioPositionsText, portfolioText } from './portfolio-text.ts';
 import { printable } from './printable.ts';
 import { table } from './table.ts';
@@ -165,9 +166,7 @@ function positionsText(report: RiskReport, positions: readonly PositionReport[])
     position.priceCurrency,
     priceAt(position.entryPrice, position.tickSize),
     priceAt(position.markPrice, position.tickSize),
-    position.liquidationPrice === null
-      ? 'none'
-      : priceAt(position.liquidationPrice, position.tickSize),
+    liquidationPriceText(position, report),
     percent(position.liquidationDistance),
     amountDown(position.unrealisedPnlValue),
     amountUp(position.initialMargin + position.openOrderMargin),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bookFile } from '../../../bench/book-file.ts';
-import { accountSpans, parseBookJson } from './book-json.ts';
+import { accountSpans, parseBookJson, sliceFromLength } from './book-json.ts';
 import { parseJsonText } from './json-text.ts';
 import { readPortfolio } from './portfolio-file.ts';
 import { readPreset } from './presets.ts';
@@ -11,6 +11,8 @@ import { InputError } from './reader.ts';
  * the same tree, the same model, the same issues, and the same error for bad JSON anywhere.
  */
 const label = 'book.json';
+/** Every text here is parsed account by account, however short. */
+const sliced = 0;
 
 function errorOf(run: () => unknown): string {
   try {
@@ -24,7 +26,7 @@ function errorOf(run: () => unknown): string {
 
 /** The tree as the reader sees it: every account parsed from its span. */
 function treeOf(text: string): unknown {
-  const { json, source } = parseBookJson(text, label);
+  const { json, source } = parseBookJson(text, label, sliced);
   if (source?.parse === undefined) return json;
   const tree = json as { accounts: unknown[] };
   // The list is of holes: each account is parsed from its span.
@@ -50,13 +52,23 @@ describe('parseBookJson', () => {
       a: '[,]',
       accounts: [{ id: 'x,]' }],
     });
-    expect(parseBookJson('{"format": 1}', label).source).toBeUndefined();
+    expect(parseBookJson('{"format": 1}', label, sliced).source).toBeUndefined();
     expect(accountSpans('{"nested": {"accounts": [1]}}')).toBeUndefined();
+  });
+
+  it('parses a text shorter than the slicing length whole, and a longer one by account', () => {
+    expect(book.length).toBeLessThan(sliceFromLength);
+    const short = parseBookJson(book, label);
+    expect(short.source).toBeUndefined();
+    expect(short.json).toEqual(parseJsonText(book, label));
+    const long = parseBookJson(book, label, book.length);
+    expect(long.source?.parse).toBeTypeOf('function');
+    expect((long.json as { accounts: unknown[] }).accounts).toHaveLength(30);
   });
 
   it('reads the same model and the same issues as the whole tree', () => {
     const whole = read(parseJsonText(book, label));
-    const { json, source } = parseBookJson(book, label);
+    const { json, source } = parseBookJson(book, label, sliced);
     expect(read(json, source)).toEqual(whole);
     // Bad fields in accounts: the same issues, in the same order, at the same paths.
     const doc = JSON.parse(book) as { accounts: Record<string, unknown>[] };
@@ -69,7 +81,7 @@ describe('parseBookJson', () => {
     expect(expected).toContain('accounts[2]: duplicate account id');
     expect(expected).toContain('accounts[4].balances.USDT: must be a decimal string');
     expect(expected).toContain('accounts[7].rulebook: names no rulebook');
-    const lazy = parseBookJson(bad, label);
+    const lazy = parseBookJson(bad, label, sliced);
     expect(errorOf(() => read(lazy.json, lazy.source))).toBe(expected);
   });
 
@@ -82,14 +94,14 @@ describe('parseBookJson', () => {
     const text = JSON.stringify(doc);
     const expected = errorOf(() => read(parseJsonText(text, label)));
     expect(expected).toMatch(/^accounts\[3\]\.positions\[0\]\.leverage: 125 is above/);
-    const lazy = parseBookJson(text, label);
+    const lazy = parseBookJson(text, label, sliced);
     expect(errorOf(() => read(lazy.json, lazy.source))).toBe(expected);
     delete account.positions[0]!.leverage;
     (doc.accounts[3] as Record<string, unknown>).leverage = { [instrument]: '125' };
     const own = JSON.stringify(doc);
     const ownExpected = errorOf(() => read(parseJsonText(own, label)));
     expect(ownExpected).toMatch(new RegExp(`^accounts\\[3\\]\\.leverage\\.${instrument}: 125`));
-    const ownLazy = parseBookJson(own, label);
+    const ownLazy = parseBookJson(own, label, sliced);
     expect(errorOf(() => read(ownLazy.json, ownLazy.source))).toBe(ownExpected);
   });
 

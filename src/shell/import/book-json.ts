@@ -12,6 +12,12 @@ const CLOSE_OBJECT = 0x7d;
 const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
 
+/**
+ * The length of text (in UTF-16 units) from which a book's accounts are parsed one by one: some
+ * 36,000 accounts of the benchmark's generated book (bench/book-file.ts; 10,000 are 4.4 MB).
+ */
+export const sliceFromLength = 16_000_000;
+
 /** A portfolio file's JSON, its accounts parsed one at a time as the reader asks for each. */
 export interface BookJson {
   /** The file's tree; where `source` is given, its `accounts` is a list of holes to be read. */
@@ -23,11 +29,14 @@ export interface BookJson {
  * A portfolio file's text into JSON, with exactly parseJsonText's result and errors, but without
  * the whole tree in memory at once: a book's accounts are parsed one by one from their span of
  * the text as the reader takes them, each let go once read, so the tree of a 100,000-account file
- * and its model are never both whole. The rest of the file is parsed first; every key given twice
+ * and its model are never both whole (a text shorter than `sliceFrom` is parsed whole). The rest of the file is parsed first; every key given twice
  * is found on the whole text before any account is read. Any syntax error, anywhere, is reported
  * by parsing the whole text as parseJsonText does (the same message, line and column).
  */
-export function parseBookJson(text: string, label: string): BookJson {
+export function parseBookJson(text: string, label: string, sliceFrom = sliceFromLength): BookJson {
+  // Below this size the tree is small beside the runtime, and one parse of the whole text is
+  // quicker than one per account.
+  if (text.length < sliceFrom) return { json: parseJsonText(text, label) };
   const body = text.charCodeAt(0) === byteOrderMark ? text.slice(1) : text;
   const spans = accountSpans(body);
   if (spans === undefined) return { json: parseJsonText(text, label) };
