@@ -56,4 +56,23 @@ describe('lastHealthyInteger', () => {
       ),
     );
   });
+
+  it('a secant that floors onto an end probes its neighbour: one probe closes the bracket', () => {
+    // Health 1 at 0 and -10^30 at 10^6 (a cliff just past 0): the secant's zero floors to 0.
+    const cliff = (x: bigint) => (x === 0n ? 1n : -(10n ** 30n));
+    expect(searched(0n, 10n ** 6n, cliff)).toMatchObject({ found: 0n, probes: 1 });
+    // Health -1 just before the unsafe end and far above zero before: the zero floors onto it.
+    const ledge = (x: bigint) => (x >= 10n ** 6n - 1n ? -1n : 10n ** 30n);
+    expect(searched(0n, 10n ** 6n, ledge)).toMatchObject({ found: 10n ** 6n - 2n, probes: 2 });
+  });
+
+  it('refuses ends that do not bracket a boundary', () => {
+    const health = (x: bigint) => 10n - x;
+    expect(() => lastHealthyInteger(5n, 5n, health, 5n, -1n)).toThrow(/safe end/);
+    expect(() => lastHealthyInteger(6n, 5n, health, 4n, -1n)).toThrow(/safe end/);
+    expect(() => lastHealthyInteger(0n, 20n, health, -1n, -10n)).toThrow(/bracket/);
+    expect(() => lastHealthyInteger(0n, 20n, health, 10n, 0n)).toThrow(/bracket/);
+    // Zero health at the safe end is healthy.
+    expect(lastHealthyInteger(10n, 20n, health, 0n, -10n)).toBe(10n);
+  });
 });
