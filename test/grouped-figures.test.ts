@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { grouped } from '../src/shell/cli/whatif-book.ts';
+import { grouped } from '../src/shell/cli/figures.ts';
 
 /** `whatif` on a book writes its counts and USD figures as toLocaleString('en-US') does, without ICU. */
 describe('grouped', () => {

@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { badInputs, type Doc } from './bad-inputs.ts';
-import { decimalPattern, pinClock, readExample, runCli, scratchFolder } from './cli-harness.ts';
+import {
+  decimalPattern,
+  expectRefused,
+  mutated,
+  pinClock,
+  readExample,
+  runCli,
+  scratchFolder,
+} from './cli-harness.ts';
 
 /**
  * Bad input is refused at the boundary (DESIGN.md, "Errors"): exit code 2, a message on stderr
@@ -9,22 +17,6 @@ import { decimalPattern, pinClock, readExample, runCli, scratchFolder } from './
  */
 pinClock();
 const scratch = scratchFolder();
-
-function mutated(base: string, mutate: (doc: Doc) => void): Doc {
-  const doc = structuredClone(readExample(base)) as Doc;
-  mutate(doc);
-  return doc;
-}
-
-function expectRefused(argv: readonly string[], path: string, message: RegExp): void {
-  const result = runCli(argv);
-  expect(result.stdout).toBe('');
-  expect(result.code).toBe(2);
-  expect(result.stderr).toMatch(/^xmargin: bad input\n/);
-  const line = result.stderr.split('\n').find((issue) => issue.startsWith(`  ${path}: `));
-  expect(line, `no issue names ${path} in:\n${result.stderr}`).toBeDefined();
-  expect(result.stderr).toMatch(message);
-}
 
 describe.each(badInputs)('$name', ({ name, base, mutate, path, message }) => {
   it.each(['margin', 'compare', 'whatif'])(

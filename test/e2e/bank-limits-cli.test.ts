@@ -1,8 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { pinClock, runCli } from './cli-harness.ts';
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { pinClock, runCli, scratchFolder } from './cli-harness.ts';
 
 /**
  * Mango's bank limits in `whatif --transfer` (src/core/margin/bank-limits.ts, whose figures
@@ -12,8 +10,7 @@ import { pinClock, runCli } from './cli-harness.ts';
  * the bank holding 2,500 PREMIUM of deposits), its rulebook mango-v4 with limits added to PREMIUM.
  */
 pinClock();
-const folder = mkdtempSync(join(tmpdir(), 'xmargin-bank-'));
-afterAll(() => rmSync(folder, { recursive: true, force: true }));
+const scratch = scratchFolder();
 
 function bookWithLimits(): string {
   const book = JSON.parse(readFileSync('examples/mango-health.json', 'utf8'));
@@ -29,11 +26,12 @@ function bookWithLimits(): string {
     netBorrowsInWindow: '10',
     netBorrowsWindowStart: '2026-11-24T07:30:00Z',
   };
-  const path = join(folder, 'mango-limits.json');
-  writeFileSync(path, JSON.stringify(book));
-  return path;
+  return scratch.write('mango-limits.json', book);
 }
-const file = bookWithLimits();
+let file = '';
+beforeAll(() => {
+  file = bookWithLimits();
+});
 const whatIf = (transfer: string) => runCli(['whatif', file, '--transfer', transfer, '--json']);
 
 describe('bank limits in what-if', () => {

@@ -1,11 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { existsSync, symlinkSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as source from '../../src/index.ts';
-import { runCli } from './cli-harness.ts';
+import { runCli, scratchFolder } from './cli-harness.ts';
 
 /**
  * What users run is the JavaScript in dist/ (`npm run build`, run by `npm test` and on install),
@@ -13,6 +12,7 @@ import { runCli } from './cli-harness.ts';
  */
 const bin = resolve('dist/shell/cli/main.js');
 const example = 'examples/cross-and-isolated.json';
+const scratch = scratchFolder();
 
 describe('the built package', () => {
   it('has been built', () => {
@@ -20,9 +20,7 @@ describe('the built package', () => {
   });
 
   it('the xmargin bin prints what the sources print, run as npm links it (through a symlink)', () => {
-    const folder = mkdtempSync(join(tmpdir(), 'xmargin-bin-'));
-    afterAll(() => rmSync(folder, { recursive: true, force: true }));
-    const link = join(folder, 'xmargin');
+    const link = scratch.path('xmargin');
     symlinkSync(bin, link);
     const child = spawnSync(process.execPath, [link, 'margin', example, '--json'], {
       encoding: 'utf8',

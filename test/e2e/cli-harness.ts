@@ -1,8 +1,9 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, vi } from 'vitest';
+import { afterAll, beforeAll, expect, vi } from 'vitest';
 import { run } from '../../src/shell/cli/main.ts';
+import type { Doc } from './bad-inputs.ts';
 
 /**
  * Running the xmargin CLI in this process, the way a user runs it, with what it writes captured.
@@ -87,6 +88,24 @@ export function isCcxt(file: string): boolean {
 
 export function readExample(file: string): Record<string, unknown> {
   return JSON.parse(readFileSync(join(examplesFolder, file), 'utf8'));
+}
+
+/** A copy of an example with one mutation made. */
+export function mutated(base: string, mutate: (doc: Doc) => void): Doc {
+  const doc = structuredClone(readExample(base)) as Doc;
+  mutate(doc);
+  return doc;
+}
+
+/** Refused at the boundary: exit 2, nothing on stdout, and an issue at `path` saying `message`. */
+export function expectRefused(argv: readonly string[], path: string, message: RegExp): void {
+  const result = runCli(argv);
+  expect(result.stdout).toBe('');
+  expect(result.code).toBe(2);
+  expect(result.stderr).toMatch(/^xmargin: bad input\n/);
+  const line = result.stderr.split('\n').find((issue) => issue.startsWith(`  ${path}: `));
+  expect(line, `no issue names ${path} in:\n${result.stderr}`).toBeDefined();
+  expect(line).toMatch(message);
 }
 
 /** A scratch folder for mutated inputs, removed when the test file ends. */

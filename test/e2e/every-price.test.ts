@@ -1,8 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { pinClock, runCli } from './cli-harness.ts';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { pinClock, runCli, scratchFolder } from './cli-harness.ts';
 
 /**
  * A future whose price no longer decides its bucket, either way. In one BTC pool
@@ -15,8 +13,7 @@ import { pinClock, runCli } from './cli-harness.ts';
  * 1 BTC of collateral the long has one too.
  */
 pinClock();
-const folder = mkdtempSync(join(tmpdir(), 'xmargin-every-'));
-afterAll(() => rmSync(folder, { recursive: true, force: true }));
+const scratch = scratchFolder();
 
 function book(btc: string): string {
   const file = JSON.parse(readFileSync('examples/coin-margined.json', 'utf8'));
@@ -39,9 +36,7 @@ function book(btc: string): string {
       ],
     },
   ];
-  const path = join(folder, `coin-${btc}.json`);
-  writeFileSync(path, JSON.stringify(file));
-  return path;
+  return scratch.write(`coin-${btc}.json`, file);
 }
 
 const row = (text: string, id = 'BTCUSD_PERP') =>

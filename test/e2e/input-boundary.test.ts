@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { pinClock, readExample, runCli, scratchFolder } from './cli-harness.ts';
+import { mutated, pinClock, runCli, scratchFolder } from './cli-harness.ts';
 
 /**
  * The CLI's input and output boundary (issue 8): what it reads (dates that exist, JSON without
@@ -24,15 +24,6 @@ function expectRefused(argv: readonly string[], issue: string): void {
   expect(result.stdout).toBe('');
   expect(result.code).toBe(2);
   expect(result.stderr).toBe(`xmargin: bad input\n  ${issue}\n`);
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: a test mutates example files freely.
-type Doc = Record<string, any>;
-
-function mutated(base: string, mutate: (doc: Doc) => void): Doc {
-  const doc = structuredClone(readExample(base)) as Doc;
-  mutate(doc);
-  return doc;
 }
 
 describe('defect 2: a closed pipe', () => {

@@ -65,4 +65,31 @@ describe('several rulebooks in one file', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain(message);
   });
+
+  it("whatif --order refuses an instrument one account's rulebook has no rule for, a book too", () => {
+    const doc = readExample('two-rulebooks.json') as Doc;
+    // FOOUSDT: Binance margins it by its default; the house rulebook, without one, cannot.
+    doc.instruments.push({ ...doc.instruments[0], id: 'FOOUSDT' });
+    doc.market.markPrices.FOOUSDT = '10';
+    const house = doc.rulebooks.house.instruments;
+    doc.rulebooks.house.instruments = { BTCUSDT: house['*'], ETHUSDT: house['*'] };
+    const few = scratch.write('foo.json', doc);
+    const book = scratch.write('foo-book.json', {
+      ...doc,
+      accounts: Array.from({ length: 12 }, (_, i) => ({ ...doc.accounts[i % 2], id: `a${i}` })),
+    });
+    for (const [file, account] of [
+      [few, 'at-house'],
+      [book, 'a1'],
+    ]) {
+      const result = runCli(['whatif', file!, '--order', 'buy 1 FOOUSDT']);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toBe(
+        'xmargin: bad input\n' +
+          `  --order: rulebook "house-10x" of account "${account}" has no rule for "FOOUSDT" ` +
+          '(choose another with --account)\n',
+      );
+    }
+  });
 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { fixed, ONE } from '../../src/core/num/fixed.ts';
 import { ratioCeil } from '../../src/core/num/rounding.ts';
 import { presetIds, readPreset } from '../../src/shell/import/presets.ts';
-import { pinClock, runCli, scratchFolder } from './cli-harness.ts';
+import { expectRefused, pinClock, runCli, scratchFolder } from './cli-harness.ts';
 
 /**
  * `xmargin whatif` end to end (issue 8): a limit order lands as a venue would put it (defect 1), a
@@ -36,16 +36,6 @@ function whatIfText(...args: string[]): string {
   expect(result.stderr).toBe('');
   expect(result.code).toBe(0);
   return result.stdout;
-}
-
-function expectRefused(argv: readonly string[], path: string, message: RegExp): void {
-  const result = runCli(argv);
-  expect(result.stdout).toBe('');
-  expect(result.code).toBe(2);
-  expect(result.stderr).toMatch(/^xmargin: bad input\n/);
-  const line = result.stderr.split('\n').find((issue) => issue.startsWith(`  ${path}: `));
-  expect(line, `no issue names ${path} in:\n${result.stderr}`).toBeDefined();
-  expect(line).toMatch(message);
 }
 
 /** Exact, or within `units` × 10^-18 where an averaged entry price rounds against the trader. */

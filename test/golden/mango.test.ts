@@ -14,7 +14,8 @@ import { marketView } from '../../src/core/model/price-view.ts';
 import type { CollateralRule, Rulebook } from '../../src/core/model/rulebook.ts';
 import type { Venue } from '../../src/core/model/venue.ts';
 import { formatFixed, toNumber } from '../../src/core/num/fixed.ts';
-import { d, linearPerp } from '../kit.ts';
+import { account, d, linearPerp, position } from '../kit.ts';
+import { mangoPerpRule, mangoToken, mangoUnrealisedProfit } from '../mango-kit.ts';
 
 /**
  * Figures Mango's own TypeScript client computes (@blockworks-foundation/mango-v4 0.33.9, its
@@ -48,16 +49,8 @@ const client = JSON.parse(
  * - bids and asks (base lots) are perp orders at the oracle (Mango fills them at the oracle);
  * - a bank's deposits and borrows (with its potential_serum_tokens) are `venueTotals`.
  */
-const t1Rule: CollateralRule = {
-  tiers: [{ upTo: null, initialWeight: d('0.8'), maintenanceWeight: d('0.9') }],
-  liabilityInitialWeight: d('1.2'),
-  liabilityMaintenanceWeight: d('1.1'),
-};
-const t23Rule: CollateralRule = {
-  tiers: [{ upTo: null, initialWeight: d('0.5'), maintenanceWeight: d('0.7') }],
-  liabilityInitialWeight: d('1.5'),
-  liabilityMaintenanceWeight: d('1.3'),
-};
+const t1Rule = mangoToken('0.8', '0.9');
+const t23Rule = mangoToken('0.5', '0.7');
 const perp = linearPerp('PERP', 'T2', { quote: 'T1', settle: 'T1', contractSize: d('1') });
 const prices: Market = {
   assetPrices: new Map([
@@ -118,22 +111,8 @@ function venueOf(c: Case): Venue {
     name: 'mango-v4 health tests',
     crossPool: 'unified',
     collateral,
-    instruments: new Map([
-      [
-        'PERP',
-        {
-          kind: 'size-premium',
-          initialRate: d('0.2'),
-          maintenanceRate: d('0.1'),
-          premium: { curve: 'sqrt', imfFactor: 0n },
-        },
-      ],
-    ]),
-    unrealisedProfit: {
-      initialWeight: d('0.95'),
-      maintenanceWeight: d('0.98'),
-      instruments: new Map(),
-    },
+    instruments: new Map([['PERP', mangoPerpRule]]),
+    unrealisedProfit: mangoUnrealisedProfit,
     contractHealthInSettleAsset: true,
     ...c.flags,
   };
@@ -548,22 +527,8 @@ describe('Mango v4 stable price (health/client.rs test_health_stable_price_token
     name: 'mango-v4 stable price test',
     crossPool: 'unified',
     collateral: new Map([['T0', t0]]),
-    instruments: new Map([
-      [
-        'PERP1',
-        {
-          kind: 'size-premium',
-          initialRate: d('0.2'),
-          maintenanceRate: d('0.1'),
-          premium: { curve: 'sqrt', imfFactor: 0n },
-        },
-      ],
-    ]),
-    unrealisedProfit: {
-      initialWeight: d('0.95'),
-      maintenanceWeight: d('0.98'),
-      instruments: new Map(),
-    },
+    instruments: new Map([['PERP1', mangoPerpRule]]),
+    unrealisedProfit: mangoUnrealisedProfit,
     contractHealthInSettleAsset: true,
     initialAtStablePrice: true,
   };
@@ -582,27 +547,9 @@ describe('Mango v4 stable price (health/client.rs test_health_stable_price_token
       maint: toNumber(risk.equity - risk.maintenanceMargin),
     };
   };
-  const tokens = (balance: string): Account => ({
-    id: 'a',
-    balances: new Map([['T0', d(balance)]]),
-    positions: [],
-    openOrders: [],
-  });
+  const tokens = (balance: string) => account({ T0: balance }, []);
   // 10 lots of 10 bought for 100 quote: size 100 at entry 1.
-  const long: Account = {
-    id: 'a3',
-    balances: new Map(),
-    positions: [
-      {
-        instrument: 'PERP1',
-        size: d('100'),
-        entryPrice: d('1'),
-        marginMode: 'cross',
-        isolatedMargin: 0n,
-      },
-    ],
-    openOrders: [],
-  };
+  const long = account({}, [position('PERP1', '100', '1')], 'a3');
 
   it('a deposit: Init 0.8 × 0.5 × 100, Maint 0.9 × 1.0 × 100', () => {
     const { init, maint } = healths(tokens('100'));
@@ -666,11 +613,7 @@ describe('Mango v4 stable price (health/client.rs test_health_stable_price_token
  * liability weight 1.4 and maint 1.2; the liquidatee holds 10 of the asset and owes 9.
  */
 describe('Mango v4 liquidation-end health (HealthType::LiquidationEnd)', () => {
-  const unit: CollateralRule = {
-    tiers: [{ upTo: null, initialWeight: d('1'), maintenanceWeight: d('1') }],
-    liabilityInitialWeight: d('1'),
-    liabilityMaintenanceWeight: d('1'),
-  };
+  const unit = mangoToken('1', '1');
   const liquidationRulebook: Rulebook = {
     id: 'mango-liquidation-test',
     name: 'mango-v4 token liquidation test',
@@ -707,15 +650,8 @@ describe('Mango v4 liquidation-end health (HealthType::LiquidationEnd)', () => {
       ['LIAB', { deposits: d('1000'), borrows: d('9') }],
     ]),
   };
-  const holding = (asset: string, liab: string): Account => ({
-    id: 'liqee',
-    balances: new Map([
-      ['ASSET', d(asset)],
-      ['LIAB', d(liab)],
-    ]),
-    positions: [],
-    openOrders: [],
-  });
+  const holding = (asset: string, liab: string) =>
+    account({ ASSET: asset, LIAB: liab }, [], 'liqee');
 
   it('before: Init 10 × 0.5 × 505/1010 − 9 × 1.25 × 1.4 × (9 × 1.25 / 3.75), LiquidationEnd 10 − 9 × 1.4, Maint 10 − 9 × 1.2', () => {
     const report = assess(holding('10', '-9'), v, m);
@@ -769,9 +705,7 @@ describe('Mango v4 liquidation-end health (HealthType::LiquidationEnd)', () => {
 describe('Mango v4 maintenance weight shift (Bank::maint_weights)', () => {
   const startMs = Date.parse('2026-11-25T08:00:00Z');
   const rule: CollateralRule = {
-    tiers: [{ upTo: null, initialWeight: d('0.5'), maintenanceWeight: d('1') }],
-    liabilityInitialWeight: d('1.5'),
-    liabilityMaintenanceWeight: d('1'),
+    ...mangoToken('0.5', '1'),
     maintenanceWeightShift: {
       startMs: startMs + 1_000_000,
       endMs: startMs + 2_000_000,
@@ -794,12 +728,7 @@ describe('Mango v4 maintenance weight shift (Bank::maint_weights)', () => {
     markPrices: new Map(),
     asOfMs: startMs + seconds * 1000,
   });
-  const funded: Account = {
-    id: 'a',
-    balances: new Map([['T0', d('1000')]]),
-    positions: [],
-    openOrders: [],
-  };
+  const funded = account({ T0: '1000' }, []);
   const cases: readonly [string, number, string][] = [
     ['at the start of the test, before the shift', 0, '1000'],
     ['at start + 1,500 s, halfway', 1500, '750'],
@@ -824,11 +753,7 @@ describe('Mango v4 maintenance weight shift (Bank::maint_weights)', () => {
 
   it('the screen reads the shifted weights natively and agrees with the exact path', () => {
     // 1,000 T0 against 600 USDC owed: maint health 400 before the shift, 500 − 600 after it.
-    const usdc: CollateralRule = {
-      tiers: [{ upTo: null, initialWeight: d('1'), maintenanceWeight: d('1') }],
-      liabilityInitialWeight: d('1'),
-      liabilityMaintenanceWeight: d('1'),
-    };
+    const usdc = mangoToken('1', '1');
     const two: Venue = {
       ...v,
       rulebook: { ...v.rulebook, collateral: new Map([...v.rulebook.collateral, ['USDC', usdc]]) },
@@ -879,18 +804,7 @@ describe('Mango v4 deposit and net borrow limits (Bank::check_deposit_and_oo_lim
       id: 'mango-limits-test',
       name: 'mango-v4 bank limits test',
       crossPool: 'unified',
-      collateral: new Map([
-        [
-          'T0',
-          {
-            tiers: [{ upTo: null, initialWeight: d('1'), maintenanceWeight: d('1') }],
-            liabilityInitialWeight: d('1'),
-            liabilityMaintenanceWeight: d('1'),
-            unit: d('1'),
-            ...rule,
-          },
-        ],
-      ]),
+      collateral: new Map([['T0', { ...mangoToken('1', '1'), unit: d('1'), ...rule }]]),
       instruments: new Map(),
     },
   });

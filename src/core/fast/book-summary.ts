@@ -8,18 +8,14 @@ import {
   accountMaintenanceMargin,
   crossInitialEquity,
   crossInitialMargin,
-  fastTolerance,
   figureCount,
   initialNearEdge,
-  lowestHealth,
-  magnitude,
-  maintenanceNearEdge,
-  roundingSlack,
   worstMaintenance,
   worstStanding,
 } from './fast-figures.ts';
 import { marginAccount } from './fast-margin.ts';
 import type { RiskBook } from './risk-book.ts';
+import { errorBand, maintenanceCall } from './screen.ts';
 import { compareStandings, exactStanding, type MarginState, type Standing } from './standing.ts';
 
 /** What a risk desk reads first about a book: how many accounts stand where, and which are worst. */
@@ -121,15 +117,16 @@ export function summariseBook(parts: readonly RiskBook[], options: SummaryOption
         totals.initialMargin += toNumber(standing.initialMargin);
         totals.maintenanceMargin += toNumber(standing.maintenanceMargin);
         totals.magnitude += Math.abs(toNumber(standing.equity)) + toNumber(standing.initialMargin);
-        ranked.push(rankOfExact(standing, p, a));
-        if (standing.state === 'liquidatable') liquidatable.push(rankOfExact(standing, p, a));
+        const rank = rankOfExact(standing, p, a);
+        ranked.push(rank);
+        if (standing.state === 'liquidatable') liquidatable.push(rank);
       } else {
         byState[state] += 1;
         totals.equity += out[accountEquity]!;
         totals.initialMargin += out[accountInitialMargin]!;
         totals.maintenanceMargin += out[accountMaintenanceMargin]!;
         totals.magnitude += Math.abs(out[accountEquity]!) + out[accountInitialMargin]!;
-        totals.tolerance += bandOf(out);
+        totals.tolerance += errorBand(out);
         if (out[worstStanding]! < Number.POSITIVE_INFINITY) {
           const rank = {
             part: p,
@@ -165,11 +162,6 @@ export function summariseBook(parts: readonly RiskBook[], options: SummaryOption
   };
 }
 
-/** The float error band of the figures in `out` (screen.ts). */
-function bandOf(out: Float64Array): number {
-  return out[magnitude]! * fastTolerance + out[roundingSlack]!;
-}
-
 /**
  * The account's state where the fast path can call it beyond doubt, else undefined (the exact
  * path decides): below maintenance only clearly below, and then whatever its initial figures;
@@ -177,14 +169,11 @@ function bandOf(out: Float64Array): number {
  */
 function fastState(book: RiskBook, a: number, out: Float64Array): MarginState | undefined {
   marginAccount(book, a, out);
-  const band = bandOf(out);
-  const health = out[lowestHealth]!;
-  // A NaN (a figure the float model could not price) is never decided in float; where a bucket
-  // with no requirement is not liquidatable (dYdX) the lowest health alone cannot say so.
-  if (out[maintenanceNearEdge] === 1 || Number.isNaN(health)) return undefined;
-  const needsMargin = book.venue.rulebook.liquidationNeedsMargin === true;
-  if (health < -band) return needsMargin ? undefined : 'liquidatable';
-  if (health <= band) return undefined;
+  // Where a bucket with no requirement is not liquidatable (dYdX) the lowest health alone cannot
+  // say so.
+  const call = maintenanceCall(out, book.venue.rulebook.liquidationNeedsMargin === true);
+  if (call !== false) return call === true ? 'liquidatable' : undefined;
+  const band = errorBand(out);
   const free = out[crossInitialEquity]! - out[crossInitialMargin]!;
   if (out[initialNearEdge] === 1 || Number.isNaN(free) || Math.abs(free) <= band) return undefined;
   return free < 0 ? 'below-initial' : 'healthy';

@@ -468,21 +468,6 @@ function compileLegs(
   instrument: (id: InstrumentId) => number,
   c: LegColumns,
 ): void {
-  // Most accounts of a book hold no open orders and no position twice: a leg per position, in
-  // order, as the keyed form below gives them, without a map and an object per position.
-  if (account.openOrders.length === 0 && keysDistinct(account.positions)) {
-    for (const p of account.positions) {
-      const leverage = account.leverage?.get(p.instrument);
-      c.legInstrument.push(instrument(p.instrument));
-      c.legSize.push(toNumber(p.size));
-      c.legEntry.push(toNumber(p.entryPrice));
-      c.legUnsettled.push(p.unsettledPnl === undefined ? 0 : toNumber(p.unsettledPnl));
-      c.legLeverageFloor.push(leverage === undefined ? 0 : 1 / toNumber(leverage));
-      c.legIsolatedMargin.push(p.marginMode === 'isolated' ? toNumber(p.isolatedMargin) : -1);
-      c.legOrderStart.push(c.orderSize.length);
-    }
-    return;
-  }
   // Keyed as the exact path keys them (positionKey): a hedge-mode long and short are two legs;
   // open orders join their instrument's one-way leg, or one of their own.
   const legs = new Map<
@@ -521,15 +506,6 @@ function compileLegs(
       c.orderPrice.push(toNumber(order.price));
     }
   }
-}
-
-/** Whether no two positions share a positionKey (a book's accounts hold a few positions). */
-function keysDistinct(positions: Account['positions']): boolean {
-  for (let i = 1; i < positions.length; i++) {
-    const key = positionKey(positions[i]!);
-    for (let j = 0; j < i; j++) if (positionKey(positions[j]!) === key) return false;
-  }
-  return true;
 }
 
 /** A collateral rule's size and venue-total weights as columns (collateral-weight.ts). */

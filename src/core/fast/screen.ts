@@ -64,17 +64,33 @@ export function screenLiquidatable(book: RiskBook): Screening {
       continue;
     }
     marginAccount(book, a, out);
-    // Float error, plus what rounding to assets' units may move the exact figures.
-    const band = out[magnitude]! * fastTolerance + out[roundingSlack]!;
-    const health = out[lowestHealth]!;
-    // A NaN health (a figure the float model could not price) is never decided in float.
-    const nearEdge = out[maintenanceNearEdge] === 1 || Number.isNaN(health);
-    if (health < -band && !nearEdge && !confirmBelow) {
+    const call = maintenanceCall(out, confirmBelow);
+    if (call === true) {
       liquidatable.push(a);
-    } else if (health <= band || nearEdge) {
+    } else if (call === undefined) {
       confirmedExactly += 1;
       if (assess(book.accounts[a]!, book.venue, book.market).liquidatable) liquidatable.push(a);
     }
   }
   return { liquidatable, confirmedExactly };
+}
+
+/** The float error of the figures in `out`, plus what rounding to units may move exact ones. */
+export function errorBand(out: Float64Array): number {
+  return out[magnitude]! * fastTolerance + out[roundingSlack]!;
+}
+
+/**
+ * Whether the figures in `out` put the account below maintenance beyond doubt (true), clearly
+ * not (false), or undefined where the exact path decides: a lowest health within the error band
+ * of zero, a step within float error of its edge, a NaN (a figure the float model could not
+ * price), or any health below zero where `confirmBelow`.
+ */
+export function maintenanceCall(out: Float64Array, confirmBelow: boolean): boolean | undefined {
+  const band = errorBand(out);
+  const health = out[lowestHealth]!;
+  if (out[maintenanceNearEdge] === 1 || Number.isNaN(health)) return undefined;
+  if (health < -band) return confirmBelow ? undefined : true;
+  if (health <= band) return undefined;
+  return false;
 }

@@ -3,6 +3,7 @@ import {
   bucketRisk,
   isLiquidatable,
 } from '../margin/bucket-risk.ts';
+import { standsWorse } from '../margin/liquidation-queue.ts';
 import type { Account } from '../model/account.ts';
 import { bucketsOf, crossBucketId } from '../model/bucket.ts';
 import type { AccountId } from '../model/ids.ts';
@@ -39,7 +40,7 @@ export interface WorstBucket {
 /**
  * The account's standing, exactly: the same buckets, risk and sums as `assessWith`
  * (margin/assess.ts) without the per-position searches (liquidation and bankruptcy prices, joint
- * moves) a standing does not need. standing.test.ts holds the two to the same figures.
+ * moves) a standing does not need. test/book-summary.test.ts holds the two to the same figures.
  */
 export function exactStanding(account: Account, venue: Venue, prices: PriceView): Standing {
   let equity = 0n;
@@ -65,7 +66,7 @@ export function exactStanding(account: Account, venue: Venue, prices: PriceView)
       equity: risk.equity,
       maintenanceMargin: risk.maintenanceMargin,
     };
-    if (atRisk && (worst === null || compareBuckets(standing, worst) < 0)) worst = standing;
+    if (atRisk && (worst === null || standsWorse(standing, worst) < 0)) worst = standing;
   }
   const state: MarginState = liquidatable
     ? 'liquidatable'
@@ -93,25 +94,8 @@ export function compareStandings(a: Standing, b: Standing): number {
   if (a.worst === null || b.worst === null) {
     if (a.worst !== b.worst) return a.worst === null ? 1 : -1;
   } else {
-    const byBucket = compareBuckets(a.worst, b.worst);
+    const byBucket = standsWorse(a.worst, b.worst);
     if (byBucket !== 0) return byBucket;
   }
   return a.account < b.account ? -1 : a.account > b.account ? 1 : 0;
-}
-
-function compareBuckets(a: WorstBucket, b: WorstBucket): number {
-  const aUnbounded = a.maintenanceMargin === 0n;
-  const bUnbounded = b.maintenanceMargin === 0n;
-  if (aUnbounded || bUnbounded) {
-    if (aUnbounded && bUnbounded) return compare(a.equity, b.equity);
-    return aUnbounded ? -1 : 1;
-  }
-  return (
-    compare(a.equity * b.maintenanceMargin, b.equity * a.maintenanceMargin) ||
-    compare(b.maintenanceMargin, a.maintenanceMargin)
-  );
-}
-
-function compare(a: bigint, b: bigint): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

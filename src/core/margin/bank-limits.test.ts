@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { d } from '../../../test/kit.ts';
+import { mangoToken } from '../../../test/mango-kit.ts';
 import type { Market, VenueTotal } from '../model/market.ts';
 import { marketView } from '../model/price-view.ts';
 import type { CollateralRule } from '../model/rulebook.ts';
@@ -18,17 +19,7 @@ const limits = (rule: Partial<CollateralRule>): Venue => ({
     id: 'limits',
     name: 'limits',
     crossPool: 'unified',
-    collateral: new Map([
-      [
-        'T0',
-        {
-          tiers: [{ upTo: null, initialWeight: d('1'), maintenanceWeight: d('1') }],
-          liabilityInitialWeight: d('1'),
-          liabilityMaintenanceWeight: d('1'),
-          ...rule,
-        },
-      ],
-    ]),
+    collateral: new Map([['T0', { ...mangoToken('1', '1'), ...rule }]]),
     instruments: new Map(),
   },
 });

@@ -45,12 +45,14 @@ export function bucketRisk(venue: Venue, bucket: Bucket, prices: PriceView): Buc
   let initialCollateral = 0n;
   let maintenanceCollateral = 0n;
   const scanned = scannedSpot(venue, bucket);
-  for (const [asset, balance] of bucket.balances) {
-    const price = prices.assetPrice(asset);
-    // Spot the portfolio scan already moves is valued in full: its haircut would count it twice.
-    const rule = scanned.has(asset)
+  // Spot the portfolio scan already moves is valued in full: its haircut would count it twice.
+  const ruleOf = (asset: AssetId) =>
+    scanned.has(asset)
       ? fullValue
       : collateralRuleAt(venue.rulebook.collateral.get(asset), prices.asOfMs);
+  for (const [asset, balance] of bucket.balances) {
+    const price = prices.assetPrice(asset);
+    const rule = ruleOf(asset);
     collateral += mulFloor(balance, price);
     const total = prices.venueTotals?.get(asset);
     const stable = assetStablePrice(venue, prices, asset, 'initial');
@@ -75,10 +77,6 @@ export function bucketRisk(venue: Venue, bucket: Bucket, prices: PriceView): Buc
   let equity = maintenanceCollateral + value;
   let initialEquity = initialCollateral + initialValue;
   if (hasPoolRules(venue, bucket)) {
-    const ruleOf = (asset: AssetId) =>
-      scanned.has(asset)
-        ? fullValue
-        : collateralRuleAt(venue.rulebook.collateral.get(asset), prices.asOfMs);
     equity = poolEquity(venue, bucket, prices, legs, 'maintenance', ruleOf);
     initialEquity = poolEquity(venue, bucket, prices, legs, 'initial', ruleOf);
     if (venue.rulebook.contractHealthInSettleAsset === true) {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { d, decimalArb, linearPerp } from '../../../test/kit.ts';
+import { mangoPerpRule, mangoToken, mangoUnrealisedProfit } from '../../../test/mango-kit.ts';
 import type { Account } from '../model/account.ts';
 import { bucketsOf } from '../model/bucket.ts';
 import type { Market } from '../model/market.ts';
@@ -16,17 +17,11 @@ import { liquidationEndHealth } from './liquidation-end.ts';
  * scaling, a perp and its orders, the liquidation-end health keeps it.
  */
 const premium: CollateralRule = {
-  tiers: [{ upTo: null, initialWeight: d('0.8'), maintenanceWeight: d('0.9') }],
-  liabilityInitialWeight: d('1.2'),
-  liabilityMaintenanceWeight: d('1.1'),
+  ...mangoToken('0.8', '0.9'),
   depositWeightScaleStart: d('250000'),
   borrowWeightScaleStart: d('250000'),
 };
-const usdc: CollateralRule = {
-  tiers: [{ upTo: null, initialWeight: d('1'), maintenanceWeight: d('1') }],
-  liabilityInitialWeight: d('1'),
-  liabilityMaintenanceWeight: d('1'),
-};
+const usdc = mangoToken('1', '1');
 const perp = linearPerp('SOL-PERP', 'PREMIUM', { quote: 'USDC', settle: 'USDC' });
 const rulebook: Rulebook = {
   id: 'mango-style',
@@ -37,17 +32,8 @@ const rulebook: Rulebook = {
     ['PREMIUM', premium],
   ]),
   instruments: new Map(),
-  defaultRule: {
-    kind: 'size-premium',
-    initialRate: d('0.2'),
-    maintenanceRate: d('0.1'),
-    premium: { curve: 'sqrt', imfFactor: 0n },
-  },
-  unrealisedProfit: {
-    initialWeight: d('0.95'),
-    maintenanceWeight: d('0.98'),
-    instruments: new Map(),
-  },
+  defaultRule: mangoPerpRule,
+  unrealisedProfit: mangoUnrealisedProfit,
   contractHealthInSettleAsset: true,
   initialAtStablePrice: true,
   openOrdersInMaintenance: true,

@@ -33,16 +33,21 @@ export function liquidationQueue(reports: readonly RiskReport[]): QueuedAccount[
     });
   }
   return queued.sort(
-    (a, b) =>
-      moreUnderwater(a, b) ||
-      compare(b.maintenanceMargin, a.maintenanceMargin) ||
-      (a.account < b.account ? -1 : a.account > b.account ? 1 : 0),
+    (a, b) => standsWorse(a, b) || (a.account < b.account ? -1 : a.account > b.account ? 1 : 0),
   );
 }
 
 interface Standing {
   readonly equity: Amount;
   readonly maintenanceMargin: Amount;
+}
+
+/**
+ * Negative when bucket `a` goes before `b` in the queue: further below maintenance, then the
+ * larger requirement (the order before the account id; fast/standing.ts ranks a book by it).
+ */
+export function standsWorse(a: Standing, b: Standing): number {
+  return moreUnderwater(a, b) || compare(b.maintenanceMargin, a.maintenanceMargin);
 }
 
 /** Negative when `a` is further below maintenance than `b`: equity / MM, lower first. */

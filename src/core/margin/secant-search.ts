@@ -1,3 +1,4 @@
+import { bisectionStepsMax } from '../limits.ts';
 import { assert } from '../num/assert.ts';
 import { divFloor } from '../num/rounding.ts';
 
@@ -35,8 +36,10 @@ export function lastHealthyInteger(
     }
   };
   let secant = true;
-  while (bad - good > 1n) {
+  // Every round but the one that turns the search into bisection halves the bracket at least.
+  for (let round = 0; round <= bisectionStepsMax; round += 1) {
     const gap = bad - good;
+    if (gap <= 1n) return good;
     if (!secant) {
       probe(good + divFloor(gap, 2n));
       continue;
@@ -51,5 +54,5 @@ export function lastHealthyInteger(
     else if (bad === root && root - 1n > good) probe(root - 1n);
     if ((bad - good) * 2n > gap) secant = false;
   }
-  return good;
+  assert(false, 'the search did not converge within bisectionStepsMax');
 }

@@ -2,9 +2,9 @@ import type { BookSummary } from '../../core/fast/book-summary.ts';
 import type { MarginState } from '../../core/fast/standing.ts';
 import type { RiskReport } from '../../core/margin/risk-report.ts';
 import type { Portfolio } from '../../core/model/portfolio.ts';
+import { toNumber } from '../../core/num/fixed.ts';
 import { ratioFloor } from '../../core/num/rounding.ts';
-import { amountDown, amountUp, coins, percent, sizeAt } from './figures.ts';
-import { printable } from './printable.ts';
+import { amountDown, amountUp, coins, countText, grouped, percent, sizeAt } from './figures.ts';
 import { riskReportText } from './report-text.ts';
 import { table } from './table.ts';
 
@@ -28,14 +28,14 @@ export function bookText(
   const share = (count: number) => `${((100 * count) / Math.max(n, 1)).toFixed(2)}%`;
   const states = (['liquidatable', 'below-initial', 'healthy'] as const).map((state) => [
     stateNames[state],
-    count(summary.byState[state]),
+    countText(summary.byState[state]),
     share(summary.byState[state]),
   ]);
   const sections = [
-    `Book of ${count(n)} accounts: ${count(summary.byState.liquidatable)} liquidatable, ` +
-      `${count(summary.byState['below-initial'])} below initial margin`,
+    `Book of ${countText(n)} accounts: ${countText(summary.byState.liquidatable)} liquidatable, ` +
+      `${countText(summary.byState['below-initial'])} below initial margin`,
     table(['margin state', 'accounts', 'share'], states, 1),
-    `Decided on the exact path: ${count(summary.decidedExactly)} accounts (within the fast ` +
+    `Decided on the exact path: ${countText(summary.decidedExactly)} accounts (within the fast ` +
       "path's error of a threshold, or not margined on it); the rest on the fast path (float64).",
     `Totals (fast path, each within ${usd(summary.totalsTolerance)} USD): equity ` +
       `${usd(summary.equity)} USD, initial margin ${usd(summary.initialMargin)}, maintenance ` +
@@ -52,12 +52,14 @@ export function bookText(
 function assetsText(portfolio: Portfolio, summary: BookSummary): string {
   const rows = summary.assets.map((total) => {
     const price = portfolio.market.assetPrices.get(total.asset);
-    const value = price === undefined ? '-' : usd(toUsd(total.held + total.borrowed, price));
+    // For display only: an exact balance times its price, in float.
+    const value =
+      price === undefined ? '-' : usd(toNumber(total.held + total.borrowed) * toNumber(price));
     return [
-      printable(total.asset),
+      total.asset,
       coins(total.held),
       coins(total.borrowed),
-      count(total.accounts),
+      countText(total.accounts),
       value,
     ];
   });
@@ -72,11 +74,11 @@ function instrumentsText(portfolio: Portfolio, summary: BookSummary): string {
     const instrument = portfolio.venue.instruments.get(total.instrument);
     const step = instrument?.sizeStep ?? 1n;
     return [
-      printable(total.instrument),
+      total.instrument,
       sizeAt(total.long, step),
       sizeAt(total.short, step),
       sizeAt(total.long + total.short, step),
-      count(total.accounts),
+      countText(total.accounts),
     ];
   });
   return [
@@ -91,8 +93,8 @@ function riskiestText(summary: BookSummary): string {
     const worst = entry.worst!;
     return [
       `${i + 1}`,
-      printable(entry.account),
-      printable(worst.bucket),
+      entry.account,
+      worst.bucket,
       entry.state,
       amountDown(worst.equity),
       amountUp(worst.maintenanceMargin),
@@ -109,15 +111,6 @@ function riskiestText(summary: BookSummary): string {
   ].join('\n');
 }
 
-function count(value: number): string {
-  return value.toLocaleString('en-US');
-}
-
 function usd(value: number): string {
-  return value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-}
-
-/** For display only: an exact balance times its price, in float. */
-function toUsd(amount: bigint, price: bigint): number {
-  return (Number(amount) / 1e18) * (Number(price) / 1e18);
+  return grouped(value, 2);
 }

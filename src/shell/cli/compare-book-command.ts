@@ -1,39 +1,27 @@
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { compareModes } from '../../core/margin/compare.ts';
-import type { Account } from '../../core/model/account.ts';
-import { type Portfolio, venueOf } from '../../core/model/portfolio.ts';
+import { venueOf } from '../../core/model/portfolio.ts';
 import { marketView } from '../../core/model/price-view.ts';
-import type { AccountProgress } from '../import/portfolio-file.ts';
-import { InputError } from '../import/reader.ts';
 import { bookAccountsMin } from './book.ts';
 import { compareBook, compareLines } from './compare-book.ts';
 import { bookComparisonText } from './compare-book-text.ts';
 import { comparisonText } from './compare-text.ts';
 import { toJson } from './figures.ts';
-import { isBook, type MarginOptions, progressFor, topOf } from './margin-command.ts';
-import { printable } from './printable.ts';
+import {
+  type BookCommandContext,
+  bookCommand,
+  isBook,
+  type MarginOptions,
+  withBookOptions,
+  withStreamOptions,
+} from './margin-command.ts';
 
 /** `compare`'s own options, beside the common ones: `margin`'s, but ranking by what is gained. */
 export function withCompareOptions(command: Command): Command {
-  return command
-    .option('--all', `every account in full, however many (from ${bookAccountsMin} a summary)`)
-    .addOption(
-      new Option(
-        '--top <n>',
-        'how many of the accounts gaining most from pooling a book shows in full',
-      ).default('5'),
-    )
-    .option('--jsonl', 'one line of JSON per account, streamed, then the totals (for books)')
-    .option(
-      '--joint-moves',
-      `with --jsonl or a book's --json (${bookAccountsMin}+ accounts): every account's joint moves (costly)`,
-    );
-}
-
-export interface CompareCommandContext {
-  /** Loads the file and checks every price the comparison needs (portfolio mode's too). */
-  readonly load: (onAccount?: AccountProgress) => { portfolio: Portfolio; accounts: Account[] };
-  readonly print: (text: string) => void;
+  return withStreamOptions(
+    withBookOptions(command, 'the accounts gaining most from pooling'),
+    'the totals',
+  );
 }
 
 /**
@@ -45,20 +33,10 @@ export interface CompareCommandContext {
 export function compareCommand(
   file: string,
   options: MarginOptions,
-  context: CompareCommandContext,
+  /** `load` checks every price the comparison needs (portfolio mode's too). */
+  context: BookCommandContext,
 ) {
-  if (options.json === true && options.jsonl === true) {
-    throw new InputError(['--json, --jsonl: choose one']);
-  }
-  const top = topOf(options.top);
-  const progress = progressFor(file);
-  progress.stage(`reading ${printable(file)}`);
-  try {
-    const { portfolio, accounts } = context.load((done, total) => {
-      if (done === 0) progress.stage('reading accounts', total);
-      else progress.update(done);
-      if (done === total) progress.stage(`checking ${total.toLocaleString('en-US')} accounts`);
-    });
+  bookCommand(file, options, context.load, ({ portfolio, accounts, top, progress }) => {
     // A book's JSON, like margin's, searches joint moves only where asked: the costliest part.
     const jointMoves = options.jointMoves === true || accounts.length < bookAccountsMin;
     if (options.jsonl === true) {
@@ -82,7 +60,5 @@ export function compareCommand(
     });
     progress.end();
     context.print(json ? toJson(comparisons) : comparisons.map(comparisonText).join('\n\n\n'));
-  } finally {
-    progress.end();
-  }
+  });
 }

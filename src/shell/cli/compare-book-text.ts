@@ -2,7 +2,7 @@ import type { Comparison } from '../../core/margin/compare.ts';
 import type { BookComparison, ModeTotals } from './compare-book.ts';
 import { capitalGained } from './compare-book.ts';
 import { comparisonText } from './compare-text.ts';
-import { amountDown, amountUp } from './figures.ts';
+import { amountDown, amountUp, countText } from './figures.ts';
 import { table } from './table.ts';
 
 /**
@@ -13,13 +13,13 @@ export function bookComparisonText(book: BookComparison, top: readonly Compariso
   const modes = [book.isolated, book.cross, ...(book.portfolio ? [book.portfolio] : [])];
   const n = book.accounts;
   const sections = [
-    `Book of ${count(n)} accounts: ${modes.map((m) => m.mode).join(' vs ')} margin, each ` +
+    `Book of ${countText(n)} accounts: ${modes.map((m) => m.mode).join(' vs ')} margin, each ` +
       'account with the same positions and collateral',
     table(
       ['mode', 'accounts', 'capital used USD', 'initial USD', 'maintenance USD', 'liquidatable'],
       modes.map((totals) => [
         totals.mode,
-        count(totals.accounts),
+        countText(totals.accounts),
         amountUp(totals.requiredCapital),
         amountUp(totals.initialMargin),
         amountUp(totals.maintenanceMargin),
@@ -51,7 +51,7 @@ export function bookComparisonText(book: BookComparison, top: readonly Compariso
 
 function liquidatableText(totals: ModeTotals): string {
   const share = (100 * totals.liquidatable) / Math.max(totals.accounts, 1);
-  return `${count(totals.liquidatable)} (${share.toFixed(2)}%)`;
+  return `${countText(totals.liquidatable)} (${share.toFixed(2)}%)`;
 }
 
 function freedText(book: BookComparison): string {
@@ -60,7 +60,7 @@ function freedText(book: BookComparison): string {
   text += `; by portfolio margin over cross: ${amountDown(book.portfolioCapitalFreed)} USD`;
   if (book.portfolio.accounts < book.accounts) {
     text +=
-      ` (the ${count(book.portfolio.accounts)} accounts whose rulebook offers portfolio ` +
+      ` (the ${countText(book.portfolio.accounts)} accounts whose rulebook offers portfolio ` +
       'margin only)';
   }
   return text;
@@ -89,8 +89,4 @@ function rankedText(top: readonly Comparison[]): string {
     rows,
     2,
   );
-}
-
-function count(value: number): string {
-  return value.toLocaleString('en-US');
 }

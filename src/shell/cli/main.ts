@@ -50,7 +50,6 @@ function load(
     ...(options.rulebook === undefined ? {} : { rulebook: options.rulebook }),
     ...(onAccount === undefined ? {} : { onAccount }),
   });
-  unprintableInBook = unprintableNames(portfolio);
   if (portfolio.accounts.length === 0) {
     throw new InputError([
       `accounts: ${inputLabel(file)} has no accounts (the list is empty): give at least one`,
@@ -106,17 +105,20 @@ function withCommon(command: Command): Command {
     );
 }
 
-/**
- * The ids and names of the book loaded that hold characters a terminal would obey: print()
- * escapes them wherever a report names them (printable.ts). Set by load(), cleared by run().
- */
-let unprintableInBook: readonly string[] = [];
-
-function print(text: string): void {
-  process.stdout.write(`${printableOutput(text, unprintableInBook)}\n`);
-}
-
 export function program(): Command {
+  /**
+   * The ids and names of the book this run loaded that hold characters a terminal would obey:
+   * print() escapes them wherever a report names them (printable.ts).
+   */
+  let unprintableInBook: readonly string[] = [];
+  const print = (text: string): void => {
+    process.stdout.write(`${printableOutput(text, unprintableInBook)}\n`);
+  };
+  const read = (file: string, options: Common, onAccount?: AccountProgress) => {
+    const loaded = load(file, options, onAccount);
+    unprintableInBook = unprintableNames(loaded.portfolio);
+    return loaded;
+  };
   const cli = new Command('xmargin')
     .description(
       'Cross-margining risk engine: isolated, cross and portfolio margin for multi-asset accounts',
@@ -130,7 +132,7 @@ export function program(): Command {
     )
     .action((file: string, options: Common & MarginOptions) =>
       marginCommand(file, options, {
-        load: (onAccount) => load(file, options, onAccount),
+        load: (onAccount) => read(file, options, onAccount),
         print,
         colour: colour(),
       }),
@@ -143,7 +145,7 @@ export function program(): Command {
     .action((file: string, options: Common & MarginOptions) =>
       compareCommand(file, options, {
         load: (onAccount) => {
-          const loaded = load(file, options, onAccount);
+          const loaded = read(file, options, onAccount);
           // compare margins every account as a portfolio too, where its rulebook offers one.
           const why = 'compare margins it as a portfolio';
           const issues = scanPriceIssues(loaded.portfolio, loaded.accounts, 'all', why);
@@ -165,7 +167,7 @@ export function program(): Command {
     )
     .option('--transfer <transfer>', 'e.g. "USDT -100" to withdraw, "USDT 100" to deposit')
     .action((file: string, options: Common & BookFlags & { order?: string; transfer?: string }) => {
-      const { portfolio, accounts } = load(file, options);
+      const { portfolio, accounts } = read(file, options);
       const prices = marketView(portfolio.market);
       if (options.order !== undefined && options.transfer !== undefined) {
         throw new InputError(['--order, --transfer: give one change at a time']);
@@ -229,7 +231,6 @@ export function program(): Command {
 
 /** Exit codes: 0 ok, 2 bad input (usage or file), 1 internal error. */
 export function run(argv: readonly string[]): number {
-  unprintableInBook = [];
   const cli = program();
   cli.exitOverride();
   // Commander's messages quote the arguments, which may carry escape codes too.

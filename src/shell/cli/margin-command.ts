@@ -9,7 +9,7 @@ import type { AccountProgress } from '../import/portfolio-file.ts';
 import { InputError } from '../import/reader.ts';
 import { bookAccountsMin, marginBook, marginLines } from './book.ts';
 import { bookText } from './book-text.ts';
-import { toJson } from './figures.ts';
+import { countText, toJson } from './figures.ts';
 import { printable } from './printable.ts';
 import { type Progress, progressOn } from './progress.ts';
 import { liquidationQueueText } from './queue-text.ts';
@@ -31,25 +31,26 @@ export interface MarginOptions extends BookFlags {
 const progressBytesMin = 1_000_000;
 const topMax = 1_000;
 
-/** The options of a command that prints a book's summary (`margin`, `whatif`). */
-export function withBookOptions(command: Command): Command {
+/** The options of a command that prints a book's summary of `shown` in full (`whatif` too). */
+export function withBookOptions(command: Command, shown = 'the riskiest accounts'): Command {
   return command
     .option('--all', `every account in full, however many (from ${bookAccountsMin} a summary)`)
-    .addOption(
-      new Option('--top <n>', 'how many of the riskiest accounts a book shows in full').default(
-        '5',
-      ),
+    .addOption(new Option('--top <n>', `how many of ${shown} a book shows in full`).default('5'));
+}
+
+/** The options of a book command that also streams (`margin`, `compare`), ending in `last`. */
+export function withStreamOptions(command: Command, last: string): Command {
+  return command
+    .option('--jsonl', `one line of JSON per account, streamed, then ${last} (for books)`)
+    .option(
+      '--joint-moves',
+      `with --jsonl or a book's --json (${bookAccountsMin}+ accounts): every account's joint moves (costly)`,
     );
 }
 
 /** `margin`'s own options, beside the common ones. */
 export function withMarginOptions(command: Command): Command {
-  return withBookOptions(command)
-    .option('--jsonl', 'one line of JSON per account, streamed, then a summary line (for books)')
-    .option(
-      '--joint-moves',
-      `with --jsonl or a book's --json (${bookAccountsMin}+ accounts): every account's joint moves (costly)`,
-    );
+  return withStreamOptions(withBookOptions(command), 'a summary line');
 }
 
 /** `--top`'s count. */
@@ -70,18 +71,33 @@ export function isBook(accounts: readonly Account[], options: { json?: boolean; 
   return options.json !== true && options.all !== true && accounts.length >= bookAccountsMin;
 }
 
-export interface MarginCommandContext {
+export interface BookCommandContext {
   readonly load: (onAccount?: AccountProgress) => { portfolio: Portfolio; accounts: Account[] };
   readonly print: (text: string) => void;
+}
+
+export interface MarginCommandContext extends BookCommandContext {
   readonly colour: boolean;
 }
 
+/** What a book command works on once its flags are checked and its file read. */
+export interface LoadedBook {
+  readonly portfolio: Portfolio;
+  readonly accounts: Account[];
+  readonly top: number;
+  readonly progress: Progress;
+}
+
 /**
- * `margin FILE`: one account or a few, every report in full; a book (more than
- * `bookAccountsMin` accounts, no `--all`), its summary and its riskiest accounts in full;
- * `--jsonl`, every report as a line of JSON, streamed; `--json`, every report in one array.
+ * A book command (`margin`, `compare`): its flags checked, the file read with a progress line,
+ * then `run` on what was read; the progress line cleared however it ends.
  */
-export function marginCommand(file: string, options: MarginOptions, context: MarginCommandContext) {
+export function bookCommand(
+  file: string,
+  options: MarginOptions,
+  load: BookCommandContext['load'],
+  run: (book: LoadedBook) => void,
+): void {
   if (options.json === true && options.jsonl === true) {
     throw new InputError(['--json, --jsonl: choose one']);
   }
@@ -90,12 +106,25 @@ export function marginCommand(file: string, options: MarginOptions, context: Mar
   // The file's name as the user typed it, made safe for the terminal like every printed string.
   progress.stage(`reading ${printable(file)}`);
   try {
-    const { portfolio, accounts } = context.load((done, total) => {
+    const { portfolio, accounts } = load((done, total) => {
       if (done === 0) progress.stage('reading accounts', total);
       else progress.update(done);
       // Every account read, the whole file's checks run before anything is margined.
-      if (done === total) progress.stage(`checking ${total.toLocaleString('en-US')} accounts`);
+      if (done === total) progress.stage(`checking ${countText(total)} accounts`);
     });
+    run({ portfolio, accounts, top, progress });
+  } finally {
+    progress.end();
+  }
+}
+
+/**
+ * `margin FILE`: one account or a few, every report in full; a book (more than
+ * `bookAccountsMin` accounts, no `--all`), its summary and its riskiest accounts in full;
+ * `--jsonl`, every report as a line of JSON, streamed; `--json`, every report in one array.
+ */
+export function marginCommand(file: string, options: MarginOptions, context: MarginCommandContext) {
+  bookCommand(file, options, context.load, ({ portfolio, accounts, top, progress }) => {
     const book = { top, jointMoves: options.jointMoves === true };
     if (options.jsonl === true) {
       marginLines(portfolio, accounts, book, progress, context.print);
@@ -110,9 +139,7 @@ export function marginCommand(file: string, options: MarginOptions, context: Mar
     // A book's --json, like --jsonl, searches joint moves only where asked: the costliest part.
     const jointMoves = options.jointMoves === true || accounts.length < bookAccountsMin;
     everyReport(portfolio, accounts, options.json === true, jointMoves, context, progress);
-  } finally {
-    progress.end();
-  }
+  });
 }
 
 function everyReport(

@@ -2,7 +2,7 @@ import type { BucketReport, PositionReport } from '../../core/margin/risk-report
 import { toNumber } from '../../core/num/fixed.ts';
 import type { UnderlyingRisk } from '../../core/portfolio/portfolio-risk.ts';
 import type { VolShock } from '../../core/pricing/vol-shock.ts';
-import { amountDown, amountUp, positionLabel, priceAt, sizeAt } from './figures.ts';
+import { amountDown, amountUp, grouped, positionLabel, priceAt, sizeAt } from './figures.ts';
 import { Painted, printable } from './printable.ts';
 import { table } from './table.ts';
 
@@ -169,7 +169,7 @@ function factorText(
 
 function usd(value: number): string {
   if (Object.is(value, -0)) return usd(0);
-  return value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return grouped(value, 2);
 }
 
 function signedPercent(fraction: number): string {

@@ -1,3 +1,5 @@
+import { countText } from './figures.ts';
+
 /**
  * A progress line on stderr for a long run, for a person at a terminal: the stage, and for a
  * counted stage a bar. Nothing at all where stderr is not a terminal (a pipe, a file, a CI log):
@@ -35,7 +37,7 @@ export function progressOn(stream: ProgressStream, clock: () => number = Date.no
       const share = Math.min(1, done / total);
       const filled = Math.round(share * barWidth);
       const bar = `${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}`;
-      const counts = `${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')}`;
+      const counts = `${countText(done)}/${countText(total)}`;
       text += ` [${bar}] ${Math.floor(share * 100)}% ${counts}`;
     } else text += '…';
     // A terminal that does not say its width (0, as under `script`) is taken as 80 columns.

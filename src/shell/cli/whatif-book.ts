@@ -1,21 +1,18 @@
 import { type BookSummary, summariseBook } from '../../core/fast/book-summary.ts';
 import type { MarginState } from '../../core/fast/standing.ts';
-import type { OrderTicket } from '../../core/margin/hypothetical.ts';
 import { applyHypothetical } from '../../core/margin/hypothetical.ts';
 import type { Account } from '../../core/model/account.ts';
 import { type Portfolio, venueOf } from '../../core/model/portfolio.ts';
 import { marketView } from '../../core/model/price-view.ts';
 import { formatFixed } from '../../core/num/fixed.ts';
-import { InputError } from '../import/reader.ts';
 import { riskBooks } from './book.ts';
+import { countText, grouped } from './figures.ts';
 import { limitsText } from './limits-text.ts';
 import { printable } from './printable.ts';
 import type { Progress } from './progress.ts';
 import { table } from './table.ts';
-import { changeFor, hasRule, limitsOf, type TransferTicket, whatIf } from './whatif.ts';
+import { changeFor, limitsOf, requireRules, type Ticket, whatIf } from './whatif.ts';
 import { whatIfText } from './whatif-text.ts';
-
-export type Ticket = { order: OrderTicket } | { transfer: TransferTicket };
 
 /**
  * `whatif` over a book: the change applied to every account, the book summarised before and
@@ -49,7 +46,7 @@ export function whatIfBookText(
     });
     progress.end();
     return [
-      `What-if over a book of ${count(accounts.length)} accounts: max order sizes and ` +
+      `What-if over a book of ${countText(accounts.length)} accounts: max order sizes and ` +
         `withdrawals of the ${limits.length} standing worst (equity / maintenance margin of the ` +
         'worst bucket), each computed alone. One account: --account ID; every account: --all.',
       ...limits.map(limitsText),
@@ -75,28 +72,15 @@ export function whatIfBookText(
   });
   progress.end();
   return [
-    `What-if over a book of ${count(accounts.length)} accounts: ${ticketText(ticket)} in every ` +
+    `What-if over a book of ${countText(accounts.length)} accounts: ${ticketText(ticket)} in every ` +
       'account, as if each took it (whether or not the venue would), the book before and after:',
     statesText(before, after),
-    `Decided on the exact path: ${count(before.decidedExactly)} accounts before, ` +
-      `${count(after.decidedExactly)} after (within the fast path's error of a threshold).`,
+    `Decided on the exact path: ${countText(before.decidedExactly)} accounts before, ` +
+      `${countText(after.decidedExactly)} after (within the fast path's error of a threshold).`,
     `The ${outcomes.length} standing worst after it, each in full (one account: --account ID; ` +
       'every account: --all):',
     ...outcomes.map((outcome) => whatIfText(outcome, color)),
   ].join('\n\n');
-}
-
-/** Each account's venue margins the order's instrument, as `whatIfs` requires. */
-function requireRules(portfolio: Portfolio, accounts: readonly Account[], id: string): void {
-  const instrument = portfolio.venue.instruments.get(id)!;
-  for (const venue of new Set(accounts.map((account) => venueOf(portfolio, account)))) {
-    if (hasRule(venue, instrument)) continue;
-    const account = accounts.find((a) => venueOf(portfolio, a) === venue)!;
-    throw new InputError([
-      `--order: rulebook "${venue.rulebook.id}" of account "${account.id}" has no rule for ` +
-        `"${id}" (choose another with --account)`,
-    ]);
-  }
 }
 
 function statesText(before: BookSummary, after: BookSummary): string {
@@ -109,9 +93,9 @@ function statesText(before: BookSummary, after: BookSummary): string {
     const change = after.byState[state] - before.byState[state];
     return [
       name,
-      count(before.byState[state]),
-      count(after.byState[state]),
-      `${change > 0 ? '+' : ''}${count(change)}`,
+      countText(before.byState[state]),
+      countText(after.byState[state]),
+      `${change > 0 ? '+' : ''}${countText(change)}`,
     ];
   });
   const usd = (value: number) => grouped(value, 2);
@@ -141,35 +125,4 @@ function ticketText(ticket: Ticket): string {
   }
   const { side, size, instrument, limit } = ticket.order;
   return `${side} ${formatFixed(size)} ${printable(instrument)}${limit === undefined ? '' : `@${formatFixed(limit)}`}`;
-}
-
-function count(value: number): string {
-  return grouped(value, 0);
-}
-
-/**
- * `value.toLocaleString('en-US')` with `digits` decimals, to the character, without starting
- * ICU, which costs a run of `whatif` on a book some 25 ms of its time. Like Intl, it rounds the
- * shortest decimal that reads back as the value (String's), half away from zero; a value String
- * writes with an exponent (below 10^-6, or 10^21 and beyond) or not finite is left to Intl.
- */
-export function grouped(value: number, digits: number): string {
-  const decimal = String(Math.abs(value));
-  if (!Number.isFinite(value) || decimal.includes('e')) {
-    return value.toLocaleString('en-US', {
-      minimumFractionDigits: digits,
-      maximumFractionDigits: digits,
-    });
-  }
-  const [whole = '', fraction = ''] = decimal.split('.');
-  let units = BigInt(whole + fraction.slice(0, digits).padEnd(digits, '0'));
-  if (fraction.charCodeAt(digits) >= 0x35) units += 1n; // the first digit dropped is 5 or more
-  const text = units.toString().padStart(digits + 1, '0');
-  let integer = text.slice(0, text.length - digits);
-  for (let at = integer.length - 3; at > 0; at -= 3) {
-    integer = `${integer.slice(0, at)},${integer.slice(at)}`;
-  }
-  // Intl writes the sign of a negative zero too, and of a negative figure that rounds to zero.
-  const sign = value < 0 || Object.is(value, -0) ? '-' : '';
-  return `${sign}${integer}${digits === 0 ? '' : `.${text.slice(text.length - digits)}`}`;
 }

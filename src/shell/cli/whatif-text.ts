@@ -173,7 +173,7 @@ function beforeAfterTable(before: RiskReport, after: RiskReport): string {
   const ids = [...new Set([...before.buckets, ...after.buckets].map((bucket) => bucket.id))];
   for (const id of ids) {
     add(
-      `bucket ${printable(id)}`,
+      `bucket ${id}`,
       before.buckets.find((bucket) => bucket.id === id),
       after.buckets.find((bucket) => bucket.id === id),
     );

@@ -33,6 +33,9 @@ export interface TransferTicket {
   readonly amount: bigint;
 }
 
+/** The one change a what-if applies: an order or a transfer. */
+export type Ticket = { order: OrderTicket } | { transfer: TransferTicket };
+
 /**
  * `"buy 0.5 BTCUSDT"` (a market order, filled at the mark) or `"sell 2 ETHUSDT@3100"` (a limit
  * order), checked as the portfolio file's open orders are: a size within the size limit and on the
@@ -57,35 +60,30 @@ export function parseOrder(text: string, portfolio: Portfolio): OrderTicket {
     throw new InputError([`--order: unknown instrument or no mark price: "${id}"`]);
   }
   const issues = [
-    ...sizeIssues(size, instrument),
-    ...(limit === undefined ? [] : priceIssues(limit, instrument)),
+    ...stepIssues(size, 'size', instrument),
+    ...(limit === undefined ? [] : stepIssues(limit, 'price', instrument)),
   ];
   if (issues.length > 0) throw new InputError(issues.map((issue) => `--order: ${issue}`));
   const side = match[1] as 'buy' | 'sell';
   return { instrument: id, side, size, ...(limit === undefined ? {} : { limit }) };
 }
 
-function sizeIssues(size: bigint, instrument: Instrument): string[] {
-  if (size > sizeMax) {
-    return [`size ${formatFixed(size)} must be at most the size limit (${sizeUnitsMax})`];
-  }
-  if (size % instrument.sizeStep !== 0n) {
-    return [
-      `size ${formatFixed(size)} is not a multiple of ${instrument.id}'s size step ` +
-        `${formatFixed(instrument.sizeStep)}`,
-    ];
-  }
-  return [];
+/** What an order's size or limit price must meet: the reader's limit and the instrument's step. */
+function grid(kind: 'size' | 'price', instrument: Instrument) {
+  return kind === 'size'
+    ? { max: sizeMax, unitsMax: sizeUnitsMax, step: instrument.sizeStep, stepName: 'size step' }
+    : { max: priceMax, unitsMax: priceUnitsMax, step: instrument.tickSize, stepName: 'tick size' };
 }
 
-function priceIssues(price: bigint, instrument: Instrument): string[] {
-  if (price > priceMax) {
-    return [`price ${formatFixed(price)} must be at most the price limit (${priceUnitsMax})`];
+function stepIssues(value: bigint, kind: 'size' | 'price', instrument: Instrument): string[] {
+  const { max, unitsMax, step, stepName } = grid(kind, instrument);
+  if (value > max) {
+    return [`${kind} ${formatFixed(value)} must be at most the ${kind} limit (${unitsMax})`];
   }
-  if (price % instrument.tickSize !== 0n) {
+  if (value % step !== 0n) {
     return [
-      `price ${formatFixed(price)} is not a multiple of ${instrument.id}'s tick size ` +
-        `${formatFixed(instrument.tickSize)}`,
+      `${kind} ${formatFixed(value)} is not a multiple of ${instrument.id}'s ${stepName} ` +
+        `${formatFixed(step)}`,
     ];
   }
   return [];
@@ -109,6 +107,20 @@ export function parseTransfer(text: string, portfolio: Portfolio): TransferTicke
     ]);
   }
   return { asset: match[1]!, amount };
+}
+
+/** Each account's venue margins the order's instrument, or the first account's that does not. */
+export function requireRules(portfolio: Portfolio, accounts: readonly Account[], id: string): void {
+  const instrument = portfolio.venue.instruments.get(id)!;
+  // A book has many accounts and few venues: each venue checked once.
+  for (const venue of new Set(accounts.map((account) => venueOf(portfolio, account)))) {
+    if (hasRule(venue, instrument)) continue;
+    const account = accounts.find((a) => venueOf(portfolio, a) === venue)!;
+    throw new InputError([
+      `--order: rulebook "${venue.rulebook.id}" of account "${account.id}" has no rule for ` +
+        `"${id}" (choose another with --account)`,
+    ]);
+  }
 }
 
 /** One account's what-if: what the change does, whether the venue takes it, before and after. */
@@ -151,7 +163,7 @@ export type ChangeEcho =
  */
 export function changeFor(
   account: Account,
-  ticket: { order: OrderTicket } | { transfer: TransferTicket },
+  ticket: Ticket,
   prices: PriceView,
 ): Hypothetical & { kind: 'order' | 'resting-order' | 'transfer' } {
   if ('transfer' in ticket) {
@@ -188,7 +200,7 @@ export function whatIf(
   account: Account,
   venue: Venue,
   prices: PriceView,
-  ticket: { order: OrderTicket } | { transfer: TransferTicket },
+  ticket: Ticket,
 ): WhatIfOutcome {
   const change = changeFor(account, ticket, prices);
   const judgement = judge(account, venue, prices, change);
@@ -255,19 +267,9 @@ export function whatIfs(
   accounts: readonly Account[],
   portfolio: Portfolio,
   prices: PriceView,
-  ticket: { order: OrderTicket } | { transfer: TransferTicket },
+  ticket: Ticket,
 ): WhatIfOutcome[] {
-  if ('order' in ticket) {
-    const instrument = portfolio.venue.instruments.get(ticket.order.instrument)!;
-    for (const account of accounts) {
-      const venue = venueOf(portfolio, account);
-      if (hasRule(venue, instrument)) continue;
-      throw new InputError([
-        `--order: rulebook "${venue.rulebook.id}" of account "${account.id}" has no rule for ` +
-          `"${instrument.id}" (choose another with --account)`,
-      ]);
-    }
-  }
+  if ('order' in ticket) requireRules(portfolio, accounts, ticket.order.instrument);
   return accounts.map((account) => whatIf(account, venueOf(portfolio, account), prices, ticket));
 }
 

@@ -1,10 +1,8 @@
-import { firstDuplicateKey } from './duplicate-key.ts';
-import { parseJsonText } from './json-text.ts';
+import { firstDuplicateKey, stringEnd } from './duplicate-key.ts';
+import { parseJsonText, withoutByteOrderMark } from './json-text.ts';
 import type { AccountSource } from './portfolio-file.ts';
 
-const byteOrderMark = 0xfeff;
 const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
 const COLON = 0x3a;
 const OPEN_OBJECT = 0x7b;
@@ -37,7 +35,7 @@ export function parseBookJson(text: string, label: string, sliceFrom = sliceFrom
   // Below this size the tree is small beside the runtime, and one parse of the whole text is
   // quicker than one per account.
   if (text.length < sliceFrom) return { json: parseJsonText(text, label) };
-  const body = text.charCodeAt(0) === byteOrderMark ? text.slice(1) : text;
+  const body = withoutByteOrderMark(text);
   const spans = accountSpans(body);
   if (spans === undefined) return { json: parseJsonText(text, label) };
   let json: Record<string, unknown>;
@@ -127,19 +125,6 @@ function itemSeparators(text: string, open: number): number[] | undefined {
     }
   }
   return undefined;
-}
-
-/** The offset of the closing quote of the string opening at `open`, or -1. */
-function stringEnd(text: string, open: number): number {
-  let close = text.indexOf('"', open + 1);
-  // A quote is escaped when an odd run of backslashes precedes it.
-  for (;;) {
-    if (close === -1) return -1;
-    let slashes = 0;
-    while (text.charCodeAt(close - 1 - slashes) === BACKSLASH) slashes++;
-    if (slashes % 2 === 0) return close;
-    close = text.indexOf('"', close + 1);
-  }
 }
 
 function skipSpace(text: string, from: number): number {

@@ -78,6 +78,8 @@ export function firstDuplicateKey(text: string): DuplicateKey | undefined {
     if (c === QUOTE) {
       if (!expectingKey) {
         pos = stringEnd(text, pos);
+        // No closing quote: the text is not JSON after all (book-json.ts scans before parsing).
+        if (pos < 0) return undefined;
         continue;
       }
       expectingKey = false;
@@ -125,12 +127,12 @@ export function firstDuplicateKey(text: string): DuplicateKey | undefined {
   return undefined;
 }
 
-/** The index just past a value string's closing quote, less one (the loop steps over it). */
-function stringEnd(text: string, open: number): number {
+/** The offset of the closing quote of the string opening at `open`, or -1. */
+export function stringEnd(text: string, open: number): number {
   let close = text.indexOf('"', open + 1);
   // A quote is escaped when an odd run of backslashes precedes it.
   for (;;) {
-    if (close === -1) return text.length;
+    if (close === -1) return -1;
     let slashes = 0;
     while (text.charCodeAt(close - 1 - slashes) === BACKSLASH) slashes++;
     if (slashes % 2 === 0) return close;

@@ -10,7 +10,7 @@ const byteOrderMark = 0xfeff;
  * skipped; a key given twice in one object is refused, since JSON.parse would keep only the last.
  */
 export function parseJsonText(text: string, label: string): unknown {
-  const body = text.charCodeAt(0) === byteOrderMark ? text.slice(1) : text;
+  const body = withoutByteOrderMark(text);
   let value: unknown;
   try {
     value = JSON.parse(body);
@@ -30,6 +30,11 @@ export function parseJsonText(text: string, label: string): unknown {
     ]);
   }
   return value;
+}
+
+/** The text without the UTF-8 byte order mark some Windows editors write before it. */
+export function withoutByteOrderMark(text: string): string {
+  return text.charCodeAt(0) === byteOrderMark ? text.slice(1) : text;
 }
 
 /**

@@ -1,25 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { portfolioIssues, rulebookOf } from '../../../test/portfolio-file-kit.ts';
 import { fixed } from '../../core/num/fixed.ts';
 import { readPortfolio } from './portfolio-file.ts';
-import { readPreset } from './presets.ts';
-import { InputError, Reader } from './reader.ts';
+import { Reader } from './reader.ts';
 import { readRulebook } from './rulebook-file.ts';
 
 const nowMs = Date.parse('2026-11-25T08:00:00Z');
-const rulebookOf = (reader: Reader) =>
-  typeof reader.value === 'string' ? readPreset(reader.value) : readRulebook(reader);
 const example = () => JSON.parse(readFileSync('examples/mango-health.json', 'utf8'));
 
-function issuesOf(doc: unknown): readonly string[] {
-  try {
-    readPortfolio(doc, rulebookOf, nowMs);
-    return [];
-  } catch (error) {
-    if (error instanceof InputError) return error.issues;
-    throw error;
-  }
-}
+const issuesOf = (doc: unknown) => portfolioIssues(doc, nowMs);
 
 function rulebookIssues(json: unknown): readonly string[] {
   const reader = new Reader(json, '');

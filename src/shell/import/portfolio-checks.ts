@@ -39,16 +39,10 @@ export function checkPortfolio(
     }
   }
   // One view of the portfolio per venue, not one per account: a book has many accounts.
-  const scoped = new Map<Venue, Scoped>();
+  const views = new Map<Venue, Scoped>();
   for (let a = 0; a < portfolio.accounts.length; a += 1) {
     const account = portfolio.accounts[a]!;
-    const venue = venueOf(portfolio, account);
-    let view = scoped.get(venue);
-    if (view === undefined) {
-      view = { portfolio: { ...portfolio, venue }, priced: new Set(), pricedScanned: new Set() };
-      scoped.set(venue, view);
-    }
-    checkAccount(view, account, a, root, ownLeverage[a] ?? 0);
+    checkAccount(viewOf(views, portfolio, account), account, a, root, ownLeverage[a] ?? 0);
   }
 }
 
@@ -62,6 +56,17 @@ interface Scoped {
   readonly priced: Set<string>;
   /** The same, for a contract scanned in a portfolio. */
   readonly pricedScanned: Set<string>;
+}
+
+/** The account's venue's view, made the first time one of its accounts asks. */
+function viewOf(views: Map<Venue, Scoped>, portfolio: Portfolio, account: Account): Scoped {
+  const venue = venueOf(portfolio, account);
+  let view = views.get(venue);
+  if (view === undefined) {
+    view = { portfolio: { ...portfolio, venue }, priced: new Set(), pricedScanned: new Set() };
+    views.set(venue, view);
+  }
+  return view;
 }
 
 /** Whether `instrument` has its prices, for the item `list[index]` of the account `at`. */
@@ -296,20 +301,23 @@ export function scanPriceIssues(
   const issues: string[] = [];
   const root = new Reader(undefined, '', issues);
   const indexOf = new Map(portfolio.accounts.map((account, a) => [account.id, a]));
+  const views = new Map<Venue, Scoped>();
   for (const account of accounts) {
-    const venue = venueOf(portfolio, account);
+    const view = viewOf(views, portfolio, account);
+    const { venue } = view.portfolio;
     if (venue.rulebook.portfolio === undefined) continue;
     const at = `accounts[${indexOf.get(account.id) ?? 0}]`;
-    const scoped = { ...portfolio, venue };
-    account.positions.forEach((position, p) => {
-      if (scanned === 'cross' && position.marginMode !== 'cross') return;
+    const { positions, openOrders } = account;
+    for (let p = 0; p < positions.length; p++) {
+      const position = positions[p]!;
+      if (scanned === 'cross' && position.marginMode !== 'cross') continue;
       const instrument = venue.instruments.get(position.instrument);
-      hasPrices(scoped, instrument, true, `${at}.positions[${p}].instrument`, root);
-    });
-    account.openOrders.forEach((order, o) => {
-      const instrument = venue.instruments.get(order.instrument);
-      hasPrices(scoped, instrument, true, `${at}.openOrders[${o}].instrument`, root);
-    });
+      isPriced(view, instrument, true, at, 'positions', p, root);
+    }
+    for (let o = 0; o < openOrders.length; o++) {
+      const instrument = venue.instruments.get(openOrders[o]!.instrument);
+      isPriced(view, instrument, true, at, 'openOrders', o, root);
+    }
   }
   return issues.map((issue) => `${issue} (${why})`);
 }

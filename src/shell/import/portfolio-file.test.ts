@@ -1,12 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { portfolioIssues, rulebookOf } from '../../../test/portfolio-file-kit.ts';
 import type { Portfolio } from '../../core/model/portfolio.ts';
 import { fixed } from '../../core/num/fixed.ts';
 import { loadPortfolio } from './load-portfolio.ts';
 import { readPortfolio } from './portfolio-file.ts';
-import { readPreset } from './presets.ts';
-import { InputError, type Reader } from './reader.ts';
-import { readRulebook } from './rulebook-file.ts';
 
 /**
  * The portfolio-margin examples load into the core values they describe: options' terms and
@@ -26,19 +24,9 @@ const june = '2027-06-25T08:00:00Z';
 const load = (file: string): Portfolio =>
   loadPortfolio(`examples/${file}`, { from: 'xmargin', nowMs: laterMs });
 
-const rulebookOf = (reader: Reader) =>
-  typeof reader.value === 'string' ? readPreset(reader.value) : readRulebook(reader);
 const example = (file: string) => JSON.parse(readFileSync(`examples/${file}`, 'utf8'));
 
-function issuesOf(doc: unknown, nowMs = laterMs): readonly string[] {
-  try {
-    readPortfolio(doc, rulebookOf, nowMs);
-    return [];
-  } catch (error) {
-    if (error instanceof InputError) return error.issues;
-    throw error;
-  }
-}
+const issuesOf = (doc: unknown, nowMs = laterMs) => portfolioIssues(doc, nowMs);
 
 describe('the portfolio-margin examples', () => {
   it.each(['covered-call.json', 'calendar-spread.json', 'straddle.json', 'delta-hedged-book.json'])(

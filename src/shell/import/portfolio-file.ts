@@ -217,7 +217,7 @@ function venuesByAccount(
     const entry = new Reader(undefined, '', root.issues, accountsField, a);
     const field = new Reader(raw, '', root.issues, entry, 'rulebook');
     if (field.value === undefined) {
-      if (named.size > 0 && !root.has('rulebook')) {
+      if (required) {
         field.fail(`is required: the file has rulebooks (${[...named.keys()].join(', ')})`);
       }
       return;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { parseFixed } from '../../core/num/fixed.ts';
 import { Reader } from './reader.ts';
 
-/** The reader's own decimal parsing (decimalOf, fast for a book's short decimals) is parseFixed's. */
+/** The reader's decimals are parseFixed's: the same value, and an issue where it refuses. */
 function read(text: string): bigint | null {
   const reader = new Reader(text, 'x');
   const value = reader.decimal();

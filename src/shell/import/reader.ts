@@ -14,32 +14,6 @@ export class InputError extends Error {
 
 type Json = unknown;
 
-const tenTo = Array.from({ length: 19 }, (_, k) => 10n ** BigInt(k));
-
-/**
- * parseFixed's value of a decimal string, read by hand for the short decimals a book holds
- * millions of (a sign, at most 15 digits, at most 18 of them after the point: a double holds
- * every such integer exactly); any other text goes to parseFixed itself, which decides.
- */
-function decimalOf(text: string): bigint | null {
-  const length = text.length;
-  const negative = text.charCodeAt(0) === 45;
-  let digits = 0;
-  let decimals = -1;
-  let value = 0;
-  for (let i = negative ? 1 : 0; i < length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      value = value * 10 + (c - 48);
-      digits++;
-      if (decimals >= 0) decimals++;
-    } else if (c === 46 && decimals < 0 && digits > 0) decimals = 0;
-    else return parseFixed(text);
-  }
-  if (digits === 0 || digits > 15 || decimals === 0 || decimals > 18) return parseFixed(text);
-  return BigInt(negative ? -value : value) * tenTo[decimals < 0 ? 18 : 18 - decimals]!;
-}
-
 /**
  * Walks untrusted JSON, collecting issues with their paths instead of throwing at the first, so a
  * user fixes a file in one pass. Readers return a placeholder after an issue; the caller checks
@@ -176,7 +150,7 @@ export class Reader {
       this.fail('must be a decimal string (write "0.1", not 0.1)');
       return 0n;
     }
-    const parsed = decimalOf(this.value);
+    const parsed = parseFixed(this.value);
     if (parsed === null) {
       this.fail(`must be a decimal string with at most 18 decimals, got "${this.value}"`);
       return 0n;
@@ -185,6 +159,16 @@ export class Reader {
     else if (bounds.min !== undefined && parsed < bounds.min.value) this.fail(bounds.min.message);
     if (bounds.max !== undefined && parsed > bounds.max.value) this.fail(bounds.max.message);
     return parsed;
+  }
+
+  /** A flag, true or false; absent reads as false. */
+  optionalBoolean(): boolean {
+    if (this.value === undefined) return false;
+    if (typeof this.value !== 'boolean') {
+      this.fail('must be true or false');
+      return false;
+    }
+    return this.value;
   }
 
   /**

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { portfolioIssues } from '../../../test/portfolio-file-kit.ts';
 import type { Rulebook } from '../../core/model/rulebook.ts';
 import { fixed } from '../../core/num/fixed.ts';
 import { readPortfolio } from './portfolio-file.ts';
 import { readPreset } from './presets.ts';
-import { InputError, Reader } from './reader.ts';
+import { Reader } from './reader.ts';
 import { readRulebook } from './rulebook-file.ts';
 
 /**
@@ -280,15 +281,7 @@ describe('Mango bank limits in the files', () => {
     netBorrowLimit: { perWindow: '6000', windowSeconds: '1000' },
     loanOriginationFeeRate: '0.0005',
   };
-  const issuesOf = (doc: unknown): readonly string[] => {
-    try {
-      readPortfolio(doc, (reader) => readRulebook(reader), nowMs);
-      return [];
-    } catch (error) {
-      if (error instanceof InputError) return error.issues;
-      throw error;
-    }
-  };
+  const issuesOf = (doc: unknown) => portfolioIssues(doc, nowMs);
 
   it('reads a collateral entry’s limits and a bank’s window', () => {
     const doc = presetJson('mango-v4');

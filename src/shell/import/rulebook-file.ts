@@ -103,18 +103,9 @@ export function readRulebook(reader: Reader): Rulebook {
   const crossLiquidationPrice = reader.has('crossLiquidationPrice')
     ? reader.field('crossLiquidationPrice').oneOf(['apportioned'] as const)
     : undefined;
-  const needsMargin = reader.field('liquidationNeedsMargin');
-  if (needsMargin.value !== undefined && typeof needsMargin.value !== 'boolean') {
-    needsMargin.fail('must be true or false');
-  }
-  const netNotional = reader.field('netNotionalValue');
-  if (netNotional.value !== undefined && typeof netNotional.value !== 'boolean') {
-    netNotional.fail('must be true or false');
-  }
-  const liquidationEnd = reader.field('liquidationEndHealth');
-  if (liquidationEnd.value !== undefined && typeof liquidationEnd.value !== 'boolean') {
-    liquidationEnd.fail('must be true or false');
-  }
+  const needsMargin = reader.field('liquidationNeedsMargin').optionalBoolean();
+  const netNotional = reader.field('netNotionalValue').optionalBoolean();
+  const liquidationEnd = reader.field('liquidationEndHealth').optionalBoolean();
   return {
     id,
     name,
@@ -126,9 +117,9 @@ export function readRulebook(reader: Reader): Rulebook {
     ...(portfolio ? { portfolio } : {}),
     ...(closingFee ? { closingFee } : {}),
     ...(crossLiquidationPrice ? { crossLiquidationPrice } : {}),
-    ...(needsMargin.value === true ? { liquidationNeedsMargin: true } : {}),
-    ...(netNotional.value === true ? { netNotionalValue: true } : {}),
-    ...(liquidationEnd.value === true ? { liquidationEndHealth: true } : {}),
+    ...(needsMargin ? { liquidationNeedsMargin: true } : {}),
+    ...(netNotional ? { netNotionalValue: true } : {}),
+    ...(liquidationEnd ? { liquidationEndHealth: true } : {}),
     ...(reader.has('unrealisedProfit')
       ? { unrealisedProfit: readUnrealisedProfit(reader.field('unrealisedProfit')) }
       : {}),

@@ -1,27 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { portfolioIssues, rulebookOf } from '../../../test/portfolio-file-kit.ts';
 import { fixed } from '../../core/num/fixed.ts';
 import { readPortfolio } from './portfolio-file.ts';
-import { readPreset } from './presets.ts';
-import { InputError, type Reader } from './reader.ts';
-import { readRulebook } from './rulebook-file.ts';
 
 /** Mango's stable prices and perp-order flags at the boundary (stable-price-file.ts). */
 const nowMs = Date.parse('2026-11-25T08:00:00Z');
-const rulebookOf = (reader: Reader) =>
-  typeof reader.value === 'string' ? readPreset(reader.value) : readRulebook(reader);
 const example = () => JSON.parse(readFileSync('examples/mango-health.json', 'utf8'));
 const mangoJson = () => JSON.parse(readFileSync('rulebooks/mango-v4.json', 'utf8'));
 
-function issuesOf(doc: unknown): readonly string[] {
-  try {
-    readPortfolio(doc, rulebookOf, nowMs);
-    return [];
-  } catch (error) {
-    if (error instanceof InputError) return error.issues;
-    throw error;
-  }
-}
+const issuesOf = (doc: unknown) => portfolioIssues(doc, nowMs);
 
 describe('stable prices and perp-order rules in the files', () => {
   it('reads the market stable prices and the preset flags', () => {
@@ -52,6 +40,20 @@ describe('stable prices and perp-order rules in the files', () => {
     delete doc.market.stablePrices;
     delete doc.market.stableMarkPrices;
     doc.rulebook = { ...mangoJson(), initialAtStablePrice: false };
+    expect(issuesOf(doc)).toEqual([]);
+  });
+
+  it('asks for them where only the rulebook an account names reads the stable price', () => {
+    const doc = example();
+    delete doc.market.stablePrices.PREMIUM;
+    doc.rulebook = { ...mangoJson(), initialAtStablePrice: false };
+    doc.rulebooks = { mango: mangoJson() };
+    doc.accounts[0].rulebook = 'mango';
+    expect(issuesOf(doc)).toEqual([
+      'market.stablePrices.PREMIUM: "PREMIUM" needs a stable price: the rulebook values initial ' +
+        'health at the stable price (initialAtStablePrice)',
+    ]);
+    delete doc.accounts[0].rulebook;
     expect(issuesOf(doc)).toEqual([]);
   });
 

@@ -1,6 +1,6 @@
 import { assetsMax, instrumentsMax } from '../../core/limits.ts';
 import type { Instrument } from '../../core/model/instrument.ts';
-import { type Portfolio, venueOf } from '../../core/model/portfolio.ts';
+import type { Portfolio } from '../../core/model/portfolio.ts';
 import type { Rulebook } from '../../core/model/rulebook.ts';
 import { price, priceOrZero } from './instrument-file.ts';
 import type { Reader } from './reader.ts';
@@ -16,15 +16,7 @@ import type { Reader } from './reader.ts';
 export function readHealthFlags(
   reader: Reader,
 ): Pick<Rulebook, 'initialAtStablePrice' | 'openOrdersInMaintenance' | 'openOrdersFilledAtMark'> {
-  const flag = (name: string): boolean => {
-    const field = reader.field(name);
-    if (field.value === undefined) return false;
-    if (typeof field.value !== 'boolean') {
-      field.fail('must be true or false');
-      return false;
-    }
-    return field.value;
-  };
+  const flag = (name: string): boolean => reader.field(name).optionalBoolean();
   return {
     ...(flag('initialAtStablePrice') ? { initialAtStablePrice: true } : {}),
     ...(flag('openOrdersInMaintenance') ? { openOrdersInMaintenance: true } : {}),
@@ -73,10 +65,9 @@ export function readStableMarkPrices(
  * transfer may read any of them, and a missing one is never taken as the price itself.
  */
 export function checkStablePrices(portfolio: Portfolio, root: Reader): void {
-  const reads = portfolio.accounts.some(
-    (account) => venueOf(portfolio, account).rulebook.initialAtStablePrice === true,
-  );
-  if (!reads && portfolio.venue.rulebook.initialAtStablePrice !== true) return;
+  // An account not in accountVenues is margined under the file's own rulebook.
+  const venues = [portfolio.venue, ...(portfolio.accountVenues?.values() ?? [])];
+  if (!venues.some((venue) => venue.rulebook.initialAtStablePrice === true)) return;
   const { market, venue } = portfolio;
   const why = 'the rulebook values initial health at the stable price (initialAtStablePrice)';
   for (const asset of market.assetPrices.keys()) {
