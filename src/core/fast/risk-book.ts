@@ -2,7 +2,6 @@ import { collateralRuleAt } from '../margin/maintenance-weight-shift.ts';
 import { profitWeightOf } from '../margin/profit-weight.ts';
 import { ruleFor } from '../margin/rule-for.ts';
 import type { Account } from '../model/account.ts';
-import { positionKey } from '../model/bucket.ts';
 import type { AssetId, InstrumentId } from '../model/ids.ts';
 import type { Market, VenueTotal } from '../model/market.ts';
 import {
@@ -16,6 +15,7 @@ import type { Venue } from '../model/venue.ts';
 import { assert } from '../num/assert.ts';
 import { ONE, toNumber } from '../num/fixed.ts';
 import { ratioCeil } from '../num/rounding.ts';
+import { type AccountColumns, compileAccounts } from './account-columns.ts';
 
 /**
  * The fast path's form of a whole book: float64 columns (struct of arrays), built once from the
@@ -33,7 +33,7 @@ export const ruleOptionStandard = 4;
 /** dYdX's liquidity tier: base IMF in the bracket row, maintenance fraction in `premiumFactor`. */
 export const ruleLiquidityTier = 5;
 
-export interface RiskBook {
+export interface RiskBook extends AccountColumns {
   readonly accounts: readonly Account[];
   readonly venue: Venue;
   /** The book's own copy of the exact prices, kept in step with the columns by `movePrices`. */
@@ -116,49 +116,10 @@ export interface RiskBook {
   readonly venueBorrows: Float64Array;
   /** The asset's smallest unit (the rulebook's collateral `unit`), 0 where none is given. */
   readonly unit: Float64Array;
-  /**
-   * 1 for an account the columns do not margin, which the screen hands to the exact path: one in
-   * portfolio mode (its requirement is the scan of its whole book), under a rulebook with a pool
-   * per coin (the columns hold one unified pool), or one weighed in its pool or read at stable
-   * prices (`isWeighedInPool`).
-   */
-  readonly exactOnly: Uint8Array;
-  // accounts → balances, legs (a position and its open orders)
-  readonly balanceStart: Int32Array;
-  readonly balanceAsset: Int32Array;
-  readonly balanceAmount: Float64Array;
-  readonly legStart: Int32Array;
-  readonly legInstrument: Int32Array;
-  readonly legSize: Float64Array;
-  readonly legEntry: Float64Array;
-  /** The position's realised but unsettled PnL, in the settle asset. */
-  readonly legUnsettled: Float64Array;
-  /** 1 / the account's leverage setting for the leg's instrument, 0 where none was chosen. */
-  readonly legLeverageFloor: Float64Array;
-  /** -1 for a cross leg, else the isolated margin in the settle asset. */
-  readonly legIsolatedMargin: Float64Array;
-  /** The leg's open orders: rows [legOrderStart[l], legOrderStart[l + 1]) of the order columns. */
-  readonly legOrderStart: Int32Array;
-  /** Signed: positive buys, negative sells. */
-  readonly orderSize: Float64Array;
-  readonly orderPrice: Float64Array;
 }
 
 interface Columns {
   [name: string]: number[];
-}
-
-/** The columns of legs and their open orders, filled account by account. */
-interface LegColumns {
-  readonly legInstrument: number[];
-  readonly legSize: number[];
-  readonly legEntry: number[];
-  readonly legUnsettled: number[];
-  readonly legLeverageFloor: number[];
-  readonly legIsolatedMargin: number[];
-  readonly legOrderStart: number[];
-  readonly orderSize: number[];
-  readonly orderPrice: number[];
 }
 
 export function buildRiskBook(
@@ -169,36 +130,8 @@ export function buildRiskBook(
   const assetIndex = new Map<AssetId, number>();
   const instrumentIndex = new Map<InstrumentId, number>();
   const c: Columns = {};
-  const column = (name: string): number[] => {
-    let values = c[name];
-    if (values === undefined) {
-      values = [];
-      c[name] = values;
-    }
-    return values;
-  };
   const push = (name: string, value: number) => {
-    column(name).push(value);
-  };
-  // The columns pushed once per account and per leg, held directly: looked up by name for each
-  // value, they cost a book of 10,000 accounts a third of its build.
-  const perAccount = {
-    exactOnly: column('exactOnly'),
-    balanceStart: column('balanceStart'),
-    balanceAsset: column('balanceAsset'),
-    balanceAmount: column('balanceAmount'),
-    legStart: column('legStart'),
-  };
-  const perLeg: LegColumns = {
-    legInstrument: column('legInstrument'),
-    legSize: column('legSize'),
-    legEntry: column('legEntry'),
-    legUnsettled: column('legUnsettled'),
-    legLeverageFloor: column('legLeverageFloor'),
-    legIsolatedMargin: column('legIsolatedMargin'),
-    legOrderStart: column('legOrderStart'),
-    orderSize: column('orderSize'),
-    orderPrice: column('orderPrice'),
+    (c[name] ??= []).push(value);
   };
   const asset = (id: AssetId): number => {
     const known = assetIndex.get(id);
@@ -260,21 +193,12 @@ export function buildRiskBook(
     return index;
   };
   const unified = venue.rulebook.crossPool === 'unified';
-  for (const account of accounts) {
-    perAccount.exactOnly.push(
+  const rows = compileAccounts(accounts, {
+    asset,
+    instrument,
+    exactOnly: (account) =>
       account.poolMode === 'portfolio' || !unified || isWeighedInPool(account, venue) ? 1 : 0,
-    );
-    perAccount.balanceStart.push(perAccount.balanceAsset.length);
-    for (const [id, amount] of account.balances) {
-      perAccount.balanceAsset.push(asset(id));
-      perAccount.balanceAmount.push(toNumber(amount));
-    }
-    perAccount.legStart.push(perLeg.legInstrument.length);
-    compileLegs(account, instrument, perLeg);
-  }
-  push('balanceStart', c.balanceAsset?.length ?? 0);
-  push('legStart', c.legInstrument?.length ?? 0);
-  push('legOrderStart', c.orderSize?.length ?? 0);
+  });
   const f = (name: string) => Float64Array.from(c[name] ?? []);
   const i = (name: string) => Int32Array.from(c[name] ?? []);
   const u = (name: string) => Uint8Array.from(c[name] ?? []);
@@ -345,20 +269,7 @@ export function buildRiskBook(
     borrowScaleStart: f('borrowScaleStart'),
     venueBorrows: f('venueBorrows'),
     unit: f('unit'),
-    exactOnly: u('exactOnly'),
-    balanceStart: i('balanceStart'),
-    balanceAsset: i('balanceAsset'),
-    balanceAmount: f('balanceAmount'),
-    legStart: i('legStart'),
-    legInstrument: i('legInstrument'),
-    legSize: f('legSize'),
-    legEntry: f('legEntry'),
-    legUnsettled: f('legUnsettled'),
-    legLeverageFloor: f('legLeverageFloor'),
-    legIsolatedMargin: f('legIsolatedMargin'),
-    legOrderStart: i('legOrderStart'),
-    orderSize: f('orderSize'),
-    orderPrice: f('orderPrice'),
+    ...rows,
   };
 }
 
@@ -460,52 +371,6 @@ function compileRule(
   push('premiumBaseline', baseline);
   push('premiumStep', step);
   push('premiumInitialOnly', initialOnly);
-}
-
-/** One leg per position, plus one per instrument that has open orders but no position. */
-function compileLegs(
-  account: Account,
-  instrument: (id: InstrumentId) => number,
-  c: LegColumns,
-): void {
-  // Keyed as the exact path keys them (positionKey): a hedge-mode long and short are two legs;
-  // open orders join their instrument's one-way leg, or one of their own.
-  const legs = new Map<
-    string,
-    { id: InstrumentId; size: number; entry: number; isolated: number; unsettled: number }
-  >();
-  for (const p of account.positions) {
-    legs.set(positionKey(p), {
-      id: p.instrument,
-      size: toNumber(p.size),
-      entry: toNumber(p.entryPrice),
-      isolated: p.marginMode === 'isolated' ? toNumber(p.isolatedMargin) : -1,
-      unsettled: p.unsettledPnl === undefined ? 0 : toNumber(p.unsettledPnl),
-    });
-  }
-  for (const order of account.openOrders) {
-    if (!legs.has(order.instrument)) {
-      const id = order.instrument;
-      legs.set(id, { id, size: 0, entry: 0, isolated: -1, unsettled: 0 });
-    }
-  }
-  for (const [key, leg] of legs) {
-    const id = leg.id;
-    // The setting is the account's, so a leg of open orders alone is held to it as well.
-    const leverage = account.leverage?.get(id);
-    c.legInstrument.push(instrument(id));
-    c.legSize.push(leg.size);
-    c.legEntry.push(leg.entry);
-    c.legUnsettled.push(leg.unsettled);
-    c.legLeverageFloor.push(leverage === undefined ? 0 : 1 / toNumber(leverage));
-    c.legIsolatedMargin.push(leg.isolated);
-    c.legOrderStart.push(c.orderSize.length);
-    for (const order of account.openOrders) {
-      if (order.instrument !== key) continue;
-      c.orderSize.push(order.side === 'buy' ? toNumber(order.size) : -toNumber(order.size));
-      c.orderPrice.push(toNumber(order.price));
-    }
-  }
 }
 
 /** A collateral rule's size and venue-total weights as columns (collateral-weight.ts). */

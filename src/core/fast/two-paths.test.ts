@@ -295,6 +295,7 @@ describe('the fast path agrees with the exact path', () => {
       bookArb,
       fc.boolean(),
       decimalArb(0, 50_000, 2),
+      fc.boolean(),
       fc.array(fc.tuple(fc.boolean(), decimalArb(0.001, 5, 3), fc.integer({ min: -5, max: 5 })), {
         maxLength: 3,
       }),
@@ -310,6 +311,7 @@ describe('the fast path agrees with the exact path', () => {
         { account, market: m },
         isolate,
         isolatedMargin,
+        hedge,
         orders,
         [calls, callMark, puts, putMark],
       ]) => {
@@ -329,8 +331,22 @@ describe('the fast path agrees with the exact path', () => {
             isolatedMargin: 0n,
           },
         ].filter((p) => p.size !== 0n);
-        const positions = [...account.positions, ...options].map((p, i) =>
+        const held = [...account.positions, ...options].map((p, i) =>
           isolate && i === 0 ? { ...p, marginMode: 'isolated' as const, isolatedMargin } : p,
+        );
+        // Hedge mode: the BTCUSDT position beside one of the other side, each a leg of its own,
+        // and the orders on BTCUSDT a third.
+        const positions = held.flatMap((p) =>
+          hedge && p.instrument === 'BTCUSDT'
+            ? [
+                { ...p, side: p.size > 0n ? ('long' as const) : ('short' as const) },
+                {
+                  ...p,
+                  size: -p.size / 3n,
+                  side: p.size > 0n ? ('short' as const) : ('long' as const),
+                },
+              ]
+            : [p],
         );
         m = withSurfaces({
           ...m,
