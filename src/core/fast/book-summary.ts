@@ -1,4 +1,4 @@
-import type { AccountId, AssetId, InstrumentId } from '../model/ids.ts';
+import type { AssetId, InstrumentId } from '../model/ids.ts';
 import { marketView, type PriceView } from '../model/price-view.ts';
 import type { Amount, Quantity } from '../num/fixed.ts';
 import { toNumber } from '../num/fixed.ts';
@@ -14,6 +14,7 @@ import {
   worstStanding,
 } from './fast-figures.ts';
 import { marginAccount } from './fast-margin.ts';
+import { byStanding, LowestRanked, type Ranked } from './lowest-ranked.ts';
 import type { RiskBook } from './risk-book.ts';
 import { errorBand, maintenanceCall } from './screen.ts';
 import { compareStandings, exactStanding, type MarginState, type Standing } from './standing.ts';
@@ -95,7 +96,7 @@ export function summariseBook(parts: readonly RiskBook[], options: SummaryOption
   const totals = { equity: 0, initialMargin: 0, maintenanceMargin: 0, tolerance: 0, magnitude: 0 };
   const assets = new Map<AssetId, { held: bigint; borrowed: bigint; accounts: number }>();
   const instruments = new Map<InstrumentId, { long: bigint; short: bigint; accounts: number }>();
-  const ranked: Ranked[] = [];
+  const lowest = new LowestRanked(options.riskiest > 0 ? options.riskiest + rankingMargin : 0);
   const liquidatable: Ranked[] = [];
   const exact = new Map<string, Standing>();
   const views = parts.map((book) => marketView(book.market));
@@ -118,7 +119,7 @@ export function summariseBook(parts: readonly RiskBook[], options: SummaryOption
         totals.maintenanceMargin += toNumber(standing.maintenanceMargin);
         totals.magnitude += Math.abs(toNumber(standing.equity)) + toNumber(standing.initialMargin);
         const rank = rankOfExact(standing, p, a);
-        ranked.push(rank);
+        lowest.offer(rank);
         if (standing.state === 'liquidatable') liquidatable.push(rank);
       } else {
         byState[state] += 1;
@@ -127,16 +128,12 @@ export function summariseBook(parts: readonly RiskBook[], options: SummaryOption
         totals.maintenanceMargin += out[accountMaintenanceMargin]!;
         totals.magnitude += Math.abs(out[accountEquity]!) + out[accountInitialMargin]!;
         totals.tolerance += errorBand(out);
-        if (out[worstStanding]! < Number.POSITIVE_INFINITY) {
-          const rank = {
-            part: p,
-            index: a,
-            id: account.id,
-            standing: out[worstStanding]!,
-            mm: out[worstMaintenance]!,
-          };
-          ranked.push(rank);
-          if (state === 'liquidatable') liquidatable.push(rank);
+        const standing = out[worstStanding]!;
+        const queued = state === 'liquidatable' && options.queue === true;
+        if (standing < Number.POSITIVE_INFINITY && (queued || lowest.admits(standing))) {
+          const rank = { part: p, index: a, id: account.id, standing, mm: out[worstMaintenance]! };
+          lowest.offer(rank);
+          if (queued) liquidatable.push(rank);
         }
       }
       done += 1;
@@ -153,9 +150,17 @@ export function summariseBook(parts: readonly RiskBook[], options: SummaryOption
     maintenanceMargin: totals.maintenanceMargin,
     // Each addition may round the running sum: at most an ulp of Σ |term| per account.
     totalsTolerance: totals.tolerance + 2 * done * Number.EPSILON * totals.magnitude,
-    riskiest: riskiest(parts, views, ranked, exact, options.riskiest),
+    riskiest: riskiest(parts, views, lowest.ranked, exact, options.riskiest),
     ...(options.queue === true
-      ? { liquidationQueue: riskiest(parts, views, liquidatable, exact, liquidatable.length) }
+      ? {
+          liquidationQueue: riskiest(
+            parts,
+            views,
+            liquidatable.sort(byStanding),
+            exact,
+            liquidatable.length,
+          ),
+        }
       : {}),
     assets: [...assets].map(([asset, t]) => ({ asset, ...t })),
     instruments: [...instruments].map(([instrument, t]) => ({ instrument, ...t })),
@@ -207,15 +212,6 @@ function addHoldings(
   }
 }
 
-/** An account's place in the fast ranking: its worst bucket's equity / MM, then its MM. */
-interface Ranked {
-  readonly part: number;
-  readonly index: number;
-  readonly id: AccountId;
-  readonly standing: number;
-  readonly mm: number;
-}
-
 function rankOfExact(standing: Standing, part: number, index: number): Ranked {
   const worst = standing.worst;
   const mm = worst === null ? 0 : toNumber(worst.maintenanceMargin);
@@ -230,19 +226,17 @@ function rankOfExact(standing: Standing, part: number, index: number): Ranked {
 
 /**
  * The `count` worst-standing accounts, exact: the lowest `count + rankingMargin` on the fast
- * ranking are standed on the exact path and ordered by `compareStandings`.
+ * ranking (`ranked`, lowest first) are standed on the exact path and ordered by
+ * `compareStandings`.
  */
 function riskiest(
   parts: readonly RiskBook[],
   views: readonly PriceView[],
-  ranked: Ranked[],
+  ranked: readonly Ranked[],
   exact: Map<string, Standing>,
   count: number,
 ): RiskiestAccount[] {
   if (count <= 0) return [];
-  ranked.sort(
-    (a, b) => a.standing - b.standing || b.mm - a.mm || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-  );
   const candidates = ranked.slice(0, count + rankingMargin).map((r) => {
     const book = parts[r.part]!;
     const known = exact.get(`${r.part}:${r.index}`);
