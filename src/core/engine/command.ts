@@ -1,6 +1,8 @@
+import type { PriceFeed } from '../ledger/ledger-event.ts';
 import type { PoolMode } from '../model/account.ts';
 import type { AccountId, AssetId } from '../model/ids.ts';
-import type { Amount } from '../num/fixed.ts';
+import type { Amount, Price } from '../num/fixed.ts';
+import type { TickRefusal } from './price-guard.ts';
 
 /**
  * What a client asks the engine to do. Every command carries an id: sent again with the same body
@@ -36,6 +38,14 @@ export type CommandBody =
       readonly to: AccountId;
       readonly asset: AssetId;
       readonly amount: Amount;
+    }
+  /** A price from a feed, with the feed's own sequence number and stamp (price-guard.ts). */
+  | {
+      readonly type: 'price_tick';
+      readonly feed: PriceFeed;
+      readonly sequence: number;
+      readonly timeMs: number;
+      readonly price: Price;
     };
 
 /**
@@ -60,4 +70,7 @@ export type RejectionCode =
   | 'insufficient_balance'
   | 'bank_limit_exceeded'
   | 'position_limit_exceeded'
-  | 'initial_margin_insufficient';
+  | 'initial_margin_insufficient'
+  | 'price_unavailable'
+  | 'feed_not_found'
+  | TickRefusal;

@@ -1,21 +1,24 @@
-import type { Ledger } from '../ledger/ledger.ts';
-import type { LedgerEvent } from '../ledger/ledger-event.ts';
+import { type Ledger, splitFeed } from '../ledger/ledger.ts';
+import type { LedgerEvent, PriceFeed } from '../ledger/ledger-event.ts';
+import { newFeed } from '../ledger/price-feed.ts';
 import { amountMax } from '../limits.ts';
 import type { AccountId, AssetId } from '../model/ids.ts';
-import type { PriceView } from '../model/price-view.ts';
+import { marketView } from '../model/price-view.ts';
 import type { Venue } from '../model/venue.ts';
 import type { Amount, Ratio } from '../num/fixed.ts';
 import type { Command, Rejection, RejectionCode } from './command.ts';
+import { type GuardPolicy, guardTick } from './price-guard.ts';
 import { judgeWithdrawal } from './withdrawal-rule.ts';
 
-/** What `decide` is given besides the ledger: the log's time, the venue's rules, prices now. */
+/** What `decide` is given besides the ledger: the log's time and the venue's rules. */
 export interface DecideContext {
   /** The log's time (ms): the engine never reads the host's clock (SCENARIOS.md S28). */
   readonly nowMs: number;
   readonly venue: Venue;
-  readonly prices: PriceView;
   /** The share of unrealised profit a withdrawal may take: 0 unless the venue says otherwise. */
   readonly withdrawableProfitShare: Ratio;
+  /** How ticks are judged; whether a zero is a price follows from the feed (`zeroAllowed`). */
+  readonly priceGuard: Omit<GuardPolicy, 'zeroAllowed'>;
 }
 
 export type Decision =
@@ -30,9 +33,12 @@ export type Decision =
  * 3. the asset: `asset_not_accepted` (the venue's rulebook lists no collateral rule for it);
  * 4. the amount: `amount_not_positive`, `amount_too_large` (limits.ts), `amount_off_unit`
  *    (not a whole number of the asset's smallest unit, where the rulebook gives one);
- * 5. money leaving an account: `insufficient_balance` (more than held, where the asset cannot be
- *    borrowed), `bank_limit_exceeded`, `initial_margin_insufficient` (after it, with unrealised
- *    profit counted at most at `withdrawableProfitShare`).
+ * 5. money leaving an account: `price_unavailable` (an asset it holds has no price yet: no
+ *    check is made on a price that is not there), `insufficient_balance` (more than held, where
+ *    the asset cannot be borrowed), `bank_limit_exceeded`, `initial_margin_insufficient` (after
+ *    it, with unrealised profit counted at most at `withdrawableProfitShare`).
+ * A price tick: `feed_not_found` (no such instrument, or an asset the venue neither takes nor
+ * lists a contract on), then the guard's own codes, in its order (price-guard.ts).
  */
 export function decide(ledger: Ledger, command: Command, context: DecideContext): Decision {
   const expired = isExpired(command, context.nowMs);
@@ -71,7 +77,40 @@ export function decide(ledger: Ledger, command: Command, context: DecideContext)
       const { from, to, asset, amount } = command;
       return { events: [{ type: 'transferred', from, to, asset, amount }] };
     }
+    case 'price_tick': {
+      const zeroAllowed = zeroAllowedOn(command.feed, context.venue);
+      if (zeroAllowed === undefined) return refuse('feed_not_found', 'feed');
+      const { sequence, timeMs, price } = command;
+      const { feed, verdict } = guardTick(
+        ledger.feeds.get(command.feed) ?? newFeed,
+        { sequence, timeMs, price },
+        context.nowMs,
+        { ...context.priceGuard, zeroAllowed },
+      );
+      if (verdict.kind === 'refused') return refuse(verdict.code, 'sequence');
+      const type = verdict.kind === 'accepted' ? 'price_accepted' : 'price_held';
+      return { events: [{ type, feed: command.feed, state: feed }] };
+    }
   }
+}
+
+/**
+ * Whether a feed may print zero: an asset's index may (collateral that went to zero, S12), so may
+ * an option's mark (a worthless option); a future's mark may not. Undefined: no such feed.
+ */
+function zeroAllowedOn(
+  feed: Command & { type: 'price_tick' } extends { feed: infer F } ? F : never,
+  venue: Venue,
+): boolean | undefined {
+  const [kind, id] = splitFeed(feed);
+  if (kind === 'mark') {
+    const instrument = venue.instruments.get(id);
+    return instrument === undefined ? undefined : instrument.kind === 'option';
+  }
+  const listed =
+    venue.rulebook.collateral.has(id) ||
+    [...venue.instruments.values()].some((i) => i.underlying === id || i.settle === id);
+  return listed ? true : undefined;
 }
 
 /** Applied after its time to live, on the log's clock; a command without one never expires. */
@@ -103,7 +142,12 @@ function outflowRefusal(
   context: DecideContext,
 ): Rejection | undefined {
   const account = ledger.accounts.get(id)!;
-  const { venue, prices, withdrawableProfitShare } = context;
+  const { venue, withdrawableProfitShare } = context;
+  // Every price the check reads (no ledger event opens a position yet: the balances' assets).
+  for (const held of [asset, ...account.balances.keys()]) {
+    if (!ledger.assetPrices.has(held)) return rejection('price_unavailable', 'asset');
+  }
+  const prices = marketView(ledger);
   const judged = judgeWithdrawal(account, venue, prices, asset, amount, withdrawableProfitShare);
   return judged.verdict === 'accepted' ? undefined : rejection(judged.verdict, 'amount');
 }

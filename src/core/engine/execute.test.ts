@@ -11,8 +11,9 @@ import {
 } from '../../../test/kit.ts';
 import { conservationGaps } from '../ledger/conservation.ts';
 import { applyRecord, type Ledger, newLedger } from '../ledger/ledger.ts';
+import type { PriceFeed } from '../ledger/ledger-event.ts';
 import { stateHash } from '../ledger/state-hash.ts';
-import { marketView } from '../model/price-view.ts';
+import type { CollateralRule } from '../model/rulebook.ts';
 import type { Command } from './command.ts';
 import type { DecideContext } from './decide.ts';
 import { execute } from './execute.ts';
@@ -20,7 +21,7 @@ import { execute } from './execute.ts';
 const btc = linearPerp('BTCUSDT', 'BTC');
 const book = rulebook(
   { BTCUSDT: binanceLikeBrackets },
-  new Map([
+  new Map<string, CollateralRule>([
     ['USDT', flatCollateral('1')],
     // A smallest unit, so an amount can be off it.
     ['USDC', { ...flatCollateral('0.95'), unit: d('0.000001') }],
@@ -29,8 +30,14 @@ const book = rulebook(
 const context: DecideContext = {
   nowMs: 1_000_000,
   venue: venue([btc], book),
-  prices: marketView(market({ USDT: '1', USDC: '1', BTC: '100000' }, { BTCUSDT: '100000' })),
   withdrawableProfitShare: 0n,
+  priceGuard: {
+    staleAfterMs: 60_000,
+    futureSkewMs: 1_000,
+    jumpBand: d('0.2'),
+    confirmations: 2,
+    confirmWithinMs: 60_000,
+  },
 };
 
 let next = 0;
@@ -49,9 +56,25 @@ const deposit = (account: string, amount: string, asset = 'USDT'): Command => ({
   amount: d(amount),
 });
 
+const tick = (feed: PriceFeed, price: string, sequence = 1, timeMs = 999_000): Command => ({
+  id: id(),
+  type: 'price_tick',
+  feed,
+  sequence,
+  timeMs,
+  price: d(price),
+});
+/** The prices of the examples: USDT and USDC at 1, BTC and its perpetual at 100,000. */
+const prices = (): Command[] => [
+  tick('index:USDT', '1'),
+  tick('index:USDC', '1'),
+  tick('index:BTC', '100000'),
+  tick('mark:BTCUSDT', '100000'),
+];
+
 function ledgerWith(...commands: Command[]): Ledger {
   const ledger = newLedger();
-  for (const command of commands) {
+  for (const command of [...prices(), ...commands]) {
     expect(execute(ledger, command, context).kind).toBe('accepted');
   }
   return ledger;
@@ -65,7 +88,7 @@ describe('money in, out and between accounts', () => {
       { id: id(), type: 'withdraw', account: 'a', asset: 'USDC', amount: d('0.333333') },
       context,
     );
-    expect(out).toMatchObject({ kind: 'accepted', first: 4 });
+    expect(out).toMatchObject({ kind: 'accepted', first: 8 });
     execute(
       ledger,
       { id: id(), type: 'transfer', from: 'a', to: 'b', asset: 'USDC', amount: d('600') },
@@ -177,11 +200,11 @@ describe('a command sent twice', () => {
   it('with the same body is answered as the first time and has no second effect', () => {
     const ledger = ledgerWith(open('a'));
     const command = deposit('a', '5');
-    expect(execute(ledger, command, context)).toMatchObject({ kind: 'accepted', first: 2 });
+    expect(execute(ledger, command, context)).toMatchObject({ kind: 'accepted', first: 6 });
     const hash = stateHash(ledger);
     expect(execute(ledger, { ...command }, context)).toEqual({
       kind: 'duplicate',
-      first: 2,
+      first: 6,
       count: 1,
     });
     expect(stateHash(ledger)).toBe(hash);
@@ -192,7 +215,7 @@ describe('a command sent twice', () => {
     const ledger = ledgerWith(open('a'));
     const command = deposit('a', '5');
     execute(ledger, command, context);
-    expect(execute(ledger, { ...command, amount: d('6') }, context)).toEqual({
+    expect(execute(ledger, { ...command, amount: d('6') } as Command, context)).toEqual({
       kind: 'rejected',
       rejection: { code: 'command_id_reused', field: 'id' },
     });
@@ -259,6 +282,80 @@ describe('the withdrawal rule (SCENARIOS.md S6)', () => {
   });
 });
 
+describe('price ticks through the engine', () => {
+  it('an accepted tick moves its price, a held one does not until confirmed', () => {
+    const ledger = ledgerWith();
+    expect(execute(ledger, tick('mark:BTCUSDT', '101000', 2, 999_500), context)).toMatchObject({
+      kind: 'accepted',
+    });
+    expect(ledger.markPrices.get('BTCUSDT')).toBe(d('101000'));
+    // 40 % down: beyond the 20 % band, held; confirmed by the next on the same side.
+    execute(ledger, tick('mark:BTCUSDT', '60600', 3, 999_600), context);
+    expect(ledger.markPrices.get('BTCUSDT')).toBe(d('101000'));
+    expect(ledger.feeds.get('mark:BTCUSDT')!.held).toHaveLength(1);
+    execute(ledger, tick('mark:BTCUSDT', '60000', 4, 999_700), context);
+    expect(ledger.markPrices.get('BTCUSDT')).toBe(d('60000'));
+    expect(conservationGaps(ledger).size).toBe(0);
+  });
+
+  it.each([
+    ['no such instrument', tick('mark:ETHUSDT', '1'), 'feed_not_found', 'feed'],
+    [
+      'an asset the venue neither takes nor lists',
+      tick('index:DOGE', '1'),
+      'feed_not_found',
+      'feed',
+    ],
+    ['a sequence already seen', tick('index:BTC', '100000', 1), 'tick_duplicate', 'sequence'],
+    [
+      'a sequence seen with another price',
+      tick('index:BTC', '99000', 1),
+      'tick_conflicting',
+      'sequence',
+    ],
+    ['a stale tick', tick('index:BTC', '100000', 2, 939_999), 'tick_stale', 'sequence'],
+    [
+      'a zero mark of a perpetual',
+      tick('mark:BTCUSDT', '0', 2),
+      'price_zero_not_allowed',
+      'sequence',
+    ],
+  ] as [string, Command, string, string][])(
+    'refuses %s, changing nothing',
+    (_name, command, code, field) => {
+      const ledger = ledgerWith();
+      const before = stateHash(ledger);
+      expect(execute(ledger, command, context)).toEqual({
+        kind: 'rejected',
+        rejection: { code, field },
+      });
+      expect(stateHash(ledger)).toBe(before);
+    },
+  );
+
+  it('an asset may go to zero (S12): its index takes a zero once confirmed', () => {
+    const ledger = ledgerWith();
+    execute(ledger, tick('index:BTC', '0', 2, 999_100), context);
+    execute(ledger, tick('index:BTC', '0', 3, 999_200), context);
+    expect(ledger.assetPrices.get('BTC')).toBe(0n);
+  });
+
+  it('no withdrawal is checked on a price that is not there', () => {
+    const ledger = newLedger();
+    execute(ledger, tick('index:USDT', '1'), context);
+    execute(ledger, open('a'), context);
+    execute(ledger, deposit('a', '10'), context);
+    execute(ledger, deposit('a', '10', 'USDC'), context);
+    expect(
+      execute(
+        ledger,
+        { id: id(), type: 'withdraw', account: 'a', asset: 'USDT', amount: d('1') },
+        context,
+      ),
+    ).toEqual({ kind: 'rejected', rejection: { code: 'price_unavailable', field: 'asset' } });
+  });
+});
+
 const accountIds = ['a', 'b', 'c'];
 const amountArb = fc.oneof(
   fc.bigInt({ min: -5n, max: 10n ** 22n }),
@@ -280,6 +377,17 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
   }),
   fc.record({
     id: fc.string({ maxLength: 3 }),
+    type: fc.constant('price_tick' as const),
+    feed: fc.constantFrom('index:USDT' as const, 'index:USDC' as const, 'mark:BTCUSDT' as const),
+    sequence: fc.integer({ min: 0, max: 8 }),
+    timeMs: fc.integer({ min: 900_000, max: 1_002_000 }),
+    price: fc.oneof(
+      fc.constantFrom(d('1'), d('0.9'), d('1.3'), 0n),
+      fc.bigInt({ min: -1n, max: 10n ** 24n }),
+    ),
+  }),
+  fc.record({
+    id: fc.string({ maxLength: 3 }),
     type: fc.constant('transfer' as const),
     from: fc.constantFrom(...accountIds),
     to: fc.constantFrom(...accountIds),
@@ -294,7 +402,7 @@ describe('over any sequence of commands', () => {
       fc.property(fc.array(commandArb, { maxLength: 40 }), (commands) => {
         const ledger = newLedger();
         const records = [];
-        for (const command of commands) {
+        for (const command of [...prices(), ...commands]) {
           const before = stateHash(ledger);
           const answer = execute(ledger, command, context);
           if (answer.kind === 'accepted') {

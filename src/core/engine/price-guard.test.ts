@@ -1,14 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { type FeedState, newFeed, type Tick } from '../ledger/price-feed.ts';
 import { fixed } from '../num/fixed.ts';
-import {
-  type FeedState,
-  type GuardPolicy,
-  guardTick,
-  isBeyondBand,
-  newFeed,
-  type Tick,
-} from './price-guard.ts';
+import { type GuardPolicy, guardTick, isBeyondBand } from './price-guard.ts';
 
 const policy: GuardPolicy = {
   staleAfterMs: 5_000,

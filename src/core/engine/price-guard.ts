@@ -1,3 +1,4 @@
+import type { FeedState, Tick } from '../ledger/price-feed.ts';
 import { assert } from '../num/assert.ts';
 import type { Price, Ratio } from '../num/fixed.ts';
 import { SCALE } from '../num/fixed.ts';
@@ -24,13 +25,6 @@ import { SCALE } from '../num/fixed.ts';
  * counter). The guard is a pure function of the feed's state: replaying the same ticks at the
  * same log times gives the same verdicts.
  */
-export interface Tick {
-  readonly sequence: number;
-  /** The feed's own stamp, in ms. */
-  readonly timeMs: number;
-  readonly price: Price;
-}
-
 export interface GuardPolicy {
   /** A tick stamped this long before the log's time is stale. */
   readonly staleAfterMs: number;
@@ -46,15 +40,6 @@ export interface GuardPolicy {
   readonly zeroAllowed: boolean;
 }
 
-export interface FeedState {
-  /** The last accepted tick; undefined before the first (which no band can hold). */
-  readonly last?: Tick;
-  /** Ticks beyond the band, waiting for confirmation, oldest first. */
-  readonly held: readonly Tick[];
-  /** The highest sequence seen, accepted or held. */
-  readonly sequence: number;
-}
-
 export type TickRefusal =
   | 'tick_out_of_order'
   | 'tick_duplicate'
@@ -68,8 +53,6 @@ export type TickVerdict =
   | { readonly kind: 'accepted'; readonly price: Price; readonly confirmedBy: number }
   | { readonly kind: 'held'; readonly held: number }
   | { readonly kind: 'refused'; readonly code: TickRefusal };
-
-export const newFeed: FeedState = { held: [], sequence: -1 };
 
 /** The verdict on one tick and the feed's state after it (the same state where it is refused). */
 export function guardTick(

@@ -1,6 +1,7 @@
 import type { PoolMode } from '../model/account.ts';
 import type { AccountId, AssetId } from '../model/ids.ts';
 import type { Amount } from '../num/fixed.ts';
+import type { FeedState } from './price-feed.ts';
 
 /**
  * What happened, as the ledger records it: one union, applied by `applyEvent`, replayed the same
@@ -30,7 +31,20 @@ export type LedgerEvent =
       readonly to: AccountId;
       readonly asset: AssetId;
       readonly amount: Amount;
+    }
+  /**
+   * A price feed's new state after a tick (price-guard.ts): `price_accepted` moves the price it
+   * feeds (`mark:INSTRUMENT` an instrument's mark, `index:ASSET` an asset's price) to its last
+   * tick; `price_held` holds the tick for confirmation and moves no price.
+   */
+  | {
+      readonly type: 'price_accepted' | 'price_held';
+      readonly feed: PriceFeed;
+      readonly state: FeedState;
     };
+
+/** `mark:BTCUSDT`, an instrument's mark; `index:BTC`, an asset's price (its index). */
+export type PriceFeed = `mark:${string}` | `index:${string}`;
 
 /**
  * The events one accepted command produced, with the command's id and the digest of its body: a

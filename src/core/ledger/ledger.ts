@@ -1,8 +1,9 @@
 import type { Account } from '../model/account.ts';
-import type { AccountId, AssetId } from '../model/ids.ts';
+import type { AccountId, AssetId, InstrumentId } from '../model/ids.ts';
 import { assert } from '../num/assert.ts';
-import type { Amount } from '../num/fixed.ts';
-import type { CommandRecord, LedgerEvent } from './ledger-event.ts';
+import type { Amount, Price } from '../num/fixed.ts';
+import type { CommandRecord, LedgerEvent, PriceFeed } from './ledger-event.ts';
+import type { FeedState } from './price-feed.ts';
 
 /**
  * The venue's books: every account, the money that came in and went out, and the commands
@@ -15,6 +16,10 @@ export interface Ledger {
   /** Per asset, Σ deposited and Σ withdrawn: what the accounts must hold between them. */
   readonly deposited: Map<AssetId, Amount>;
   readonly withdrawn: Map<AssetId, Amount>;
+  /** Prices as the feeds last moved them: assets' (their index) and instruments' marks. */
+  readonly assetPrices: Map<AssetId, Price>;
+  readonly markPrices: Map<InstrumentId, Price>;
+  readonly feeds: Map<PriceFeed, FeedState>;
   /** Accepted commands by id: the digest of the body, and the events it produced. */
   readonly answered: Map<
     string,
@@ -29,6 +34,9 @@ export function newLedger(): Ledger {
     accounts: new Map(),
     deposited: new Map(),
     withdrawn: new Map(),
+    assetPrices: new Map(),
+    markPrices: new Map(),
+    feeds: new Map(),
     answered: new Map(),
     events: 0,
   };
@@ -73,6 +81,17 @@ export function applyEvent(ledger: Ledger, event: LedgerEvent): void {
       credit(ledger, event.from, event.asset, -event.amount);
       credit(ledger, event.to, event.asset, event.amount);
       return;
+    case 'price_held':
+      ledger.feeds.set(event.feed, event.state);
+      return;
+    case 'price_accepted': {
+      const last = event.state.last;
+      assert(last !== undefined, 'an accepted feed has a last tick');
+      ledger.feeds.set(event.feed, event.state);
+      const [kind, id] = splitFeed(event.feed);
+      (kind === 'mark' ? ledger.markPrices : ledger.assetPrices).set(id, last.price);
+      return;
+    }
   }
 }
 
@@ -89,4 +108,10 @@ function credit(ledger: Ledger, id: AccountId, asset: AssetId, amount: Amount): 
 
 function add(totals: Map<AssetId, Amount>, asset: AssetId, amount: Amount): void {
   totals.set(asset, (totals.get(asset) ?? 0n) + amount);
+}
+
+/** `mark:BTCUSDT` → ['mark', 'BTCUSDT']. */
+export function splitFeed(feed: PriceFeed): ['mark' | 'index', string] {
+  const colon = feed.indexOf(':');
+  return [feed.slice(0, colon) as 'mark' | 'index', feed.slice(colon + 1)];
 }
