@@ -131,7 +131,9 @@ export function buildRiskBook(
   const instrumentIndex = new Map<InstrumentId, number>();
   const c: Columns = {};
   const push = (name: string, value: number) => {
-    (c[name] ??= []).push(value);
+    const values = c[name];
+    if (values === undefined) c[name] = [value];
+    else values.push(value);
   };
   const asset = (id: AssetId): number => {
     const known = assetIndex.get(id);
