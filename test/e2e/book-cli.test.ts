@@ -140,7 +140,7 @@ describe('whatif on a book', () => {
       new RegExp(`liquidatable \\(below maintenance\\)\\s+${liquidatable}\\s`),
     );
     expect(result.stdout).toMatch(
-      new RegExp(`below initial \\(free collateral < 0\\)\\s+${belowInitial}\\s`),
+      new RegExp(`below initial \\(a pool's free collateral < 0\\)\\s+${belowInitial}\\s`),
     );
     expect(result.stdout.match(/^What-if for acct-/gm)).toHaveLength(2);
   });

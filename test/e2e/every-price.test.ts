@@ -43,13 +43,17 @@ const row = (text: string, id = 'BTCUSD_PERP') =>
   text.split('\n').find((line) => line.startsWith(`${id} `))!;
 
 describe('a long whose pool is short at every price', () => {
-  it('margin reports "every price" for it, and --json a null price with the bucket liquidatable', () => {
+  it('margin reports "every price" for it, and --json says so beside its null price', () => {
     const text = runCli(['margin', book('0.1')]);
     expect(text.code).toBe(0);
     expect(row(text.stdout)).toMatch(/\bevery price\b/);
     expect(row(text.stdout, 'BTCUSD_260327')).not.toMatch(/every price|none/);
     const [report] = JSON.parse(runCli(['margin', book('0.1'), '--json']).stdout);
     expect(report.positions[0].liquidationPrice).toBeNull();
+    expect(report.positions[0].liquidatedAtEveryPrice).toBe(true);
+    // The quarterly's price would save the pool: a price, not every price.
+    expect(report.positions[1].liquidationPrice).not.toBeNull();
+    expect(report.positions[1].liquidatedAtEveryPrice).toBe(false);
     expect(report.buckets[0].liquidatable).toBe(true);
   });
 
@@ -62,5 +66,7 @@ describe('a long whose pool is short at every price', () => {
   it('held with 1 BTC of collateral, the same long has a price', () => {
     const text = runCli(['margin', book('1')]).stdout;
     expect(row(text)).not.toMatch(/every price|none/);
+    const [report] = JSON.parse(runCli(['margin', book('1'), '--json']).stdout);
+    expect(report.positions[0].liquidatedAtEveryPrice).toBe(false);
   });
 });

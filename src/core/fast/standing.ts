@@ -14,8 +14,8 @@ import { max } from '../num/fixed.ts';
 
 /**
  * Where an account stands against the venue's two thresholds: below maintenance in some bucket
- * (`liquidatable`), else below initial in its cross pools (its free collateral is negative: it may
- * open nothing and withdraw nothing), else `healthy`.
+ * (`liquidatable`), else below initial in a cross pool (its free collateral is negative: it may
+ * open nothing and withdraw nothing in it; a unified account has one pool), else `healthy`.
  */
 export type MarginState = 'liquidatable' | 'below-initial' | 'healthy';
 
@@ -47,6 +47,9 @@ export function exactStanding(account: Account, venue: Venue, prices: PriceView)
   let initialMargin = 0n;
   let maintenanceMargin = 0n;
   let free = 0n;
+  // A pool per coin cannot fund another: one short of initial margin opens nothing in its coin,
+  // and its shortfall is not hidden behind the others' free collateral.
+  let poolShort = false;
   let liquidatable = false;
   let worst: WorstBucket | null = null;
   const needsMargin = venue.rulebook.liquidationNeedsMargin === true;
@@ -58,6 +61,7 @@ export function exactStanding(account: Account, venue: Venue, prices: PriceView)
     const bucketFree = bucketFreeCollateral(risk);
     if (bucket.mode !== 'isolated') {
       free += bucket.id === crossBucketId ? bucketFree : max(0n, bucketFree);
+      poolShort ||= bucketFree < 0n;
     }
     liquidatable ||= isLiquidatable(risk, venue.rulebook);
     const atRisk = risk.maintenanceMargin > 0n || (risk.equity < 0n && !needsMargin);
@@ -70,7 +74,7 @@ export function exactStanding(account: Account, venue: Venue, prices: PriceView)
   }
   const state: MarginState = liquidatable
     ? 'liquidatable'
-    : free < 0n
+    : poolShort
       ? 'below-initial'
       : 'healthy';
   return {

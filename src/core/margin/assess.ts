@@ -128,6 +128,7 @@ function positionReports(
   prices: PriceView,
 ): PositionReport[] {
   const health = risk.equity - risk.maintenanceMargin;
+  const liquidatable = isLiquidatable(risk, venue.rulebook);
   const reports: PositionReport[] = [];
   const apportioned =
     venue.rulebook.crossLiquidationPrice === 'apportioned' && bucket.mode === 'cross'
@@ -196,6 +197,8 @@ function positionReports(
       openOrderMargin: legRisk.openOrderMargin,
       closingFee: legRisk.closingFee,
       liquidationPrice: price,
+      liquidatedAtEveryPrice:
+        price === null && future && bucket.mode !== 'portfolio' && liquidatable,
       bankruptcyPrice: bankruptcy,
       ...(apportioned === undefined || !future
         ? {}

@@ -4,8 +4,8 @@ import type { AssetId } from '../model/ids.ts';
 import type { PriceView } from '../model/price-view.ts';
 import type { Venue } from '../model/venue.ts';
 import type { Amount, Ratio } from '../num/fixed.ts';
-import { ONE, SCALE } from '../num/fixed.ts';
-import { divFloor } from '../num/rounding.ts';
+import { max, ONE, SCALE } from '../num/fixed.ts';
+import { divCeil, divFloor } from '../num/rounding.ts';
 import { lastHealthy } from './boundary-search.ts';
 import { type BucketRisk, bucketRisk, isPooled } from './bucket-risk.ts';
 import { collateralValue } from './collateral.ts';
@@ -16,7 +16,8 @@ import { movedView } from './moved-view.ts';
 /**
  * How far every price on one underlying (its asset price and the marks of all its contracts) may
  * move together, down and up, before the bucket falls to maintenance. null: no move within the
- * searched range (down to zero, up to jointMoveUpMax×) liquidates it; 0: it is liquidatable now.
+ * searched range (down to −99.99 %, or to where a price would fall below one unit; up to
+ * jointMoveUpMax×) liquidates it; 0: it is liquidatable now.
  */
 export interface JointMove {
   readonly underlying: AssetId;
@@ -41,12 +42,13 @@ export function jointMoves(
   return underlyingsOf(venue, bucket).map((underlying) => {
     const health = healthUnderMove(venue, bucket, risk, prices, underlying);
     if (health(ONE) < 0n) return { underlying, down: 0n, up: 0n };
+    const floor = lowestFactor(venue, bucket, prices, underlying);
     return {
       underlying,
-      down: nearestMove(
-        health,
-        downGrid.map((percent) => ONE - percentToRatio(percent)),
-      ),
+      down: nearestMove(health, [
+        ...downGrid.map((percent) => ONE - percentToRatio(percent)).filter((f) => f > floor),
+        ...(floor < ONE ? [floor] : []),
+      ]),
       up: nearestMove(health, [
         ...upGrid.map((percent) => ONE + percentToRatio(percent)),
         jointMoveUpMax * ONE,
@@ -109,6 +111,30 @@ function healthUnderMove(
     for (const leg of touchedLegs) health += legMaintenanceHealth(venue, leg, moved);
     return health;
   };
+}
+
+/**
+ * The lowest factor the search may move the underlying's prices by: every positive one stays at
+ * least one unit (10^-18), the smallest price a file can hold, where an inverse contract's value
+ * (a division by its mark) is still defined. Below it a move is not a price; ONE when even the
+ * smallest fall would leave one there, and then no move down is searched (null, none).
+ */
+function lowestFactor(venue: Venue, bucket: Bucket, prices: PriceView, underlying: AssetId): Ratio {
+  const moved: bigint[] = [];
+  const held = bucket.balances.get(underlying) ?? 0n;
+  if (held !== 0n) moved.push(prices.assetPrice(underlying));
+  for (const leg of bucket.legs) {
+    const instrument = venue.instruments.get(leg.instrument)!;
+    if (instrument.underlying === underlying && instrument.kind !== 'option') {
+      moved.push(prices.markPrice(leg.instrument));
+    }
+  }
+  let floor = 0n;
+  for (const price of moved) {
+    // mulFloor(price, factor) ≥ 1 exactly when price × factor ≥ SCALE.
+    if (price > 0n) floor = max(floor, divCeil(SCALE, price));
+  }
+  return floor > ONE ? ONE : floor;
 }
 
 function nearestMove(health: (factor: Ratio) => Amount, grid: readonly Ratio[]): Ratio | null {

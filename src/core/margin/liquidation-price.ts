@@ -83,7 +83,9 @@ export function liquidationPrice(
  * hair past a tick one at which it still stands a tick beyond. So: the tick at which the bucket,
  * as `bucketRisk` evaluates it, stands (equity ≥ maintenance), the next tick away from the mark
  * being one at which it is liquidatable. `restValue` is the bucket's maintenance health without
- * this leg, in USD.
+ * this leg, in USD. null: the bucket stands at every tick (no price liquidates it) or, for a long,
+ * at none (every price does; the report tells them apart by whether the bucket is liquidatable at
+ * the mark). A short that no positive price saves is given the first tick, where it falls.
  */
 export function bucketLiquidationPrice(
   venue: Venue,
@@ -102,10 +104,9 @@ export function bucketLiquidationPrice(
   const rule = ruleFor(venue, instrument);
   const index = indexOf(instrument, rule, prices);
   const root = liquidationPrice(instrument, rule, leg, mark, rest, index, notionalFeeRate(venue));
-  if (root === null) return null;
-  // A short's root below one tick rounds down to 0: every price on the tick grid liquidates it,
-  // and no price of 0 can be valued (an inverse contract's PnL divides by it).
-  if (root <= 0n) return instrument.tickSize;
+  const long = leg.size > 0n;
+  const tick = instrument.tickSize;
+  const start = searchStart(root, long, mark, tick);
   // The leg's health as legRisk rounds it, at the mark moved to `at`, the rest held.
   // With `bucket`, the whole bucket is evaluated: the others' closing fees at their bankruptcy
   // prices move with this leg's PnL, which `restValue` holds still.
@@ -120,54 +121,87 @@ export function bucketLiquidationPrice(
     return restValue - fixedFeeValue + legMaintenanceHealth(venue, leg, moved) >= 0n;
   };
   // Toward the mark is where the leg's health rises: up for a long, down for a short.
-  const toward = leg.size > 0n ? instrument.tickSize : -instrument.tickSize;
-  if (!stands(root)) return boundary(root, root + toward, toward, stands);
-  // Standing at the root's tick: find a tick away from the mark where the bucket falls.
+  const toward = long ? tick : -tick;
+  if (!stands(start)) return standingToward(start, toward, stands);
+  // Standing at `start`: find a tick away from the mark where the bucket falls. Without a root, a
+  // short is first looked at as far as the gallop goes, where it most likely stands too.
+  const farthest = start - toward * 2n ** BigInt(bisectionStepsMax - 1);
+  if (root === null && !long && stands(farthest)) return null;
   let jump = -toward;
   for (let step = 0; step < bisectionStepsMax; step += 1) {
-    const away = root + jump;
-    if (away <= 0n)
-      return stands(instrument.tickSize)
-        ? null
-        : boundary(instrument.tickSize, root, toward, stands, true);
-    if (!stands(away)) return boundary(away, root, toward, stands, true);
+    const away = start + jump;
+    if (away <= 0n) {
+      if (start !== tick && !stands(tick)) return boundary(tick, start, toward, stands);
+      // Standing at every tick, falling only at a mark below the first: that tick is the price.
+      return mark < tick && !stands(mark) ? tick : null;
+    }
+    if (!stands(away)) return boundary(away, start, toward, stands);
     jump *= 2n;
   }
   return null;
 }
 
 /**
- * The tick next to where the bucket falls, toward the mark from `falls` (which falls) and at most
- * as far as `standsAt` if that stands; galloping toward the mark from `falls` when it does not, then
- * halving. The roundings are a few units of the settle asset and of USD, which one tick of any
- * traded instrument outweighs, so this is one step or two; ticks of a few 10^-18 need more.
+ * Where the search for the bucket's own tick starts: the closed form's root, or, below one tick
+ * (a short's root rounded down to 0: no price of 0 can be valued, an inverse contract's PnL
+ * divides by it), the first tick. Without a root (a long whose cushion outlasts a fall to zero, an
+ * inverse short whose bounded loss it covers) the bucket is still asked: the closed form is
+ * solved in the settle asset on a rest floored to it, and the bucket, which rounds each leg in
+ * USD, can fall where the closed form stands. A long then starts at the first tick, a short at
+ * its mark.
  */
+function searchStart(root: Price | null, long: boolean, mark: Price, tick: Price): Price {
+  if (root !== null) return root > 0n ? root : tick;
+  if (long) return tick;
+  const markTick = floorToStep(mark, tick);
+  return markTick > 0n ? markTick : tick;
+}
+
+/**
+ * The tick next to where the bucket falls, toward the mark from `falls` (which falls): galloping
+ * toward the mark until it stands, then halving. The roundings are a few units of the settle asset
+ * and of USD, which one tick of any traded instrument outweighs, so this is one step or two.
+ *
+ * Or it stands at no tick that way: a short down to the first tick (every price on the tick grid
+ * liquidates it, given as that tick, as a root at or below 0 is), a long over the gallop's 2^160
+ * ticks, past the mark and `priceMax` (null: every price). Health rises toward the mark (the
+ * leg's requirement moves by r < 1 of what its PnL does), so none beyond stands either. The
+ * closed form's root can yet be a price: it is solved in the settle asset, and the bucket is
+ * evaluated in USD, where at a settle price of 10^-18 USD a PnL of less than one whole coin rounds
+ * down to nothing while a requirement rounds up to 10^-18 USD.
+ */
+function standingToward(falls: Price, toward: Price, stands: (at: Price) => boolean): Price | null {
+  let low = falls;
+  let jump = toward;
+  for (let step = 0; step < bisectionStepsMax; step += 1) {
+    // A short's search ends at one tick: no price of 0 can be valued.
+    const last = falls + jump <= 0n;
+    const high = last ? abs(toward) : falls + jump;
+    if (high !== low && stands(high)) return boundary(low, high, toward, stands);
+    if (last) return high;
+    low = high;
+    jump *= 2n;
+  }
+  return null;
+}
+
+/** The tick next to where the bucket falls, from `falls` (which falls) to `standsAt` (which stands). */
 function boundary(
   falls: Price,
   standsAt: Price,
   toward: Price,
   stands: (at: Price) => boolean,
-  // The caller has seen the bucket stand at `standsAt`: no need to look again.
-  standing = false,
 ): Price {
   let low = falls;
   let high = standsAt;
-  if (!standing) {
-    let jump = toward;
-    for (let step = 0; step < bisectionStepsMax && !stands(high); step += 1) {
-      low = high;
-      jump *= 2n;
-      high = falls + jump;
-      if (high <= 0n) high = abs(toward);
-    }
-    assert(stands(high), 'a bucket that falls at every tick toward the mark');
-  }
   // low falls, high stands; halve the ticks between them until they are one apart.
   for (let step = 0; step < bisectionStepsMax && high - low !== toward; step += 1) {
     const mid = low + divFloor(high - low, 2n * toward) * toward;
     if (stands(mid)) high = mid;
     else low = mid;
   }
+  // Both gallops stop within 2^160 ticks, which as many halvings close.
+  assert(high - low === toward, 'the halving closes to one tick within bisectionStepsMax');
   return high;
 }
 

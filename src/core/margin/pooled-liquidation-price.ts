@@ -24,8 +24,7 @@ export function pooledLiquidationPrice(
   const instrument = venue.instruments.get(leg.instrument)!;
   const tick = instrument.tickSize;
   const mark = prices.markPrice(leg.instrument);
-  const stands = (ticks: bigint) => {
-    const at = ticks * tick;
+  const standsAt = (at: Price) => {
     const moved: PriceView = {
       ...prices,
       riskArrays: new Map(),
@@ -33,11 +32,16 @@ export function pooledLiquidationPrice(
     };
     return !isLiquidatable(bucketRisk(venue, bucket, moved), venue.rulebook);
   };
+  const stands = (ticks: bigint) => standsAt(ticks * tick);
   const long = leg.size > 0n;
+  // A mark below the first tick is off the grid the search walks: where the bucket falls at such
+  // a mark and stands at the first tick (a long), or the other way round (a short), the first
+  // tick is where it changes, the price given, as `bucketLiquidationPrice` gives it.
+  const offGrid = () => mark < tick && standsAt(mark) !== long;
   // The far end: one tick for a long, the search's ceiling for a short.
   const ceiling = divCeil(mark * jointMoveUpMax, tick);
   const far = long ? 1n : ceiling;
-  if (stands(far)) return null;
+  if (stands(far)) return long && offGrid() ? tick : null;
   // Health rises toward the mark's side; if the bucket falls at the mark, find where it stands.
   let near = long ? divCeil(mark, tick) : divFloor(mark, tick);
   if (near < 1n) near = 1n;
@@ -48,6 +52,6 @@ export function pooledLiquidationPrice(
     near = next;
     standing = stands(near);
   }
-  if (!standing) return null;
+  if (!standing) return !long && offGrid() ? tick : null;
   return lastSafe(near, far, 1n, stands) * tick;
 }

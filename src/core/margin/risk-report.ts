@@ -58,6 +58,12 @@ export interface PositionReport {
   /** The mark at which its bucket falls to maintenance, all else held; null: none. */
   readonly liquidationPrice: Price | null;
   /**
+   * A future with no liquidation price whose bucket is liquidatable already: no price of it saves
+   * the bucket (an inverse long beside a coin debt it can never be worth), where a null price
+   * alone would read as safe. False for an option and in a portfolio bucket (no price of their own).
+   */
+  readonly liquidatedAtEveryPrice: boolean;
+  /**
    * The mark at which its bucket's equity is zero, all else at their marks (rounded to the tick on
    * the mark's side); null: none (a linear long whose cushion outlasts a fall to zero) or an option.
    */

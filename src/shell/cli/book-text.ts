@@ -10,7 +10,7 @@ import { table } from './table.ts';
 
 const stateNames: Record<MarginState, string> = {
   liquidatable: 'liquidatable (below maintenance)',
-  'below-initial': 'below initial (free collateral < 0)',
+  'below-initial': "below initial (a pool's free collateral < 0)",
   healthy: 'healthy',
 };
 

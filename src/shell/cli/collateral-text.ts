@@ -2,6 +2,7 @@ import type { CollateralLine } from '../../core/margin/collateral-lines.ts';
 import type { BucketReport, RiskReport } from '../../core/margin/risk-report.ts';
 import { ratioFloor } from '../../core/num/rounding.ts';
 import { amountDown, coins, percent } from './figures.ts';
+import { printable } from './printable.ts';
 import { table } from './table.ts';
 
 /**
@@ -61,12 +62,14 @@ function weightText(line: CollateralLine, counted: bigint): string {
 function worthlessNote(report: RiskReport, bucket: BucketReport, line: CollateralLine): string[] {
   if (line.balance <= 0n || line.value === 0n || line.maintenanceValue !== 0n) return [];
   const value = amountDown(line.value);
-  const held = `${coins(line.balance)} ${line.asset} (${value} USD) in bucket ${bucket.id}`;
+  // A sentence, not a table cell: each id escaped here (printable.ts), once.
+  const asset = printable(line.asset);
+  const rulebook = printable(report.rulebook);
+  const held = `${coins(line.balance)} ${asset} (${value} USD) in bucket ${printable(bucket.id)}`;
   const why =
     line.counted === 'none'
-      ? `rulebook ${report.rulebook} lists no collateral weight for ${line.asset}, so it is ` +
-        'not collateral'
-      : `its weight under rulebook ${report.rulebook} is 0`;
+      ? `rulebook ${rulebook} lists no collateral weight for ${asset}, so it is not collateral`
+      : `its weight under rulebook ${rulebook} is 0`;
   return [`Counts for nothing: ${held}: ${why}.`];
 }
 
@@ -79,9 +82,9 @@ function poolNote(report: RiskReport, bucket: BucketReport): string[] {
   const plainSum = weighted + bucket.positionValue;
   if (plainSum === bucket.equity) return [];
   return [
-    `Bucket ${bucket.id}: equity ${amountDown(bucket.equity)} USD is the pool's own sum under ` +
-      `rulebook ${report.rulebook} (weighted profit, resting spot orders or contracts counted in ` +
-      'their settle asset), not the weighted balances plus positions ' +
+    `Bucket ${printable(bucket.id)}: equity ${amountDown(bucket.equity)} USD is the pool's own ` +
+      `sum under rulebook ${printable(report.rulebook)} (weighted profit, resting spot orders or ` +
+      'contracts counted in their settle asset), not the weighted balances plus positions ' +
       `(${amountDown(plainSum)} USD).`,
   ];
 }

@@ -16,7 +16,7 @@ export function comparisonText(comparison: Comparison): string {
   const outcomes = [isolated, cross, ...(portfolio ? [portfolio] : [])];
   const sections = [
     `Account ${printable(comparison.account)}: ${outcomes.map((o) => o.mode).join(' vs ')} margin, ` +
-      `same book and collateral, rulebook ${cross.report.rulebook}`,
+      `same book and collateral, rulebook ${printable(cross.report.rulebook)}`,
     table(
       ['mode', 'capital used USD', 'initial USD', 'maintenance USD'],
       outcomes.map((outcome) => [
@@ -65,9 +65,9 @@ function liquidationText(isolated: ModeOutcome, cross: ModeOutcome): string {
     return [
       positionLabel(position),
       position.priceCurrency,
-      liquidationPriceText(position, isolated.report),
+      liquidationPriceText(position),
       percent(position.liquidationDistance),
-      pooled === undefined ? 'none' : liquidationPriceText(pooled, cross.report),
+      pooled === undefined ? 'none' : liquidationPriceText(pooled),
       percent(pooled?.liquidationDistance ?? null),
     ];
   });
@@ -109,21 +109,22 @@ function groupedMoves(moves: readonly PositionMove[]): string[] {
       continue;
     }
     const key = `from the ${move.from} pool into the ${move.to} pool`;
-    between.set(key, [...(between.get(key) ?? []), move.instrument]);
+    between.set(key, [...(between.get(key) ?? []), printable(move.instrument)]);
   }
   for (const [key, instruments] of between) phrases.push(`${instruments.join(', ')} ${key}`);
   return phrases;
 }
 
 function moveText(move: PositionMove): string {
-  const held = (margin: bigint) => `${coinsAbout(margin)} ${move.settle}`;
+  const held = (margin: bigint) => `${coinsAbout(margin)} ${printable(move.settle)}`;
+  const instrument = printable(move.instrument);
   if (move.to === 'isolated') {
     const from =
       move.from === 'isolated'
         ? `isolated with ${held(move.marginBefore)}`
         : `out of the ${move.from} pool`;
-    return `${move.instrument} ${from}, given ${held(move.marginAfter)}`;
+    return `${instrument} ${from}, given ${held(move.marginAfter)}`;
   }
   const margin = held(move.marginBefore);
-  return `${move.instrument} into the ${move.to} pool, with its ${margin} of margin`;
+  return `${instrument} into the ${move.to} pool, with its ${margin} of margin`;
 }

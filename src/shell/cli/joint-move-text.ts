@@ -1,6 +1,7 @@
 import type { JointMove } from '../../core/margin/joint-move.ts';
 import type { PositionReport } from '../../core/margin/risk-report.ts';
 import { percent } from './figures.ts';
+import { printable } from './printable.ts';
 import { table } from './table.ts';
 
 /** One bucket's joint moves, labelled (a bucket id, or a margin mode in `compare`). */
@@ -30,11 +31,13 @@ export function jointMoveText(
         rows.push([label, move.underlying, side(move.down), side(move.up)]);
         continue;
       }
+      // Named in a sentence, not a table cell: escaped here (printable.ts), once.
+      const named = `${printable(move.underlying)} (${printable(label)}`;
       if ((move.down === null && move.up === null) || isNow(move)) {
-        leftOut.push(`${move.underlying} (${label})`);
+        leftOut.push(`${named})`);
         continue;
       }
-      leftOut.push(`${move.underlying} (${label}: ${side(move.down)} down, ${side(move.up)} up)`);
+      leftOut.push(`${named}: ${side(move.down)} down, ${side(move.up)} up)`);
     }
   }
   if (rows.length === 0 && leftOut.length === 0) return '';

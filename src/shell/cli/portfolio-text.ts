@@ -21,10 +21,13 @@ export function portfolioText(bucket: BucketReport, color: boolean): string {
   ];
   for (const risk of portfolio.underlyings) sections.push(underlyingText(risk, color));
   for (const credit of portfolio.credits) {
-    const [a, b] = credit.underlyings;
+    // A sentence, not a table cell: the underlyings escaped here (printable.ts), once.
+    const a = printable(credit.underlyings[0]);
+    const b = printable(credit.underlyings[1]);
     const [toA, toB] = credit.amounts;
     sections.push(
-      `Credit ${a}/${b}: ${credit.spreads.toPrecision(6)} spreads, −${usd(toA)} to ${a}, −${usd(toB)} to ${b}`,
+      `Credit ${a}/${b}: ${credit.spreads.toPrecision(6)} spreads, −${usd(toA)} to ${a}, ` +
+        `−${usd(toB)} to ${b}`,
     );
   }
   return sections.join('\n\n');

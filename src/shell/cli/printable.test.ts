@@ -26,15 +26,45 @@ describe('printable', () => {
     expect(printable('\u202egnp.exe')).toBe('\\u202egnp.exe');
   });
 
-  it('leaves printable text alone, and is idempotent', () => {
+  it('leaves printable text without a backslash alone', () => {
     expect(printable('BTC/USDT:USDT-261225 € 💥 désk')).toBe('BTC/USDT:USDT-261225 € 💥 désk');
     fc.assert(
       fc.property(fc.string({ unit: 'binary' }), (text) => {
         const shown = printable(text);
-        expect(printable(shown)).toBe(shown);
         expect([...shown].some((ch) => unprintableCodes.includes(ch.charCodeAt(0)))).toBe(false);
+        const plain = [...text].every(
+          (ch) => ch !== '\\' && !unprintableCodes.includes(ch.charCodeAt(0)),
+        );
+        if (plain) expect(shown).toBe(text);
       }),
     );
+  });
+
+  it('writes a backslash as two, so an id cannot print as another one', () => {
+    // The six characters `\u001b` in an id, and an id that holds a real ESC.
+    expect(printable('x\\u001b[2J')).toBe('x\\\\u001b[2J');
+    expect(printable(`x${esc}[2J`)).toBe('x\\u001b[2J');
+    expect(printable('a\\nb')).toBe('a\\\\nb');
+    expect(printable('a\nb')).toBe('a\\nb');
+    expect(printable('C:\\desk\\')).toBe('C:\\\\desk\\\\');
+    // What is shown reads back as what the file holds, so no two strings print the same; tried
+    // on text made mostly of what escapes are made of.
+    const readBack = (shown: string) =>
+      shown.replace(/\\(\\|n|r|t|u[0-9a-f]{4})/g, (_, code: string) =>
+        code === '\\'
+          ? '\\'
+          : code.startsWith('u')
+            ? String.fromCharCode(Number.parseInt(code.slice(1), 16))
+            : ({ n: '\n', r: '\r', t: '\t' } as Record<string, string>)[code]!,
+      );
+    const tricky = fc.constantFrom('\\', 'u', '0', '1', 'b', 'n', 'x', esc, '\n', '\u202e');
+    for (const unit of [tricky, 'binary' as const]) {
+      fc.assert(
+        fc.property(fc.string({ unit }), (text) => {
+          expect(readBack(printable(text))).toBe(text);
+        }),
+      );
+    }
   });
 
   it('leaves a report its own line breaks and colours, and nothing else', () => {
@@ -74,6 +104,11 @@ describe('table', () => {
       'x\\n\\u001b[31mAccount fake: LIQUIDATABLE    1.00',
       'b                                          2.00',
     ]);
+  });
+
+  it('shows a cell with a literal \\u001b apart from one with an ESC', () => {
+    const text = table(['instrument'], [['P\\u001b[31m'], [`P${esc}[31m`]]);
+    expect(text.split('\n')).toEqual(['instrument', 'P\\\\u001b[31m', 'P\\u001b[31m']);
   });
 
   it("keeps the CLI's own colours, aligned by what shows", () => {

@@ -7,18 +7,22 @@ import type { Portfolio } from '../../core/model/portfolio.ts';
  * bidi override could show a line's characters in another order than they are. Each such
  * character is shown as an escape instead (`\n`, `\u001b`, `\u202e`, as JSON and JavaScript
  * write them): C0 controls and DEL, C1 controls, the line and paragraph separators, and the bidi
- * embeddings, overrides and isolates. A backslash itself is left alone, so `a\nb` may also be
- * what the file says; the JSON output (`--json`) is the unambiguous form.
+ * embeddings, overrides and isolates. A backslash is written `\\`, as JSON writes it: otherwise
+ * an id that holds the six characters `\u001b` would print as one that holds an ESC, and could
+ * pass for it. So two strings never print the same; text with neither is printed as it is.
+ * Not idempotent, by that rule: escape a string once, where it is printed.
  */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
 const unprintable = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: as above, and the backslash.
+const escapable = /[\\\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 export function printable(text: string): string {
-  unprintable.lastIndex = 0;
-  return unprintable.test(text) ? text.replace(unprintable, escaped) : text;
+  escapable.lastIndex = 0;
+  return escapable.test(text) ? text.replace(escapable, escaped) : text;
 }
 
-const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\\': '\\\\' };
 
 function escaped(ch: string): string {
   return named[ch] ?? `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;

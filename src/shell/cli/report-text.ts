@@ -22,6 +22,8 @@ import { table } from './table.ts';
  */
 export function riskReportText(report: RiskReport, color = false): string {
   const sections = [headline(report), bucketsText(report)];
+  const liquidationEnd = liquidationEndText(report);
+  if (liquidationEnd !== '') sections.push(liquidationEnd);
   const collateral = collateralText(report);
   if (collateral !== '') sections.push(collateral);
   for (const bucket of report.buckets) {
@@ -83,7 +85,7 @@ function headline(report: RiskReport): string {
       `${amountUp(report.maintenanceMargin)} USD, free collateral ` +
       `${amountDown(report.freeCollateral)} USD` +
       (report.liquidatable ? '  ** LIQUIDATABLE **' : ''),
-    `Rulebook ${report.rulebook}.`,
+    `Rulebook ${printable(report.rulebook)}.`,
   ];
   // What the account's free collateral leaves out: a separate pool's shortfall (taken as 0, since
   // pools cannot fund each other) and every isolated bucket's.
@@ -95,7 +97,7 @@ function headline(report: RiskReport): string {
       `Not in that free collateral, short of initial margin: ${hidden
         .map(
           (bucket) =>
-            `${bucket.id} ${amountDown(bucket.freeCollateral)} USD` +
+            `${printable(bucket.id)} ${amountDown(bucket.freeCollateral)} USD` +
             (bucket.marginMode === 'isolated' ? ' (isolated)' : ' (a pool of its own)'),
         )
         .join(', ')}; no other bucket's room offsets it.`,
@@ -105,14 +107,14 @@ function headline(report: RiskReport): string {
     if (!bucket.liquidatable) continue;
     const worthless = bucket.collateral
       .filter((line) => line.balance > 0n && line.value > 0n && line.maintenanceValue === 0n)
-      .map((line) => line.asset);
+      .map((line) => printable(line.asset));
     lines.push(
-      `Bucket ${bucket.id} is liquidatable: equity ${amountDown(bucket.equity)} USD is below its ` +
+      `Bucket ${printable(bucket.id)} is liquidatable: equity ${amountDown(bucket.equity)} USD is below its ` +
         `maintenance margin ${amountUp(bucket.maintenanceMargin)} USD` +
         (worthless.length === 0
           ? '.'
           : `; its ${worthless.join(' and ')} count${worthless.length === 1 ? 's' : ''} for ` +
-            `nothing under rulebook ${report.rulebook} (see the collateral below).`),
+            `nothing under rulebook ${printable(report.rulebook)} (see the collateral below).`),
     );
   }
   return lines.join('\n');
@@ -154,6 +156,28 @@ function bucketsText(report: RiskReport): string {
   );
 }
 
+/**
+ * Mango's liquidation-end health (liquidation-end.ts), where the rulebook has the rule: the health
+ * a liquidation brings the account back to, so a trader sees how far one would go. Rounded down,
+ * as equity is: a liquidation may go on until it is 0 or above.
+ */
+function liquidationEndText(report: RiskReport): string {
+  const figures = report.buckets.flatMap((bucket) =>
+    bucket.liquidationEndHealth === undefined
+      ? []
+      : [`bucket ${printable(bucket.id)} ${amountDown(bucket.liquidationEndHealth)} USD`],
+  );
+  if (figures.length === 0) return '';
+  return (
+    `Liquidation-end health under rulebook ${printable(report.rulebook)}: ` +
+    `${figures.join(', ')}.\n` +
+    'It is the health a liquidation brings the account back to: once equity is below ' +
+    'maintenance margin, the liquidator may go on until this figure is 0 or above, not only ' +
+    "until maintenance is met again (initial weights without the scaling by the bank's " +
+    "deposits and borrows, every price at the oracle; Mango's HealthType::LiquidationEnd)."
+  );
+}
+
 function weightedCollateral(bucket: BucketReport): bigint {
   return bucket.collateral.reduce((sum, line) => sum + line.maintenanceValue, 0n);
 }
@@ -166,7 +190,7 @@ function positionsText(report: RiskReport, positions: readonly PositionReport[])
     position.priceCurrency,
     priceAt(position.entryPrice, position.tickSize),
     priceAt(position.markPrice, position.tickSize),
-    liquidationPriceText(position, report),
+    liquidationPriceText(position),
     percent(position.liquidationDistance),
     amountDown(position.unrealisedPnlValue),
     amountUp(position.initialMargin + position.openOrderMargin),
@@ -208,8 +232,9 @@ function positionsText(report: RiskReport, positions: readonly PositionReport[])
   }
   for (const [rule, instruments] of defaults) {
     sections.push(
-      `Margined by rulebook ${report.rulebook}'s default "${rule}", as it has no rule of its own ` +
-        `for ${instruments.length === 1 ? 'it' : 'them'}: ${instruments.join(', ')}.`,
+      `Margined by rulebook ${printable(report.rulebook)}'s default "${printable(rule)}", as it ` +
+        `has no rule of its own for ${instruments.length === 1 ? 'it' : 'them'}: ` +
+        `${instruments.map(printable).join(', ')}.`,
     );
   }
   return sections.join('\n');

@@ -86,7 +86,7 @@ export function whatIfBookText(
 function statesText(before: BookSummary, after: BookSummary): string {
   const states: [MarginState, string][] = [
     ['liquidatable', 'liquidatable (below maintenance)'],
-    ['below-initial', 'below initial (free collateral < 0)'],
+    ['below-initial', "below initial (a pool's free collateral < 0)"],
     ['healthy', 'healthy'],
   ];
   const rows = states.map(([state, name]) => {

@@ -120,12 +120,16 @@ class Scan {
     const letter = this.text[this.pos + 1];
     if (letter === 'u') {
       const hex = this.text.slice(this.pos + 2, this.pos + 6);
-      if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail('"\\u" must be followed by four hex digits');
+      if (!/^[0-9a-fA-F]{4}$/.test(hex))
+        this.fail('a backslash and "u" must be followed by four hex digits');
       this.pos += 6;
     } else if (letter !== undefined && '"\\/bfnrt'.includes(letter)) {
       this.pos += 2;
     } else {
-      this.fail('a backslash must start an escape such as \\n, \\" or \\u00e9');
+      this.fail(
+        'a backslash must be followed by b, f, n, r, t, u and four hex digits, a slash, ' +
+          'a double quote or another backslash',
+      );
     }
   }
 
@@ -165,9 +169,20 @@ class Scan {
 
   private fail(expected: string, at = this.pos): never {
     const found =
-      at >= this.text.length
-        ? 'the end of the text'
-        : JSON.stringify(String.fromCodePoint(this.text.codePointAt(at)!));
+      at >= this.text.length ? 'the end of the text' : foundText(this.text.codePointAt(at)!);
     throw new Found(at, `${expected}, found ${found}`);
   }
+}
+
+/**
+ * The character found, in words where quoting it would take a backslash: the CLI prints a
+ * message with every backslash doubled (printable.ts), and `"\n"` would then read as `"\\n"`.
+ * Any other character is quoted as it is, and escaped where it is printed.
+ */
+function foundText(code: number): string {
+  if (code === 0x22) return 'a double quote';
+  if (code === 0x5c) return 'a backslash';
+  if (code < 0x20)
+    return `the control character U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  return `"${String.fromCodePoint(code)}"`;
 }

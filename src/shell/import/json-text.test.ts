@@ -116,7 +116,7 @@ describe('parseJsonText', () => {
     ]);
     expect(issuesOf('{"a": "x\ny"}')).toEqual([
       'book.json: not valid JSON at line 1:9: a control character inside a string ' +
-        '(write it escaped), found "\\n"',
+        '(write it escaped), found the control character U+000A',
     ]);
     expect(issuesOf('')).toEqual([
       'book.json: not valid JSON at line 1:1: expected a value, found the end of the text',
