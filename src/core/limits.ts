@@ -6,6 +6,8 @@ import { SCALE } from './num/fixed.ts';
  * bounded by them. bigint cannot overflow, but an unbounded amount is a bug or an attack.
  */
 export const accountsPerPortfolioMax = 100_000;
+/** Characters of a command's id (and of any id the event log keeps). */
+export const idLengthMax = 200;
 /** Rulebooks one portfolio file may name, one per venue its accounts are at. */
 export const rulebooksPerPortfolioMax = 64;
 export const assetsMax = 1_000;
@@ -14,6 +16,8 @@ export const positionsPerAccountMax = 2_000;
 export const ordersPerAccountMax = 5_000;
 export const balancesPerAccountMax = assetsMax;
 export const bracketsPerRuleMax = 64;
+/** Tiers a rule may hold once continued by the venue's published rule (OKX's "increase by"). */
+export const bracketsContinuedMax = 1_000;
 export const collateralTiersMax = 32;
 
 /** Magnitudes, in whole units (the fixed-point scale is applied on top). */
@@ -31,6 +35,7 @@ export const amountMax = amountUnitsMax * SCALE;
 export const priceMax = priceUnitsMax * SCALE;
 export const sizeMax = sizeUnitsMax * SCALE;
 
+assert(bracketsPerRuleMax <= bracketsContinuedMax, 'a continued table holds the listed tiers');
 assert(positionsPerAccountMax <= instrumentsMax, 'an account holds at most one position each');
 assert(balancesPerAccountMax <= assetsMax, 'an account holds at most one balance per asset');
 assert(2n ** BigInt(bisectionStepsMax) > sizeMax, 'a size search must reach one unit');
@@ -78,3 +83,29 @@ export const termWeightMax = 1_000;
 
 assert(volShocksPerGridMax <= scenariosPerGridMax, 'one price move fits every shock');
 assert(extremeMovesPerGridMax <= scenariosPerGridMax, 'the extreme moves fit in a grid');
+
+/**
+ * Funding (src/core/pricing/funding-rate*.ts, src/core/ledger/funding*.ts). Binance samples the
+ * premium every 5 s (5,760 in 8 h): a day of such samples is the most an interval averages.
+ */
+export const premiumSamplesMax = 17_280;
+/** The shortest and longest funding interval, in ms (venues publish 1 h to 8 h). */
+export const fundingIntervalMsMin = 60_000;
+export const fundingIntervalMsMax = 7 * 24 * 60 * 60 * 1000;
+/** |funding rate| per interval, as a fraction: Binance caps its adjustable cap and floor at ±1. */
+export const fundingRateMax = SCALE;
+/** Positions in one market that one funding settlement pays (hedge mode: two per account). */
+export const holdersPerMarketMax = 2_000_000;
+/** Funding times one catch-up lists at once (a year of hourly intervals); the caller loops on. */
+export const fundingCatchUpMax = 8_784;
+
+assert(Number.isSafeInteger(fundingIntervalMsMax), 'an interval is an exact number of ms');
+assert(fundingIntervalMsMin <= fundingIntervalMsMax, 'some interval is allowed');
+
+/**
+ * Fills (src/core/ledger/apply-fill.ts): |fee rate| on a trade's value, as a fraction. Venues
+ * charge a few basis points; 10 % is far beyond any schedule and still bounds the fee.
+ */
+export const feeRateMax = SCALE / 10n;
+
+assert(feeRateMax <= SCALE, "a fee is at most the trade's value");

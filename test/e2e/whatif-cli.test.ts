@@ -242,7 +242,8 @@ describe('the output: before → after, or the rejection and its limit', () => {
 
   it('past the brackets for the chosen leverage: the position limit it hit, with its unit', () => {
     const outcome = whatIfJson('--order', 'buy 1000 BTCUSDT');
-    // 1,000.8 BTC × 112,774.5 = 112,864,719.6 USDT, past 100,000,000, the last bracket at 20x.
+    // With the 0.1 BTC bid resting (the venue counts it filled), 1,000.9 BTC × 112,774.5 =
+    // 112,875,997.05 USDT, past 100,000,000, the last bracket at 20x.
     expect(outcome).toMatchObject({
       verdict: 'position_limit_exceeded',
       reason: {
@@ -251,15 +252,17 @@ describe('the output: before → after, or the rejection and its limit', () => {
         breach: {
           kind: 'leverage',
           measure: 'notional',
-          value: '112864719.6',
+          value: '112875997.05',
           leverage: '20',
           maxLeverage: '10',
+          restingOrders: '0.1',
         },
       },
       after: null,
     });
     expect(whatIfText('--order', 'buy 1000 BTCUSDT')).toContain(
-      'the BTCUSDT position after it would be 112864719.6 USDT of notional, where the brackets ' +
+      'the BTCUSDT position after it and the 0.1 contracts already resting on that side, all ' +
+        'filled, would be 112875997.05 USDT of notional, where the brackets ' +
         'allow at most 10x, below the chosen leverage of 20x',
     );
   });

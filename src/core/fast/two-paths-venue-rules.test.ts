@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bookArb, bookVenue, d, decimalArb } from '../../../test/kit.ts';
 import { assess } from '../margin/assess.ts';
-import { completeBrackets } from '../margin/brackets.ts';
+import { completeBrackets, continueBrackets } from '../margin/brackets.ts';
 import type { Account, OpenOrder } from '../model/account.ts';
 import type { Market } from '../model/market.ts';
 import type { ClosingFeeRule, MarginRule, Rulebook } from '../model/rulebook.ts';
@@ -61,6 +61,32 @@ const okxTiers: MarginRule = {
   ),
 };
 
+/**
+ * OKX's published continuation ("Increase by N conts from the previous tier", + 0.5 % MMR and
+ * IMR): from two listed tiers, by 1.5 contracts a tier, to tier 12 (a limit of 20 contracts), or
+ * on to 100 % initial margin (tier 198, 299.5 contracts), so a book crosses many derived edges.
+ */
+function okxContinued(tiersMax?: number): MarginRule {
+  const listed = [
+    { cap: d('1'), maxLeverage: d('100'), maintenanceRate: d('0.004'), initialRate: d('0.01') },
+    { cap: d('5'), maxLeverage: d('66.66'), maintenanceRate: d('0.005'), initialRate: d('0.015') },
+  ];
+  const continuation = {
+    capStep: d('1.5'),
+    maintenanceRateStep: d('0.005'),
+    initialRateStep: d('0.005'),
+    ...(tiersMax === undefined ? {} : { tiersMax }),
+  };
+  const terms = continueBrackets(listed, continuation);
+  if (!Array.isArray(terms)) throw new Error(terms.failure);
+  return {
+    kind: 'brackets',
+    tierBy: 'contracts',
+    brackets: completeBrackets(terms, 'contracts'),
+    continued: { ...continuation, listedTiers: listed.length },
+  };
+}
+
 const variants: [string, Venue][] = [
   ['maintenance at the entry', withRules(bookVenue, {}, atEntry)],
   ['a fee on the notional', withRules(bookVenue, { closingFee: fee('notional') })],
@@ -74,6 +100,16 @@ const variants: [string, Venue][] = [
     withRules(bookVenue, { closingFee: fee('notional', '0.0005') }, (r) =>
       r.kind === 'brackets' ? okxTiers : r,
     ),
+  ],
+  [
+    'tiers by contracts, continued by the rule to tiersMax',
+    withRules(bookVenue, { closingFee: fee('notional', '0.0005') }, (r) =>
+      r.kind === 'brackets' ? okxContinued(12) : r,
+    ),
+  ],
+  [
+    'tiers by contracts, continued by the rule to 1× leverage',
+    withRules(bookVenue, {}, (r) => (r.kind === 'brackets' ? okxContinued() : r)),
   ],
   // Mango's perp orders: counted in maintenance, filled at the mark, and both.
   ['open orders in maintenance', withRules(bookVenue, { openOrdersInMaintenance: true })],

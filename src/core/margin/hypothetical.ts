@@ -7,13 +7,11 @@ import type {
   Side,
 } from '../model/account.ts';
 import type { AssetId, InstrumentId } from '../model/ids.ts';
-import type { Instrument } from '../model/instrument.ts';
 import type { Venue } from '../model/venue.ts';
 import { assert } from '../num/assert.ts';
 import type { Amount, Price, Quantity, Ratio } from '../num/fixed.ts';
-import { abs, max, min, SCALE, sign } from '../num/fixed.ts';
-import { divCeil, divFloor } from '../num/rounding.ts';
-import { unrealisedPnl } from './contract-value.ts';
+import { max, min } from '../num/fixed.ts';
+import { fillAccount } from './account-fill.ts';
 
 /** A change the trader is considering; applied to a copy of the account, never to the ledger. */
 export type Hypothetical =
@@ -114,6 +112,39 @@ export function filledAtLimit(
   return { kind: 'order', instrument, side, size, price };
 }
 
+/** The contracts the account already has resting on one side of an instrument. */
+export function restingSize(account: Account, instrument: InstrumentId, side: Side): Quantity {
+  let size = 0n;
+  for (const order of account.openOrders) {
+    if (order.instrument === instrument && order.side === side) size += order.size;
+  }
+  return size;
+}
+
+/**
+ * The account after an order with every order of its side on its instrument filled at its limit,
+ * the account's resting ones and the new one alike: the position the whole book may leave, which
+ * the venue's position limit is measured on (Binance's "position + open orders" at the chosen
+ * leverage). A venue margins an account's resting orders together, never one order alone.
+ */
+export function bookFilled(
+  account: Account,
+  venue: Venue,
+  change: Hypothetical & { kind: 'order' | 'resting-order' },
+): Account {
+  const order = filledAtLimit(change);
+  let after = applyHypothetical(account, venue, order);
+  for (const resting of account.openOrders) {
+    if (resting.instrument !== order.instrument || resting.side !== order.side) continue;
+    after = applyHypothetical(after, venue, { kind: 'order', ...resting });
+  }
+  // The orders filled leave the book; the other side's stay.
+  const openOrders = after.openOrders.filter(
+    (resting) => resting.instrument !== order.instrument || resting.side !== order.side,
+  );
+  return { ...after, openOrders };
+}
+
 function credit(
   balances: ReadonlyMap<AssetId, Amount>,
   asset: AssetId,
@@ -125,47 +156,23 @@ function credit(
 }
 
 /**
- * Fills the order at its price: the part that reduces the position realises its PnL into the
- * bucket's collateral, the part that adds to it (or opens the other way) moves the entry price.
+ * Fills the order at its price (account-fill.ts, the arithmetic the ledger shares): the part that
+ * reduces the position realises its PnL into the bucket's collateral, the part that adds to it (or
+ * opens the other way) moves the entry price.
  */
 function fill(account: Account, venue: Venue, order: Hypothetical & { kind: 'order' }): Account {
   const instrument = venue.instruments.get(order.instrument)!;
   const traded = order.side === 'buy' ? order.size : -order.size;
-  const existing = tradedPosition(account, order.instrument, order.side);
-  const side = hedgeSideOf(account, order.instrument, order.side);
-  const before: Position = existing ?? {
-    instrument: order.instrument,
-    size: 0n,
-    entryPrice: order.price,
+  const positionSide = hedgeSideOf(account, order.instrument, order.side);
+  const filled = fillAccount(account, {
+    instrument,
+    traded,
+    price: order.price,
     marginMode: order.marginMode ?? 'cross',
-    isolatedMargin: 0n,
-    ...(side === undefined ? {} : { side }),
-  };
-  const size = before.size + traded;
-  const reducing = sign(before.size) !== 0n && sign(before.size) !== sign(traded);
-  const closed = reducing ? -sign(before.size) * min(abs(traded), abs(before.size)) : 0n;
-  // A future settles the PnL of the part it closes; an option trade pays or receives its premium
-  // in full (its value then sits in the position), rounded against the trader either way.
-  const realised =
-    instrument.kind === 'option'
-      ? divFloor(-traded * instrument.contractSize * order.price, SCALE * SCALE)
-      : unrealisedPnl(instrument, -closed, before.entryPrice, order.price);
-  const entryPrice =
-    size === 0n ? order.price : nextEntry(instrument, before, traded, size, order.price);
-  let balances = account.balances;
-  let isolatedMargin = before.isolatedMargin;
-  if (before.marginMode === 'isolated') isolatedMargin += realised;
-  else balances = credit(balances, instrument.settle, realised);
-  const others = account.positions.filter((position) => position !== existing);
+    ...(positionSide === undefined ? {} : { positionSide }),
+  });
   const settings = order.leverage === undefined ? {} : { leverage: withLeverage(account, order) };
-  if (size === 0n) {
-    // A closed isolated position hands its remaining margin back to the cross pool.
-    if (before.marginMode === 'isolated')
-      balances = credit(balances, instrument.settle, isolatedMargin);
-    return { ...account, ...settings, balances, positions: others };
-  }
-  const after: Position = { ...before, size, entryPrice, isolatedMargin };
-  return { ...account, ...settings, balances, positions: [...others, after] };
+  return { ...filled.account, ...settings };
 }
 
 /**
@@ -203,27 +210,4 @@ function withLeverage(
   const leverage = new Map(account.leverage);
   if (order.leverage !== undefined) leverage.set(order.instrument, order.leverage);
   return leverage;
-}
-
-/**
- * Entry after a fill: unchanged while reducing, the order price after a flip, and the size-weighted
- * average (harmonic for inverse contracts) while adding. Rounded against the trader: a long's entry
- * up, a short's down.
- */
-function nextEntry(
-  instrument: Instrument,
-  before: Position,
-  traded: Quantity,
-  size: Quantity,
-  price: Price,
-): Price {
-  if (sign(before.size) === sign(size) && abs(size) < abs(before.size)) return before.entryPrice;
-  if (sign(before.size) !== sign(size)) return price;
-  const round = size > 0n ? divCeil : divFloor;
-  // Premiums average arithmetically, as linear contracts' prices do.
-  if (instrument.settlement === 'linear' || instrument.kind === 'option') {
-    return round(before.size * before.entryPrice + traded * price, size);
-  }
-  // 1/E' = (s/E + q/p) / (s + q)  ⇒  E' = (s + q)·E·p / (s·p + q·E)
-  return round(size * before.entryPrice * price, before.size * price + traded * before.entryPrice);
 }

@@ -24,8 +24,7 @@ export function sizePremiumRate(
   switch (premium.curve) {
     case 'sqrt': {
       if (premium.imfFactor === 0n) return base;
-      const discounted = base - divFloor(base, 5n);
-      return max(base, discounted + mulCeil(premium.imfFactor, sqrtCeil(size)));
+      return max(base, discountedRate(base) + mulCeil(premium.imfFactor, sqrtCeil(size)));
     }
     case 'linear':
       if (premium.appliesTo === 'initial' && kind !== 'initial') return base;
@@ -37,4 +36,13 @@ export function sizePremiumRate(
       return base + premium.ratePerStep * divCeil(excess, premium.stepSize);
     }
   }
+}
+
+/**
+ * Drift's discount of a base rate under its √size premium, 4/5 of it (the fifth rounded down):
+ * past the size where the premium outgrows it, a rate is this plus the premium. Two base rates a
+ * unit apart may discount to one rate (b − ⌊b/5⌋ steps by 0 where b is a multiple of 5 units).
+ */
+export function discountedRate(base: Ratio): Ratio {
+  return base - divFloor(base, 5n);
 }

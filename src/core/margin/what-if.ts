@@ -15,8 +15,10 @@ import { bucketRisk } from './bucket-risk.ts';
 import { notional } from './contract-value.ts';
 import {
   applyHypothetical,
+  bookFilled,
   filledAtLimit,
   type Hypothetical,
+  restingSize,
   tradedPosition,
 } from './hypothetical.ts';
 import { indexOf, marginMark } from './leg-risk.ts';
@@ -65,7 +67,8 @@ function initialRiskAfter(
  * The largest order on one side that leaves its bucket at or above initial margin, filled at
  * `price` (or, `rested`, resting there as an open order), rounded down to the size step.
  * Reducing the position is always allowed (venues accept reduce-only orders whatever the margin),
- * so the answer is at least the size that closes it.
+ * so the answer is at least the size that closes it (resting, what the orders already resting
+ * on that side leave of it: the check sees the account's whole book, as the venue does).
  * Past the close, the requirement grows with size and the search assumes health then only falls.
  */
 export function maxOrderSize(
@@ -85,7 +88,9 @@ export function maxOrderSize(
       : crossBucketFor(venue, instrument.settle);
   const opposing =
     position !== undefined && (side === 'buy' ? position.size < 0n : position.size > 0n);
-  const closing = opposing ? abs(position.size) : 0n;
+  // A resting order closes only what the orders already resting on its side leave open.
+  const booked = placed === 'rested' ? restingSize(account, instrumentId, side) : 0n;
+  const closing = opposing ? max(0n, abs(position.size) - booked) : 0n;
   const orderOf = (size: Quantity): Hypothetical & { kind: 'order' | 'resting-order' } =>
     placed === 'filled'
       ? { kind: 'order', instrument: instrumentId, side, size, price }
@@ -156,8 +161,9 @@ function lineZero(from: Quantity, fromHealth: Amount, to: Quantity, toHealth: Am
  * are (its notional at the price the rule margins at: the mark, the index, or its entry after the
  * fill; or its size in contracts): past a bounded last bracket, or past the last bracket that
  * allows the account's chosen leverage ("Choosing 90x leverage leads to a maximum position value
- * of 100,000 USDT", Gate's Risk Limit page; Binance's and Bybit's the same). Null: within it. A
- * resting order counts as filled at its limit, the position it may leave.
+ * of 100,000 USDT", Gate's Risk Limit page; Binance's and Bybit's the same). Null: within it. The
+ * position is the one the whole book may leave: the order, and every order the account has resting
+ * on its side of the instrument, filled at its limit (a venue counts position and open orders).
  */
 export function positionLimitBreach(
   account: Account,
@@ -172,7 +178,7 @@ export function positionLimitBreach(
   const limit = positionLimit(rule.brackets);
   const chosen = account.leverage?.get(order.instrument);
   if (limit === null && chosen === undefined) return null;
-  const after = applyHypothetical(account, venue, order);
+  const after = bookFilled(account, venue, change);
   const position = tradedPosition(after, order.instrument, order.side);
   if (position === undefined || position.size === 0n) return null;
   const leg = { ...position, leverage: undefined, orders: [] };
@@ -182,12 +188,21 @@ export function positionLimitBreach(
   const contracts = abs(position.size);
   const measure = rule.tierBy === 'contracts' ? 'contracts' : 'notional';
   const measured = measure === 'contracts' ? contracts : value;
+  const restingOrders = restingSize(account, order.instrument, order.side);
   if (limit !== null && measured > limit) {
-    return { kind: 'position_limit', measure, value: measured, limit };
+    return { kind: 'position_limit', measure, value: measured, limit, restingOrders };
   }
   const allowed = maxLeverageAt(rule, value, contracts)!;
   if (chosen === undefined || allowed >= chosen) return null;
-  return { kind: 'leverage', measure, value: measured, leverage: chosen, maxLeverage: allowed };
+  const leverage = chosen;
+  return {
+    kind: 'leverage',
+    measure,
+    value: measured,
+    leverage,
+    maxLeverage: allowed,
+    restingOrders,
+  };
 }
 
 /** Whether the position an order leaves is past the venue's position limit (above). */
@@ -202,7 +217,9 @@ export function exceedsPositionLimit(
 
 /**
  * Past the position limit: `position_limit`, the measure beyond the last bracket's cap;
- * `leverage`, the measure beyond the last bracket that allows the chosen leverage.
+ * `leverage`, the measure beyond the last bracket that allows the chosen leverage. The measure
+ * counts, filled, the `restingOrders` contracts the account already had resting on the order's
+ * side of the instrument.
  */
 export type PositionLimitBreach =
   | {
@@ -210,6 +227,7 @@ export type PositionLimitBreach =
       readonly measure: 'notional' | 'contracts';
       readonly value: bigint;
       readonly limit: bigint;
+      readonly restingOrders: Quantity;
     }
   | {
       readonly kind: 'leverage';
@@ -217,6 +235,7 @@ export type PositionLimitBreach =
       readonly value: bigint;
       readonly leverage: Ratio;
       readonly maxLeverage: Ratio;
+      readonly restingOrders: Quantity;
     };
 
 /**
@@ -335,10 +354,13 @@ export function judge(
     const { instrument, side, size } = change.kind === 'order' ? change : change.order;
     const position = tradedPosition(account, instrument, side);
     const traded = side === 'buy' ? size : -size;
+    // A resting order reduces only with the orders already resting on its side: together they
+    // may fill, and past the position they open the other way.
+    const booked = change.kind === 'resting-order' ? restingSize(account, instrument, side) : 0n;
     const reducing =
       position !== undefined &&
       sign(position.size) === -sign(traded) &&
-      abs(traded) <= abs(position.size);
+      abs(traded) + booked <= abs(position.size);
     if (reducing) return { verdict: 'accepted', check: 'reduces_only' };
     const breach = positionLimitBreach(account, venue, prices, change);
     if (breach !== null) {

@@ -131,10 +131,32 @@ export type TierMeasure = 'notional' | 'contracts';
 
 export interface BracketsRule {
   readonly kind: 'brackets';
+  /** Every tier, the continued ones (`continued`) included. */
   readonly brackets: readonly Bracket[];
   readonly marginPrice?: MarginPrice;
   /** Absent: notional. */
   readonly tierBy?: TierMeasure;
+  /** Where the venue publishes a rule that continues its listed tiers; absent: all are listed. */
+  readonly continued?: ContinuedTiers;
+}
+
+/**
+ * A venue's rule for the tiers after its listed ones (OKX: "Increase by 6000 conts from the
+ * previous tier", "Increase by 0.5% from the previous tier" for the maintenance and the initial
+ * rate, "Max. leverage of the tier"). `capStep` is in the table's measure (contracts or notional).
+ * `tiersMax`: the venue's last tier number (its position limit); absent, the tiers go on while the
+ * initial rate stays at or below 1 (margin/brackets.ts `continueBrackets`).
+ */
+export interface TierContinuation {
+  readonly capStep: Amount;
+  readonly maintenanceRateStep: Ratio;
+  readonly initialRateStep: Ratio;
+  readonly tiersMax?: number;
+}
+
+/** The continuation as read, with how many of the table's tiers were listed before it. */
+export interface ContinuedTiers extends TierContinuation {
+  readonly listedTiers: number;
 }
 
 export interface MaxLeverageRule {

@@ -110,14 +110,20 @@ function breachText(change: ChangeEcho, breach: PositionLimitBreach): string {
       ? ' contracts'
       : ` ${change.kind === 'order' ? printable(change.settle) : ''} of notional`;
   const value = `${plain(breach.value)}${unit}`;
+  // The venue counts the orders already resting on that side as filled: say so where there are.
+  const after =
+    breach.restingOrders === 0n
+      ? `the ${instrument} position after it`
+      : `the ${instrument} position after it and the ${plain(breach.restingOrders)} contracts ` +
+        'already resting on that side, all filled,';
   if (breach.kind === 'position_limit') {
     return (
-      `the ${instrument} position after it would be ${value}, past the venue's position limit ` +
+      `${after} would be ${value}, past the venue's position limit ` +
       `of ${plain(breach.limit)}${unit} (the last bracket's cap)`
     );
   }
   return (
-    `the ${instrument} position after it would be ${value}, where the brackets allow at most ` +
+    `${after} would be ${value}, where the brackets allow at most ` +
     `${plain(breach.maxLeverage)}x, below the chosen leverage of ${plain(breach.leverage)}x`
   );
 }

@@ -3,6 +3,7 @@ import type { Ratio } from '../../core/num/fixed.ts';
 import { formatFixed, ONE } from '../../core/num/fixed.ts';
 import { mulCeil, ratioCeil } from '../../core/num/rounding.ts';
 import type { Reader } from './reader.ts';
+import { checkRuleFeeRoom } from './rule-fee-room.ts';
 
 /**
  * A closing fee counted in maintenance margin but not in initial margin must leave room between
@@ -19,13 +20,20 @@ export function checkClosingFeeRoom(
 ): void {
   if (!fee.inMaintenance || fee.inInitial) return;
   for (const [id, rule] of rules) {
-    if (rule.kind !== 'brackets') continue;
+    if (rule.kind !== 'brackets') {
+      checkRuleFeeRoom(instruments, id, rule, fee);
+      continue;
+    }
     rule.brackets.forEach((bracket, index) => {
       const initial = bracket.initialRate ?? ratioCeil(ONE, bracket.maxLeverage);
       const room =
         fee.valuedAt === 'notional' ? initial : initial - mulCeil(initial, fee.takerRate);
       if (bracket.maintenanceRate + fee.takerRate < room) return;
-      const path = `${instruments.path}.${id}.brackets[${index}].maintenanceRate`;
+      // A tier the venue's rule continues has no listed entry: name the rule's step.
+      const listed = rule.continued === undefined || index < rule.continued.listedTiers;
+      const path = listed
+        ? `${instruments.path}.${id}.brackets[${index}].maintenanceRate`
+        : `${instruments.path}.${id}.continued.maintenanceRateStep`;
       instruments.fail(
         `bracket ${index + 1}: ${formatFixed(bracket.maintenanceRate)} plus the closing fee ` +
           `${formatFixed(fee.takerRate)} (closingFee.takerRate, in maintenance only, on the ` +

@@ -1,8 +1,8 @@
 import { amountMax } from '../../core/limits.ts';
 import { isWholePpm } from '../../core/margin/liquidity-tier.ts';
 import type { LiquidityTierRule, MarginPrice } from '../../core/model/rulebook.ts';
-import type { Amount } from '../../core/num/fixed.ts';
-import { ONE } from '../../core/num/fixed.ts';
+import type { Amount, Ratio } from '../../core/num/fixed.ts';
+import { formatFixed, ONE } from '../../core/num/fixed.ts';
 import { atMost, nonNegative, type Reader } from './reader.ts';
 
 const fraction = { min: nonNegative, max: atMost(ONE, '1') };
@@ -26,8 +26,13 @@ export function readLiquidityTier(
     'openInterestUpperCap',
     'marginPrice',
   ]);
+  const issues = reader.issues.length;
   const initialRate = wholePpm(reader, 'initialRate');
   const maintenanceFraction = wholePpm(reader, 'maintenanceFraction');
+  // A rate that did not read is 0: comparing it would add a false issue.
+  if (reader.issues.length === issues) {
+    checkMaintenanceRoom(reader, initialRate, maintenanceFraction);
+  }
   const lower = reader.field('openInterestLowerCap').optionalDecimal(cap);
   const upper = reader.field('openInterestUpperCap').optionalDecimal(cap);
   const caps = openInterestCaps(reader, lower, upper);
@@ -38,6 +43,28 @@ export function readLiquidityTier(
     ...(caps === undefined ? {} : { openInterestCaps: caps }),
     ...(marginPrice === undefined ? {} : { marginPrice }),
   };
+}
+
+/**
+ * Maintenance (initial × fraction) below initial margin (at least initial × 1): a fraction of 1,
+ * or an initial rate of 0 (both nothing), makes them equal (issue 8). Within the chain's rounding
+ * a position whose base initial margin is a quantum or two may still round to equal margins, as
+ * on the chain itself: that is dust, and left as dYdX computes it.
+ */
+function checkMaintenanceRoom(reader: Reader, initialRate: Ratio, fraction: Ratio): void {
+  const why =
+    'maintenance must stay below initial margin, or an order that passes the initial check is ' +
+    'liquidatable at once';
+  if (fraction >= ONE) {
+    reader
+      .field('maintenanceFraction')
+      .fail(`${formatFixed(fraction)} makes maintenance the whole initial margin; ${why}`);
+  }
+  if (initialRate === 0n) {
+    reader
+      .field('initialRate')
+      .fail(`0 leaves maintenance and initial margin both nothing, equal; ${why}`);
+  }
 }
 
 function wholePpm(reader: Reader, name: string): bigint {

@@ -1,10 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { portfolioIssues } from '../../../test/portfolio-file-kit.ts';
+import { requirement } from '../../core/margin/leg-risk.ts';
+import { sizePremiumRate } from '../../core/margin/size-premium.ts';
+import type { Instrument } from '../../core/model/instrument.ts';
 import type { Rulebook } from '../../core/model/rulebook.ts';
-import { fixed } from '../../core/num/fixed.ts';
+import { assert } from '../../core/num/assert.ts';
+import { fixed, ONE } from '../../core/num/fixed.ts';
+import { mulCeil } from '../../core/num/rounding.ts';
 import { readPortfolio } from './portfolio-file.ts';
-import { readPreset } from './presets.ts';
+import { presetIds, readPreset } from './presets.ts';
 import { Reader } from './reader.ts';
 import { readRulebook } from './rulebook-file.ts';
 
@@ -174,7 +179,9 @@ describe('the portfolio section, refused', () => {
     const doc = presetJson('span-16');
     doc.instruments.option.maintenanceRate = '0.12';
     expect(read(doc).issues).toEqual([
-      'instruments.option.maintenanceRate: must not exceed initialFloor',
+      'instruments.option.maintenanceRate: 0.12 is at or above the initialFloor 0.1, the ' +
+        'initial rate of a short call far out of the money; maintenance must stay below ' +
+        'initial margin, or an order that passes the initial check is liquidatable at once',
     ]);
   });
 });
@@ -329,5 +336,198 @@ describe('Mango bank limits in the files', () => {
     expect(issuesOf(half)).toEqual([
       'market.venueTotals.PREMIUM: give netBorrowsInWindow and netBorrowsWindowStart together',
     ]);
+  });
+});
+
+/**
+ * Issue 8, defect 6 beyond brackets: every rule kind keeps maintenance below initial margin for
+ * every position, or an order that passes the initial check is liquidatable at once.
+ */
+describe('maintenance below initial margin, in every rule', () => {
+  const why =
+    'maintenance must stay below initial margin, or an order that passes the initial check is ' +
+    'liquidatable at once';
+
+  it('every bundled preset still reads', () => {
+    for (const id of presetIds()) {
+      expect(read(presetJson(id)).issues, id).toEqual([]);
+    }
+  });
+
+  it('size-premium: a maintenanceRate at (or above) the initialRate is refused', () => {
+    const doc = presetJson('deribit-linear');
+    // Before the fix only a maintenance rate above the initial one was refused.
+    doc.instruments['BTC_USDC-PERPETUAL'].maintenanceRate = '0.02';
+    doc.instruments['*'].maintenanceRate = '0.05';
+    expect(read(doc).issues).toEqual([
+      `instruments.BTC_USDC-PERPETUAL.maintenanceRate: 0.02 is at or above the initialRate 0.02; ${why}`,
+      `instruments.*.maintenanceRate: 0.05 is at or above the initialRate 0.04; ${why}`,
+    ]);
+  });
+
+  it('size-premium, linear on both: one unit below initial is enough at every size', () => {
+    const doc = presetJson('deribit-linear');
+    doc.instruments['BTC_USDC-PERPETUAL'].maintenanceRate = '0.019999999999999999';
+    const { rulebook, issues } = read(doc);
+    expect(issues).toEqual([]);
+    const rule = rulebook.instruments.get('BTC_USDC-PERPETUAL')!;
+    assert(rule.kind === 'size-premium', 'the rule read is a size premium');
+    // The premium adds the same rate to both: 0.00005 × 10⁶ BTC = 50 on each.
+    const size = fixed('1000000');
+    expect(sizePremiumRate(rule, 'initial', size)).toBe(fixed('50.02'));
+    expect(sizePremiumRate(rule, 'maintenance', size)).toBe(fixed('50.019999999999999999'));
+  });
+
+  it('size-premium, √size: rates a unit apart that discount to one rate meet at large sizes', () => {
+    const doc = presetJson('drift');
+    // 0.05 − 0.01 = 0.04 and 0.049999999999999999 − 0.009999999999999999 = 0.04 as well.
+    doc.instruments['BTC-PERP'].maintenanceRate = '0.049999999999999999';
+    expect(read(doc).issues).toEqual([
+      'instruments.BTC-PERP.maintenanceRate: 0.049999999999999999 and the initialRate 0.05 ' +
+        'discount to the same 0.04 under the √size premium (4/5 of each, the fifth rounded ' +
+        'down), so past the size where the premium outgrows the initial rate maintenance ' +
+        `reaches initial; ${why}`,
+    ]);
+    // Why: at 4 BTC the premium 0.008 × √4 = 0.016 lifts both to 0.056.
+    const rule = {
+      kind: 'size-premium' as const,
+      initialRate: fixed('0.05'),
+      maintenanceRate: fixed('0.049999999999999999'),
+      premium: { curve: 'sqrt' as const, imfFactor: fixed('0.008') },
+    };
+    expect(sizePremiumRate(rule, 'initial', fixed('4'))).toBe(fixed('0.056'));
+    expect(sizePremiumRate(rule, 'maintenance', fixed('4'))).toBe(fixed('0.056'));
+    // Exactly that is refused: with no premium, or bases that discount apart, it is accepted.
+    doc.instruments['BTC-PERP'].premium.imfFactor = '0';
+    expect(read(doc).issues).toEqual([]);
+    doc.instruments['BTC-PERP'].premium.imfFactor = '0.008';
+    doc.instruments['BTC-PERP'].initialRate = '0.050000000000000001';
+    doc.instruments['BTC-PERP'].maintenanceRate = '0.05';
+    expect(read(doc).issues).toEqual([]);
+  });
+
+  it('option-standard: a maintenanceRate at the initialFloor is refused (a far OTM short call)', () => {
+    const doc = presetJson('deribit-options');
+    // Before the fix only a maintenance rate above the floor was refused.
+    doc.instruments.option.maintenanceRate = '0.1';
+    expect(read(doc).issues).toEqual([
+      'instruments.option.maintenanceRate: 0.1 is at or above the initialFloor 0.1, the initial ' +
+        `rate of a short call far out of the money; ${why}`,
+    ]);
+    // Why: a short call 50 % out of the money is margined at the floor, as maintenance is.
+    const call: Instrument = {
+      id: 'BTC-C',
+      kind: 'option',
+      settlement: 'inverse',
+      underlying: 'BTC',
+      quote: 'USD',
+      settle: 'BTC',
+      contractSize: fixed('1'),
+      tickSize: fixed('0.0001'),
+      sizeStep: fixed('0.1'),
+      option: { right: 'call', strike: fixed('150000') },
+    };
+    const rule = {
+      kind: 'option-standard' as const,
+      initialRate: fixed('0.15'),
+      initialFloor: fixed('0.1'),
+      maintenanceRate: fixed('0.1'),
+      marginFactor: ONE,
+    };
+    const [size, mark, index] = [-ONE, fixed('0.001'), fixed('100000')];
+    const initial = requirement(call, rule, 'initial', size, mark, undefined, index);
+    expect(initial).toBe(fixed('0.101'));
+    expect(requirement(call, rule, 'maintenance', size, mark, undefined, index)).toBe(initial);
+    doc.instruments.option.maintenanceRate = '0.099999999999999999';
+    expect(read(doc).issues).toEqual([]);
+  });
+
+  it('liquidity-tier: a maintenanceFraction of 1, or an initialRate of 0, is refused', () => {
+    const doc = presetJson('dydx-v4');
+    doc.instruments['BTC-USD'].maintenanceFraction = '1';
+    doc.instruments['ETH-USD'].initialRate = '0';
+    expect(read(doc).issues).toEqual([
+      `instruments.BTC-USD.maintenanceFraction: 1 makes maintenance the whole initial margin; ${why}`,
+      'instruments.ETH-USD.initialRate: 0 leaves maintenance and initial margin both nothing, ' +
+        `equal; ${why}`,
+    ]);
+    doc.instruments['BTC-USD'].maintenanceFraction = '0.999999';
+    doc.instruments['ETH-USD'].initialRate = '0.000001';
+    expect(read(doc).issues).toEqual([]);
+  });
+});
+
+describe('a closing fee in maintenance only leaves room in every rule kind', () => {
+  const inMaintenance = (takerRate: string, valuedAt: 'notional' | 'bankruptcy') => ({
+    takerRate,
+    valuedAt,
+    inMaintenance: true,
+    inInitial: false,
+  });
+
+  it('max-leverage: 1 / (2 × 3) plus a fee of 0.17 reaches 1 / 3', () => {
+    const doc = presetJson('hyperliquid');
+    doc.closingFee = inMaintenance('0.17', 'notional');
+    // Its brackets (1 / 40 and up) have no room for such a fee either; the "*" rule is asked here.
+    const ofDefault = () => read(doc).issues.filter((issue) => issue.startsWith('instruments.*'));
+    expect(ofDefault()).toEqual([
+      'instruments.*.maxLeverage: maintenance rate 0.166666666666666667 plus the closing fee 0.17 ' +
+        '(closingFee.takerRate, in maintenance only, on the notional) reaches the initial rate ' +
+        '0.333333333333333334: maintenance must stay below initial margin',
+    ]);
+    doc.closingFee = inMaintenance('0.16', 'notional');
+    expect(ofDefault()).toEqual([]);
+  });
+
+  it('liquidity-tier: 0.02 × 0.6 plus 0.008 on the notional reaches 0.02', () => {
+    const doc = presetJson('dydx-v4');
+    doc.closingFee = inMaintenance('0.008', 'notional');
+    expect(read(doc).issues).toEqual(
+      ['BTC-USD', 'ETH-USD'].map(
+        (id) =>
+          `instruments.${id}.maintenanceFraction: maintenance rate 0.012 plus the closing fee ` +
+          '0.008 (closingFee.takerRate, in maintenance only, on the notional) reaches the ' +
+          'initial rate 0.02: maintenance must stay below initial margin',
+      ),
+    );
+  });
+
+  it('size-premium on both, fee on the notional: the gap holds at every size', () => {
+    const doc = presetJson('deribit-linear');
+    doc.closingFee = inMaintenance('0.0099', 'notional');
+    expect(read(doc).issues).toEqual([]);
+    doc.closingFee = inMaintenance('0.01', 'notional');
+    // BTC's and ETH's 0.01 + 0.01 reach 0.02; SOL's and the default's 0.02 + 0.01 stay below 0.04.
+    expect(read(doc).issues).toHaveLength(2);
+    expect(read(doc).issues[0]).toBe(
+      'instruments.BTC_USDC-PERPETUAL.maintenanceRate: maintenance rate 0.01 plus the closing ' +
+        'fee 0.01 (closingFee.takerRate, in maintenance only, on the notional) reaches the ' +
+        'initial rate 0.02: maintenance must stay below initial margin',
+    );
+  });
+
+  it('size-premium on both, fee at the bankruptcy price: the first premium past the room', () => {
+    const doc = presetJson('deribit-linear');
+    doc.instruments = { '*': doc.instruments['*'] };
+    doc.closingFee = inMaintenance('0.0005', 'bankruptcy');
+    const [issue] = read(doc).issues;
+    // (0.04 + p) − ⌈(0.04 + p) × 0.0005⌉ > 0.02 + p + 0.0005 needs ⌈(0.04 + p) / 2000⌉ <
+    // 0.0195, so 0.04 + p ≤ 39 − 2000 units: it fails first at p = 38.96 − 1999 units.
+    expect(issue).toBe(
+      'instruments.*.premium: from a size premium of 38.959999999999998001 on (maintenance ' +
+        'rate 38.979999999999998001, initial 38.999999999999998001, reached at a large enough ' +
+        'size), maintenance plus the closing fee 0.0005 ' +
+        '(closingFee.takerRate, in maintenance only, on the value at the bankruptcy price) ' +
+        'reaches the initial rate net of the fee: maintenance must stay below initial margin',
+    );
+    const fits = (p: bigint) => {
+      const initial = fixed('0.04') + p;
+      return fixed('0.02') + p + fixed('0.0005') < initial - mulCeil(initial, fixed('0.0005'));
+    };
+    expect(fits(fixed('38.959999999999998'))).toBe(true);
+    expect(fits(fixed('38.959999999999998001'))).toBe(false);
+    // On initial only, the premium widens the room: accepted.
+    doc.instruments['*'].premium.appliesTo = 'initial';
+    expect(read(doc).issues).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@ import {
 } from '../../core/limits.ts';
 import { type BracketTerms, completeBrackets } from '../../core/margin/brackets.ts';
 import type {
+  Bracket,
   CollateralRule,
   CollateralTier,
   MarginPrice,
@@ -15,6 +16,7 @@ import type {
   PremiumScope,
   Rulebook,
   SizePremium,
+  TierContinuation,
   TierMeasure,
 } from '../../core/model/rulebook.ts';
 import type { Amount, Ratio } from '../../core/num/fixed.ts';
@@ -32,8 +34,10 @@ import {
   readUnrealisedProfit,
 } from './pool-rule-file.ts';
 import { readPortfolioRule } from './portfolio-rule-file.ts';
+import { checkPremiumRoom } from './premium-room.ts';
 import { atMost, nonNegative, type Reader } from './reader.ts';
 import { healthFlagFields, readHealthFlags } from './stable-price-file.ts';
+import { continuedTerms, readTierContinuation } from './tier-continuation-file.ts';
 
 export const rate = { min: nonNegative, max: atMost(ONE, '1') };
 const leverage = { positive: true, max: atMost(leverageMax * SCALE, `${leverageMax}`) };
@@ -234,24 +238,30 @@ export function readMarginRule(reader: Reader, marginPrice?: MarginPrice): Margi
   const at = price === undefined ? {} : { marginPrice: price };
   switch (kind) {
     case 'brackets': {
-      reader.only(['kind', 'brackets', 'marginPrice', 'tierBy']);
+      reader.only(['kind', 'brackets', 'marginPrice', 'tierBy', 'continued']);
       const tierBy = reader.has('tierBy')
         ? reader.field('tierBy').oneOf(['notional', 'contracts'] as const)
         : 'notional';
-      const brackets = readBrackets(reader.field('brackets'), tierBy);
-      return { kind, brackets, ...at, ...(tierBy === 'contracts' ? { tierBy } : {}) };
+      const continuation = reader.has('continued')
+        ? readTierContinuation(reader.field('continued'), tierBy)
+        : undefined;
+      const { brackets, listedTiers } = readBrackets(reader, tierBy, continuation);
+      const continued =
+        continuation === undefined ? {} : { continued: { ...continuation, listedTiers } };
+      return { kind, brackets, ...at, ...(tierBy === 'contracts' ? { tierBy } : {}), ...continued };
     }
     case 'max-leverage':
       reader.only(['kind', 'maxLeverage', 'marginPrice']);
       return { kind, maxLeverage: reader.field('maxLeverage').decimal(leverage), ...at };
     case 'size-premium': {
       reader.only(['kind', 'initialRate', 'maintenanceRate', 'premium', 'marginPrice']);
+      const issues = reader.issues.length;
       const initialRate = reader.field('initialRate').decimal(rate);
       const maintenanceRate = reader.field('maintenanceRate').decimal(rate);
-      if (initialRate < maintenanceRate) {
-        reader.field('initialRate').fail('must not be below maintenanceRate');
-      }
+      // Rates that did not read are 0: comparing them would add a false issue.
+      const read = reader.issues.length === issues;
       const premium = readPremium(reader.field('premium'));
+      if (read) checkPremiumRoom(reader, initialRate, maintenanceRate, premium);
       return { kind, initialRate, maintenanceRate, premium, ...at };
     }
     case 'option-standard':
@@ -267,17 +277,30 @@ function readMarginPrice(reader: Reader): MarginPrice {
 }
 
 /**
- * A short option's standard margin (Deribit's 0.15 / 0.10 / 0.075): initial ≥ maintenance needs
- * maintenanceRate ≤ initialFloor ≤ initialRate.
+ * A short option's standard margin (Deribit's 0.15 / 0.10 / 0.075): initialFloor ≤ initialRate,
+ * and maintenance below initial for every short option needs maintenanceRate < initialFloor, the
+ * initial rate of a call far enough out of the money (a put's initial margin is at least its
+ * maintenance by the rule itself). The margin factor, at least 1, keeps two rates a unit apart
+ * apart after its rounding.
  */
 function readOptionStandard(reader: Reader): OptionStandardRule {
   reader.only(['kind', 'initialRate', 'initialFloor', 'maintenanceRate', 'marginFactor']);
+  const issues = reader.issues.length;
   const initialRate = reader.field('initialRate').decimal(rate);
   const initialFloor = reader.field('initialFloor').decimal(rate);
   const maintenanceRate = reader.field('maintenanceRate').decimal(rate);
+  // Rates that did not read are 0: comparing them would add a false issue.
+  const read = reader.issues.length === issues;
   if (initialFloor > initialRate) reader.field('initialFloor').fail('must not exceed initialRate');
-  if (maintenanceRate > initialFloor) {
-    reader.field('maintenanceRate').fail('must not exceed initialFloor');
+  if (read && maintenanceRate >= initialFloor) {
+    reader
+      .field('maintenanceRate')
+      .fail(
+        `${formatFixed(maintenanceRate)} is at or above the initialFloor ` +
+          `${formatFixed(initialFloor)}, the initial rate of a short call far out of the money; ` +
+          'maintenance must stay below initial margin, or an order that passes the initial ' +
+          'check is liquidatable at once',
+      );
   }
   const marginFactor = reader.has('marginFactor')
     ? reader.field('marginFactor').decimal({
@@ -370,14 +393,21 @@ function checkInitialTerms(
 /**
  * A bracket table: caps increase (`notionalCap`, or `contractsCap` for tiers by contracts); the
  * last one is null (unbounded) or the venue's position limit. A listed maintenance amount must be
- * the one the brackets give; tiers by contracts have none.
+ * the one the brackets give; tiers by contracts have none. `continuation` (the rule's `continued`)
+ * adds the tiers the venue's published rule derives after the listed ones.
  */
-function readBrackets(reader: Reader, tierBy: TierMeasure) {
+function readBrackets(
+  rule: Reader,
+  tierBy: TierMeasure,
+  continuation: TierContinuation | undefined,
+): { brackets: Bracket[]; listedTiers: number } {
+  const reader = rule.field('brackets');
   const capKey = tierBy === 'contracts' ? 'contractsCap' : 'notionalCap';
   const items = reader.items(bracketsPerRuleMax);
+  const none = { brackets: [], listedTiers: items.length };
   if (items.length === 0) {
     reader.fail('must list at least one bracket');
-    return [];
+    return none;
   }
   const terms: BracketTerms[] = [];
   const listedAmounts: (Amount | undefined)[] = [];
@@ -412,8 +442,10 @@ function readBrackets(reader: Reader, tierBy: TierMeasure) {
       ...(initialRate === undefined ? {} : { initialRate }),
     });
   });
-  if (reader.issues.length > 0 || terms.length !== items.length) return [];
-  const brackets = completeBrackets(terms, tierBy);
+  if (reader.issues.length > 0 || terms.length !== items.length) return none;
+  const all =
+    continuation === undefined ? terms : continuedTerms(rule, terms, continuation, tierBy);
+  const brackets = completeBrackets(all, tierBy);
   brackets.forEach((bracket, index) => {
     const listed = listedAmounts[index];
     if (listed === undefined || listed === bracket.maintenanceAmount) return;
@@ -434,5 +466,5 @@ function readBrackets(reader: Reader, tierBy: TierMeasure) {
         `(bracket ${index + 1}, above ${formatFixed(bracket.floor)}: ${how})`,
     );
   });
-  return brackets;
+  return { brackets, listedTiers: items.length };
 }
