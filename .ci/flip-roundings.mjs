@@ -19,6 +19,11 @@ const tests = [
   'src/core/num/rounding.test.ts',
   'src/core/margin/rounding-direction.test.ts',
   'src/core/margin/requirement.test.ts',
+  'src/core/pricing/funding-rate.test.ts',
+  'src/core/pricing/funding-rate-premium.test.ts',
+  'src/core/ledger/funding-index.test.ts',
+  'src/core/ledger/funding-settlement.test.ts',
+  'test/golden/funding-rates.test.ts',
 ];
 
 const m = 'src/core/margin/';
@@ -320,6 +325,38 @@ const flips = [
     `${m}assess.ts`,
     'return room <= 0n ? 0n : ratioFloor(room, mark);',
     'return room <= 0n ? 0n : ratioCeil(room, mark);',
+  ],
+  // The funding flips are written with the functions each file already imports (a ceiling as
+  // −floor(−x), a floor as a shifted truncation), so the flipped file still compiles.
+  [
+    "funding: a payment → up (in the trader's favour)",
+    'src/core/ledger/funding-settlement.ts',
+    'const units = divFloor(exact, terms.unit * amountToOwed);',
+    'const units = -divFloor(-exact, terms.unit * amountToOwed);',
+  ],
+  [
+    'funding rate: toward zero → down',
+    'src/core/pricing/funding-rate.ts',
+    'const published = divTowardZero(capped, rate.denominator * step) * step;',
+    'const published = divTowardZero(capped < 0n ? capped - rate.denominator * step + 1n : capped, rate.denominator * step) * step;',
+  ],
+  [
+    'funding rate: toward zero → up',
+    'src/core/pricing/funding-rate.ts',
+    'const published = divTowardZero(capped, rate.denominator * step) * step;',
+    'const published = divTowardZero(capped > 0n ? capped + rate.denominator * step - 1n : capped, rate.denominator * step) * step;',
+  ],
+  [
+    'funding: premium sample toward zero → down',
+    'src/core/pricing/funding-rate-premium.ts',
+    'return divTowardZero((above - below) * SCALE, index);',
+    'return divTowardZero(above < below ? (above - below) * SCALE - index + 1n : (above - below) * SCALE, index);',
+  ],
+  [
+    'funding: inverse index increment toward zero → down',
+    'src/core/ledger/funding-index.ts',
+    ': divTowardZero(rate * fundingIndexScale, price);',
+    ': divTowardZero(rate < 0n ? rate * fundingIndexScale - price + 1n : rate * fundingIndexScale, price);',
   ],
 ];
 

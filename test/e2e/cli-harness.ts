@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, vi } from 'vitest';
-import { run } from '../../src/shell/cli/main.ts';
+import { run, runAsync } from '../../src/shell/cli/main.ts';
 import type { Doc } from './bad-inputs.ts';
 
 /**
@@ -34,31 +34,52 @@ export function pinClock(): void {
 }
 
 export function runCli(argv: readonly string[]): CliResult {
+  const output = capture();
+  try {
+    return { code: run(argv), ...output.text() };
+  } finally {
+    output.restore();
+  }
+}
+
+/** `runCli` for the commands that wait on the event log (`run`), as the bin runs every command. */
+export async function runCliAsync(argv: readonly string[]): Promise<CliResult> {
+  const output = capture();
+  try {
+    const code = await runAsync(argv);
+    return { code, ...output.text() };
+  } finally {
+    output.restore();
+  }
+}
+
+/** What the process writes to stdout and stderr from now on, kept instead of written. */
+function capture() {
   let stdout = '';
   let stderr = '';
-  const capture =
+  const into =
     (append: (text: string) => void) =>
     (chunk: string | Uint8Array): boolean => {
       append(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
       return true;
     };
   const out = vi.spyOn(process.stdout, 'write').mockImplementation(
-    capture((text) => {
+    into((text) => {
       stdout += text;
     }) as typeof process.stdout.write,
   );
   const err = vi.spyOn(process.stderr, 'write').mockImplementation(
-    capture((text) => {
+    into((text) => {
       stderr += text;
     }) as typeof process.stderr.write,
   );
-  try {
-    const code = run(argv);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
+  return {
+    text: () => ({ stdout, stderr }),
+    restore: () => {
+      out.mockRestore();
+      err.mockRestore();
+    },
+  };
 }
 
 export const examplesFolder = 'examples';

@@ -58,10 +58,12 @@ export interface Rejection {
 }
 
 export type RejectionCode =
+  | 'command_id_invalid'
   | 'command_id_reused'
   | 'command_expired'
   | 'account_exists'
   | 'account_not_found'
+  | 'pool_mode_unavailable'
   | 'transfer_to_self'
   | 'asset_not_accepted'
   | 'amount_not_positive'

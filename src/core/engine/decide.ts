@@ -29,7 +29,8 @@ export type Decision =
  * A command checked completely against the ledger, changing nothing: the events it makes, or the
  * first check it fails (STYLE.md 1). The checks, in order:
  * 1. `command_expired` (issuedAtMs + timeToLiveMs before the log's time);
- * 2. the accounts: `account_exists` (open), `account_not_found`, `transfer_to_self`;
+ * 2. the accounts: `account_exists` and `pool_mode_unavailable` (portfolio margin under a rulebook
+ *    without a portfolio section) to open one, `account_not_found`, `transfer_to_self`;
  * 3. the asset: `asset_not_accepted` (the venue's rulebook lists no collateral rule for it);
  * 4. the amount: `amount_not_positive`, `amount_too_large` (limits.ts), `amount_off_unit`
  *    (not a whole number of the asset's smallest unit, where the rulebook gives one);
@@ -46,6 +47,9 @@ export function decide(ledger: Ledger, command: Command, context: DecideContext)
   switch (command.type) {
     case 'open_account':
       if (ledger.accounts.has(command.account)) return refuse('account_exists', 'account');
+      if (command.poolMode === 'portfolio' && context.venue.rulebook.portfolio === undefined) {
+        return refuse('pool_mode_unavailable', 'poolMode');
+      }
       return {
         events: [{ type: 'account_opened', account: command.account, poolMode: command.poolMode }],
       };
@@ -98,10 +102,7 @@ export function decide(ledger: Ledger, command: Command, context: DecideContext)
  * Whether a feed may print zero: an asset's index may (collateral that went to zero, S12), so may
  * an option's mark (a worthless option); a future's mark may not. Undefined: no such feed.
  */
-function zeroAllowedOn(
-  feed: Command & { type: 'price_tick' } extends { feed: infer F } ? F : never,
-  venue: Venue,
-): boolean | undefined {
+function zeroAllowedOn(feed: PriceFeed, venue: Venue): boolean | undefined {
   const [kind, id] = splitFeed(feed);
   if (kind === 'mark') {
     const instrument = venue.instruments.get(id);

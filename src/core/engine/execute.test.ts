@@ -5,7 +5,6 @@ import {
   d,
   flatCollateral,
   linearPerp,
-  market,
   rulebook,
   venue,
 } from '../../../test/kit.ts';
@@ -41,7 +40,10 @@ const context: DecideContext = {
 };
 
 let next = 0;
-const id = () => `c${(next += 1)}`;
+const id = () => {
+  next += 1;
+  return `c${next}`;
+};
 const open = (account: string): Command => ({
   id: id(),
   type: 'open_account',
@@ -102,6 +104,12 @@ describe('money in, out and between accounts', () => {
 
   it.each([
     ['open an account twice', open('a'), 'account_exists', 'account'],
+    [
+      'open a portfolio account under a rulebook with no portfolio section',
+      { id: 'x0', type: 'open_account', account: 'p', poolMode: 'portfolio' },
+      'pool_mode_unavailable',
+      'poolMode',
+    ],
     [
       'deposit to an unknown account',
       { id: 'x1', type: 'deposit', account: 'z', asset: 'USDT', amount: d('1') },
@@ -209,6 +217,19 @@ describe('a command sent twice', () => {
     });
     expect(stateHash(ledger)).toBe(hash);
     expect(ledger.accounts.get('a')!.balances.get('USDT')).toBe(d('5'));
+  });
+
+  it('without an id, or with one past idLengthMax, is refused', () => {
+    const ledger = ledgerWith(open('a'));
+    for (const bad of ['', 'x'.repeat(201)]) {
+      expect(execute(ledger, { ...deposit('a', '1'), id: bad }, context)).toEqual({
+        kind: 'rejected',
+        rejection: { code: 'command_id_invalid', field: 'id' },
+      });
+    }
+    expect(execute(ledger, { ...deposit('a', '1'), id: 'x'.repeat(200) }, context).kind).toBe(
+      'accepted',
+    );
   });
 
   it('with another body under the same id is refused', () => {
@@ -366,7 +387,7 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
     id: fc.constantFrom('p', 'q', 'r', 's'),
     type: fc.constant('open_account' as const),
     account: fc.constantFrom(...accountIds),
-    poolMode: fc.constant('cross' as const),
+    poolMode: fc.constantFrom('cross' as const, 'portfolio' as const),
   }),
   fc.record({
     id: fc.string({ maxLength: 3 }),

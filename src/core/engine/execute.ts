@@ -1,6 +1,7 @@
 import { applyRecord, type Ledger } from '../ledger/ledger.ts';
-import type { LedgerEvent } from '../ledger/ledger-event.ts';
+import type { CommandRecord, LedgerEvent } from '../ledger/ledger-event.ts';
 import { sha256 } from '../ledger/sha256.ts';
+import { idLengthMax } from '../limits.ts';
 import { formatFixed } from '../num/fixed.ts';
 import type { Command, Rejection } from './command.ts';
 import { type DecideContext, decide } from './decide.ts';
@@ -12,27 +13,50 @@ export type Answer =
   | { readonly kind: 'duplicate'; readonly first: number; readonly count: number }
   | { readonly kind: 'rejected'; readonly rejection: Rejection };
 
+/** The answer to a command, and the record to append and apply where it was accepted. */
+export interface Outcome {
+  readonly answer: Answer;
+  readonly record?: CommandRecord;
+}
+
 /**
- * One command through the engine: its id checked against those answered (the same body again has
- * no second effect; another body under a used id is refused), `decide`d, and the events it makes
- * applied to the ledger. A rejection changes nothing and is not remembered: sent again, the
- * command is decided again, on the ledger as it then is. The shell appends the record durably
- * before it acknowledges the answer (DESIGN.md: data flows one way).
+ * One command judged against the ledger, changing nothing: its id (1 to `idLengthMax` characters)
+ * checked against those answered
+ * (the same body again has no second effect; another body under a used id is refused), then
+ * `decide`d. A rejection is not remembered: sent again, the command is decided again, on the
+ * ledger as it then is. The shell appends an accepted command's record durably, then applies it
+ * (`applyRecord`), then acknowledges (DESIGN.md: data flows one way).
  */
-export function execute(ledger: Ledger, command: Command, context: DecideContext): Answer {
+export function judgeCommand(ledger: Ledger, command: Command, context: DecideContext): Outcome {
+  if (command.id.length === 0 || command.id.length > idLengthMax) {
+    return { answer: { kind: 'rejected', rejection: { code: 'command_id_invalid', field: 'id' } } };
+  }
   const digest = commandDigest(command);
   const seen = ledger.answered.get(command.id);
   if (seen !== undefined) {
     if (seen.digest !== digest) {
-      return { kind: 'rejected', rejection: { code: 'command_id_reused', field: 'id' } };
+      return {
+        answer: { kind: 'rejected', rejection: { code: 'command_id_reused', field: 'id' } },
+      };
     }
-    return { kind: 'duplicate', first: seen.first, count: seen.count };
+    return { answer: { kind: 'duplicate', first: seen.first, count: seen.count } };
   }
   const decision = decide(ledger, command, context);
-  if ('rejection' in decision) return { kind: 'rejected', rejection: decision.rejection };
+  if ('rejection' in decision) {
+    return { answer: { kind: 'rejected', rejection: decision.rejection } };
+  }
   const first = ledger.events + 1;
-  applyRecord(ledger, { command: command.id, digest, events: decision.events });
-  return { kind: 'accepted', events: decision.events, first };
+  return {
+    answer: { kind: 'accepted', events: decision.events, first },
+    record: { command: command.id, digest, events: decision.events },
+  };
+}
+
+/** `judgeCommand` and its record applied at once: the engine in memory, with no log. */
+export function execute(ledger: Ledger, command: Command, context: DecideContext): Answer {
+  const { answer, record } = judgeCommand(ledger, command, context);
+  if (record !== undefined) applyRecord(ledger, record);
+  return answer;
 }
 
 /** The SHA-256 of the command's body in a canonical form (keys sorted, amounts as decimals). */

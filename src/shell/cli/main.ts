@@ -26,6 +26,7 @@ import {
   withMarginOptions,
 } from './margin-command.ts';
 import { printable, printableOutput, unprintableNames } from './printable.ts';
+import { type RunOptions, runCommand } from './run-command.ts';
 import { table } from './table.ts';
 import { limitsOf, parseOrder, parseTransfer, whatIfs } from './whatif.ts';
 import { whatIfBookText } from './whatif-book.ts';
@@ -200,6 +201,19 @@ export function program(): Command {
     });
 
   cli
+    .command('run <db>')
+    .description(
+      'the engine: apply a file of commands (JSON lines) to the event log DB (SQLite), one answer each',
+    )
+    .requiredOption('--commands <file>', 'the commands, one JSON object per line')
+    .requiredOption(
+      '--venue <file>',
+      "a portfolio file: its instruments and rulebook are the venue's",
+    )
+    .option('--json', 'print each answer as a line of JSON')
+    .action((db: string, options: RunOptions) => runCommand(db, options, print));
+
+  cli
     .command('rulebooks [file]')
     .description('list the bundled venue rulebooks, or show a rulebook file as xmargin reads it')
     .option('--json', 'print as JSON')
@@ -229,30 +243,51 @@ export function program(): Command {
   return cli;
 }
 
-/** Exit codes: 0 ok, 2 bad input (usage or file), 1 internal error. */
+/**
+ * Exit codes: 0 ok, 2 bad input (usage or file), 1 internal error. The commands that read a file
+ * and print; the engine's (`run`), which wait on the event log, need `runAsync`.
+ */
 export function run(argv: readonly string[]): number {
+  const cli = programFor();
+  try {
+    cli.parse(argv as string[], { from: 'user' });
+    return 0;
+  } catch (error) {
+    return exitCodeOf(error);
+  }
+}
+
+/** `run`, for every command, the engine's included: what the `xmargin` bin calls. */
+export async function runAsync(argv: readonly string[]): Promise<number> {
+  const cli = programFor();
+  try {
+    await cli.parseAsync(argv as string[], { from: 'user' });
+    return 0;
+  } catch (error) {
+    return exitCodeOf(error);
+  }
+}
+
+function programFor(): Command {
   const cli = program();
   cli.exitOverride();
   // Commander's messages quote the arguments, which may carry escape codes too.
   cli.configureOutput({ writeErr: (text) => process.stderr.write(printableOutput(text)) });
   for (const command of cli.commands) command.exitOverride();
-  try {
-    cli.parse(argv as string[], { from: 'user' });
-    return 0;
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      return error.exitCode === 0 ? 0 : 2;
-    }
-    if (error instanceof InputError) {
-      // An issue quotes the file (ids, keys, values): one line each, whatever they hold.
-      const issues = error.issues.map((issue) => `  ${printable(issue)}`);
-      process.stderr.write(`xmargin: bad input\n${issues.join('\n')}\n`);
-      return 2;
-    }
-    const trace = (error as Error).stack ?? String(error);
-    process.stderr.write(`xmargin: internal error: ${printableOutput(trace)}\n`);
-    return 1;
+  return cli;
+}
+
+function exitCodeOf(error: unknown): number {
+  if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+  if (error instanceof InputError) {
+    // An issue quotes the file (ids, keys, values): one line each, whatever they hold.
+    const issues = error.issues.map((issue) => `  ${printable(issue)}`);
+    process.stderr.write(`xmargin: bad input\n${issues.join('\n')}\n`);
+    return 2;
   }
+  const trace = (error as Error).stack ?? String(error);
+  process.stderr.write(`xmargin: internal error: ${printableOutput(trace)}\n`);
+  return 1;
 }
 
 /**
@@ -275,5 +310,7 @@ if (
   realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)
 ) {
   endQuietlyOnClosedPipe();
-  process.exitCode = run(process.argv.slice(2));
+  runAsync(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -19,6 +19,7 @@ describe('a file of engine commands', () => {
         '{"id":"1","type":"open_account","account":"a"}',
         '',
         '{"id":"2","type":"deposit","account":"a","asset":"USDT","amount":"100.000000000000000001"}',
+        '{"id":"t","type":"price_tick","feed":"index:BTC","sequence":7,"timeMs":1000,"price":"-1.5"}',
         '{"id":"3","type":"transfer","from":"a","to":"b","asset":"USDT","amount":"0.1","issuedAtMs":5,"timeToLiveMs":0}',
       ].join('\n'),
       'c.jsonl',
@@ -31,6 +32,14 @@ describe('a file of engine commands', () => {
         account: 'a',
         asset: 'USDT',
         amount: fixed('100.000000000000000001'),
+      },
+      {
+        id: 't',
+        type: 'price_tick',
+        feed: 'index:BTC',
+        sequence: 7,
+        timeMs: 1000,
+        price: fixed('-1.5'),
       },
       {
         id: '3',
@@ -60,12 +69,13 @@ describe('a file of engine commands', () => {
           '{"id":"10",',
           '[]',
           '{"id":"11","type":"deposit","account":"a","asset":"USDT","amount":"1000000000000001"}',
+          '{"id":"12","type":"price_tick","feed":"BTC","sequence":-1,"timeMs":0,"price":"1"}',
         ].join('\n'),
       ),
     ).toEqual([
       'c.jsonl:1: amount: must be a decimal string (write "0.1", not 0.1)',
       'c.jsonl:2: amount: must be greater than zero',
-      'c.jsonl:3: type: must be one of: open_account, deposit, withdraw, transfer',
+      'c.jsonl:3: type: must be one of: open_account, deposit, withdraw, transfer, price_tick',
       'c.jsonl:4: amount: must be a decimal string with at most 18 decimals, got "1e3"',
       'c.jsonl:5: amont: unknown field (expected one of: id, type, issuedAtMs, timeToLiveMs, account, asset, amount)',
       'c.jsonl:6: issuedAtMs: must be a whole number of milliseconds, 0 or more',
@@ -74,6 +84,8 @@ describe('a file of engine commands', () => {
       'c.jsonl:9: not valid JSON at line 1:12: expected a double-quoted property name, found the end of the text',
       'c.jsonl:10: (root): must be an object',
       'c.jsonl:11: amount: must be at most the amount limit',
+      'c.jsonl:12: feed: must be mark:INSTRUMENT or index:ASSET',
+      'c.jsonl:12: sequence: must be a whole number, 0 or more',
     ]);
   });
 });

@@ -1,5 +1,6 @@
 import type { Command, CommandHead } from '../../core/engine/command.ts';
-import { amountMax } from '../../core/limits.ts';
+import type { PriceFeed } from '../../core/ledger/ledger-event.ts';
+import { amountMax, priceMax } from '../../core/limits.ts';
 import { parseJsonText } from './json-text.ts';
 import { atMost, InputError, Reader } from './reader.ts';
 
@@ -7,6 +8,11 @@ import { atMost, InputError, Reader } from './reader.ts';
 export const commandsPerFileMax = 1_000_000;
 
 const amountBounds = { positive: true, max: atMost(amountMax, 'the amount limit') };
+// A negative price is well-formed: the engine's price guard refuses it with its own code.
+const priceBounds = {
+  min: { value: -priceMax, message: 'is beyond the price limit' },
+  max: atMost(priceMax, 'the price limit'),
+};
 
 /**
  * A file of engine commands, one JSON object per line (blank lines skipped), each checked whole
@@ -45,7 +51,7 @@ export function readCommand(reader: Reader): Command {
   if (!reader.object()) return { id: '', type: 'open_account', account: '', poolMode: 'cross' };
   const type = reader
     .field('type')
-    .oneOf(['open_account', 'deposit', 'withdraw', 'transfer'] as const);
+    .oneOf(['open_account', 'deposit', 'withdraw', 'transfer', 'price_tick'] as const);
   const head = ['id', 'type', 'issuedAtMs', 'timeToLiveMs'];
   const common: CommandHead = {
     id: reader.field('id').string(),
@@ -86,16 +92,37 @@ export function readCommand(reader: Reader): Command {
         asset: reader.field('asset').string(),
         amount: reader.field('amount').decimal(amountBounds),
       };
+    case 'price_tick': {
+      reader.only([...head, 'feed', 'sequence', 'timeMs', 'price']);
+      const feed = reader.field('feed').string();
+      if (!/^(mark|index):./.test(feed)) {
+        reader.field('feed').fail('must be mark:INSTRUMENT or index:ASSET');
+      }
+      return {
+        ...common,
+        type,
+        feed: feed as PriceFeed,
+        sequence: wholeNumber(reader.field('sequence'), 'a whole number, 0 or more'),
+        timeMs: wholeNumber(reader.field('timeMs'), 'a whole number of milliseconds, 0 or more'),
+        price: reader.field('price').decimal(priceBounds),
+      };
+    }
   }
+}
+
+function wholeNumber(field: Reader, what: string): number {
+  if (!Number.isSafeInteger(field.value) || (field.value as number) < 0) {
+    field.fail(`must be ${what}`);
+    return 0;
+  }
+  return field.value as number;
 }
 
 /** A log time in ms: a whole number from 0 to 2^53 − 1 (no float, no string). */
 function time(reader: Reader, key: 'issuedAtMs' | 'timeToLiveMs'): Partial<CommandHead> {
   if (!reader.has(key)) return {};
   const field = reader.field(key);
-  if (!Number.isSafeInteger(field.value) || (field.value as number) < 0) {
-    field.fail('must be a whole number of milliseconds, 0 or more');
-    return {};
-  }
-  return { [key]: field.value as number };
+  const before = reader.issues.length;
+  const value = wholeNumber(field, 'a whole number of milliseconds, 0 or more');
+  return reader.issues.length > before ? {} : { [key]: value };
 }

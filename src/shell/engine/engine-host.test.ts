@@ -1,0 +1,164 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  binanceLikeBrackets,
+  d,
+  flatCollateral,
+  linearPerp,
+  rulebook,
+  venue,
+} from '../../../test/kit.ts';
+import type { Command } from '../../core/engine/command.ts';
+import { stateHash } from '../../core/ledger/state-hash.ts';
+import type { EventStore, Opened } from '../store/event-store.ts';
+import { MemoryEventLog, openMemoryEventStore } from '../store/memory-event-store.ts';
+import { openSqliteEventStore } from '../store/sqlite-event-store.ts';
+import { EngineHost, type EngineSettings } from './engine-host.ts';
+
+const settings: EngineSettings = {
+  venue: venue(
+    [linearPerp('BTCUSDT', 'BTC')],
+    rulebook({ BTCUSDT: binanceLikeBrackets }, new Map([['USDT', flatCollateral('1')]])),
+  ),
+  withdrawableProfitShare: 0n,
+  priceGuard: {
+    staleAfterMs: 60_000,
+    futureSkewMs: 1_000,
+    jumpBand: d('0.2'),
+    confirmations: 2,
+    confirmWithinMs: 60_000,
+  },
+};
+
+function storeOf(opened: Opened): EventStore {
+  if (!opened.ok) throw new Error(`log did not open: ${JSON.stringify(opened.corruption)}`);
+  return opened.store;
+}
+
+const folder = mkdtempSync(join(tmpdir(), 'xmargin-host-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+const commands: Command[] = [
+  { id: '1', type: 'price_tick', feed: 'index:USDT', sequence: 1, timeMs: 10_000, price: d('1') },
+  { id: '2', type: 'open_account', account: 'a', poolMode: 'cross' },
+  { id: '3', type: 'open_account', account: 'b', poolMode: 'cross' },
+  { id: '4', type: 'deposit', account: 'a', asset: 'USDT', amount: d('100.000000000000000001') },
+  { id: '5', type: 'transfer', from: 'a', to: 'b', asset: 'USDT', amount: d('33.3') },
+  { id: '6', type: 'withdraw', account: 'b', asset: 'USDT', amount: d('40') },
+  { id: '7', type: 'withdraw', account: 'b', asset: 'USDT', amount: d('3.3') },
+];
+
+describe('the engine over an event log', () => {
+  it.each([
+    [
+      'memory',
+      () => {
+        const log = new MemoryEventLog();
+        return () => storeOf(openMemoryEventStore(log));
+      },
+    ],
+    [
+      'SQLite',
+      () => {
+        const path = join(folder, `host-${Math.random().toString(36).slice(2)}.db`);
+        return () => storeOf(openSqliteEventStore(path));
+      },
+    ],
+  ])(
+    '%s: answers each command, and a restart rebuilds the same ledger from the log',
+    async (_name, make) => {
+      const reopen = make();
+      const first = reopen();
+      const host = await EngineHost.open(first, settings, () => 10_000);
+      const answers = [];
+      for (const command of commands) answers.push(await host.submit(command));
+      expect(answers.map((a) => (a.kind === 'rejected' ? a.rejection.code : a.kind))).toEqual([
+        'accepted',
+        'accepted',
+        'accepted',
+        'accepted',
+        'accepted',
+        'insufficient_balance',
+        'accepted',
+      ]);
+      const hash = stateHash(host.ledger);
+      await first.close();
+      const second = reopen();
+      const again = await EngineHost.open(second, settings, () => 5_000);
+      expect(stateHash(again.ledger)).toBe(hash);
+      expect(again.ledger.accounts.get('b')!.balances.get('USDT')).toBe(d('30'));
+      // A command sent again after the restart has no second effect.
+      expect(await again.submit(commands[4]!)).toEqual({ kind: 'duplicate', first: 5, count: 1 });
+      expect(stateHash(again.ledger)).toBe(hash);
+      await second.close();
+    },
+  );
+
+  it('keeps the log clock from going back when the host clock does (S28)', async () => {
+    const store = storeOf(openMemoryEventStore(new MemoryEventLog()));
+    let now = 50_000;
+    const host = await EngineHost.open(store, settings, () => now);
+    await host.submit(commands[1]!);
+    now = 20_000;
+    await host.submit(commands[2]!);
+    const times = [];
+    for await (const event of store.read(1)) times.push(event.logTimeMs);
+    expect(times).toEqual([50_000, 50_000]);
+  });
+
+  it('replays any accepted run to the same state hash', async () => {
+    const amount = fc.constantFrom(d('1'), d('0.000000000000000003'), d('250.5'), d('99999'));
+    const commandArb: fc.Arbitrary<Command> = fc.oneof(
+      fc.record({
+        id: fc.string({ maxLength: 2 }),
+        type: fc.constant('open_account' as const),
+        account: fc.constantFrom('a', 'b'),
+        poolMode: fc.constantFrom('cross' as const, 'portfolio' as const),
+      }),
+      fc.record({
+        id: fc.string({ maxLength: 2 }),
+        type: fc.constantFrom('deposit' as const, 'withdraw' as const),
+        account: fc.constantFrom('a', 'b'),
+        asset: fc.constant('USDT'),
+        amount,
+      }),
+      fc.record({
+        id: fc.string({ maxLength: 2 }),
+        type: fc.constant('transfer' as const),
+        from: fc.constantFrom('a', 'b'),
+        to: fc.constantFrom('a', 'b'),
+        asset: fc.constant('USDT'),
+        amount,
+      }),
+      fc.record({
+        id: fc.string({ maxLength: 2 }),
+        type: fc.constant('price_tick' as const),
+        feed: fc.constant('index:USDT' as const),
+        sequence: fc.integer({ min: 0, max: 5 }),
+        timeMs: fc.integer({ min: 9_000, max: 10_500 }),
+        price: fc.constantFrom(d('1'), d('0.5'), d('1.05')),
+      }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(commandArb, { maxLength: 25 }), async (run) => {
+        const log = new MemoryEventLog();
+        const host = await EngineHost.open(
+          storeOf(openMemoryEventStore(log)),
+          settings,
+          () => 10_000,
+        );
+        for (const command of [commands[0]!, ...run]) await host.submit(command);
+        const replayed = await EngineHost.open(
+          storeOf(openMemoryEventStore(log)),
+          settings,
+          () => 0,
+        );
+        expect(stateHash(replayed.ledger)).toBe(stateHash(host.ledger));
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
