@@ -30,22 +30,6 @@ export function notionalOf(book: RiskBook, i: number, size: number, mark: number
   return book.inverse[i] === 1 ? face / price : face * price;
 }
 
-/** In the settle asset: notional × rate − deduction, the rate by bracket or size premium. */
-export function requirement(
-  book: RiskBook,
-  i: number,
-  size: number,
-  at: number,
-  mark: number,
-  leverageFloor: number,
-  initial: boolean,
-  out: Float64Array,
-): number {
-  const notional = notionalOf(book, i, size, at);
-  const b = bracketOf(book, i, tierMeasureOf(book, i, size, notional), out, false);
-  return requirementIn(book, i, b, size, notional, mark, leverageFloor, initial, out);
-}
-
 /** What a bracket table's caps bound: the notional, or the size in contracts (OKX's tiers). */
 export function tierMeasureOf(book: RiskBook, i: number, size: number, notional: number): number {
   return book.tierByContracts[i] === 1 ? Math.abs(size) : notional;
