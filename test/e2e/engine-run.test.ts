@@ -71,6 +71,29 @@ describe('xmargin run', () => {
     });
     // Nothing changed: the same four events, the same state.
     expect(summary.summary).toMatchObject({ events: 4, stateHash: hash });
+
+    // The log alone rebuilds the same ledger.
+    const replayed = await runCliAsync(['replay', db]);
+    expect(replayed.code).toBe(0);
+    expect(replayed.stdout).toBe(
+      [
+        'Replayed 4 events of 4 commands: 1 accounts.',
+        '  USDT: 1000.25 deposited, 0.25 withdrawn',
+        `State hash ${hash}.`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('replay refuses a log that is not there, or not an event log', async () => {
+    const nothing = scratch.path('nothing.db');
+    const missing = await runCliAsync(['replay', nothing]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`${nothing}: no such event log`);
+    const notLog = scratch.write('not-a-log.db', 'hello');
+    const bad = await runCliAsync(['replay', notLog]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('the event log is damaged');
   });
 
   it('refuses a bad commands file whole, naming line and field, and writes nothing', async () => {

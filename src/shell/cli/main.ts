@@ -26,7 +26,7 @@ import {
   withMarginOptions,
 } from './margin-command.ts';
 import { printable, printableOutput, unprintableNames } from './printable.ts';
-import { type RunOptions, runCommand } from './run-command.ts';
+import { type RunOptions, replayCommand, runCommand } from './run-command.ts';
 import { table } from './table.ts';
 import { limitsOf, parseOrder, parseTransfer, whatIfs } from './whatif.ts';
 import { whatIfBookText } from './whatif-book.ts';
@@ -212,6 +212,14 @@ export function program(): Command {
     )
     .option('--json', 'print each answer as a line of JSON')
     .action((db: string, options: RunOptions) => runCommand(db, options, print));
+
+  cli
+    .command('replay <db>')
+    .description(
+      'rebuild the ledger from the event log DB, checking every event, and print its state hash',
+    )
+    .option('--json', 'print as JSON')
+    .action((db: string, options: { json?: boolean }) => replayCommand(db, options, print));
 
   cli
     .command('rulebooks [file]')

@@ -1,8 +1,9 @@
+import { existsSync } from 'node:fs';
 import type { Answer } from '../../core/engine/execute.ts';
 import { stateHash } from '../../core/ledger/state-hash.ts';
 import { fixed, formatFixed } from '../../core/num/fixed.ts';
 import { nowMs } from '../clock.ts';
-import { EngineHost, type EngineSettings } from '../engine/engine-host.ts';
+import { EngineHost, type EngineSettings, replay } from '../engine/engine-host.ts';
 import { readCommandFile } from '../import/command-file.ts';
 import { inputLabel, readInputText } from '../import/input-text.ts';
 import { loadPortfolio } from '../import/load-portfolio.ts';
@@ -96,4 +97,52 @@ function engineJson(value: unknown): string {
   return JSON.stringify(value, (_key, item) =>
     typeof item === 'bigint' ? formatFixed(item) : item,
   );
+}
+
+/**
+ * `xmargin replay DB`: the ledger rebuilt from the event log alone (every checksum checked as it is
+ * read), and what it holds: events, accounts, the money in and out per asset, and the state hash.
+ * A second replay of the same log, here or on any machine, prints the same hash.
+ */
+export async function replayCommand(
+  db: string,
+  options: { readonly json?: boolean },
+  print: (text: string) => void,
+): Promise<void> {
+  if (!existsSync(db)) throw new InputError([`${db}: no such event log`]);
+  const opened = openSqliteEventStore(db, { mustExist: true });
+  if (!opened.ok) {
+    throw new InputError([`${db}: the event log is damaged: ${opened.corruption.detail}`]);
+  }
+  const store = opened.store;
+  try {
+    const { ledger } = await replay(store);
+    const assets = [...new Set([...ledger.deposited.keys(), ...ledger.withdrawn.keys()])].sort();
+    const totals = assets.map((asset) => ({
+      asset,
+      deposited: ledger.deposited.get(asset) ?? 0n,
+      withdrawn: ledger.withdrawn.get(asset) ?? 0n,
+    }));
+    const summary = {
+      events: ledger.events,
+      commands: ledger.answered.size,
+      accounts: ledger.accounts.size,
+      totals,
+      stateHash: stateHash(ledger),
+    };
+    if (options.json === true) return print(engineJson(summary));
+    print(
+      [
+        `Replayed ${summary.events} events of ${summary.commands} commands: ${summary.accounts} accounts.`,
+        ...totals.map(
+          (t) =>
+            `  ${printable(t.asset)}: ${formatFixed(t.deposited)} deposited, ` +
+            `${formatFixed(t.withdrawn)} withdrawn`,
+        ),
+        `State hash ${summary.stateHash}.`,
+      ].join('\n'),
+    );
+  } finally {
+    await store.close();
+  }
 }

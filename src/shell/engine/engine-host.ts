@@ -31,12 +31,7 @@ export class EngineHost {
     settings: EngineSettings,
     clock: () => number,
   ): Promise<EngineHost> {
-    const ledger = newLedger();
-    let logTimeMs = 0;
-    for await (const { record, logTimeMs: at } of decodeRecords(store.read(1))) {
-      applyRecord(ledger, record);
-      logTimeMs = at;
-    }
+    const { ledger, logTimeMs } = await replay(store);
     return new EngineHost(store, settings, clock, ledger, logTimeMs);
   }
 
@@ -49,4 +44,15 @@ export class EngineHost {
     this.logTimeMs = nowMs;
     return answer;
   }
+}
+
+/** The ledger the log holds: every record applied in order (the store checks each as it reads). */
+export async function replay(store: EventStore): Promise<{ ledger: Ledger; logTimeMs: number }> {
+  const ledger = newLedger();
+  let logTimeMs = 0;
+  for await (const { record, logTimeMs: at } of decodeRecords(store.read(1))) {
+    applyRecord(ledger, record);
+    logTimeMs = at;
+  }
+  return { ledger, logTimeMs };
 }
