@@ -85,6 +85,49 @@ describe('xmargin run', () => {
     );
   });
 
+  it('events lists the log, by account, type and range', async () => {
+    const db = scratch.path('listed.db');
+    const file = scratch.write(
+      'listed.jsonl',
+      lines(
+        { id: 't1', type: 'price_tick', feed: 'index:USDT', sequence: 1, timeMs: now, price: '1' },
+        { id: '1', type: 'open_account', account: 'a' },
+        { id: '2', type: 'open_account', account: 'b' },
+        { id: '3', type: 'deposit', account: 'a', asset: 'USDT', amount: '10' },
+        { id: '4', type: 'transfer', from: 'a', to: 'b', asset: 'USDT', amount: '2.5' },
+      ),
+    );
+    await runCliAsync([
+      'run',
+      db,
+      '--commands',
+      file,
+      '--venue',
+      'examples/cross-and-isolated.json',
+    ]);
+    const at = pinnedNow.toISOString();
+    const ofB = await runCliAsync(['events', db, '--account', 'b']);
+    expect(ofB.stdout).toBe(
+      [
+        `3  ${at}  account_opened  {"account":"b","poolMode":"cross"}  (command 2)`,
+        `5  ${at}  transferred  {"from":"a","to":"b","asset":"USDT","amount":"2.5"}  (command 4)`,
+        '',
+      ].join('\n'),
+    );
+    const deposits = await runCliAsync(['events', db, '--type', 'deposited', '--json']);
+    expect(JSON.parse(deposits.stdout)).toMatchObject({ sequence: 4, amount: '10', command: '3' });
+    const range = await runCliAsync(['events', db, '--from', '2', '--to', '3']);
+    expect(
+      range.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split('  ')[0]),
+    ).toEqual(['2', '3']);
+    const bad = await runCliAsync(['events', db, '--from', '0']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--from: must be an event number, 1 or more (got "0")');
+  });
+
   it('replay refuses a log that is not there, or not an event log', async () => {
     const nothing = scratch.path('nothing.db');
     const missing = await runCliAsync(['replay', nothing]);

@@ -26,7 +26,13 @@ import {
   withMarginOptions,
 } from './margin-command.ts';
 import { printable, printableOutput, unprintableNames } from './printable.ts';
-import { type RunOptions, replayCommand, runCommand } from './run-command.ts';
+import {
+  type EventsOptions,
+  eventsCommand,
+  type RunOptions,
+  replayCommand,
+  runCommand,
+} from './run-command.ts';
 import { table } from './table.ts';
 import { limitsOf, parseOrder, parseTransfer, whatIfs } from './whatif.ts';
 import { whatIfBookText } from './whatif-book.ts';
@@ -220,6 +226,16 @@ export function program(): Command {
     )
     .option('--json', 'print as JSON')
     .action((db: string, options: { json?: boolean }) => replayCommand(db, options, print));
+
+  cli
+    .command('events <db>')
+    .description('the event log DB, event by event, each checked as it is read')
+    .option('--account <id>', "only this account's events")
+    .option('--type <type>', 'only events of this type (deposited, transferred, price_accepted, …)')
+    .option('--from <n>', 'from this event number')
+    .option('--to <n>', 'up to this event number')
+    .option('--json', 'print each event as a line of JSON')
+    .action((db: string, options: EventsOptions) => eventsCommand(db, options, print));
 
   cli
     .command('rulebooks [file]')

@@ -146,3 +146,58 @@ export async function replayCommand(
     await store.close();
   }
 }
+
+export interface EventsOptions {
+  readonly account?: string;
+  readonly type?: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly json?: boolean;
+}
+
+/**
+ * `xmargin events DB`: the log's events, in order, each checksum checked as it is read; only those
+ * of one account (`--account`, on either side of a transfer), of one type (`--type`), between two
+ * sequence numbers (`--from`, `--to`, inclusive).
+ */
+export async function eventsCommand(
+  db: string,
+  options: EventsOptions,
+  print: (text: string) => void,
+): Promise<void> {
+  const from = sequenceOption(options.from, '--from') ?? 1;
+  const to = sequenceOption(options.to, '--to') ?? Number.MAX_SAFE_INTEGER;
+  if (!existsSync(db)) throw new InputError([`${db}: no such event log`]);
+  const opened = openSqliteEventStore(db, { mustExist: true });
+  if (!opened.ok) {
+    throw new InputError([`${db}: the event log is damaged: ${opened.corruption.detail}`]);
+  }
+  const store = opened.store;
+  try {
+    for await (const event of store.read(from)) {
+      if (event.sequence > to) break;
+      if (options.type !== undefined && event.type !== options.type) continue;
+      const body = JSON.parse(event.body) as Record<string, unknown>;
+      const accounts = [body.account, body.from, body.to];
+      if (options.account !== undefined && !accounts.includes(options.account)) continue;
+      const { command, digest: _digest, count: _count, type: _type, ...fields } = body;
+      print(
+        options.json === true
+          ? engineJson({ sequence: event.sequence, logTimeMs: event.logTimeMs, ...body })
+          : `${event.sequence}  ${new Date(event.logTimeMs).toISOString()}  ${event.type}  ` +
+              `${printable(JSON.stringify(fields))}  (command ${printable(String(command))})`,
+      );
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+function sequenceOption(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(number) || number < 1) {
+    throw new InputError([`${name}: must be an event number, 1 or more (got "${value}")`]);
+  }
+  return number;
+}
