@@ -128,6 +128,46 @@ describe('xmargin run', () => {
     expect(bad.stderr).toContain('--from: must be an event number, 1 or more (got "0")');
   });
 
+  it('snapshot writes the ledger as a portfolio file that margin reads', async () => {
+    const db = scratch.path('snap.db');
+    const file = scratch.write(
+      'snap.jsonl',
+      lines(
+        { id: 't1', type: 'price_tick', feed: 'index:USDT', sequence: 1, timeMs: now, price: '1' },
+        {
+          id: 't2',
+          type: 'price_tick',
+          feed: 'index:BTC',
+          sequence: 1,
+          timeMs: now,
+          price: '113000',
+        },
+        { id: '1', type: 'open_account', account: 'carol' },
+        { id: '2', type: 'deposit', account: 'carol', asset: 'USDT', amount: '5000.5' },
+        { id: '3', type: 'deposit', account: 'carol', asset: 'BTC', amount: '0.01' },
+      ),
+    );
+    const venue = ['--venue', 'examples/cross-and-isolated.json'];
+    await runCliAsync(['run', db, '--commands', file, ...venue]);
+    const snapshot = await runCliAsync(['snapshot', db, ...venue]);
+    expect(snapshot.code).toBe(0);
+    const portfolio = JSON.parse(snapshot.stdout);
+    expect(portfolio.accounts).toEqual([
+      { id: 'carol', balances: { BTC: '0.01', USDT: '5000.5' } },
+    ]);
+    expect(portfolio.market.assetPrices.BTC).toBe('113000');
+    expect(portfolio.market.asOf).toBe(pinnedNow.toISOString());
+    const written = scratch.write('snap.json', snapshot.stdout);
+    const report = await runCliAsync(['margin', written, '--json']);
+    expect(report.code).toBe(0);
+    // Worth 5,000.5 + 0.01 × 113,000 = 6,130.5; binance-usdm counts BTC at 0.95, so the equity
+    // is 5,000.5 + 1,073.5 = 6,074.
+    const [carol] = JSON.parse(report.stdout);
+    expect(carol.account).toBe('carol');
+    expect(carol.buckets[0].collateralValue).toBe('6130.5');
+    expect(carol.buckets[0].equity).toBe('6074');
+  });
+
   it('replay refuses a log that is not there, or not an event log', async () => {
     const nothing = scratch.path('nothing.db');
     const missing = await runCliAsync(['replay', nothing]);

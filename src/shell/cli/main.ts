@@ -32,6 +32,7 @@ import {
   type RunOptions,
   replayCommand,
   runCommand,
+  snapshotCommand,
 } from './run-command.ts';
 import { table } from './table.ts';
 import { limitsOf, parseOrder, parseTransfer, whatIfs } from './whatif.ts';
@@ -236,6 +237,17 @@ export function program(): Command {
     .option('--to <n>', 'up to this event number')
     .option('--json', 'print each event as a line of JSON')
     .action((db: string, options: EventsOptions) => eventsCommand(db, options, print));
+
+  cli
+    .command('snapshot <db>')
+    .description(
+      'the ledger of the event log DB as a portfolio file that margin, compare and whatif read',
+    )
+    .requiredOption(
+      '--venue <file>',
+      'a portfolio file: its assets, instruments, rulebook and market',
+    )
+    .action((db: string, options: { venue: string }) => snapshotCommand(db, options, print));
 
   cli
     .command('rulebooks [file]')

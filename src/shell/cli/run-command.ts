@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
 import type { Answer } from '../../core/engine/execute.ts';
 import { stateHash } from '../../core/ledger/state-hash.ts';
+import { assert } from '../../core/num/assert.ts';
 import { fixed, formatFixed } from '../../core/num/fixed.ts';
 import { nowMs } from '../clock.ts';
 import { EngineHost, type EngineSettings, replay } from '../engine/engine-host.ts';
 import { readCommandFile } from '../import/command-file.ts';
 import { inputLabel, readInputText } from '../import/input-text.ts';
+import { parseJsonText } from '../import/json-text.ts';
 import { loadPortfolio } from '../import/load-portfolio.ts';
 import { InputError } from '../import/reader.ts';
 import { openSqliteEventStore } from '../store/sqlite-event-store.ts';
@@ -200,4 +202,71 @@ function sequenceOption(value: string | undefined, name: string): number | undef
     throw new InputError([`${name}: must be an event number, 1 or more (got "${value}")`]);
   }
   return number;
+}
+
+/**
+ * `xmargin snapshot DB --venue FILE`: the ledger the log holds written out as a portfolio file
+ * (docs/portfolio-format.md) that `margin`, `compare` and `whatif` read: the venue file's assets,
+ * instruments, rulebook and market, the prices the log's feeds last accepted over its own, and the
+ * ledger's accounts in place of its. `asOf` becomes the log's last time.
+ */
+export async function snapshotCommand(
+  db: string,
+  options: { readonly venue: string },
+  print: (text: string) => void,
+): Promise<void> {
+  // The venue file is read as any portfolio file is, then taken as written.
+  loadPortfolio(options.venue, { from: 'xmargin', nowMs: nowMs() });
+  const label = inputLabel(options.venue);
+  const file = parseJsonText(readInputText(options.venue), label) as Record<string, unknown>;
+  if (!existsSync(db)) throw new InputError([`${db}: no such event log`]);
+  const opened = openSqliteEventStore(db, { mustExist: true });
+  if (!opened.ok) {
+    throw new InputError([`${db}: the event log is damaged: ${opened.corruption.detail}`]);
+  }
+  const store = opened.store;
+  try {
+    const { ledger, logTimeMs } = await replay(store);
+    const decimals = (map: ReadonlyMap<string, bigint>) =>
+      Object.fromEntries(
+        [...map].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, formatFixed(v)]),
+      );
+    const market = file.market as Record<string, unknown>;
+    const assets = (file.assets as { id: string }[]).map((asset) => asset.id);
+    const held = [...ledger.accounts.values()].flatMap((account) => [...account.balances.keys()]);
+    const missing = [...new Set(held)].filter((asset) => !assets.includes(asset)).sort();
+    const accounts = [...ledger.accounts.values()]
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .map((account) => {
+        // No ledger event opens a position yet: an account is its balances.
+        assert(account.positions.length === 0, 'the ledger trades no positions yet');
+        return {
+          id: account.id,
+          ...(account.poolMode === undefined ? {} : { poolMode: account.poolMode }),
+          balances: decimals(account.balances),
+        };
+      });
+    print(
+      JSON.stringify(
+        {
+          ...file,
+          assets: [...(file.assets as object[]), ...missing.map((id) => ({ id, name: id }))],
+          market: {
+            ...market,
+            ...(logTimeMs > 0 ? { asOf: new Date(logTimeMs).toISOString() } : {}),
+            assetPrices: {
+              ...(market.assetPrices as object),
+              ...decimals(ledger.assetPrices),
+            },
+            markPrices: { ...(market.markPrices as object), ...decimals(ledger.markPrices) },
+          },
+          accounts,
+        },
+        null,
+        2,
+      ),
+    );
+  } finally {
+    await store.close();
+  }
 }
