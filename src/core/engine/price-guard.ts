@@ -117,7 +117,7 @@ function accepted(tick: Tick): FeedState {
   return { last: tick, held: [], sequence: tick.sequence };
 }
 
-/** |price − last| > band × last, cross-multiplied: no division, so no rounding to argue about. */
+/** |price − last| > band × last, cross-multiplied: no division, no rounding to argue about. */
 export function isBeyondBand(last: Price, price: Price, band: Ratio): boolean {
   const move = price > last ? price - last : last - price;
   return move * SCALE > band * last;

@@ -4,8 +4,9 @@ import { sha256 } from './sha256.ts';
 
 /**
  * The ledger's state as one canonical text (accounts by id, balances by asset, totals and prices
- * by asset or instrument, feeds and answered commands by id) and its SHA-256: the same state gives the same hash on any machine, so
- * a replay, a snapshot plus its tail, and a restart can each be checked against the one stored.
+ * by asset or instrument, feeds and answered commands by id) and its SHA-256: the same state gives
+ * the same hash on any machine, so a replay, a snapshot plus its tail, and a restart can each be
+ * checked against the one stored.
  * Positions and orders keep their order: the ledger keeps them in the order events made them.
  */
 export function stateHash(ledger: Ledger): string {
