@@ -311,11 +311,16 @@ describe('price ticks through the engine', () => {
     });
     expect(ledger.markPrices.get('BTCUSDT')).toBe(d('101000'));
     // 40 % down: beyond the 20 % band, held; confirmed by the next on the same side.
+    const before = stateHash(ledger);
     execute(ledger, tick('mark:BTCUSDT', '60600', 3, 999_600), context);
+    expect(stateHash(ledger)).not.toBe(before);
     expect(ledger.markPrices.get('BTCUSDT')).toBe(d('101000'));
     expect(ledger.feeds.get('mark:BTCUSDT')!.held).toHaveLength(1);
+    const held = stateHash(ledger);
     execute(ledger, tick('mark:BTCUSDT', '60000', 4, 999_700), context);
     expect(ledger.markPrices.get('BTCUSDT')).toBe(d('60000'));
+    // The state hash covers prices and feeds: an accepted tick and a held one each change it.
+    expect(stateHash(ledger)).not.toBe(held);
     expect(conservationGaps(ledger).size).toBe(0);
   });
 

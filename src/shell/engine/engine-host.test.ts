@@ -12,7 +12,7 @@ import {
   venue,
 } from '../../../test/kit.ts';
 import type { Command } from '../../core/engine/command.ts';
-import { stateHash } from '../../core/ledger/state-hash.ts';
+import { canonicalState, stateHash } from '../../core/ledger/state-hash.ts';
 import type { EventStore, Opened } from '../store/event-store.ts';
 import { MemoryEventLog, openMemoryEventStore } from '../store/memory-event-store.ts';
 import { openSqliteEventStore } from '../store/sqlite-event-store.ts';
@@ -109,7 +109,45 @@ describe('the engine over an event log', () => {
     expect(times).toEqual([50_000, 50_000]);
   });
 
-  it('replays any accepted run to the same state hash', async () => {
+  it('starts from its latest snapshot and the events after it: the same ledger as a full replay', async () => {
+    const run = [commands[0]!, ...commands.slice(1)];
+    const plain = new MemoryEventLog();
+    const snapped = new MemoryEventLog();
+    const a = await EngineHost.open(storeOf(openMemoryEventStore(plain)), settings, () => 10_000);
+    const b = await EngineHost.open(
+      storeOf(openMemoryEventStore(snapped)),
+      settings,
+      () => 10_000,
+      2,
+    );
+    for (const command of run) {
+      await a.submit(command);
+      await b.submit(command);
+    }
+    const store = storeOf(openMemoryEventStore(snapped));
+    expect((await store.latestSnapshot())?.sequence).toBe(6);
+    const again = await EngineHost.open(store, settings, () => 0);
+    expect(stateHash(again.ledger)).toBe(stateHash(a.ledger));
+    // After the snapshot the log goes on, and a command sent before it is still answered.
+    expect(await again.submit(commands[3]!)).toEqual({ kind: 'duplicate', first: 4, count: 1 });
+  });
+
+  it('refuses a snapshot whose state does not give the hash stored with it', async () => {
+    const log = new MemoryEventLog();
+    const host = await EngineHost.open(storeOf(openMemoryEventStore(log)), settings, () => 10_000);
+    for (const command of commands.slice(0, 4)) await host.submit(command);
+    const store = storeOf(openMemoryEventStore(log));
+    await store.writeSnapshot({
+      sequence: 4,
+      state: canonicalState(host.ledger),
+      stateHash: 'f'.repeat(64),
+    });
+    await expect(EngineHost.open(store, settings, () => 0)).rejects.toThrow(
+      'event log: snapshot at event 4: its state does not give the state hash stored with it',
+    );
+  });
+
+  it('replays any accepted run to the same state hash, from snapshots taken every few events', async () => {
     const amount = fc.constantFrom(d('1'), d('0.000000000000000003'), d('250.5'), d('99999'));
     const commandArb: fc.Arbitrary<Command> = fc.oneof(
       fc.record({

@@ -4,6 +4,10 @@ import { type Answer, judgeCommand } from '../../core/engine/execute.ts';
 import { applyRecord, type Ledger, newLedger } from '../../core/ledger/ledger.ts';
 import type { EventStore } from '../store/event-store.ts';
 import { decodeRecords, encodeRecord } from '../store/ledger-codec.ts';
+import { ledgerOf, snapshotOf } from '../store/ledger-snapshot.ts';
+
+/** Events between two snapshots of the ledger, by default. */
+export const snapshotEveryEvents = 10_000;
 
 /** The venue's rules and the engine's settings: `DecideContext` without the log's time. */
 export type EngineSettings = Omit<DecideContext, 'nowMs'>;
@@ -24,15 +28,18 @@ export class EngineHost {
     private readonly clock: () => number,
     readonly ledger: Ledger,
     private logTimeMs: number,
+    private readonly snapshotEvery: number,
+    private snapshotAt: number,
   ) {}
 
   static async open(
     store: EventStore,
     settings: EngineSettings,
     clock: () => number,
+    snapshotEvery = snapshotEveryEvents,
   ): Promise<EngineHost> {
-    const { ledger, logTimeMs } = await replay(store);
-    return new EngineHost(store, settings, clock, ledger, logTimeMs);
+    const { ledger, logTimeMs, snapshotAt } = await replay(store);
+    return new EngineHost(store, settings, clock, ledger, logTimeMs, snapshotEvery, snapshotAt);
   }
 
   async submit(command: Command): Promise<Answer> {
@@ -42,17 +49,35 @@ export class EngineHost {
     await this.store.append(encodeRecord(record, nowMs));
     applyRecord(this.ledger, record);
     this.logTimeMs = nowMs;
+    if (this.ledger.events - this.snapshotAt >= this.snapshotEvery) {
+      await this.store.writeSnapshot(snapshotOf(this.ledger));
+      this.snapshotAt = this.ledger.events;
+    }
     return answer;
   }
 }
 
-/** The ledger the log holds: every record applied in order (the store checks each as it reads). */
-export async function replay(store: EventStore): Promise<{ ledger: Ledger; logTimeMs: number }> {
-  const ledger = newLedger();
+/**
+ * The ledger the log holds: the latest snapshot, checked against its state hash, and every record
+ * after it applied in order (the store checks each event as it reads); without a snapshot, every
+ * record from the first.
+ */
+export async function replay(
+  store: EventStore,
+): Promise<{ ledger: Ledger; logTimeMs: number; snapshotAt: number }> {
+  const snapshot = await store.latestSnapshot();
+  const ledger = snapshot === undefined ? newLedger() : ledgerOf(snapshot);
   let logTimeMs = 0;
-  for await (const { record, logTimeMs: at } of decodeRecords(store.read(1))) {
+  if (snapshot !== undefined) {
+    // The log's time at the snapshot: its last event's.
+    for await (const event of store.read(snapshot.sequence)) {
+      logTimeMs = event.logTimeMs;
+      break;
+    }
+  }
+  for await (const { record, logTimeMs: at } of decodeRecords(store.read(ledger.events + 1))) {
     applyRecord(ledger, record);
     logTimeMs = at;
   }
-  return { ledger, logTimeMs };
+  return { ledger, logTimeMs, snapshotAt: snapshot?.sequence ?? 0 };
 }
