@@ -91,6 +91,15 @@ export function rulebook(
   };
 }
 
+/** The engine's tests' price guard: a 20 % band, confirmed by the next tick within a minute. */
+export const enginePriceGuard = {
+  staleAfterMs: 60_000,
+  futureSkewMs: 1_000,
+  jumpBand: d('0.2'),
+  confirmations: 2,
+  confirmWithinMs: 60_000,
+};
+
 export function venue(instruments: Instrument[], book: Rulebook): Venue {
   return { instruments: new Map(instruments.map((i) => [i.id, i])), rulebook: book };
 }

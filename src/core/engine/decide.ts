@@ -108,10 +108,22 @@ function zeroAllowedOn(feed: PriceFeed, venue: Venue): boolean | undefined {
     const instrument = venue.instruments.get(id);
     return instrument === undefined ? undefined : instrument.kind === 'option';
   }
-  const listed =
-    venue.rulebook.collateral.has(id) ||
-    [...venue.instruments.values()].some((i) => i.underlying === id || i.settle === id);
-  return listed ? true : undefined;
+  return venue.rulebook.collateral.has(id) || pricedAssetsOf(venue).has(id) ? true : undefined;
+}
+
+/**
+ * The assets the venue's contracts are written on or settled in, found once per venue: an index
+ * tick arrives many times a second, and a venue lists thousands of contracts.
+ */
+const pricedAssets = new WeakMap<Venue, ReadonlySet<AssetId>>();
+
+function pricedAssetsOf(venue: Venue): ReadonlySet<AssetId> {
+  let assets = pricedAssets.get(venue);
+  if (assets === undefined) {
+    assets = new Set([...venue.instruments.values()].flatMap((i) => [i.underlying, i.settle]));
+    pricedAssets.set(venue, assets);
+  }
+  return assets;
 }
 
 /** Applied after its time to live, on the log's clock; a command without one never expires. */

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   binanceLikeBrackets,
   d,
+  enginePriceGuard,
   flatCollateral,
   linearPerp,
   rulebook,
@@ -30,13 +31,7 @@ const context: DecideContext = {
   nowMs: 1_000_000,
   venue: venue([btc], book),
   withdrawableProfitShare: 0n,
-  priceGuard: {
-    staleAfterMs: 60_000,
-    futureSkewMs: 1_000,
-    jumpBand: d('0.2'),
-    confirmations: 2,
-    confirmWithinMs: 60_000,
-  },
+  priceGuard: enginePriceGuard,
 };
 
 let next = 0;

@@ -10,6 +10,8 @@ import { inputLabel, readInputText } from '../import/input-text.ts';
 import { parseJsonText } from '../import/json-text.ts';
 import { loadPortfolio } from '../import/load-portfolio.ts';
 import { InputError } from '../import/reader.ts';
+import type { EventStore } from '../store/event-store.ts';
+import { decimalsForBigints } from '../store/ledger-codec.ts';
 import { openSqliteEventStore } from '../store/sqlite-event-store.ts';
 import { printable } from './printable.ts';
 
@@ -46,11 +48,7 @@ export async function runCommand(
   const commands = readCommandFile(readInputText(options.commands), inputLabel(options.commands));
   const { venue } = loadPortfolio(options.venue, { from: 'xmargin', nowMs: nowMs() });
   const settings: EngineSettings = { venue, withdrawableProfitShare: 0n, priceGuard };
-  const opened = openSqliteEventStore(db);
-  if (!opened.ok) {
-    throw new InputError([`${db}: the event log is damaged: ${opened.corruption.detail}`]);
-  }
-  const store = opened.store;
+  const store = openLog(db, { mustExist: false });
   try {
     const host = await EngineHost.open(store, settings, nowMs);
     const counts = { accepted: 0, duplicate: 0, rejected: 0 };
@@ -96,9 +94,20 @@ function answerText(id: string, answer: Answer): string {
 
 /** A line of JSON: amounts and prices as exact decimals; event numbers and counts as numbers. */
 function engineJson(value: unknown): string {
-  return JSON.stringify(value, (_key, item) =>
-    typeof item === 'bigint' ? formatFixed(item) : item,
-  );
+  return JSON.stringify(value, decimalsForBigints);
+}
+
+/**
+ * The event log in DB, opened for use: one that is not there (where it must be) or is damaged is
+ * bad input, named, and nothing is read from it.
+ */
+function openLog(db: string, options: { readonly mustExist: boolean }): EventStore {
+  if (options.mustExist && !existsSync(db)) throw new InputError([`${db}: no such event log`]);
+  const opened = openSqliteEventStore(db, options);
+  if (!opened.ok) {
+    throw new InputError([`${db}: the event log is damaged: ${opened.corruption.detail}`]);
+  }
+  return opened.store;
 }
 
 /**
@@ -111,12 +120,7 @@ export async function replayCommand(
   options: { readonly json?: boolean },
   print: (text: string) => void,
 ): Promise<void> {
-  if (!existsSync(db)) throw new InputError([`${db}: no such event log`]);
-  const opened = openSqliteEventStore(db, { mustExist: true });
-  if (!opened.ok) {
-    throw new InputError([`${db}: the event log is damaged: ${opened.corruption.detail}`]);
-  }
-  const store = opened.store;
+  const store = openLog(db, { mustExist: true });
   try {
     const { ledger } = await replay(store);
     const assets = [...new Set([...ledger.deposited.keys(), ...ledger.withdrawn.keys()])].sort();
@@ -169,12 +173,7 @@ export async function eventsCommand(
 ): Promise<void> {
   const from = sequenceOption(options.from, '--from') ?? 1;
   const to = sequenceOption(options.to, '--to') ?? Number.MAX_SAFE_INTEGER;
-  if (!existsSync(db)) throw new InputError([`${db}: no such event log`]);
-  const opened = openSqliteEventStore(db, { mustExist: true });
-  if (!opened.ok) {
-    throw new InputError([`${db}: the event log is damaged: ${opened.corruption.detail}`]);
-  }
-  const store = opened.store;
+  const store = openLog(db, { mustExist: true });
   try {
     for await (const event of store.read(from)) {
       if (event.sequence > to) break;
@@ -219,12 +218,7 @@ export async function snapshotCommand(
   loadPortfolio(options.venue, { from: 'xmargin', nowMs: nowMs() });
   const label = inputLabel(options.venue);
   const file = parseJsonText(readInputText(options.venue), label) as Record<string, unknown>;
-  if (!existsSync(db)) throw new InputError([`${db}: no such event log`]);
-  const opened = openSqliteEventStore(db, { mustExist: true });
-  if (!opened.ok) {
-    throw new InputError([`${db}: the event log is damaged: ${opened.corruption.detail}`]);
-  }
-  const store = opened.store;
+  const store = openLog(db, { mustExist: true });
   try {
     const { ledger, logTimeMs } = await replay(store);
     const decimals = (map: ReadonlyMap<string, bigint>) =>

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   binanceLikeBrackets,
   d,
+  enginePriceGuard,
   flatCollateral,
   linearPerp,
   rulebook,
@@ -24,13 +25,7 @@ const settings: EngineSettings = {
     rulebook({ BTCUSDT: binanceLikeBrackets }, new Map([['USDT', flatCollateral('1')]])),
   ),
   withdrawableProfitShare: 0n,
-  priceGuard: {
-    staleAfterMs: 60_000,
-    futureSkewMs: 1_000,
-    jumpBand: d('0.2'),
-    confirmations: 2,
-    confirmWithinMs: 60_000,
-  },
+  priceGuard: enginePriceGuard,
 };
 
 function storeOf(opened: Opened): EventStore {

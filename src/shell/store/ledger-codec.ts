@@ -28,9 +28,14 @@ export function encodeRecord(record: CommandRecord, logTimeMs: number): EventToA
         ...(index === 0 ? { count: record.events.length } : {}),
         ...event,
       },
-      (_key, value) => (typeof value === 'bigint' ? formatFixed(value) : value),
+      decimalsForBigints,
     ),
   }));
+}
+
+/** JSON.stringify's replacer for the ledger's numbers: a bigint as its exact decimal string. */
+export function decimalsForBigints(_key: string, value: unknown): unknown {
+  return typeof value === 'bigint' ? formatFixed(value) : value;
 }
 
 /** The stored events back into command records, in order; a row that does not read throws. */
