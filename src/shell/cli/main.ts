@@ -33,7 +33,7 @@ import {
   replayCommand,
   runCommand,
   snapshotCommand,
-} from './run-command.ts';
+} from './engine-commands.ts';
 import { table } from './table.ts';
 import { limitsOf, parseOrder, parseTransfer, whatIfs } from './whatif.ts';
 import { whatIfBookText } from './whatif-book.ts';
