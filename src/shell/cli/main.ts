@@ -13,6 +13,14 @@ import type { AccountProgress } from '../import/portfolio-file.ts';
 import { presetIds, readPreset, readRulebookFile } from '../import/presets.ts';
 import { InputError } from '../import/reader.ts';
 import { compareCommand, withCompareOptions } from './compare-book-command.ts';
+import {
+  type EventsOptions,
+  eventsCommand,
+  type RunOptions,
+  replayCommand,
+  runCommand,
+  snapshotCommand,
+} from './engine-commands.ts';
 import { toJson } from './figures.ts';
 import { limitsText } from './limits-text.ts';
 import {
@@ -26,14 +34,6 @@ import {
   withMarginOptions,
 } from './margin-command.ts';
 import { printable, printableOutput, unprintableNames } from './printable.ts';
-import {
-  type EventsOptions,
-  eventsCommand,
-  type RunOptions,
-  replayCommand,
-  runCommand,
-  snapshotCommand,
-} from './engine-commands.ts';
 import { table } from './table.ts';
 import { limitsOf, parseOrder, parseTransfer, whatIfs } from './whatif.ts';
 import { whatIfBookText } from './whatif-book.ts';
