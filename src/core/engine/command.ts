@@ -1,7 +1,9 @@
+import type { Fill, FillRejectionCode } from '../ledger/fill.ts';
+import type { FundingIndexRejection } from '../ledger/funding-index.ts';
 import type { PriceFeed } from '../ledger/ledger-event.ts';
-import type { PoolMode } from '../model/account.ts';
-import type { AccountId, AssetId } from '../model/ids.ts';
-import type { Amount, Price } from '../num/fixed.ts';
+import type { MarginMode, PoolMode, PositionSide, Side } from '../model/account.ts';
+import type { AccountId, AssetId, InstrumentId } from '../model/ids.ts';
+import type { Amount, Price, Quantity, Ratio } from '../num/fixed.ts';
 import type { TickRefusal } from './price-guard.ts';
 
 /**
@@ -46,7 +48,70 @@ export type CommandBody =
       readonly sequence: number;
       readonly timeMs: number;
       readonly price: Price;
-    };
+    }
+  /** A fill from the venue's matching engine (fill.ts), at the log's time. */
+  | ({ readonly type: 'fill' } & Omit<Fill, 'timeMs'>)
+  /**
+   * A perpetual's funding interval ending at `fundingMs`, at the rate the venue set for it
+   * (pricing/funding-rate.ts computes one from premiums), paid at the instrument's mark.
+   * `intervalMs` is the market's funding interval; a new one takes effect from this interval.
+   */
+  | {
+      readonly type: 'funding';
+      readonly instrument: InstrumentId;
+      readonly fundingMs: number;
+      readonly intervalMs: number;
+      readonly rate: Ratio;
+    }
+  /**
+   * A dated future or option settled at its expiry, at the venue's settlement price: a future's
+   * delivery price; an option's final value, its premium at expiry in the premium's currency (the
+   * quote for a linear option, the coin for an inverse one; 0 if it expired worthless).
+   */
+  | { readonly type: 'settle_expiry'; readonly instrument: InstrumentId; readonly price: Price }
+  /**
+   * Collateral into an isolated position from the cross pool (`amount` positive) or back out of it
+   * (negative), in the instrument's settle asset; `side` names a hedge-mode position.
+   */
+  | {
+      readonly type: 'move_isolated_margin';
+      readonly account: AccountId;
+      readonly instrument: InstrumentId;
+      readonly side?: PositionSide;
+      readonly amount: Amount;
+    }
+  /** The account's leverage on an instrument: initial margin at least notional / leverage. */
+  | {
+      readonly type: 'set_leverage';
+      readonly account: AccountId;
+      readonly instrument: InstrumentId;
+      readonly leverage: Ratio;
+    }
+  /** The margin mode the account's next position on the instrument opens in. */
+  | {
+      readonly type: 'set_margin_mode';
+      readonly account: AccountId;
+      readonly instrument: InstrumentId;
+      readonly marginMode: MarginMode;
+    }
+  /** An order resting on the venue's book: its worst case counts in initial margin. */
+  | {
+      readonly type: 'place_order';
+      readonly account: AccountId;
+      readonly orderId: string;
+      readonly instrument: InstrumentId;
+      readonly side: Side;
+      readonly size: Quantity;
+      readonly price: Price;
+    }
+  | {
+      readonly type: 'amend_order';
+      readonly account: AccountId;
+      readonly orderId: string;
+      readonly size: Quantity;
+      readonly price: Price;
+    }
+  | { readonly type: 'cancel_order'; readonly account: AccountId; readonly orderId: string };
 
 /**
  * Why a command was refused: a stable snake_case code and the command field it is about. Codes
@@ -62,6 +127,7 @@ export type RejectionCode =
   | 'command_id_reused'
   | 'command_expired'
   | 'account_exists'
+  | 'account_reserved'
   | 'account_not_found'
   | 'pool_mode_unavailable'
   | 'transfer_to_self'
@@ -75,4 +141,26 @@ export type RejectionCode =
   | 'initial_margin_insufficient'
   | 'price_unavailable'
   | 'feed_not_found'
+  | 'instrument_not_found'
+  | 'instrument_not_perpetual'
+  | 'instrument_not_dated'
+  | 'instrument_not_expired'
+  | 'instrument_settled'
+  | 'funding_interval_invalid'
+  | 'price_not_positive'
+  | 'price_negative'
+  | 'price_above_max'
+  | 'position_not_found'
+  | 'position_not_isolated'
+  | 'amount_zero'
+  | 'leverage_invalid'
+  | 'position_open'
+  | 'orders_open'
+  | 'order_id_invalid'
+  | 'order_exists'
+  | 'order_size_exceeded'
+  | 'order_not_found'
+  | 'orders_per_account_max'
+  | FillRejectionCode
+  | FundingIndexRejection['code']
   | TickRefusal;

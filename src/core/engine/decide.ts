@@ -1,3 +1,4 @@
+import { isHouseAccount } from '../ledger/house-accounts.ts';
 import { type Ledger, splitFeed } from '../ledger/ledger.ts';
 import type { LedgerEvent, PriceFeed } from '../ledger/ledger-event.ts';
 import { newFeed } from '../ledger/price-feed.ts';
@@ -7,7 +8,17 @@ import { marketView } from '../model/price-view.ts';
 import type { Venue } from '../model/venue.ts';
 import type { Amount, Ratio } from '../num/fixed.ts';
 import type { Command, Rejection, RejectionCode } from './command.ts';
+import {
+  decideIsolatedMargin,
+  decideLeverage,
+  decideMarginMode,
+} from './decide-account-settings.ts';
+import { decideExpiry } from './decide-expiry.ts';
+import { decideFill } from './decide-fill.ts';
+import { decideFunding } from './decide-funding.ts';
+import { decideAmendOrder, decideCancelOrder, decidePlaceOrder } from './decide-order.ts';
 import { type GuardPolicy, guardTick } from './price-guard.ts';
+import { pricesHeld } from './prices-held.ts';
 import { judgeWithdrawal } from './withdrawal-rule.ts';
 
 /** What `decide` is given besides the ledger: the log's time and the venue's rules. */
@@ -29,17 +40,21 @@ export type Decision =
  * A command checked completely against the ledger, changing nothing: the events it makes, or the
  * first check it fails (STYLE.md 1). The checks, in order:
  * 1. `command_expired` (issuedAtMs + timeToLiveMs before the log's time);
- * 2. the accounts: `account_exists` and `pool_mode_unavailable` (portfolio margin under a rulebook
+ * 2. the accounts: `account_exists`, `account_reserved` (an id beginning with `@`, the venue's
+ *    own: house-accounts.ts) and `pool_mode_unavailable` (portfolio margin under a rulebook
  *    without a portfolio section) to open one, `account_not_found`, `transfer_to_self`;
  * 3. the asset: `asset_not_accepted` (the venue's rulebook lists no collateral rule for it);
  * 4. the amount: `amount_not_positive`, `amount_too_large` (limits.ts), `amount_off_unit`
  *    (not a whole number of the asset's smallest unit, where the rulebook gives one);
- * 5. money leaving an account: `price_unavailable` (an asset it holds has no price yet: no
- *    check is made on a price that is not there), `insufficient_balance` (more than held, where
+ * 5. money leaving an account: `price_unavailable` (a price the check reads is not there yet:
+ *    no check is made on a price that is not there; `pricesHeld`), `insufficient_balance` (more than held, where
  *    the asset cannot be borrowed), `bank_limit_exceeded`, `initial_margin_insufficient` (after
  *    it, with unrealised profit counted at most at `withdrawableProfitShare`).
  * A price tick: `feed_not_found` (no such instrument, or an asset the venue neither takes nor
  * lists a contract on), then the guard's own codes, in its order (price-guard.ts).
+ * A fill, a funding interval, an expiry, an isolated-margin move and the account's settings,
+ * orders: their own orders, in decide-fill.ts, decide-funding.ts, decide-expiry.ts,
+ * decide-account-settings.ts and decide-order.ts.
  */
 export function decide(ledger: Ledger, command: Command, context: DecideContext): Decision {
   const expired = isExpired(command, context.nowMs);
@@ -47,6 +62,7 @@ export function decide(ledger: Ledger, command: Command, context: DecideContext)
   switch (command.type) {
     case 'open_account':
       if (ledger.accounts.has(command.account)) return refuse('account_exists', 'account');
+      if (isHouseAccount(command.account)) return refuse('account_reserved', 'account');
       if (command.poolMode === 'portfolio' && context.venue.rulebook.portfolio === undefined) {
         return refuse('pool_mode_unavailable', 'poolMode');
       }
@@ -95,6 +111,24 @@ export function decide(ledger: Ledger, command: Command, context: DecideContext)
       const type = verdict.kind === 'accepted' ? 'price_accepted' : 'price_held';
       return { events: [{ type, feed: command.feed, state: feed }] };
     }
+    case 'fill':
+      return decideFill(ledger, command, context.venue, context.nowMs);
+    case 'funding':
+      return decideFunding(ledger, command, context.venue, context.nowMs);
+    case 'settle_expiry':
+      return decideExpiry(ledger, command, context.venue, context.nowMs);
+    case 'move_isolated_margin':
+      return decideIsolatedMargin(ledger, command, context);
+    case 'set_leverage':
+      return decideLeverage(ledger, command, context);
+    case 'set_margin_mode':
+      return decideMarginMode(ledger, command, context.venue);
+    case 'place_order':
+      return decidePlaceOrder(ledger, command, context);
+    case 'amend_order':
+      return decideAmendOrder(ledger, command, context);
+    case 'cancel_order':
+      return decideCancelOrder(ledger, command);
   }
 }
 
@@ -156,11 +190,8 @@ function outflowRefusal(
 ): Rejection | undefined {
   const account = ledger.accounts.get(id)!;
   const { venue, withdrawableProfitShare } = context;
-  // Every price the check reads (no ledger event opens a position yet: the balances' assets).
-  for (const held of [asset, ...account.balances.keys()]) {
-    if (!ledger.assetPrices.has(held)) return rejection('price_unavailable', 'asset');
-  }
-  const prices = marketView(ledger);
+  if (!pricesHeld(ledger, account, venue, asset)) return rejection('price_unavailable', 'asset');
+  const prices = { ...marketView(ledger), asOfMs: context.nowMs };
   const judged = judgeWithdrawal(account, venue, prices, asset, amount, withdrawableProfitShare);
   return judged.verdict === 'accepted' ? undefined : rejection(judged.verdict, 'amount');
 }

@@ -94,7 +94,7 @@ describe('money in, out and between accounts', () => {
     expect(ledger.accounts.get('a')!.balances.get('USDC')).toBe(d('399.666668'));
     expect(ledger.accounts.get('b')!.balances.get('USDC')).toBe(d('600'));
     expect(ledger.withdrawn.get('USDC')).toBe(d('0.333333'));
-    expect(conservationGaps(ledger).size).toBe(0);
+    expect(conservationGaps(ledger, context.venue.instruments).size).toBe(0);
   });
 
   it.each([
@@ -316,7 +316,7 @@ describe('price ticks through the engine', () => {
     expect(ledger.markPrices.get('BTCUSDT')).toBe(d('60000'));
     // The state hash covers prices and feeds: an accepted tick and a held one each change it.
     expect(stateHash(ledger)).not.toBe(held);
-    expect(conservationGaps(ledger).size).toBe(0);
+    expect(conservationGaps(ledger, context.venue.instruments).size).toBe(0);
   });
 
   it.each([
@@ -429,7 +429,7 @@ describe('over any sequence of commands', () => {
           if (answer.kind === 'accepted') {
             records.push({ command: command.id, events: answer.events, body: command });
           } else expect(stateHash(ledger)).toBe(before);
-          expect(conservationGaps(ledger).size).toBe(0);
+          expect(conservationGaps(ledger, context.venue.instruments).size).toBe(0);
           for (const account of ledger.accounts.values()) {
             // Nothing here borrows: no balance goes below zero.
             for (const balance of account.balances.values()) expect(balance).toBeGreaterThan(0n);

@@ -5,6 +5,7 @@ import { idLengthMax } from '../limits.ts';
 import { formatFixed } from '../num/fixed.ts';
 import type { Command, Rejection } from './command.ts';
 import { type DecideContext, decide } from './decide.ts';
+import { withMarginStates } from './margin-state.ts';
 
 /** The engine's answer to one command. */
 export type Answer =
@@ -23,7 +24,8 @@ export interface Outcome {
  * One command judged against the ledger, changing nothing: its id (1 to `idLengthMax` characters)
  * checked against those answered
  * (the same body again has no second effect; another body under a used id is refused), then
- * `decide`d. A rejection is not remembered: sent again, the command is decided again, on the
+ * `decide`d, its events followed by the margin-state changes they cause (margin-state.ts). A
+ * rejection is not remembered: sent again, the command is decided again, on the
  * ledger as it then is. The shell appends an accepted command's record durably, then applies it
  * (`applyRecord`), then acknowledges (DESIGN.md: data flows one way).
  */
@@ -45,10 +47,11 @@ export function judgeCommand(ledger: Ledger, command: Command, context: DecideCo
   if ('rejection' in decision) {
     return { answer: { kind: 'rejected', rejection: decision.rejection } };
   }
+  const events = withMarginStates(ledger, decision.events, context.venue, context.nowMs);
   const first = ledger.events + 1;
   return {
-    answer: { kind: 'accepted', events: decision.events, first },
-    record: { command: command.id, digest, events: decision.events },
+    answer: { kind: 'accepted', events, first },
+    record: { command: command.id, digest, events },
   };
 }
 
@@ -59,12 +62,18 @@ export function execute(ledger: Ledger, command: Command, context: DecideContext
   return answer;
 }
 
-/** The SHA-256 of the command's body in a canonical form (keys sorted, amounts as decimals). */
+/**
+ * The SHA-256 of the command's body in a canonical form: keys sorted at every depth (a fill's
+ * parties are objects), amounts as decimals.
+ */
 export function commandDigest(command: Command): string {
-  const keys = Object.keys(command).sort();
-  const canonical = keys.map((key) => {
-    const value = (command as unknown as Record<string, unknown>)[key];
-    return [key, typeof value === 'bigint' ? formatFixed(value) : value];
-  });
-  return sha256(JSON.stringify(canonical));
+  return sha256(JSON.stringify(canonical(command)));
+}
+
+function canonical(value: unknown): unknown {
+  if (typeof value === 'bigint') return formatFixed(value);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.keys(value)
+    .sort()
+    .map((key) => [key, canonical((value as Record<string, unknown>)[key])]);
 }

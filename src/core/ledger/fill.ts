@@ -42,6 +42,8 @@ export interface FillParty {
   readonly positionSide?: PositionSide;
   /** For a position the fill opens; an existing one keeps its own. Absent: cross. */
   readonly marginMode?: MarginMode;
+  /** The resting order of this side the fill takes from, where the engine tracks it. */
+  readonly orderId?: string;
 }
 
 /** The venue's own accounts a fill credits. */

@@ -1,6 +1,15 @@
-import type { PoolMode } from '../model/account.ts';
-import type { AccountId, AssetId } from '../model/ids.ts';
-import type { Amount } from '../num/fixed.ts';
+import type {
+  MarginMode,
+  OpenOrder,
+  PoolMode,
+  Position,
+  PositionSide,
+  Side,
+} from '../model/account.ts';
+import type { AccountId, AssetId, InstrumentId } from '../model/ids.ts';
+import type { Amount, Price, Quantity, Ratio } from '../num/fixed.ts';
+import type { FundingIndex } from './funding-index.ts';
+import type { Movement } from './movement.ts';
 import type { FeedState } from './price-feed.ts';
 
 /**
@@ -41,7 +50,115 @@ export type LedgerEvent =
       readonly type: 'price_accepted' | 'price_held';
       readonly feed: PriceFeed;
       readonly state: FeedState;
+    }
+  /**
+   * A fill from the venue's matching engine (apply-fill.ts), recorded as its outcome: each side's
+   * position after it and every amount it moved (fees, realised PnL, premium, rounding), so a
+   * replay gives the same books whatever later builds compute.
+   */
+  | {
+      readonly type: 'filled';
+      readonly instrument: InstrumentId;
+      readonly taker: AccountId;
+      readonly maker: AccountId;
+      readonly takerSide: Side;
+      readonly size: Quantity;
+      readonly price: Price;
+      readonly positions: readonly PositionChange[];
+      readonly movements: readonly Movement[];
+    }
+  /**
+   * One funding interval of a perpetual: its index after accruing `rate` at `price`, every
+   * holder paid against it (funding-settlement.ts), each position's carry below one unit; an
+   * isolated position's payment moves its margin (`positions`, as a fill's do).
+   */
+  | {
+      readonly type: 'funding_paid';
+      readonly index: FundingIndex;
+      readonly rate: Ratio;
+      readonly price: Price;
+      readonly carries: readonly FundingCarry[];
+      readonly positions: readonly PositionChange[];
+      readonly movements: readonly Movement[];
+    }
+  /**
+   * An account's margin state changed with the command's other events (margin-state.ts): the
+   * state it is in after them, with the figures that put it there.
+   */
+  | {
+      readonly type: 'margin_state_changed';
+      readonly account: AccountId;
+      readonly state: MarginState;
+      readonly equity: Amount;
+      readonly initialMargin: Amount;
+      readonly maintenanceMargin: Amount;
+    }
+  /** Collateral into (positive) or out of (negative) an isolated position, from or to cross. */
+  | {
+      readonly type: 'isolated_margin_moved';
+      readonly account: AccountId;
+      readonly instrument: InstrumentId;
+      readonly side?: PositionSide;
+      /** The instrument's settle asset, the one the cross pool pays or receives. */
+      readonly asset: AssetId;
+      readonly amount: Amount;
+    }
+  | {
+      readonly type: 'leverage_set';
+      readonly account: AccountId;
+      readonly instrument: InstrumentId;
+      readonly leverage: Ratio;
+    }
+  | {
+      readonly type: 'margin_mode_set';
+      readonly account: AccountId;
+      readonly instrument: InstrumentId;
+      readonly marginMode: MarginMode;
+    }
+  /** An order now resting on the book, with the venue's id. */
+  | { readonly type: 'order_placed'; readonly account: AccountId; readonly order: OpenOrder }
+  /** An order's new open size and price (a fill of part of it, or the trader's amendment). */
+  | {
+      readonly type: 'order_amended';
+      readonly account: AccountId;
+      readonly orderId: string;
+      readonly size: Quantity;
+      readonly price: Price;
+    }
+  /** An order off the book: cancelled, or filled in full. */
+  | { readonly type: 'order_removed'; readonly account: AccountId; readonly orderId: string }
+  /** A dated future or option settled at expiry: every position closed at `price`. */
+  | {
+      readonly type: 'expiry_settled';
+      readonly instrument: InstrumentId;
+      readonly price: Price;
+      readonly positions: readonly PositionChange[];
+      readonly movements: readonly Movement[];
     };
+
+/**
+ * What an account's margin says of it: at or above initial margin (`healthy`), below initial
+ * but above maintenance (`margin_call`: it may not add risk or take money out), below maintenance
+ * in any bucket (`liquidatable`).
+ */
+export type MarginState = 'healthy' | 'margin_call' | 'liquidatable';
+
+/** A position as an event left it: `after` absent when the event closed it. */
+export interface PositionChange {
+  readonly account: AccountId;
+  readonly instrument: InstrumentId;
+  /** Hedge mode's side; absent: the one-way position. */
+  readonly side?: PositionSide;
+  readonly after?: Position;
+}
+
+/** Funding owed to a position and not yet paid, below one unit (funding-settlement.ts). */
+export interface FundingCarry {
+  readonly account: AccountId;
+  readonly side?: PositionSide;
+  /** At 10^72; 0 is not listed. */
+  readonly carry: bigint;
+}
 
 /** `mark:BTCUSDT`, an instrument's mark; `index:BTC`, an asset's price (its index). */
 export type PriceFeed = `mark:${string}` | `index:${string}`;

@@ -1,8 +1,17 @@
-import type { Account } from '../model/account.ts';
+import type { Account, MarginMode, PositionSide } from '../model/account.ts';
 import type { AccountId, AssetId, InstrumentId } from '../model/ids.ts';
 import { assert } from '../num/assert.ts';
 import type { Amount, Price } from '../num/fixed.ts';
-import type { CommandRecord, LedgerEvent, PriceFeed } from './ledger-event.ts';
+import type { FundingIndex } from './funding-index.ts';
+import { isHouseAccount } from './house-accounts.ts';
+import type {
+  CommandRecord,
+  LedgerEvent,
+  MarginState,
+  PositionChange,
+  PriceFeed,
+} from './ledger-event.ts';
+import type { Movement } from './movement.ts';
 import type { FeedState } from './price-feed.ts';
 
 /**
@@ -13,6 +22,8 @@ import type { FeedState } from './price-feed.ts';
  */
 export interface Ledger {
   readonly accounts: Map<AccountId, Account>;
+  /** The venue's own accounts' balances (house-accounts.ts): fees, rounding, PnL pools. */
+  readonly house: Map<AccountId, Map<AssetId, Amount>>;
   /** Per asset, Σ deposited and Σ withdrawn: what the accounts must hold between them. */
   readonly deposited: Map<AssetId, Amount>;
   readonly withdrawn: Map<AssetId, Amount>;
@@ -20,6 +31,19 @@ export interface Ledger {
   readonly assetPrices: Map<AssetId, Price>;
   readonly markPrices: Map<InstrumentId, Price>;
   readonly feeds: Map<PriceFeed, FeedState>;
+  /** Each perpetual's cumulative funding index, from its first funding interval on. */
+  readonly funding: Map<InstrumentId, FundingIndex>;
+  /**
+   * Funding owed to a position and not paid (below one unit, at 10^72), by `carryKey`: every
+   * position of a market has settled at its index, so the carry is all a position remembers.
+   */
+  readonly fundingCarry: Map<string, bigint>;
+  /** Dated instruments settled at expiry, at their settlement price: they take no more fills. */
+  readonly settled: Map<InstrumentId, Price>;
+  /** The margin mode an account's next position on an instrument opens in, by `settingKey`. */
+  readonly marginModes: Map<string, MarginMode>;
+  /** Each account's margin state as its last `margin_state_changed` left it; absent: healthy. */
+  readonly marginStates: Map<AccountId, MarginState>;
   /** Accepted commands by id: the digest of the body, and the events it produced. */
   readonly answered: Map<
     string,
@@ -32,11 +56,17 @@ export interface Ledger {
 export function newLedger(): Ledger {
   return {
     accounts: new Map(),
+    house: new Map(),
     deposited: new Map(),
     withdrawn: new Map(),
     assetPrices: new Map(),
     markPrices: new Map(),
     feeds: new Map(),
+    funding: new Map(),
+    fundingCarry: new Map(),
+    settled: new Map(),
+    marginModes: new Map(),
+    marginStates: new Map(),
     answered: new Map(),
     events: 0,
   };
@@ -92,7 +122,156 @@ export function applyEvent(ledger: Ledger, event: LedgerEvent): void {
       (kind === 'mark' ? ledger.markPrices : ledger.assetPrices).set(id, last.price);
       return;
     }
+    case 'filled':
+      applyMovements(ledger, event.movements);
+      for (const change of event.positions) placePosition(ledger, change);
+      return;
+    case 'expiry_settled':
+      assert(!ledger.settled.has(event.instrument), 'an instrument settles once');
+      applyMovements(ledger, event.movements);
+      for (const change of event.positions) placePosition(ledger, change);
+      ledger.settled.set(event.instrument, event.price);
+      return;
+    case 'isolated_margin_moved': {
+      const account = accountOf(ledger, event.account);
+      const { instrument, side, asset, amount } = event;
+      const position = account.positions.find(
+        (p) => p.instrument === instrument && p.side === side,
+      );
+      assert(position?.marginMode === 'isolated', 'margin moves into an isolated position');
+      credit(ledger, event.account, asset, -amount);
+      const after = { ...position, isolatedMargin: position.isolatedMargin + amount };
+      placePosition(ledger, {
+        account: event.account,
+        instrument,
+        ...(side ? { side } : {}),
+        after,
+      });
+      return;
+    }
+    case 'leverage_set': {
+      const account = accountOf(ledger, event.account);
+      const leverage = new Map(account.leverage).set(event.instrument, event.leverage);
+      ledger.accounts.set(event.account, { ...account, leverage });
+      return;
+    }
+    case 'margin_mode_set':
+      ledger.marginModes.set(settingKey(event.account, event.instrument), event.marginMode);
+      return;
+    case 'order_placed': {
+      const account = accountOf(ledger, event.account);
+      assert(!account.openOrders.some((o) => o.id === event.order.id), 'an order id is new');
+      ledger.accounts.set(event.account, {
+        ...account,
+        openOrders: [...account.openOrders, event.order],
+      });
+      return;
+    }
+    case 'order_amended':
+    case 'order_removed': {
+      const account = accountOf(ledger, event.account);
+      assert(
+        account.openOrders.some((o) => o.id === event.orderId),
+        'the order rests',
+      );
+      const openOrders = account.openOrders.flatMap((order) => {
+        if (order.id !== event.orderId) return [order];
+        return event.type === 'order_removed'
+          ? []
+          : [{ ...order, size: event.size, price: event.price }];
+      });
+      ledger.accounts.set(event.account, { ...account, openOrders });
+      return;
+    }
+    case 'margin_state_changed':
+      if (event.state === 'healthy') ledger.marginStates.delete(event.account);
+      else ledger.marginStates.set(event.account, event.state);
+      return;
+    case 'funding_paid': {
+      const market = event.index.market;
+      applyMovements(ledger, event.movements);
+      for (const change of event.positions) placePosition(ledger, change);
+      ledger.funding.set(market, event.index);
+      for (const account of ledger.accounts.values()) {
+        for (const position of account.positions) {
+          if (position.instrument === market) {
+            ledger.fundingCarry.delete(carryKey(account.id, market, position.side));
+          }
+        }
+      }
+      for (const { account, side, carry } of event.carries) {
+        assert(carry > 0n, 'a carry listed is positive');
+        ledger.fundingCarry.set(carryKey(account, market, side), carry);
+      }
+      return;
+    }
   }
+}
+
+function accountOf(ledger: Ledger, id: AccountId): Account {
+  const account = ledger.accounts.get(id);
+  assert(account !== undefined, `account ${id} exists`);
+  return account;
+}
+
+/** An account's setting on one instrument (its margin mode), as `marginModes` keys it. */
+export function settingKey(account: AccountId, instrument: InstrumentId): string {
+  return `${account}\u0000${instrument}`;
+}
+
+/** The key of a position's funding carry: account, instrument, and hedge mode's side. */
+export function carryKey(
+  account: AccountId,
+  instrument: InstrumentId,
+  side: PositionSide | undefined,
+): string {
+  return `${account}\u0000${instrument}\u0000${side ?? ''}`;
+}
+
+/**
+ * An event's movements on the books: a trader's cross balance, or a house account's. A movement
+ * of an isolated bucket is already in the position the event leaves (`placePosition`): `decide`
+ * has checked that the two agree (apply-fill.ts asserts it of every fill).
+ */
+function applyMovements(ledger: Ledger, movements: readonly Movement[]): void {
+  for (const { account, asset, amount, bucket } of movements) {
+    if (bucket !== undefined) continue;
+    if (isHouseAccount(account)) creditHouse(ledger, account, asset, amount);
+    else credit(ledger, account, asset, amount);
+  }
+}
+
+/**
+ * The position an event leaves, in place of the account's one on that instrument and side (a new
+ * one goes last); a closed one goes.
+ * Its funding carry goes with a position that closed or flipped (the venue keeps the part below one
+ * unit, as it keeps every rounding).
+ */
+function placePosition(ledger: Ledger, change: PositionChange): void {
+  const account = ledger.accounts.get(change.account);
+  assert(account !== undefined, `account ${change.account} exists`);
+  const { instrument, side, after } = change;
+  const before = account.positions.find((p) => p.instrument === instrument && p.side === side);
+  const positions =
+    before === undefined
+      ? [...account.positions, ...(after === undefined ? [] : [after])]
+      : account.positions.flatMap((p) => (p !== before ? [p] : after === undefined ? [] : [after]));
+  const flipped =
+    before !== undefined && after !== undefined && before.size > 0n !== after.size > 0n;
+  if (after === undefined || flipped) {
+    ledger.fundingCarry.delete(carryKey(change.account, instrument, side));
+  }
+  ledger.accounts.set(change.account, { ...account, positions });
+}
+
+function creditHouse(ledger: Ledger, id: AccountId, asset: AssetId, amount: Amount): void {
+  // A new map, as `credit` makes: a map once in the ledger is never changed (an overlay shares it).
+  const balances = new Map(ledger.house.get(id));
+  const balance = (balances.get(asset) ?? 0n) + amount;
+  if (balance === 0n) balances.delete(asset);
+  else balances.set(asset, balance);
+  if (balances.size === 0) ledger.house.delete(id);
+  else ledger.house.set(id, balances);
 }
 
 /** A new balance map for the account (an account's maps are never changed once shared). */

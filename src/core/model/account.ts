@@ -32,6 +32,8 @@ export interface Position {
 export type Side = 'buy' | 'sell';
 
 export interface OpenOrder {
+  /** The venue's id of the order, where the engine tracks it (amended, cancelled, filled). */
+  readonly id?: string;
   readonly instrument: InstrumentId;
   readonly side: Side;
   /** Contracts still open, always positive. */

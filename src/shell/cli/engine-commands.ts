@@ -1,12 +1,19 @@
 import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { CheckAnswer } from '../../core/engine/decide-order.ts';
 import type { Answer } from '../../core/engine/execute.ts';
 import { stateHash } from '../../core/ledger/state-hash.ts';
-import { assert } from '../../core/num/assert.ts';
+import type { Position } from '../../core/model/account.ts';
 import { fixed, formatFixed } from '../../core/num/fixed.ts';
 import { nowMs } from '../clock.ts';
-import { EngineHost, type EngineSettings, replay } from '../engine/engine-host.ts';
-import { readCommandFile } from '../import/command-file.ts';
-import { inputLabel, readInputText } from '../import/input-text.ts';
+import {
+  EngineHost,
+  type EngineSettings,
+  replay,
+  snapshotEveryEvents,
+} from '../engine/engine-host.ts';
+import { type EngineLine, readCommandFile, readCommandLine } from '../import/command-file.ts';
+import { inputLabel, readInputText, stdinName } from '../import/input-text.ts';
 import { parseJsonText } from '../import/json-text.ts';
 import { loadPortfolio } from '../import/load-portfolio.ts';
 import { InputError } from '../import/reader.ts';
@@ -16,10 +23,48 @@ import { openSqliteEventStore } from '../store/sqlite-event-store.ts';
 import { printable } from './printable.ts';
 
 export interface RunOptions {
+  /** A file of commands, or `-`: a stream of them on standard input, each answered as it comes. */
   readonly commands: string;
   /** A portfolio file whose instruments and rulebook are the venue's (its accounts are not read). */
   readonly venue: string;
   readonly json?: boolean;
+  /** Events between two snapshots (`--snapshot-every`): the engine's default when absent. */
+  readonly snapshotEvery?: string;
+  /** `host` (the default): the log's time is the host's; `commands`: each command's issuedAtMs. */
+  readonly clock?: string;
+}
+
+function clockOption(value: string | undefined): 'host' | 'commands' {
+  if (value === undefined || value === 'host' || value === 'commands') return value ?? 'host';
+  throw new InputError([`--clock: must be host or commands (got "${printable(value)}")`]);
+}
+
+/** A pre-trade check's answer as a line of text: the verdict, where the order lands, the after. */
+function checkText(id: string, answer: CheckAnswer): string {
+  if (answer.kind === 'refused') {
+    const { code, field } = answer.rejection;
+    return `${printable(id)}  check refused  ${code} (${field})`;
+  }
+  const { verdict } = answer.judgement;
+  const after = answer.after;
+  return (
+    `${printable(id)}  checked  ${verdict === 'accepted' ? 'would be accepted' : `would be rejected: ${verdict}`}` +
+    ` (${answer.placement === 'filled' ? 'fills' : 'rests'}); after it: equity ${formatFixed(after.equity)}, ` +
+    `initial margin ${formatFixed(after.initialMargin)}, maintenance margin ` +
+    `${formatFixed(after.maintenanceMargin)}, free collateral ${formatFixed(after.freeCollateral)}`
+  );
+}
+
+function checkJson(id: string, answer: CheckAnswer): object {
+  if (answer.kind === 'refused') return { id, kind: 'rejected', rejection: answer.rejection };
+  const { equity, initialMargin, maintenanceMargin, freeCollateral, liquidatable } = answer.after;
+  return {
+    id,
+    kind: 'checked',
+    placement: answer.placement,
+    ...answer.judgement,
+    after: { equity, initialMargin, maintenanceMargin, freeCollateral, liquidatable },
+  };
 }
 
 /**
@@ -39,30 +84,72 @@ const priceGuard = {
  * file, made if absent), the ledger rebuilt from it, then every command of FILE (JSON lines,
  * checked whole first) judged, appended durably and answered, one line each; last, the log's
  * length and the state hash a replay must reach again.
+ *
+ * `--commands -` streams: each line of standard input is read as it arrives, checked alone, and
+ * answered as soon as its events are durable, so a client may wait for each answer. A stream
+ * cannot be checked whole first: a bad line is answered `bad_input`, naming its line and field,
+ * and the stream goes on. The summary comes when standard input ends.
  */
 export async function runCommand(
   db: string,
   options: RunOptions,
   print: (text: string) => void,
 ): Promise<void> {
-  const commands = readCommandFile(readInputText(options.commands), inputLabel(options.commands));
+  const snapshotEvery = snapshotEveryOption(options.snapshotEvery);
+  const fromCommands = clockOption(options.clock) === 'commands';
+  const streaming = options.commands === stdinName;
+  const file = streaming
+    ? []
+    : readCommandFile(readInputText(options.commands), inputLabel(options.commands));
+  if (fromCommands) {
+    const untimed = file.findIndex((line) => line.issuedAtMs === undefined);
+    if (untimed >= 0) {
+      throw new InputError([
+        `${inputLabel(options.commands)}: command ${printable(file[untimed]!.id)}: issuedAtMs: ` +
+          'is required with --clock commands (it is the log time the command is applied at)',
+      ]);
+    }
+  }
   const { venue } = loadPortfolio(options.venue, { from: 'xmargin', nowMs: nowMs() });
   const settings: EngineSettings = { venue, withdrawableProfitShare: 0n, priceGuard };
   const store = openLog(db, { mustExist: false });
   try {
-    const host = await EngineHost.open(store, settings, nowMs);
-    const counts = { accepted: 0, duplicate: 0, rejected: 0 };
-    for (const command of commands) {
+    // The log's clock: the host's, or each command's own `issuedAtMs` (a day replayed from a file).
+    let commandTimeMs = 0;
+    const clock = fromCommands ? () => commandTimeMs : nowMs;
+    const host = await EngineHost.open(store, settings, clock, snapshotEvery);
+    const counts = { accepted: 0, duplicate: 0, rejected: 0, checked: 0 };
+    const submit = async (command: EngineLine) => {
+      if (fromCommands) commandTimeMs = command.issuedAtMs ?? commandTimeMs;
+      if (command.type === 'pre_trade_check') {
+        const { id, type: _type, issuedAtMs: _at, ...order } = command;
+        const checked = host.check(order);
+        counts[checked.kind === 'checked' ? 'checked' : 'rejected'] += 1;
+        print(options.json === true ? engineJson(checkJson(id, checked)) : checkText(id, checked));
+        return;
+      }
       const answer = await host.submit(command);
       counts[answer.kind] += 1;
+      // On Linux a write to a pipe or a file is synchronous: once printed, the answer is out.
       print(
         options.json === true
           ? engineJson({ id: command.id, ...answer })
           : answerText(command.id, answer),
       );
+    };
+    for (const command of file) await submit(command);
+    if (streaming) {
+      for await (const line of streamedLines()) {
+        if ('command' in line) {
+          await submit(line.command);
+          continue;
+        }
+        counts.rejected += 1;
+        print(options.json === true ? engineJson(line.badInput) : badInputText(line.badInput));
+      }
     }
     const summary = {
-      commands: commands.length,
+      commands: counts.accepted + counts.duplicate + counts.rejected + counts.checked,
       ...counts,
       events: host.ledger.events,
       stateHash: stateHash(host.ledger),
@@ -71,12 +158,86 @@ export async function runCommand(
       options.json === true
         ? engineJson({ summary })
         : `${summary.commands} commands: ${counts.accepted} accepted, ${counts.duplicate} ` +
-            `already answered, ${counts.rejected} rejected. The log holds ${summary.events} ` +
-            `events; state hash ${summary.stateHash}.`,
+            `already answered, ${counts.rejected} rejected` +
+            (counts.checked === 0
+              ? ''
+              : `, ${counts.checked} pre-trade check${counts.checked === 1 ? '' : 's'} answered`) +
+            `. The log holds ${summary.events} events; state hash ${summary.stateHash}.`,
     );
   } finally {
     await store.close();
   }
+}
+
+function snapshotEveryOption(value: string | undefined): number {
+  if (value === undefined) return snapshotEveryEvents;
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(number) || number < 1) {
+    throw new InputError([
+      `--snapshot-every: must be a number of events, 1 or more (got "${value}")`,
+    ]);
+  }
+  return number;
+}
+
+/** The answer to a streamed line that is not a command: its issues, the first one's field. */
+interface BadInput {
+  /** The line's id, where it has one that is a string. */
+  readonly id?: string;
+  readonly line: number;
+  readonly kind: 'rejected';
+  readonly rejection: { readonly code: 'bad_input'; readonly field: string };
+  readonly issues: readonly string[];
+}
+
+/**
+ * The lines of standard input as they arrive (blank ones skipped), each a command or what makes
+ * it bad input. The stream is never held whole: readline queues the lines read ahead of the
+ * engine and pauses standard input while its queue is full.
+ */
+async function* streamedLines(): AsyncGenerator<{ command: EngineLine } | { badInput: BadInput }> {
+  const lines = createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY });
+  let number = 0;
+  for await (const text of lines) {
+    number += 1;
+    if (text.trim() === '') continue;
+    const at = `${inputLabel(stdinName)}:${number}`;
+    const read = readCommandLine(text, at);
+    if ('command' in read) {
+      yield { command: read.command };
+      continue;
+    }
+    // Each issue reads "AT: FIELD: message", or "AT: not valid JSON…" for a line that is not JSON.
+    const first = read.issues[0]!.slice(at.length + 2);
+    const field = first.startsWith('not valid JSON') ? '(root)' : first.split(': ')[0]!;
+    const id = idOf(text);
+    yield {
+      badInput: {
+        ...(id === undefined ? {} : { id }),
+        line: number,
+        kind: 'rejected',
+        rejection: { code: 'bad_input', field },
+        issues: read.issues,
+      },
+    };
+  }
+}
+
+/** The `id` a bad line names, where it is JSON with a string id: so a client can match it. */
+function idOf(text: string): string | undefined {
+  try {
+    const id = (JSON.parse(text) as { id?: unknown } | null)?.id;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function badInputText(bad: BadInput): string {
+  return (
+    `${printable(bad.id ?? '-')}  rejected  bad_input (${bad.rejection.field})  ` +
+    bad.issues.map(printable).join('; ')
+  );
 }
 
 function answerText(id: string, answer: Answer): string {
@@ -179,8 +340,7 @@ export async function eventsCommand(
       if (event.sequence > to) break;
       if (options.type !== undefined && event.type !== options.type) continue;
       const body = JSON.parse(event.body) as Record<string, unknown>;
-      const accounts = [body.account, body.from, body.to];
-      if (options.account !== undefined && !accounts.includes(options.account)) continue;
+      if (options.account !== undefined && !accountsOf(body).has(options.account)) continue;
       const { command, digest: _digest, count: _count, type: _type, ...fields } = body;
       print(
         options.json === true
@@ -192,6 +352,32 @@ export async function eventsCommand(
   } finally {
     await store.close();
   }
+}
+
+/** A ledger position as docs/portfolio-format.md writes one. */
+function positionInFile(position: Position): Record<string, string> {
+  return {
+    instrument: position.instrument,
+    size: formatFixed(position.size),
+    entryPrice: formatFixed(position.entryPrice),
+    marginMode: position.marginMode,
+    ...(position.side === undefined ? {} : { side: position.side }),
+    ...(position.marginMode === 'isolated'
+      ? { isolatedMargin: formatFixed(position.isolatedMargin) }
+      : {}),
+    ...(position.unsettledPnl === undefined
+      ? {}
+      : { unsettledPnl: formatFixed(position.unsettledPnl) }),
+  };
+}
+
+/** Every account an event names: a transfer's two, a fill's sides, whoever a movement moves. */
+function accountsOf(body: Record<string, unknown>): Set<unknown> {
+  const accounts = new Set([body.account, body.from, body.to, body.taker, body.maker]);
+  for (const list of [body.movements, body.positions]) {
+    if (Array.isArray(list)) for (const item of list) accounts.add(item.account);
+  }
+  return accounts;
 }
 
 function sequenceOption(value: string | undefined, name: string): number | undefined {
@@ -207,7 +393,8 @@ function sequenceOption(value: string | undefined, name: string): number | undef
  * `xmargin snapshot DB --venue FILE`: the ledger the log holds written out as a portfolio file
  * (docs/portfolio-format.md) that `margin`, `compare` and `whatif` read: the venue file's assets,
  * instruments, rulebook and market, the prices the log's feeds last accepted over its own, and the
- * ledger's accounts in place of its. `asOf` becomes the log's last time.
+ * ledger's accounts in place of its. `asOf` becomes the log's last time; instruments the log
+ * settled at expiry are left out.
  */
 export async function snapshotCommand(
   db: string,
@@ -231,20 +418,36 @@ export async function snapshotCommand(
     const missing = [...new Set(held)].filter((asset) => !assets.includes(asset)).sort();
     const accounts = [...ledger.accounts.values()]
       .sort((a, b) => (a.id < b.id ? -1 : 1))
-      .map((account) => {
-        // No ledger event opens a position yet: an account is its balances.
-        assert(account.positions.length === 0, 'the ledger trades no positions yet');
-        return {
-          id: account.id,
-          ...(account.poolMode === undefined ? {} : { poolMode: account.poolMode }),
-          balances: decimals(account.balances),
-        };
-      });
+      .map((account) => ({
+        id: account.id,
+        ...(account.poolMode === undefined ? {} : { poolMode: account.poolMode }),
+        balances: decimals(account.balances),
+        ...(account.positions.length === 0
+          ? {}
+          : { positions: account.positions.map(positionInFile) }),
+        ...(account.openOrders.length === 0
+          ? {}
+          : {
+              openOrders: account.openOrders.map(({ instrument, side, size, price }) => ({
+                instrument,
+                side,
+                size: formatFixed(size),
+                price: formatFixed(price),
+              })),
+            }),
+        ...(account.leverage === undefined || account.leverage.size === 0
+          ? {}
+          : { leverage: decimals(account.leverage) }),
+      }));
     print(
       JSON.stringify(
         {
           ...file,
           assets: [...(file.assets as object[]), ...missing.map((id) => ({ id, name: id }))],
+          // An instrument settled at expiry is gone from the venue's book, and its last mark too.
+          instruments: (file.instruments as { id: string }[]).filter(
+            (i) => !ledger.settled.has(i.id),
+          ),
           market: {
             ...market,
             ...(logTimeMs > 0 ? { asOf: new Date(logTimeMs).toISOString() } : {}),
@@ -252,7 +455,12 @@ export async function snapshotCommand(
               ...(market.assetPrices as object),
               ...decimals(ledger.assetPrices),
             },
-            markPrices: { ...(market.markPrices as object), ...decimals(ledger.markPrices) },
+            markPrices: Object.fromEntries(
+              Object.entries({
+                ...(market.markPrices as object),
+                ...decimals(ledger.markPrices),
+              }).filter(([id]) => !ledger.settled.has(id)),
+            ),
           },
           accounts,
         },

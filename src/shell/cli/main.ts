@@ -212,12 +212,20 @@ export function program(): Command {
     .description(
       'the engine: apply a file of commands (JSON lines) to the event log DB (SQLite), one answer each',
     )
-    .requiredOption('--commands <file>', 'the commands, one JSON object per line')
+    .requiredOption(
+      '--commands <file>',
+      'the commands, one JSON object per line; - streams them from stdin, each answered once durable',
+    )
     .requiredOption(
       '--venue <file>',
       "a portfolio file: its instruments and rulebook are the venue's",
     )
     .option('--json', 'print each answer as a line of JSON')
+    .option('--snapshot-every <n>', 'events between two snapshots of the ledger (default 10000)')
+    .option(
+      '--clock <source>',
+      "the log's time: host (default), or commands (each command's issuedAtMs: a day replayed)",
+    )
     .action((db: string, options: RunOptions) => runCommand(db, options, print));
 
   cli

@@ -1,5 +1,6 @@
 import type { Command } from '../../core/engine/command.ts';
 import type { DecideContext } from '../../core/engine/decide.ts';
+import { type CheckAnswer, checkOrder, type OrderCheck } from '../../core/engine/decide-order.ts';
 import { type Answer, judgeCommand } from '../../core/engine/execute.ts';
 import { applyRecord, type Ledger, newLedger } from '../../core/ledger/ledger.ts';
 import type { EventStore } from '../store/event-store.ts';
@@ -42,6 +43,12 @@ export class EngineHost {
     return new EngineHost(store, settings, clock, ledger, logTimeMs, snapshotEvery, snapshotAt);
   }
 
+  /** A pre-trade check on the ledger as it is, at the log's time now: nothing changes. */
+  check(order: OrderCheck): CheckAnswer {
+    const nowMs = Math.max(this.logTimeMs, this.clock());
+    return checkOrder(this.ledger, order, { venue: this.settings.venue, nowMs });
+  }
+
   async submit(command: Command): Promise<Answer> {
     const nowMs = Math.max(this.logTimeMs, this.clock());
     const { answer, record } = judgeCommand(this.ledger, command, { ...this.settings, nowMs });
@@ -80,4 +87,14 @@ export async function replay(
     logTimeMs = at;
   }
   return { ledger, logTimeMs, snapshotAt: snapshot?.sequence ?? 0 };
+}
+
+/**
+ * The ledger from the log's first record on, every snapshot ignored: what `replay` (a snapshot and
+ * the records after it) must agree with, hash for hash.
+ */
+export async function replayFromStart(store: EventStore): Promise<Ledger> {
+  const ledger = newLedger();
+  for await (const { record } of decodeRecords(store.read(1))) applyRecord(ledger, record);
+  return ledger;
 }

@@ -75,7 +75,9 @@ describe('a file of engine commands', () => {
     ).toEqual([
       'c.jsonl:1: amount: must be a decimal string (write "0.1", not 0.1)',
       'c.jsonl:2: amount: must be greater than zero',
-      'c.jsonl:3: type: must be one of: open_account, deposit, withdraw, transfer, price_tick',
+      'c.jsonl:3: type: must be one of: open_account, deposit, withdraw, transfer, price_tick, ' +
+        'fill, funding, settle_expiry, move_isolated_margin, set_leverage, set_margin_mode, ' +
+        'place_order, amend_order, cancel_order, pre_trade_check',
       'c.jsonl:4: amount: must be a decimal string with at most 18 decimals, got "1e3"',
       'c.jsonl:5: amont: unknown field (expected one of: id, type, issuedAtMs, timeToLiveMs, account, asset, amount)',
       'c.jsonl:6: issuedAtMs: must be a whole number of milliseconds, 0 or more',
@@ -86,6 +88,66 @@ describe('a file of engine commands', () => {
       'c.jsonl:11: amount: must be at most the amount limit',
       'c.jsonl:12: feed: must be mark:INSTRUMENT or index:ASSET',
       'c.jsonl:12: sequence: must be a whole number, 0 or more',
+    ]);
+  });
+});
+
+describe('trading commands in a file', () => {
+  it('reads a fill with both parties, a funding interval and an expiry settlement', () => {
+    const commands = readCommandFile(
+      [
+        '{"id":"f","type":"fill","instrument":"BTCUSDT","takerSide":"sell","size":"0.3","price":"100000.1",' +
+          '"taker":{"account":"a","feeRate":"0.0005","marginMode":"isolated"},' +
+          '"maker":{"account":"b","feeRate":"-0.0001","positionSide":"long"},"external":"maker"}',
+        '{"id":"g","type":"funding","instrument":"BTCUSDT","fundingMs":28800000,"intervalMs":28800000,"rate":"-0.000125"}',
+        '{"id":"h","type":"settle_expiry","instrument":"BTC-C","price":"0"}',
+      ].join('\n'),
+      'c.jsonl',
+    );
+    expect(commands).toEqual([
+      {
+        id: 'f',
+        type: 'fill',
+        instrument: 'BTCUSDT',
+        takerSide: 'sell',
+        size: fixed('0.3'),
+        price: fixed('100000.1'),
+        taker: { account: 'a', feeRate: fixed('0.0005'), marginMode: 'isolated' },
+        maker: { account: 'b', feeRate: fixed('-0.0001'), positionSide: 'long' },
+        external: 'maker',
+      },
+      {
+        id: 'g',
+        type: 'funding',
+        instrument: 'BTCUSDT',
+        fundingMs: 28_800_000,
+        intervalMs: 28_800_000,
+        rate: fixed('-0.000125'),
+      },
+      { id: 'h', type: 'settle_expiry', instrument: 'BTC-C', price: 0n },
+    ]);
+  });
+
+  it('names the field of a bad fill, funding or settlement', () => {
+    expect(
+      issuesOf(
+        [
+          '{"id":"f","type":"fill","instrument":"BTCUSDT","takerSide":"short","size":"1","price":"0",' +
+            '"taker":{"account":"a","feeRate":0.0005},"maker":{"account":"b","feeRate":"2","side":"long"}}',
+          '{"id":"g","type":"funding","instrument":"BTCUSDT","fundingMs":1.5,"intervalMs":-1,"rate":"1.01"}',
+          '{"id":"h","type":"settle_expiry","instrument":"BTC-C"}',
+        ].join('\n'),
+      ),
+    ).toEqual([
+      'c.jsonl:1: takerSide: must be one of: buy, sell',
+      'c.jsonl:1: price: must be greater than zero',
+      'c.jsonl:1: taker.feeRate: must be a decimal string (write "0.1", not 0.1)',
+      'c.jsonl:1: maker.side: unknown field (expected one of: account, feeRate, positionSide, marginMode, orderId)',
+      'c.jsonl:1: maker.feeRate: must be at most 1',
+      'c.jsonl:2: fundingMs: must be a whole number of milliseconds, 0 or more',
+      'c.jsonl:2: intervalMs: must be a whole number of milliseconds',
+      'c.jsonl:2: rate: must be at most 1',
+      'c.jsonl:3: price: is required (a decimal string)',
     ]);
   });
 });

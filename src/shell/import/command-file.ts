@@ -1,6 +1,9 @@
 import type { Command, CommandHead } from '../../core/engine/command.ts';
+import type { OrderCheck } from '../../core/engine/decide-order.ts';
+import type { FillParty } from '../../core/ledger/fill.ts';
 import type { PriceFeed } from '../../core/ledger/ledger-event.ts';
-import { amountMax, priceMax } from '../../core/limits.ts';
+import { amountMax, leverageMax, priceMax } from '../../core/limits.ts';
+import { SCALE } from '../../core/num/fixed.ts';
 import { parseJsonText } from './json-text.ts';
 import { atMost, InputError, Reader } from './reader.ts';
 
@@ -8,6 +11,17 @@ import { atMost, InputError, Reader } from './reader.ts';
 export const commandsPerFileMax = 1_000_000;
 
 const amountBounds = { positive: true, max: atMost(amountMax, 'the amount limit') };
+const signedAmount = {
+  min: { value: -amountMax, message: 'is beyond the amount limit' },
+  max: atMost(amountMax, 'the amount limit'),
+};
+const leverageBounds = { positive: true, max: atMost(leverageMax * SCALE, 'the leverage limit') };
+const positivePrice = { positive: true, max: atMost(priceMax, 'the price limit') };
+// A rate or share, within −1 and 1: what the engine then allows is its own check.
+const unitRatio = {
+  min: { value: -SCALE, message: 'must be at least -1' },
+  max: { value: SCALE, message: 'must be at most 1' },
+};
 // A negative price is well-formed: the engine's price guard refuses it with its own code.
 const priceBounds = {
   min: { value: -priceMax, message: 'is beyond the price limit' },
@@ -21,37 +35,78 @@ const priceBounds = {
  * from a file that has one. What the engine then decides (an unknown account, a withdrawal past
  * free collateral) is its answer, not bad input.
  */
-export function readCommandFile(text: string, label: string): Command[] {
+export function readCommandFile(text: string, label: string): EngineLine[] {
   const issues: string[] = [];
-  const commands: Command[] = [];
+  const commands: EngineLine[] = [];
   const lines = text.split('\n');
   if (lines.length > commandsPerFileMax) {
     throw new InputError([`${label}: more than ${commandsPerFileMax} lines`]);
   }
   lines.forEach((line, index) => {
     if (line.trim() === '') return;
-    const at = `${label}:${index + 1}`;
-    let json: unknown;
-    try {
-      json = parseJsonText(line, at);
-    } catch (error) {
-      issues.push(...(error as InputError).issues);
-      return;
-    }
-    const reader = new Reader(json, '', []);
-    const command = readCommand(reader);
-    if (reader.issues.length > 0) issues.push(...reader.issues.map((issue) => `${at}: ${issue}`));
-    else commands.push(command);
+    const read = readCommandLine(line, `${label}:${index + 1}`);
+    if ('issues' in read) issues.push(...read.issues);
+    else commands.push(read.command);
   });
   if (issues.length > 0) throw new InputError(issues);
   return commands;
 }
 
-export function readCommand(reader: Reader): Command {
+/**
+ * One line (not blank) of a command file or stream, checked whole: its command, or every issue,
+ * each starting with `at` (`commands.jsonl:3`) and naming its field.
+ */
+export function readCommandLine(
+  line: string,
+  at: string,
+): { readonly command: EngineLine } | { readonly issues: readonly string[] } {
+  let json: unknown;
+  try {
+    json = parseJsonText(line, at);
+  } catch (error) {
+    return { issues: (error as InputError).issues };
+  }
+  const reader = new Reader(json, '', []);
+  const command = readCommand(reader);
+  if (reader.issues.length > 0) return { issues: reader.issues.map((issue) => `${at}: ${issue}`) };
+  return { command };
+}
+
+/**
+ * A line of a command file: a command for the engine, or a pre-trade check (decide-order.ts
+ * `checkOrder`), answered with its verdict and the report after it, changing nothing and logged
+ * nowhere.
+ */
+export type EngineLine = Command | OrderCheckLine;
+
+export type OrderCheckLine = {
+  readonly id: string;
+  readonly type: 'pre_trade_check';
+  /** With `run --clock commands`, the log time the check is made at. */
+  readonly issuedAtMs?: number;
+} & OrderCheck;
+
+export function readCommand(reader: Reader): EngineLine {
   if (!reader.object()) return { id: '', type: 'open_account', account: '', poolMode: 'cross' };
   const type = reader
     .field('type')
-    .oneOf(['open_account', 'deposit', 'withdraw', 'transfer', 'price_tick'] as const);
+    .oneOf([
+      'open_account',
+      'deposit',
+      'withdraw',
+      'transfer',
+      'price_tick',
+      'fill',
+      'funding',
+      'settle_expiry',
+      'move_isolated_margin',
+      'set_leverage',
+      'set_margin_mode',
+      'place_order',
+      'amend_order',
+      'cancel_order',
+      'pre_trade_check',
+    ] as const);
   const head = ['id', 'type', 'issuedAtMs', 'timeToLiveMs'];
   const common: CommandHead = {
     id: reader.field('id').string(),
@@ -107,7 +162,143 @@ export function readCommand(reader: Reader): Command {
         price: reader.field('price').decimal(priceBounds),
       };
     }
+    case 'fill': {
+      reader.only([
+        ...head,
+        ...['instrument', 'takerSide', 'size', 'price', 'taker', 'maker', 'external'],
+        ...['indexPrice', 'optionFeeCap'],
+      ]);
+      return {
+        ...common,
+        type,
+        instrument: reader.field('instrument').string(),
+        takerSide: reader.field('takerSide').oneOf(['buy', 'sell'] as const),
+        size: reader.field('size').decimal(amountBounds),
+        price: reader.field('price').decimal(positivePrice),
+        taker: readParty(reader.field('taker')),
+        maker: readParty(reader.field('maker')),
+        ...(reader.has('external')
+          ? { external: reader.field('external').oneOf(['taker', 'maker'] as const) }
+          : {}),
+        ...(reader.has('indexPrice')
+          ? { indexPrice: reader.field('indexPrice').decimal(positivePrice) }
+          : {}),
+        ...(reader.has('optionFeeCap')
+          ? { optionFeeCap: reader.field('optionFeeCap').decimal(unitRatio) }
+          : {}),
+      };
+    }
+    case 'funding':
+      reader.only([...head, 'instrument', 'fundingMs', 'intervalMs', 'rate']);
+      return {
+        ...common,
+        type,
+        instrument: reader.field('instrument').string(),
+        fundingMs: wholeNumber(
+          reader.field('fundingMs'),
+          'a whole number of milliseconds, 0 or more',
+        ),
+        intervalMs: wholeNumber(reader.field('intervalMs'), 'a whole number of milliseconds'),
+        rate: reader.field('rate').decimal(unitRatio),
+      };
+    case 'settle_expiry':
+      reader.only([...head, 'instrument', 'price']);
+      return {
+        ...common,
+        type,
+        instrument: reader.field('instrument').string(),
+        price: reader.field('price').decimal(priceBounds),
+      };
+    case 'move_isolated_margin':
+      reader.only([...head, 'account', 'instrument', 'side', 'amount']);
+      return {
+        ...common,
+        type,
+        account: reader.field('account').string(),
+        instrument: reader.field('instrument').string(),
+        ...(reader.has('side')
+          ? { side: reader.field('side').oneOf(['long', 'short'] as const) }
+          : {}),
+        amount: reader.field('amount').decimal(signedAmount),
+      };
+    case 'set_leverage':
+      reader.only([...head, 'account', 'instrument', 'leverage']);
+      return {
+        ...common,
+        type,
+        account: reader.field('account').string(),
+        instrument: reader.field('instrument').string(),
+        leverage: reader.field('leverage').decimal(leverageBounds),
+      };
+    case 'set_margin_mode':
+      reader.only([...head, 'account', 'instrument', 'marginMode']);
+      return {
+        ...common,
+        type,
+        account: reader.field('account').string(),
+        instrument: reader.field('instrument').string(),
+        marginMode: reader.field('marginMode').oneOf(['cross', 'isolated'] as const),
+      };
+    case 'place_order':
+      reader.only([...head, 'account', 'orderId', 'instrument', 'side', 'size', 'price']);
+      return {
+        ...common,
+        type,
+        account: reader.field('account').string(),
+        orderId: reader.field('orderId').string(),
+        instrument: reader.field('instrument').string(),
+        side: reader.field('side').oneOf(['buy', 'sell'] as const),
+        size: reader.field('size').decimal(amountBounds),
+        price: reader.field('price').decimal(positivePrice),
+      };
+    case 'amend_order':
+      reader.only([...head, 'account', 'orderId', 'size', 'price']);
+      return {
+        ...common,
+        type,
+        account: reader.field('account').string(),
+        orderId: reader.field('orderId').string(),
+        size: reader.field('size').decimal(amountBounds),
+        price: reader.field('price').decimal(positivePrice),
+      };
+    case 'pre_trade_check':
+      reader.only(['id', 'type', 'issuedAtMs', 'account', 'instrument', 'side', 'size', 'price']);
+      return {
+        id: common.id,
+        ...(common.issuedAtMs === undefined ? {} : { issuedAtMs: common.issuedAtMs }),
+        type,
+        account: reader.field('account').string(),
+        instrument: reader.field('instrument').string(),
+        side: reader.field('side').oneOf(['buy', 'sell'] as const),
+        size: reader.field('size').decimal(amountBounds),
+        ...(reader.has('price') ? { price: reader.field('price').decimal(positivePrice) } : {}),
+      };
+    case 'cancel_order':
+      reader.only([...head, 'account', 'orderId']);
+      return {
+        ...common,
+        type,
+        account: reader.field('account').string(),
+        orderId: reader.field('orderId').string(),
+      };
   }
+}
+
+/** A fill's side: its account, fee rate, and (hedge mode, a new position) side and margin mode. */
+function readParty(reader: Reader): FillParty {
+  if (!reader.object()) return { account: '', feeRate: 0n };
+  reader.only(['account', 'feeRate', 'positionSide', 'marginMode', 'orderId']);
+  return {
+    account: reader.field('account').string(),
+    feeRate: reader.field('feeRate').decimal(unitRatio),
+    ...(reader.has('positionSide')
+      ? { positionSide: reader.field('positionSide').oneOf(['long', 'short'] as const) }
+      : {}),
+    ...(reader.has('marginMode')
+      ? { marginMode: reader.field('marginMode').oneOf(['cross', 'isolated'] as const) }
+      : {}),
+    ...(reader.has('orderId') ? { orderId: reader.field('orderId').string() } : {}),
+  };
 }
 
 function wholeNumber(field: Reader, what: string): number {

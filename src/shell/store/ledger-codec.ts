@@ -1,5 +1,15 @@
-import type { CommandRecord, LedgerEvent, PriceFeed } from '../../core/ledger/ledger-event.ts';
+import type { FundingIndex } from '../../core/ledger/funding-index.ts';
+import type {
+  CommandRecord,
+  FundingCarry,
+  LedgerEvent,
+  PositionChange,
+  PriceFeed,
+} from '../../core/ledger/ledger-event.ts';
+import type { Movement, MovementReason } from '../../core/ledger/movement.ts';
 import type { FeedState, Tick } from '../../core/ledger/price-feed.ts';
+import { holdersPerMarketMax } from '../../core/limits.ts';
+import type { Position, PositionSide } from '../../core/model/account.ts';
 import { formatFixed } from '../../core/num/fixed.ts';
 import { InputError, Reader } from '../import/reader.ts';
 import type { EventToAppend, StoredEvent } from './event-store.ts';
@@ -139,10 +149,189 @@ function readEvent(reader: Reader, type: string): LedgerEvent {
         feed: readFeed(reader.field('feed')),
         state: readFeedState(reader.field('state')),
       };
+    case 'filled':
+      reader.only([
+        ...head,
+        ...['instrument', 'taker', 'maker', 'takerSide', 'size', 'price', 'positions', 'movements'],
+      ]);
+      return {
+        type,
+        instrument: reader.field('instrument').string(),
+        taker: reader.field('taker').string(),
+        maker: reader.field('maker').string(),
+        takerSide: reader.field('takerSide').oneOf(['buy', 'sell'] as const),
+        size: reader.field('size').decimal({ positive: true }),
+        price: reader.field('price').decimal({ positive: true }),
+        positions: reader.field('positions').items(2).map(readPositionChange),
+        movements: readMovements(reader.field('movements')),
+      };
+    case 'funding_paid':
+      reader.only([...head, 'index', 'rate', 'price', 'carries', 'positions', 'movements']);
+      return {
+        type,
+        index: readFundingIndex(reader.field('index')),
+        rate: reader.field('rate').decimal(),
+        price: reader.field('price').decimal({ positive: true }),
+        carries: reader.field('carries').items(holdersPerMarketMax).map(readCarry),
+        positions: reader.field('positions').items(holdersPerMarketMax).map(readPositionChange),
+        movements: readMovements(reader.field('movements')),
+      };
+    case 'isolated_margin_moved':
+      reader.only([...head, 'account', 'instrument', 'side', 'asset', 'amount']);
+      return {
+        type,
+        account: reader.field('account').string(),
+        instrument: reader.field('instrument').string(),
+        ...(reader.has('side') ? { side: readSide(reader.field('side')) } : {}),
+        asset: reader.field('asset').string(),
+        amount: reader.field('amount').decimal(),
+      };
+    case 'leverage_set':
+      reader.only([...head, 'account', 'instrument', 'leverage']);
+      return {
+        type,
+        account: reader.field('account').string(),
+        instrument: reader.field('instrument').string(),
+        leverage: reader.field('leverage').decimal({ positive: true }),
+      };
+    case 'margin_mode_set':
+      reader.only([...head, 'account', 'instrument', 'marginMode']);
+      return {
+        type,
+        account: reader.field('account').string(),
+        instrument: reader.field('instrument').string(),
+        marginMode: reader.field('marginMode').oneOf(['cross', 'isolated'] as const),
+      };
+    case 'order_placed': {
+      reader.only([...head, 'account', 'order']);
+      const order = reader.field('order');
+      order.only(['id', 'instrument', 'side', 'size', 'price']);
+      return {
+        type,
+        account: reader.field('account').string(),
+        order: {
+          id: order.field('id').string(),
+          instrument: order.field('instrument').string(),
+          side: order.field('side').oneOf(['buy', 'sell'] as const),
+          size: order.field('size').decimal({ positive: true }),
+          price: order.field('price').decimal({ positive: true }),
+        },
+      };
+    }
+    case 'order_amended':
+      reader.only([...head, 'account', 'orderId', 'size', 'price']);
+      return {
+        type,
+        account: reader.field('account').string(),
+        orderId: reader.field('orderId').string(),
+        size: reader.field('size').decimal({ positive: true }),
+        price: reader.field('price').decimal({ positive: true }),
+      };
+    case 'order_removed':
+      reader.only([...head, 'account', 'orderId']);
+      return {
+        type,
+        account: reader.field('account').string(),
+        orderId: reader.field('orderId').string(),
+      };
+    case 'margin_state_changed':
+      reader.only([...head, 'account', 'state', 'equity', 'initialMargin', 'maintenanceMargin']);
+      return {
+        type,
+        account: reader.field('account').string(),
+        state: reader.field('state').oneOf(['healthy', 'margin_call', 'liquidatable'] as const),
+        equity: reader.field('equity').decimal(),
+        initialMargin: reader.field('initialMargin').decimal(notNegative),
+        maintenanceMargin: reader.field('maintenanceMargin').decimal(notNegative),
+      };
+    case 'expiry_settled':
+      reader.only([...head, 'instrument', 'price', 'positions', 'movements']);
+      return {
+        type,
+        instrument: reader.field('instrument').string(),
+        price: reader.field('price').decimal(notNegative),
+        positions: reader.field('positions').items(holdersPerMarketMax).map(readPositionChange),
+        movements: readMovements(reader.field('movements')),
+      };
     default:
       reader.field('type').fail('is not an event this build knows');
       return { type: 'account_opened', account: '', poolMode: 'cross' };
   }
+}
+
+const notNegative = { min: { value: 0n, message: 'must not be negative' } };
+
+function readPositionChange(reader: Reader): PositionChange {
+  reader.only(['account', 'instrument', 'side', 'after']);
+  return {
+    account: reader.field('account').string(),
+    instrument: reader.field('instrument').string(),
+    ...(reader.has('side') ? { side: readSide(reader.field('side')) } : {}),
+    ...(reader.has('after') ? { after: readPosition(reader.field('after')) } : {}),
+  };
+}
+
+function readPosition(reader: Reader): Position {
+  reader.only([
+    ...['instrument', 'size', 'side', 'entryPrice', 'marginMode', 'isolatedMargin'],
+    'unsettledPnl',
+  ]);
+  return {
+    instrument: reader.field('instrument').string(),
+    size: reader.field('size').decimal(),
+    ...(reader.has('side') ? { side: readSide(reader.field('side')) } : {}),
+    entryPrice: reader.field('entryPrice').decimal(notNegative),
+    marginMode: reader.field('marginMode').oneOf(['cross', 'isolated'] as const),
+    isolatedMargin: reader.field('isolatedMargin').decimal(),
+    ...(reader.has('unsettledPnl') ? { unsettledPnl: reader.field('unsettledPnl').decimal() } : {}),
+  };
+}
+
+function readSide(reader: Reader): PositionSide {
+  return reader.oneOf(['long', 'short'] as const);
+}
+
+const movementReasons: readonly MovementReason[] = [
+  'realised-pnl',
+  'premium',
+  'fee',
+  'rebate',
+  'isolated-margin-release',
+  'rounding',
+  'funding',
+];
+
+function readMovements(reader: Reader): Movement[] {
+  return reader.items(holdersPerMarketMax + 1).map((item) => {
+    item.only(['account', 'asset', 'amount', 'reason', 'bucket']);
+    return {
+      account: item.field('account').string(),
+      asset: item.field('asset').string(),
+      amount: item.field('amount').decimal(),
+      reason: item.field('reason').oneOf(movementReasons),
+      ...(item.has('bucket') ? { bucket: item.field('bucket').string() } : {}),
+    };
+  });
+}
+
+function readFundingIndex(reader: Reader): FundingIndex {
+  reader.only(['market', 'settlement', 'intervalMs', 'lastFundingMs', 'cumulative']);
+  return {
+    market: reader.field('market').string(),
+    settlement: reader.field('settlement').oneOf(['linear', 'inverse'] as const),
+    intervalMs: wholeNumber(reader.field('intervalMs'), 1),
+    lastFundingMs: wholeNumber(reader.field('lastFundingMs'), Number.MIN_SAFE_INTEGER),
+    cumulative: reader.field('cumulative').decimal(),
+  };
+}
+
+function readCarry(reader: Reader): FundingCarry {
+  reader.only(['account', 'side', 'carry']);
+  return {
+    account: reader.field('account').string(),
+    ...(reader.has('side') ? { side: readSide(reader.field('side')) } : {}),
+    carry: reader.field('carry').decimal({ positive: true }),
+  };
 }
 
 function readFeed(reader: Reader): PriceFeed {

@@ -1,8 +1,9 @@
+import type { FundingIndex } from '../../core/ledger/funding-index.ts';
 import { type Ledger, newLedger } from '../../core/ledger/ledger.ts';
-import type { PriceFeed } from '../../core/ledger/ledger-event.ts';
+import type { MarginState, PriceFeed } from '../../core/ledger/ledger-event.ts';
 import type { FeedState } from '../../core/ledger/price-feed.ts';
 import { canonicalState, stateHash } from '../../core/ledger/state-hash.ts';
-import type { Account } from '../../core/model/account.ts';
+import type { Account, MarginMode, PositionSide, Side } from '../../core/model/account.ts';
 import { parseFixed } from '../../core/num/fixed.ts';
 import { InputError } from '../import/reader.ts';
 import type { Snapshot, SnapshotToWrite } from './event-store.ts';
@@ -37,19 +38,38 @@ export function ledgerOf(snapshot: Snapshot): Ledger {
   try {
     ledger.events = state.events;
     for (const a of state.accounts) {
-      // No ledger event opens a position or an order yet: a snapshot holds none.
-      if (a.positions.length > 0 || a.openOrders.length > 0 || a.leverage.length > 0) {
-        throw fail(`account ${a.id} holds positions, orders or settings this build cannot read`);
-      }
       const account: Account = {
         id: a.id,
         ...(a.poolMode === 'cross' ? {} : { poolMode: a.poolMode }),
         balances: amounts(a.balances),
-        positions: [],
-        openOrders: [],
+        positions: a.positions.map((p) => ({
+          instrument: p.instrument,
+          size: amount(p.size),
+          ...(p.side === undefined ? {} : { side: p.side }),
+          entryPrice: amount(p.entryPrice),
+          marginMode: p.marginMode,
+          isolatedMargin: amount(p.isolatedMargin),
+          ...(p.unsettledPnl === undefined ? {} : { unsettledPnl: amount(p.unsettledPnl) }),
+        })),
+        openOrders: a.openOrders.map((o) => ({
+          ...(o.id === undefined ? {} : { id: o.id }),
+          instrument: o.instrument,
+          side: o.side,
+          size: amount(o.size),
+          price: amount(o.price),
+        })),
+        ...(a.leverage.length === 0 ? {} : { leverage: amounts(a.leverage) }),
       };
       ledger.accounts.set(a.id, account);
     }
+    for (const [id, balances] of state.house) ledger.house.set(id, amounts(balances));
+    for (const [market, index] of state.funding) {
+      ledger.funding.set(market, { ...index, cumulative: amount(index.cumulative) });
+    }
+    for (const [key, carry] of state.fundingCarry) ledger.fundingCarry.set(key, amount(carry));
+    for (const [id, price] of amounts(state.settled)) ledger.settled.set(id, price);
+    for (const [key, mode] of state.marginModes) ledger.marginModes.set(key, mode);
+    for (const [id, marginState] of state.marginStates) ledger.marginStates.set(id, marginState);
     for (const [asset, value] of amounts(state.deposited)) ledger.deposited.set(asset, value);
     for (const [asset, value] of amounts(state.withdrawn)) ledger.withdrawn.set(asset, value);
     for (const [asset, value] of amounts(state.assetPrices)) ledger.assetPrices.set(asset, value);
@@ -85,8 +105,22 @@ interface CanonicalState {
     readonly id: string;
     readonly poolMode: 'cross' | 'portfolio';
     readonly balances: readonly [string, string][];
-    readonly positions: readonly unknown[];
-    readonly openOrders: readonly unknown[];
+    readonly positions: readonly {
+      readonly instrument: string;
+      readonly size: string;
+      readonly side?: PositionSide;
+      readonly entryPrice: string;
+      readonly marginMode: MarginMode;
+      readonly isolatedMargin: string;
+      readonly unsettledPnl?: string;
+    }[];
+    readonly openOrders: readonly {
+      readonly id?: string;
+      readonly instrument: string;
+      readonly side: Side;
+      readonly size: string;
+      readonly price: string;
+    }[];
     readonly leverage: readonly [string, string][];
   }[];
   readonly deposited: readonly [string, string][];
@@ -101,5 +135,14 @@ interface CanonicalState {
       readonly sequence: number;
     },
   ][];
+  readonly house: readonly [string, [string, string][]][];
+  readonly funding: readonly [
+    string,
+    Omit<FundingIndex, 'cumulative'> & { readonly cumulative: string },
+  ][];
+  readonly fundingCarry: readonly [string, string][];
+  readonly settled: readonly [string, string][];
+  readonly marginModes: readonly [string, MarginMode][];
+  readonly marginStates: readonly [string, MarginState][];
   readonly answered: readonly [string, { digest: string; first: number; count: number }][];
 }

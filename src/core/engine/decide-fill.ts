@@ -1,0 +1,116 @@
+import { applyFill } from '../ledger/apply-fill.ts';
+import type { FillParty, SideFill } from '../ledger/fill.ts';
+import { venueAccountsOf } from '../ledger/house-accounts.ts';
+import { type Ledger, settingKey } from '../ledger/ledger.ts';
+import type { LedgerEvent, PositionChange } from '../ledger/ledger-event.ts';
+import type { PositionSide } from '../model/account.ts';
+import type { InstrumentId } from '../model/ids.ts';
+import type { Venue } from '../model/venue.ts';
+import type { CommandBody, Rejection } from './command.ts';
+
+type FillCommand = Extract<CommandBody, { type: 'fill' }>;
+
+/**
+ * A fill from the venue's matching engine, checked in this order: `instrument_not_found`,
+ * `instrument_settled` (settled at expiry), `account_not_found` (taker, then maker), for a side
+ * that names its resting order `order_not_found` (none of that id, instrument and side on the
+ * account) and `order_size_exceeded` (the fill is larger than what is left of it), then the
+ * fill's own checks in `fillRejectionCodes`' order (fill.ts; an expired instrument is
+ * `instrument_expired` on the log's time). A fill is a trade that has happened: margin is not a
+ * reason to refuse it (the order was checked before it rested); the account's margin after it
+ * is the engine's to act on (the liquidation issue). A side that names no margin mode opens a
+ * new position in the one the account set for the instrument (`set_margin_mode`), else cross; a
+ * side that names its order leaves it with what the fill did not take, or off the book.
+ */
+export function decideFill(
+  ledger: Ledger,
+  command: FillCommand,
+  venue: Venue,
+  nowMs: number,
+): { readonly events: readonly LedgerEvent[] } | { readonly rejection: Rejection } {
+  const instrument = venue.instruments.get(command.instrument);
+  if (instrument === undefined) return refuse('instrument_not_found', 'instrument');
+  if (ledger.settled.has(instrument.id)) return refuse('instrument_settled', 'instrument');
+  const taker = ledger.accounts.get(command.taker.account);
+  if (taker === undefined) return refuse('account_not_found', 'taker.account');
+  const maker = ledger.accounts.get(command.maker.account);
+  if (maker === undefined) return refuse('account_not_found', 'maker.account');
+  const orders: LedgerEvent[] = [];
+  for (const [role, party, account] of [
+    ['taker', command.taker, taker],
+    ['maker', command.maker, maker],
+  ] as const) {
+    if (party.orderId === undefined) continue;
+    const side = (role === 'taker') === (command.takerSide === 'buy') ? 'buy' : 'sell';
+    const order = account.openOrders.find(
+      (o) => o.id === party.orderId && o.instrument === instrument.id && o.side === side,
+    );
+    if (order === undefined) return refuse('order_not_found', `${role}.orderId`);
+    if (command.size > order.size) return refuse('order_size_exceeded', 'size');
+    orders.push(
+      command.size === order.size
+        ? { type: 'order_removed', account: account.id, orderId: order.id! }
+        : {
+            type: 'order_amended',
+            account: account.id,
+            orderId: order.id!,
+            size: order.size - command.size,
+            price: order.price,
+          },
+    );
+  }
+  const { type: _type, ...fill } = command;
+  const withMode = (party: FillParty): FillParty => {
+    const setting = ledger.marginModes.get(settingKey(party.account, instrument.id));
+    return party.marginMode !== undefined || setting === undefined
+      ? party
+      : { ...party, marginMode: setting };
+  };
+  const outcome = applyFill(
+    { ...fill, taker: withMode(fill.taker), maker: withMode(fill.maker), timeMs: nowMs },
+    instrument,
+    taker,
+    maker,
+    venueAccountsOf(instrument.id),
+  );
+  if (outcome.kind === 'rejected') {
+    return refuse(outcome.code, outcome.field === 'timeMs' ? 'instrument' : outcome.field);
+  }
+  const { takerSide, size, price } = command;
+  return {
+    events: [
+      {
+        type: 'filled',
+        instrument: instrument.id,
+        taker: taker.id,
+        maker: maker.id,
+        takerSide,
+        size,
+        price,
+        positions: [
+          change(outcome.taker, command.taker.positionSide, instrument.id),
+          change(outcome.maker, command.maker.positionSide, instrument.id),
+        ],
+        movements: outcome.movements,
+      },
+      ...orders,
+    ],
+  };
+}
+
+function change(
+  side: SideFill,
+  positionSide: PositionSide | undefined,
+  instrument: InstrumentId,
+): PositionChange {
+  return {
+    account: side.account.id,
+    instrument,
+    ...(positionSide === undefined ? {} : { side: positionSide }),
+    ...(side.after === undefined ? {} : { after: side.after }),
+  };
+}
+
+function refuse(code: Rejection['code'], field: string): { readonly rejection: Rejection } {
+  return { rejection: { code, field } };
+}

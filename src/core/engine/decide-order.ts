@@ -1,0 +1,221 @@
+import type { Ledger } from '../ledger/ledger.ts';
+import type { LedgerEvent } from '../ledger/ledger-event.ts';
+import { idLengthMax, ordersPerAccountMax, priceMax, sizeMax } from '../limits.ts';
+import { assessWith } from '../margin/assess.ts';
+import { applyHypothetical, type Hypothetical, orderChange } from '../margin/hypothetical.ts';
+import type { RiskReport } from '../margin/risk-report.ts';
+import { type Judgement, judge } from '../margin/what-if.ts';
+import type { Account, OpenOrder, Side } from '../model/account.ts';
+import type { InstrumentId } from '../model/ids.ts';
+import type { Instrument } from '../model/instrument.ts';
+import { marketView } from '../model/price-view.ts';
+import type { Venue } from '../model/venue.ts';
+import type { Price, Quantity } from '../num/fixed.ts';
+import type { CommandBody, Rejection, RejectionCode } from './command.ts';
+import { pricesHeld } from './prices-held.ts';
+
+type Decision = { readonly events: readonly LedgerEvent[] } | { readonly rejection: Rejection };
+type Body<T extends CommandBody['type']> = Extract<CommandBody, { type: T }>;
+
+export interface OrderContext {
+  readonly venue: Venue;
+  readonly nowMs: number;
+}
+
+/**
+ * An order now resting on the venue's book, margined with the account's other orders at their
+ * worst (margin/what-if.ts `judge`: the whole book of the account's orders on that side filled at
+ * their limits). Checked in this order: `account_not_found`, `instrument_not_found`,
+ * `instrument_settled`, `instrument_expired`, `order_id_invalid` (empty or longer than
+ * `idLengthMax`), `order_exists` (the id rests already on the account),
+ * `orders_per_account_max`, the order's figures (`size_not_positive`, `size_above_max`,
+ * `size_off_step`, `price_not_positive`, `price_above_max`, `price_off_tick`), `price_unavailable`,
+ * then the check's own (`position_limit_exceeded`, `initial_margin_insufficient`; an order that only
+ * reduces passes).
+ */
+export function decidePlaceOrder(
+  ledger: Ledger,
+  command: Body<'place_order'>,
+  context: OrderContext,
+): Decision {
+  const { venue } = context;
+  const account = ledger.accounts.get(command.account);
+  if (account === undefined) return refuse('account_not_found', 'account');
+  const instrument = venue.instruments.get(command.instrument);
+  if (instrument === undefined) return refuse('instrument_not_found', 'instrument');
+  const tradable = tradableRefusal(ledger, instrument, context.nowMs);
+  if (tradable !== undefined) return tradable;
+  const { orderId, side, size, price } = command;
+  if (orderId.length === 0 || orderId.length > idLengthMax)
+    return refuse('order_exists', 'orderId');
+  if (account.openOrders.some((o) => o.id === orderId)) return refuse('order_exists', 'orderId');
+  if (account.openOrders.length >= ordersPerAccountMax) {
+    return refuse('orders_per_account_max', 'orderId');
+  }
+  const figures = figuresRefusal(instrument, size, price);
+  if (figures !== undefined) return figures;
+  if (
+    !pricesHeld(ledger, account, venue, instrument.settle) ||
+    !ledger.markPrices.has(instrument.id)
+  ) {
+    return refuse('price_unavailable', 'instrument');
+  }
+  const order: OpenOrder = { id: orderId, instrument: instrument.id, side, size, price };
+  const judgement = judgeOn(ledger, account, { kind: 'resting-order', order }, context);
+  if (judgement.verdict !== 'accepted') return refuse(judgement.verdict, 'size');
+  return { events: [{ type: 'order_placed', account: account.id, order }] };
+}
+
+/**
+ * An order's new size and price. Checked: `account_not_found`, `order_not_found`, the figures,
+ * `price_unavailable`, then the margin check on the account with the order as amended; an
+ * amendment that only shrinks the order at its price is always taken (it can only lower margin).
+ */
+export function decideAmendOrder(
+  ledger: Ledger,
+  command: Body<'amend_order'>,
+  context: OrderContext,
+): Decision {
+  const { venue } = context;
+  const account = ledger.accounts.get(command.account);
+  if (account === undefined) return refuse('account_not_found', 'account');
+  const order = account.openOrders.find((o) => o.id === command.orderId);
+  if (order === undefined) return refuse('order_not_found', 'orderId');
+  const instrument = venue.instruments.get(order.instrument)!;
+  const { size, price } = command;
+  const figures = figuresRefusal(instrument, size, price);
+  if (figures !== undefined) return figures;
+  const event: LedgerEvent = {
+    type: 'order_amended',
+    account: account.id,
+    orderId: order.id!,
+    size,
+    price,
+  };
+  if (price === order.price && size <= order.size) return { events: [event] };
+  if (
+    !pricesHeld(ledger, account, venue, instrument.settle) ||
+    !ledger.markPrices.has(instrument.id)
+  ) {
+    return refuse('price_unavailable', 'instrument');
+  }
+  const without: Account = {
+    ...account,
+    openOrders: account.openOrders.filter((o) => o !== order),
+  };
+  const amended: OpenOrder = { ...order, size, price };
+  const judgement = judgeOn(ledger, without, { kind: 'resting-order', order: amended }, context);
+  if (judgement.verdict !== 'accepted') return refuse(judgement.verdict, 'size');
+  return { events: [event] };
+}
+
+/** An order off the book. Checked: `account_not_found`, `order_not_found`. */
+export function decideCancelOrder(ledger: Ledger, command: Body<'cancel_order'>): Decision {
+  const account = ledger.accounts.get(command.account);
+  if (account === undefined) return refuse('account_not_found', 'account');
+  if (!account.openOrders.some((o) => o.id === command.orderId)) {
+    return refuse('order_not_found', 'orderId');
+  }
+  return { events: [{ type: 'order_removed', account: account.id, orderId: command.orderId }] };
+}
+
+/** A pre-trade check: the order the trader is about to send, against the books as they are. */
+export interface OrderCheck {
+  readonly account: string;
+  readonly instrument: InstrumentId;
+  readonly side: Side;
+  readonly size: Quantity;
+  /** Absent: a market order, filled at the mark. */
+  readonly price?: Price;
+}
+
+export type CheckAnswer =
+  | { readonly kind: 'refused'; readonly rejection: Rejection }
+  | {
+      readonly kind: 'checked';
+      /** Whether the order would be taken: a limit better than the mark rests, else it fills. */
+      readonly placement: 'filled' | 'rested';
+      readonly judgement: Judgement;
+      /** The account's report after it, as the what-if prints it. */
+      readonly after: RiskReport;
+    };
+
+/**
+ * The pre-trade check (issue 9): would the order be taken, why, and the account's report after
+ * it; nothing changes and nothing is logged. The same checks as `place_order` (but `order_exists`),
+ * then where the order lands against the mark (margin/hypothetical.ts `placement`: a marketable
+ * one fills at no better than the mark, one better than the mark rests) and the verdict.
+ */
+export function checkOrder(ledger: Ledger, check: OrderCheck, context: OrderContext): CheckAnswer {
+  const { venue } = context;
+  const refused = (code: RejectionCode, field: string): CheckAnswer => ({
+    kind: 'refused',
+    rejection: { code, field },
+  });
+  const account = ledger.accounts.get(check.account);
+  if (account === undefined) return refused('account_not_found', 'account');
+  const instrument = venue.instruments.get(check.instrument);
+  if (instrument === undefined) return refused('instrument_not_found', 'instrument');
+  const tradable = tradableRefusal(ledger, instrument, context.nowMs);
+  if (tradable !== undefined) return { kind: 'refused', rejection: tradable.rejection };
+  const mark = ledger.markPrices.get(instrument.id);
+  const figures = figuresRefusal(instrument, check.size, check.price ?? mark ?? 1n);
+  if (figures !== undefined) return { kind: 'refused', rejection: figures.rejection };
+  if (mark === undefined || !pricesHeld(ledger, account, venue, instrument.settle)) {
+    return refused('price_unavailable', 'instrument');
+  }
+  const { side, size, price } = check;
+  const change = orderChange(
+    { instrument: instrument.id, side, size, ...(price === undefined ? {} : { limit: price }) },
+    mark,
+  );
+  const judgement = judgeOn(ledger, account, change, context);
+  const prices = { ...marketView(ledger), asOfMs: context.nowMs };
+  const after = assessWith(applyHypothetical(account, venue, change), venue, prices);
+  const placement = change.kind === 'order' ? 'filled' : 'rested';
+  return { kind: 'checked', placement, judgement, after };
+}
+
+function judgeOn(
+  ledger: Ledger,
+  account: Account,
+  change: Hypothetical,
+  context: OrderContext,
+): Judgement {
+  return judge(account, context.venue, { ...marketView(ledger), asOfMs: context.nowMs }, change);
+}
+
+function tradableRefusal(
+  ledger: Ledger,
+  instrument: Instrument,
+  nowMs: number,
+): { readonly rejection: Rejection } | undefined {
+  if (ledger.settled.has(instrument.id)) return refuse('instrument_settled', 'instrument');
+  if (instrument.expiryMs !== undefined && nowMs >= instrument.expiryMs) {
+    return refuse('instrument_expired', 'instrument');
+  }
+  return undefined;
+}
+
+/** An order's size and price against the instrument's steps and the limits, as a fill's are. */
+function figuresRefusal(
+  instrument: Instrument,
+  size: Quantity,
+  price: Price,
+): { readonly rejection: Rejection } | undefined {
+  if (size <= 0n) return refuse('size_not_positive', 'size');
+  if (size > sizeMax) return refuse('size_above_max', 'size');
+  if (instrument.sizeStep > 0n && size % instrument.sizeStep !== 0n) {
+    return refuse('size_off_step', 'size');
+  }
+  if (price <= 0n) return refuse('price_not_positive', 'price');
+  if (price > priceMax) return refuse('price_above_max', 'price');
+  if (instrument.tickSize > 0n && price % instrument.tickSize !== 0n) {
+    return refuse('price_off_tick', 'price');
+  }
+  return undefined;
+}
+
+function refuse(code: RejectionCode, field: string): { readonly rejection: Rejection } {
+  return { rejection: { code, field } };
+}

@@ -1,0 +1,120 @@
+import { applyEvent, type Ledger, splitFeed } from '../ledger/ledger.ts';
+import type { LedgerEvent, MarginState } from '../ledger/ledger-event.ts';
+import { ledgerOverlay } from '../ledger/ledger-overlay.ts';
+import { assessWith } from '../margin/assess.ts';
+import type { RiskReport } from '../margin/risk-report.ts';
+import type { Account } from '../model/account.ts';
+import type { AccountId } from '../model/ids.ts';
+import { marketView } from '../model/price-view.ts';
+import type { Venue } from '../model/venue.ts';
+import { pricesHeld } from './prices-held.ts';
+
+/**
+ * A command's events followed by the margin-state changes they cause: each account the events
+ * touch is margined exactly (assess) on the books as they will be after them (a ledger overlay:
+ * nothing changes until the events are durable), and where its state differs from the one the
+ * ledger holds, a `margin_state_changed` event records the new one with its figures. So the log
+ * says when each account became healthy, a margin call or liquidatable, and why; a replay reads it
+ * back, never recomputes it.
+ *
+ * An account whose margin reads a price the ledger does not have keeps its state (no check is made
+ * on a price that is not there). A new account is healthy: it gets an event only once it is not.
+ */
+export function withMarginStates(
+  ledger: Ledger,
+  events: readonly LedgerEvent[],
+  venue: Venue,
+  nowMs: number,
+): readonly LedgerEvent[] {
+  const after = ledgerOverlay(ledger);
+  for (const event of events) applyEvent(after, event);
+  const prices = { ...marketView(after), asOfMs: nowMs };
+  const changes: LedgerEvent[] = [];
+  for (const id of touchedAccounts(after, events, venue)) {
+    const account = after.accounts.get(id)!;
+    if (!pricesHeld(after, account, venue)) continue;
+    const report = assessWith(account, venue, prices);
+    const state = marginStateOf(report);
+    if (state === (ledger.marginStates.get(id) ?? 'healthy')) continue;
+    const { equity, initialMargin, maintenanceMargin } = report;
+    changes.push({
+      type: 'margin_state_changed',
+      account: id,
+      state,
+      equity,
+      initialMargin,
+      maintenanceMargin,
+    });
+  }
+  return changes.length === 0 ? events : [...events, ...changes];
+}
+
+/** Below maintenance in any bucket, then below initial in any pool, else healthy. */
+export function marginStateOf(report: RiskReport): MarginState {
+  if (report.liquidatable) return 'liquidatable';
+  return report.freeCollateral < 0n ? 'margin_call' : 'healthy';
+}
+
+/**
+ * The accounts whose margin the events may have moved, in the order the events name them: those
+ * money moved in or out of, both sides of a fill, every holder paid funding or settled at expiry,
+ * and on a price every account holding what it prices (a mark: a position or an open order on
+ * the instrument; an index: a balance of the asset, or a position or order settled in it or
+ * written on it).
+ */
+function touchedAccounts(
+  ledger: Ledger,
+  events: readonly LedgerEvent[],
+  venue: Venue,
+): Set<AccountId> {
+  const touched = new Set<AccountId>();
+  const add = (id: AccountId) => {
+    if (ledger.accounts.has(id)) touched.add(id);
+  };
+  for (const event of events) {
+    switch (event.type) {
+      case 'deposited':
+      case 'withdrawn':
+      case 'isolated_margin_moved':
+      case 'leverage_set':
+      case 'order_placed':
+      case 'order_amended':
+      case 'order_removed':
+        add(event.account);
+        break;
+      case 'transferred':
+        add(event.from);
+        add(event.to);
+        break;
+      case 'filled':
+      case 'funding_paid':
+      case 'expiry_settled':
+        for (const { account } of event.positions) add(account);
+        for (const { account } of event.movements) add(account);
+        break;
+      case 'price_accepted':
+        for (const account of ledger.accounts.values()) {
+          if (pricedBy(account, event.feed, venue)) touched.add(account.id);
+        }
+        break;
+      case 'account_opened':
+      case 'margin_mode_set':
+      case 'price_held':
+      case 'margin_state_changed':
+        break;
+    }
+  }
+  return touched;
+}
+
+function pricedBy(account: Account, feed: `${'mark' | 'index'}:${string}`, venue: Venue): boolean {
+  const [kind, id] = splitFeed(feed);
+  // An open order is margined at its worst against the mark: it is priced as a position is.
+  const contracts = [...account.positions, ...account.openOrders];
+  if (kind === 'mark') return contracts.some((p) => p.instrument === id);
+  if (account.balances.has(id)) return true;
+  return contracts.some((p) => {
+    const instrument = venue.instruments.get(p.instrument)!;
+    return instrument.settle === id || instrument.underlying === id;
+  });
+}

@@ -1,0 +1,674 @@
+import { describe, expect, it } from 'vitest';
+import {
+  binanceLikeBrackets,
+  d,
+  deribitOptionRule,
+  enginePriceGuard,
+  flatCollateral,
+  inversePerp,
+  linearPerp,
+  option,
+  rulebook,
+  venue,
+} from '../../../test/kit.ts';
+import { conservationGaps, openInterestGaps } from '../ledger/conservation.ts';
+import { feeAccount, pnlPoolOf, roundingAccount } from '../ledger/house-accounts.ts';
+import { applyRecord, type Ledger, newLedger } from '../ledger/ledger.ts';
+import type { PriceFeed } from '../ledger/ledger-event.ts';
+import { stateHash } from '../ledger/state-hash.ts';
+import type { CollateralRule } from '../model/rulebook.ts';
+import type { Command } from './command.ts';
+import type { DecideContext } from './decide.ts';
+import { checkOrder } from './decide-order.ts';
+import { type Answer, execute, judgeCommand } from './execute.ts';
+
+// Trading through the engine: fills, funding and expiry as commands, each checked against the
+// books after it (every amount by hand, the venue's own accounts included).
+
+const expiryMs = Date.UTC(2027, 2, 26, 8);
+const btc = linearPerp('BTCUSDT', 'BTC');
+const future = linearPerp('BTC-FUT', 'BTC', { kind: 'future', expiryMs });
+const coin = inversePerp('BTCUSD', 'BTC');
+const call = option('BTC-C', 'BTC', 'call', '80000', 'inverse');
+const book = rulebook(
+  { BTCUSDT: binanceLikeBrackets, 'BTC-FUT': binanceLikeBrackets, BTCUSD: binanceLikeBrackets },
+  new Map<string, CollateralRule>([
+    // A cent as the smallest unit, so funding payments round.
+    ['USDT', { ...flatCollateral('1'), unit: d('0.01') }],
+    ['BTC', flatCollateral('0.95')],
+  ]),
+);
+const trading = {
+  ...book,
+  instruments: new Map([...book.instruments, ['BTC-C', deribitOptionRule]]),
+};
+const context: DecideContext = {
+  nowMs: Date.UTC(2026, 11, 1, 8),
+  venue: venue([btc, future, coin, call], trading),
+  withdrawableProfitShare: 0n,
+  priceGuard: enginePriceGuard,
+};
+const at = (nowMs: number): DecideContext => ({ ...context, nowMs });
+
+let next = 0;
+const count = () => {
+  next += 1;
+  return next;
+};
+const id = () => `t${count()}`;
+const tick = (feed: PriceFeed, price: string, timeMs = context.nowMs): Command => ({
+  id: id(),
+  type: 'price_tick',
+  feed,
+  sequence: count(),
+  timeMs,
+  price: d(price),
+});
+const fill = (
+  instrument: string,
+  taker: string,
+  takerSide: 'buy' | 'sell',
+  size: string,
+  price: string,
+  maker: string,
+  fees = { taker: '0.0005', maker: '0.0002' },
+): Command => ({
+  id: id(),
+  type: 'fill',
+  instrument,
+  takerSide,
+  size: d(size),
+  price: d(price),
+  taker: { account: taker, feeRate: d(fees.taker) },
+  maker: { account: maker, feeRate: d(fees.maker) },
+});
+const funding = (fundingMs: number, rate: string, instrument = 'BTCUSDT'): Command => ({
+  id: id(),
+  type: 'funding',
+  instrument,
+  fundingMs,
+  intervalMs: 8 * 3_600_000,
+  rate: d(rate),
+});
+
+/** A ledger with accounts a and b holding 10,000 USDT and 1 BTC each, and every price. */
+function books(): Ledger {
+  const ledger = newLedger();
+  const setup: Command[] = [
+    tick('index:USDT', '1'),
+    tick('index:BTC', '100000'),
+    tick('mark:BTCUSDT', '100000'),
+    tick('mark:BTC-FUT', '100000'),
+    tick('mark:BTCUSD', '100000'),
+    tick('mark:BTC-C', '0.25'),
+  ];
+  for (const account of ['a', 'b']) {
+    setup.push({ id: id(), type: 'open_account', account, poolMode: 'cross' });
+    setup.push({ id: id(), type: 'deposit', account, asset: 'USDT', amount: d('10000') });
+    setup.push({ id: id(), type: 'deposit', account, asset: 'BTC', amount: d('1') });
+  }
+  for (const command of setup) expect(run(ledger, command).kind).toBe('accepted');
+  return ledger;
+}
+
+/** Executes one command and checks the books after it, whatever the answer. */
+function run(ledger: Ledger, command: Command, ctx = context): Answer {
+  const before = stateHash(ledger);
+  const answer = execute(ledger, command, ctx);
+  if (answer.kind === 'rejected') expect(stateHash(ledger)).toBe(before);
+  expect(conservationGaps(ledger, context.venue.instruments)).toEqual(new Map());
+  expect(openInterestGaps(ledger)).toEqual(new Map());
+  return answer;
+}
+
+const balance = (ledger: Ledger, account: string, asset = 'USDT') =>
+  ledger.accounts.get(account)?.balances.get(asset) ?? ledger.house.get(account)?.get(asset);
+const position = (ledger: Ledger, account: string, instrument = 'BTCUSDT') =>
+  ledger.accounts.get(account)!.positions.find((p) => p.instrument === instrument);
+
+describe('a fill through the engine', () => {
+  it('opens both sides and then flips them, realised PnL and fees as a hand calculation gives', () => {
+    const ledger = books();
+    expect(run(ledger, fill('BTCUSDT', 'a', 'buy', '2', '100000', 'b')).kind).toBe('accepted');
+    // Fees: a 2 × 100,000 × 0.05 % = 100; b 2 × 100,000 × 0.02 % = 40.
+    expect(balance(ledger, 'a')).toBe(d('9900'));
+    expect(balance(ledger, 'b')).toBe(d('9960'));
+    expect(position(ledger, 'a')).toMatchObject({ size: d('2'), entryPrice: d('100000') });
+    expect(position(ledger, 'b')).toMatchObject({ size: d('-2'), entryPrice: d('100000') });
+    // a sells 3 at 101,000.5: closes its 2 (+2 × 1,000.5) and opens 1 short: a flip.
+    expect(run(ledger, fill('BTCUSDT', 'a', 'sell', '3', '101000.5', 'b')).kind).toBe('accepted');
+    // a: 9,900 + 2 × 1,000.5 − 3 × 101,000.5 × 0.0005 (151.50075) = 11,749.49925.
+    expect(balance(ledger, 'a')).toBe(d('11749.49925'));
+    // b: 9,960 − 2,001 − 3 × 101,000.5 × 0.0002 (60.6003) = 7,898.3997.
+    expect(balance(ledger, 'b')).toBe(d('7898.3997'));
+    expect(position(ledger, 'a')).toMatchObject({ size: d('-1'), entryPrice: d('101000.5') });
+    expect(position(ledger, 'b')).toMatchObject({ size: d('1'), entryPrice: d('101000.5') });
+    expect(balance(ledger, feeAccount)).toBe(d('352.10105'));
+    // The pool paid a's 2,001 and took b's: it is back to nothing.
+    expect(ledger.house.has(pnlPoolOf('BTCUSDT'))).toBe(false);
+  });
+
+  it('an inverse fill realises harmonic PnL in the coin, against the pool', () => {
+    const ledger = books();
+    run(ledger, fill('BTCUSD', 'a', 'buy', '300', '100000', 'b', { taker: '0', maker: '0' }));
+    run(ledger, fill('BTCUSD', 'a', 'sell', '300', '120000', 'b', { taker: '0', maker: '0' }));
+    // 300 × 100 USD × (1/100,000 − 1/120,000) = 0.05 BTC to a, from b.
+    expect(balance(ledger, 'a', 'BTC')).toBe(d('1.05'));
+    expect(balance(ledger, 'b', 'BTC')).toBe(d('0.95'));
+    expect(ledger.house.has(pnlPoolOf('BTCUSD'))).toBe(false);
+  });
+
+  it.each([
+    ['an unknown instrument', { instrument: 'ETHUSDT' }, 'instrument_not_found', 'instrument'],
+    [
+      'an unknown taker',
+      { taker: { account: 'z', feeRate: 0n } },
+      'account_not_found',
+      'taker.account',
+    ],
+    [
+      'an unknown maker',
+      { maker: { account: 'z', feeRate: 0n } },
+      'account_not_found',
+      'maker.account',
+    ],
+    [
+      'a venue account as maker',
+      { maker: { account: feeAccount, feeRate: 0n } },
+      'account_not_found',
+      'maker.account',
+    ],
+    ['a self-trade', { maker: { account: 'a', feeRate: 0n } }, 'self_trade', 'maker.account'],
+    ['a size off the step', { size: d('0.0001') }, 'size_off_step', 'size'],
+    ['a price off the tick', { price: d('100000.001') }, 'price_off_tick', 'price'],
+    ['a zero size', { size: 0n }, 'size_not_positive', 'size'],
+  ])('refuses %s, changing nothing', (_name, change, code, field) => {
+    const ledger = books();
+    const command = { ...fill('BTCUSDT', 'a', 'buy', '1', '100000', 'b'), ...change } as Command;
+    expect(run(ledger, command)).toEqual({ kind: 'rejected', rejection: { code, field } });
+  });
+
+  it('an external counterparty holds the other side, paying no fee here', () => {
+    const ledger = books();
+    run(ledger, { id: id(), type: 'open_account', account: 'hedge', poolMode: 'cross' });
+    const command = {
+      ...fill('BTCUSDT', 'a', 'buy', '1', '100000', 'hedge', { taker: '0.0005', maker: '0' }),
+      external: 'maker',
+    } as Command;
+    expect(run(ledger, command).kind).toBe('accepted');
+    expect(position(ledger, 'hedge')).toMatchObject({ size: d('-1') });
+    expect(balance(ledger, feeAccount)).toBe(d('50'));
+  });
+
+  it('the same fill sent twice trades once', () => {
+    const ledger = books();
+    const command = fill('BTCUSDT', 'a', 'buy', '1', '100000', 'b');
+    run(ledger, command);
+    const hash = stateHash(ledger);
+    expect(run(ledger, command).kind).toBe('duplicate');
+    expect(stateHash(ledger)).toBe(hash);
+    const changed = { ...command, size: d('2') } as Command;
+    expect(run(ledger, changed)).toMatchObject({ rejection: { code: 'command_id_reused' } });
+  });
+
+  it('refuses to open an account under a venue id', () => {
+    const ledger = books();
+    const command: Command = {
+      id: id(),
+      type: 'open_account',
+      account: '@fees',
+      poolMode: 'cross',
+    };
+    expect(run(ledger, command)).toMatchObject({ rejection: { code: 'account_reserved' } });
+  });
+
+  it('a withdrawal counts the positions fills opened: their margin, and no paper profit', () => {
+    const ledger = books();
+    run(ledger, fill('BTCUSDT', 'a', 'buy', '5', '100000', 'b', { taker: '0', maker: '0' }));
+    run(ledger, tick('mark:BTCUSDT', '110000'));
+    // a holds 10,000 USDT and 1 BTC at 0.95 (95,000); 550,000 of notional needs 11,000 of IM
+    // (50× in the table's third bracket). Without the BTC, 10,000 is left: the +50,000 of paper
+    // profit would cover the rest, and is not counted.
+    const all = { id: id(), type: 'withdraw', account: 'a', asset: 'BTC', amount: d('1') } as const;
+    expect(run(ledger, all)).toMatchObject({ rejection: { code: 'initial_margin_insufficient' } });
+    const some = {
+      id: id(),
+      type: 'withdraw',
+      account: 'a',
+      asset: 'USDT',
+      amount: d('9000'),
+    } as const;
+    expect(run(ledger, some).kind).toBe('accepted');
+  });
+});
+
+describe('funding through the engine', () => {
+  const first = Date.UTC(2026, 11, 1, 8);
+  const second = first + 8 * 3_600_000;
+
+  it('pays each interval once, rounded to the cent against the trader, the cent kept by the venue', () => {
+    const ledger = books();
+    run(ledger, fill('BTCUSDT', 'a', 'buy', '1', '100000', 'b', { taker: '0', maker: '0' }));
+    run(ledger, tick('mark:BTCUSDT', '101000.5'));
+    expect(run(ledger, funding(first, '0.0001'), at(first)).kind).toBe('accepted');
+    // 1 × 101,000.5 × 0.01 % = 10.10005: a pays 10.11 (up), b receives 10.10 (down).
+    expect(balance(ledger, 'a')).toBe(d('9989.89'));
+    expect(balance(ledger, 'b')).toBe(d('10010.1'));
+    expect(balance(ledger, roundingAccount)).toBe(d('0.01'));
+    // The same interval again is refused; so is one that skips the next.
+    expect(run(ledger, funding(first, '0.0001'), at(second))).toMatchObject({
+      rejection: { code: 'funding_interval_already_accrued', field: 'fundingMs' },
+    });
+    expect(run(ledger, funding(second + 8 * 3_600_000, '0.0001'), at(second * 2))).toMatchObject({
+      rejection: { code: 'funding_interval_skipped', field: 'fundingMs' },
+    });
+    // Not before its time on the log's clock.
+    expect(run(ledger, funding(second, '0.0001'), at(second - 1))).toMatchObject({
+      rejection: { code: 'funding_time_not_reached' },
+    });
+    // The second interval: a's carry (0.00995 owed to it) and b's (0.00005) are counted.
+    // a: 0.00995 − 10.10005 = −10.0901 → pays 10.10; b: 0.00005 + 10.10005 = 10.1001 → 10.10.
+    expect(run(ledger, funding(second, '0.0001'), at(second)).kind).toBe('accepted');
+    expect(balance(ledger, 'a')).toBe(d('9979.79'));
+    expect(balance(ledger, 'b')).toBe(d('10020.2'));
+    expect(balance(ledger, roundingAccount)).toBe(d('0.01'));
+  });
+
+  it('an isolated position pays from its own margin', () => {
+    const ledger = books();
+    const command = fill('BTCUSDT', 'a', 'buy', '1', '100000', 'b', { taker: '0', maker: '0' });
+    if (command.type !== 'fill') throw new Error('a fill');
+    run(ledger, { ...command, taker: { ...command.taker, marginMode: 'isolated' } });
+    run(ledger, funding(first, '-0.0002'), at(first));
+    // A negative rate: the short pays 20 exactly, the isolated long receives it in its margin.
+    expect(position(ledger, 'a')).toMatchObject({
+      marginMode: 'isolated',
+      isolatedMargin: d('20'),
+    });
+    expect(balance(ledger, 'b')).toBe(d('9980'));
+  });
+
+  it.each([
+    [
+      'a dated future',
+      funding(first, '0.0001', 'BTC-FUT'),
+      'instrument_not_perpetual',
+      'instrument',
+    ],
+    [
+      'an unknown instrument',
+      funding(first, '0.0001', 'ETHUSDT'),
+      'instrument_not_found',
+      'instrument',
+    ],
+    ['a rate beyond 100 %', funding(first, '1.5'), 'funding_rate_above_max', 'rate'],
+    [
+      'an interval under a minute',
+      { ...funding(first, '0.0001'), intervalMs: 1_000 } as Command,
+      'funding_interval_invalid',
+      'intervalMs',
+    ],
+  ])('refuses %s', (_name, command, code, field) => {
+    const ledger = books();
+    expect(run(ledger, command, at(first))).toEqual({
+      kind: 'rejected',
+      rejection: { code, field },
+    });
+  });
+});
+
+describe('expiry settlement through the engine', () => {
+  const settle = (instrument: string, price: string): Command => ({
+    id: id(),
+    type: 'settle_expiry',
+    instrument,
+    price: d(price),
+  });
+
+  it('closes a dated future at the settlement price, then takes no more fills', () => {
+    const ledger = books();
+    run(ledger, fill('BTC-FUT', 'a', 'buy', '1.5', '100000', 'b', { taker: '0', maker: '0' }));
+    expect(run(ledger, settle('BTC-FUT', '105000.123'))).toMatchObject({
+      rejection: { code: 'instrument_not_expired' },
+    });
+    expect(run(ledger, settle('BTC-FUT', '105000.123'), at(expiryMs)).kind).toBe('accepted');
+    // 1.5 × 5,000.123 = 7,500.1845 from b to a, through the pool.
+    expect(balance(ledger, 'a')).toBe(d('17500.1845'));
+    expect(balance(ledger, 'b')).toBe(d('2499.8155'));
+    expect(position(ledger, 'a', 'BTC-FUT')).toBeUndefined();
+    expect(run(ledger, settle('BTC-FUT', '1'), at(expiryMs))).toMatchObject({
+      rejection: { code: 'instrument_settled' },
+    });
+    expect(
+      run(ledger, fill('BTC-FUT', 'a', 'buy', '1', '100000', 'b'), at(expiryMs)),
+    ).toMatchObject({
+      rejection: { code: 'instrument_settled' },
+    });
+  });
+
+  it("pays an option's value from the writer to the holder, the odd unit to the venue", () => {
+    const ledger = books();
+    run(ledger, fill('BTC-C', 'a', 'buy', '0.3', '0.25', 'b', { taker: '0', maker: '0' }));
+    // The premium: 0.3 × 0.25 = 0.075 BTC from a to b.
+    expect(balance(ledger, 'a', 'BTC')).toBe(d('0.925'));
+    run(ledger, settle('BTC-C', '0.012345678901234567'), at(expiryMs));
+    // 0.3 × 0.012345678901234567 = 0.0037037036703703701: a receives it rounded down, b pays up.
+    expect(balance(ledger, 'a', 'BTC')).toBe(d('0.92870370367037037'));
+    expect(balance(ledger, 'b', 'BTC')).toBe(d('1.071296296329629629'));
+    expect(balance(ledger, roundingAccount, 'BTC')).toBe(d('0.000000000000000001'));
+  });
+
+  it.each([
+    ['a perpetual', 'BTCUSDT', '1', 'instrument_not_dated', 'instrument'],
+    ['a future at zero', 'BTC-FUT', '0', 'price_not_positive', 'price'],
+    ['an option below zero', 'BTC-C', '-0.1', 'price_negative', 'price'],
+  ])('refuses %s', (_name, instrument, price, code, field) => {
+    const ledger = books();
+    expect(run(ledger, settle(instrument, price), at(expiryMs))).toEqual({
+      kind: 'rejected',
+      rejection: { code, field },
+    });
+  });
+});
+
+describe('the records of trading replay to the same books', () => {
+  it('a fresh ledger applying the accepted records reaches the same state hash', () => {
+    const ledger = newLedger();
+    const records = [];
+    const commands: [Command, DecideContext][] = [
+      ...['index:USDT', 'index:BTC', 'mark:BTCUSDT'].map(
+        (feed) =>
+          [tick(feed as PriceFeed, feed === 'index:USDT' ? '1' : '100000'), context] as [
+            Command,
+            DecideContext,
+          ],
+      ),
+      [{ id: id(), type: 'open_account', account: 'a', poolMode: 'cross' }, context],
+      [{ id: id(), type: 'open_account', account: 'b', poolMode: 'cross' }, context],
+      [fill('BTCUSDT', 'a', 'buy', '0.3', '100000.01', 'b'), context],
+      [funding(Date.UTC(2026, 11, 1, 8), '0.000123'), context],
+      [fill('BTCUSDT', 'b', 'buy', '0.7', '99999.99', 'a'), context],
+    ];
+    for (const [command, ctx] of commands) {
+      const { answer, record } = judgeCommand(ledger, command, ctx);
+      expect(answer.kind).toBe('accepted');
+      applyRecord(ledger, record!);
+      records.push(record!);
+    }
+    const replayed = newLedger();
+    for (const record of records) applyRecord(replayed, record);
+    expect(stateHash(replayed)).toBe(stateHash(ledger));
+    expect(position(replayed, 'a')).toMatchObject({ size: d('-0.4'), entryPrice: d('99999.99') });
+  });
+});
+
+describe('margin states as events', () => {
+  it('a price that takes an account below initial, then maintenance, and back, is recorded each time', () => {
+    const ledger = books();
+    // c: 1,500 USDT, long 1 BTC at 100,000: in Binance's second bracket (to 250,000), IM at 100×
+    // is 1 % of the notional, MM 0.5 % less the bracket's maintenance amount of 50.
+    run(ledger, { id: id(), type: 'open_account', account: 'c', poolMode: 'cross' });
+    run(ledger, { id: id(), type: 'deposit', account: 'c', asset: 'USDT', amount: d('1500') });
+    const opened = run(
+      ledger,
+      fill('BTCUSDT', 'c', 'buy', '1', '100000', 'b', { taker: '0', maker: '0' }),
+    );
+    expect(opened.kind).toBe('accepted');
+    expect(ledger.marginStates.has('c')).toBe(false);
+    // At 99,400: equity 900 < IM 994, > MM 497 − 50.
+    const call = run(ledger, tick('mark:BTCUSDT', '99400'));
+    expect(call.kind === 'accepted' && call.events.slice(1)).toEqual([
+      {
+        type: 'margin_state_changed',
+        account: 'c',
+        state: 'margin_call',
+        equity: d('900'),
+        initialMargin: d('994'),
+        maintenanceMargin: d('447'),
+      },
+    ]);
+    // At 98,900: equity 400 < MM 494.5 − 50.
+    const liquidatable = run(ledger, tick('mark:BTCUSDT', '98900'));
+    expect(liquidatable.kind === 'accepted' && liquidatable.events.slice(1)).toMatchObject([
+      { type: 'margin_state_changed', account: 'c', state: 'liquidatable', equity: d('400') },
+    ]);
+    expect(ledger.marginStates.get('c')).toBe('liquidatable');
+    // The same state again is no event; a deposit that restores it is.
+    const still = run(ledger, tick('mark:BTCUSDT', '98800'));
+    expect(still.kind === 'accepted' && still.events.map((e) => e.type)).toEqual([
+      'price_accepted',
+    ]);
+    const restored = run(ledger, {
+      id: id(),
+      type: 'deposit',
+      account: 'c',
+      asset: 'USDT',
+      amount: d('1000'),
+    });
+    expect(restored.kind === 'accepted' && restored.events.slice(1)).toMatchObject([
+      { type: 'margin_state_changed', account: 'c', state: 'healthy' },
+    ]);
+    expect(ledger.marginStates.has('c')).toBe(false);
+  });
+});
+
+describe('isolated margin, leverage and margin mode through the engine', () => {
+  const isolatedLong = (ledger: Ledger) => {
+    run(ledger, {
+      id: id(),
+      type: 'set_margin_mode',
+      account: 'a',
+      instrument: 'BTCUSDT',
+      marginMode: 'isolated',
+    });
+    run(ledger, fill('BTCUSDT', 'a', 'buy', '1', '100000', 'b', { taker: '0', maker: '0' }));
+  };
+  const move = (amount: string): Command => ({
+    id: id(),
+    type: 'move_isolated_margin',
+    account: 'a',
+    instrument: 'BTCUSDT',
+    amount: d(amount),
+  });
+
+  it('a position opens in the mode the account set, and margin moves in and out of it', () => {
+    const ledger = books();
+    isolatedLong(ledger);
+    expect(position(ledger, 'a')).toMatchObject({ marginMode: 'isolated', isolatedMargin: 0n });
+    expect(ledger.marginStates.get('a')).toBe('liquidatable');
+    const moved = run(ledger, move('1500.25'));
+    // The position's margin is back above maintenance and initial (1,000 at 100×): healthy again.
+    expect(moved.kind === 'accepted' && moved.events.map((e) => e.type)).toEqual([
+      'isolated_margin_moved',
+      'margin_state_changed',
+    ]);
+    expect(position(ledger, 'a')).toMatchObject({ isolatedMargin: d('1500.25') });
+    expect(balance(ledger, 'a')).toBe(d('8499.75'));
+    // Out again down to initial margin exactly (1,000), not a cent (the unit) further.
+    expect(run(ledger, move('-500.26'))).toMatchObject({
+      rejection: { code: 'initial_margin_insufficient', field: 'amount' },
+    });
+    expect(run(ledger, move('-500.25')).kind).toBe('accepted');
+    expect(position(ledger, 'a')).toMatchObject({ isolatedMargin: d('1000') });
+  });
+
+  it('margin moved out of a winning isolated position leaves its paper profit behind', () => {
+    const ledger = books();
+    isolatedLong(ledger);
+    run(ledger, move('1000'));
+    run(ledger, tick('mark:BTCUSDT', '110000'));
+    // 10,000 of unrealised profit, IM 1,100: none of the 1,000 may leave (it would need the profit).
+    expect(run(ledger, move('-1'))).toMatchObject({
+      rejection: { code: 'initial_margin_insufficient' },
+    });
+  });
+
+  it.each([
+    ['no position there', { instrument: 'BTCUSD' }, 'position_not_found', 'instrument'],
+    ['a cross position', { account: 'b' }, 'position_not_isolated', 'instrument'],
+    ['a zero amount', { amount: 0n }, 'amount_zero', 'amount'],
+    ['more than the cross balance', { amount: d('10000.01') }, 'insufficient_balance', 'amount'],
+    ['more than the position holds', { amount: d('-0.01') }, 'insufficient_balance', 'amount'],
+    ['an amount off the cent', { amount: d('0.001') }, 'amount_off_unit', 'amount'],
+    ['an unknown instrument', { instrument: 'DOGE' }, 'instrument_not_found', 'instrument'],
+  ])('refuses to move margin with %s', (_name, change, code, field) => {
+    const ledger = books();
+    isolatedLong(ledger);
+    expect(run(ledger, { ...move('1'), ...change } as Command)).toEqual({
+      kind: 'rejected',
+      rejection: { code, field },
+    });
+  });
+
+  it('refuses a margin mode change while a position or an order is open', () => {
+    const ledger = books();
+    isolatedLong(ledger);
+    const change: Command = {
+      id: id(),
+      type: 'set_margin_mode',
+      account: 'a',
+      instrument: 'BTCUSDT',
+      marginMode: 'cross',
+    };
+    expect(run(ledger, change)).toMatchObject({ rejection: { code: 'position_open' } });
+  });
+
+  it('a lower leverage is refused where the margin does not cover it, a higher one taken', () => {
+    const ledger = books();
+    run(ledger, { id: id(), type: 'open_account', account: 'c', poolMode: 'cross' });
+    run(ledger, { id: id(), type: 'deposit', account: 'c', asset: 'USDT', amount: d('3000') });
+    run(ledger, fill('BTCUSDT', 'c', 'buy', '1', '100000', 'b', { taker: '0', maker: '0' }));
+    const leverage = (value: string): Command => ({
+      id: id(),
+      type: 'set_leverage',
+      account: 'c',
+      instrument: 'BTCUSDT',
+      leverage: d(value),
+    });
+    // At 20×, IM is 5,000 > 3,000: refused. At 50×, 2,000: taken.
+    expect(run(ledger, leverage('20'))).toMatchObject({
+      rejection: { code: 'initial_margin_insufficient', field: 'leverage' },
+    });
+    expect(run(ledger, leverage('50')).kind).toBe('accepted');
+    expect(ledger.accounts.get('c')!.leverage?.get('BTCUSDT')).toBe(d('50'));
+    expect(run(ledger, leverage('0.5'))).toMatchObject({ rejection: { code: 'leverage_invalid' } });
+  });
+});
+
+describe('orders through the engine', () => {
+  const place = (orderId: string, side: 'buy' | 'sell', size: string, price: string): Command => ({
+    id: id(),
+    type: 'place_order',
+    account: 'c',
+    orderId,
+    instrument: 'BTCUSDT',
+    side,
+    size: d(size),
+    price: d(price),
+  });
+  const withC = () => {
+    const ledger = books();
+    run(ledger, { id: id(), type: 'open_account', account: 'c', poolMode: 'cross' });
+    run(ledger, { id: id(), type: 'deposit', account: 'c', asset: 'USDT', amount: d('2000') });
+    return ledger;
+  };
+
+  it('rests orders while initial margin covers them all, at their worst together', () => {
+    const ledger = withC();
+    // 1 BTC bid at 99,000: IM 990 at 100×. A second: together 1,980; a third is too much.
+    expect(run(ledger, place('o1', 'buy', '1', '99000')).kind).toBe('accepted');
+    expect(run(ledger, place('o2', 'buy', '1', '99000')).kind).toBe('accepted');
+    expect(run(ledger, place('o3', 'buy', '0.1', '99000'))).toMatchObject({
+      rejection: { code: 'initial_margin_insufficient', field: 'size' },
+    });
+    expect(run(ledger, place('o1', 'sell', '1', '101000'))).toMatchObject({
+      rejection: { code: 'order_exists', field: 'orderId' },
+    });
+    expect(ledger.accounts.get('c')!.openOrders.map((o) => o.id)).toEqual(['o1', 'o2']);
+  });
+
+  it('a fill takes from the order it names; an amendment and a cancel change the book', () => {
+    const ledger = withC();
+    run(ledger, place('o1', 'buy', '1', '99000'));
+    const maker = fill('BTCUSDT', 'b', 'sell', '0.4', '99000', 'c', { taker: '0', maker: '0' });
+    if (maker.type !== 'fill') throw new Error('a fill');
+    const filled = run(ledger, { ...maker, maker: { ...maker.maker, orderId: 'o1' } });
+    expect(filled.kind === 'accepted' && filled.events.map((e) => e.type)).toEqual([
+      'filled',
+      'order_amended',
+    ]);
+    expect(ledger.accounts.get('c')!.openOrders).toEqual([
+      { id: 'o1', instrument: 'BTCUSDT', side: 'buy', size: d('0.6'), price: d('99000') },
+    ]);
+    const tooBig = { ...maker, id: id(), size: d('0.7'), maker: { ...maker.maker, orderId: 'o1' } };
+    expect(run(ledger, tooBig)).toMatchObject({ rejection: { code: 'order_size_exceeded' } });
+    const wrongSide = {
+      ...maker,
+      id: id(),
+      takerSide: 'buy' as const,
+      maker: { ...maker.maker, orderId: 'o1' },
+    };
+    expect(run(ledger, wrongSide)).toMatchObject({
+      rejection: { code: 'order_not_found', field: 'maker.orderId' },
+    });
+    const amend: Command = {
+      id: id(),
+      type: 'amend_order',
+      account: 'c',
+      orderId: 'o1',
+      size: d('0.5'),
+      price: d('98000'),
+    };
+    expect(run(ledger, amend).kind).toBe('accepted');
+    expect(ledger.accounts.get('c')!.openOrders[0]).toMatchObject({
+      size: d('0.5'),
+      price: d('98000'),
+    });
+    const cancel: Command = { id: id(), type: 'cancel_order', account: 'c', orderId: 'o1' };
+    expect(run(ledger, cancel).kind).toBe('accepted');
+    expect(ledger.accounts.get('c')!.openOrders).toEqual([]);
+    expect(run(ledger, { ...cancel, id: id() })).toMatchObject({
+      rejection: { code: 'order_not_found' },
+    });
+  });
+
+  it('a pre-trade check answers with the verdict and the report after, changing nothing', () => {
+    const ledger = withC();
+    const hash = stateHash(ledger);
+    const ok = checkOrder(
+      ledger,
+      { account: 'c', instrument: 'BTCUSDT', side: 'buy', size: d('0.1') },
+      context,
+    );
+    expect(ok).toMatchObject({
+      kind: 'checked',
+      placement: 'filled',
+      judgement: { verdict: 'accepted' },
+    });
+    expect(ok.kind === 'checked' && ok.after.positions[0]).toMatchObject({ size: d('0.1') });
+    // 0.1 at the mark 100,000 is 10,000 of notional: IM 100. 3 BTC (300,000, 50×: 6,000) is too much.
+    const big = checkOrder(
+      ledger,
+      { account: 'c', instrument: 'BTCUSDT', side: 'buy', size: d('3') },
+      context,
+    );
+    expect(big).toMatchObject({
+      kind: 'checked',
+      judgement: { verdict: 'initial_margin_insufficient' },
+    });
+    const rests = checkOrder(
+      ledger,
+      { account: 'c', instrument: 'BTCUSDT', side: 'buy', size: d('0.1'), price: d('90000') },
+      context,
+    );
+    expect(rests).toMatchObject({ kind: 'checked', placement: 'rested' });
+    expect(
+      checkOrder(
+        ledger,
+        { account: 'z', instrument: 'BTCUSDT', side: 'buy', size: d('1') },
+        context,
+      ),
+    ).toEqual({ kind: 'refused', rejection: { code: 'account_not_found', field: 'account' } });
+    expect(stateHash(ledger)).toBe(hash);
+  });
+});
