@@ -198,3 +198,4 @@ console.log('\n4. A book of option accounts re-margined after one price tick (µ
 jsonReadingBench(quick);
 bookBench(quick);
 await (await import('./event-store.ts')).eventStoreBench(quick);
+await (await import('./engine.ts')).engineBench(quick);

@@ -1,8 +1,7 @@
 import { applyEvent, type Ledger, splitFeed } from '../ledger/ledger.ts';
 import type { LedgerEvent, MarginState } from '../ledger/ledger-event.ts';
 import { ledgerOverlay } from '../ledger/ledger-overlay.ts';
-import { assessWith } from '../margin/assess.ts';
-import type { RiskReport } from '../margin/risk-report.ts';
+import { type MarginFigures, marginFigures } from '../margin/margin-figures.ts';
 import type { Account } from '../model/account.ts';
 import type { AccountId } from '../model/ids.ts';
 import { marketView } from '../model/price-view.ts';
@@ -11,7 +10,8 @@ import { pricesHeld } from './prices-held.ts';
 
 /**
  * A command's events followed by the margin-state changes they cause: each account the events
- * touch is margined exactly (assess) on the books as they will be after them (a ledger overlay:
+ * touch is margined exactly (margin-figures.ts: the report's figures, not its liquidation prices)
+ * on the books as they will be after them (a ledger overlay:
  * nothing changes until the events are durable), and where its state differs from the one the
  * ledger holds, a `margin_state_changed` event records the new one with its figures. So the log
  * says when each account became healthy, a margin call or liquidatable, and why; a replay reads it
@@ -33,7 +33,7 @@ export function withMarginStates(
   for (const id of touchedAccounts(after, events, venue)) {
     const account = after.accounts.get(id)!;
     if (!pricesHeld(after, account, venue)) continue;
-    const report = assessWith(account, venue, prices);
+    const report = marginFigures(account, venue, prices);
     const state = marginStateOf(report);
     if (state === (ledger.marginStates.get(id) ?? 'healthy')) continue;
     const { equity, initialMargin, maintenanceMargin } = report;
@@ -50,7 +50,7 @@ export function withMarginStates(
 }
 
 /** Below maintenance in any bucket, then below initial in any pool, else healthy. */
-export function marginStateOf(report: RiskReport): MarginState {
+export function marginStateOf(report: MarginFigures): MarginState {
   if (report.liquidatable) return 'liquidatable';
   return report.freeCollateral < 0n ? 'margin_call' : 'healthy';
 }

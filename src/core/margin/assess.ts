@@ -1,10 +1,10 @@
 import type { Account } from '../model/account.ts';
-import { type Bucket, bucketsOf, crossBucketId, type Leg } from '../model/bucket.ts';
+import { type Bucket, bucketsOf, type Leg } from '../model/bucket.ts';
 import type { Market } from '../model/market.ts';
 import { marketView, type PriceView } from '../model/price-view.ts';
 import type { Venue } from '../model/venue.ts';
 import type { Price, Ratio } from '../num/fixed.ts';
-import { max, SCALE } from '../num/fixed.ts';
+import { SCALE } from '../num/fixed.ts';
 import { divFloor, mulFloor, ratioFloor } from '../num/rounding.ts';
 import { positionGreeks } from '../portfolio/option-greeks.ts';
 import { apportionedLiquidationPrices } from './apportioned-liquidation-price.ts';
@@ -22,6 +22,7 @@ import { collateralLines } from './collateral-lines.ts';
 import { jointMoves } from './joint-move.ts';
 import { liquidationEndHealth } from './liquidation-end.ts';
 import { bucketLiquidationPrice } from './liquidation-price.ts';
+import { accountTotals } from './margin-figures.ts';
 import { pooledLiquidationPrice } from './pooled-liquidation-price.ts';
 import { profitWeightOf, weightedProfit } from './profit-weight.ts';
 import type { BucketReport, PositionReport, RiskReport } from './risk-report.ts';
@@ -50,34 +51,15 @@ export function assessWith(
 ): RiskReport {
   const buckets: BucketReport[] = [];
   const positions: PositionReport[] = [];
-  let equity = 0n;
-  let initialMargin = 0n;
-  let maintenanceMargin = 0n;
-  let crossFree = 0n;
-  let liquidatable = false;
   for (const bucket of bucketsOf(account, venue)) {
     const risk = bucketRisk(venue, bucket, prices);
-    const report = bucketReport(venue, bucket, risk, prices, options);
-    buckets.push(report);
+    buckets.push(bucketReport(venue, bucket, risk, prices, options));
     positions.push(...positionReports(venue, bucket, risk, prices));
-    equity += bucket.mode === 'isolated' ? max(0n, risk.equity) : risk.equity;
-    initialMargin += risk.initialMargin;
-    maintenanceMargin += risk.maintenanceMargin;
-    // One unified pool's free collateral is signed; separate pools cannot fund each other.
-    if (bucket.mode !== 'isolated') {
-      crossFree +=
-        bucket.id === crossBucketId ? report.freeCollateral : max(0n, report.freeCollateral);
-    }
-    liquidatable ||= report.liquidatable;
   }
   return {
     account: account.id,
     rulebook: venue.rulebook.id,
-    equity,
-    initialMargin,
-    maintenanceMargin,
-    freeCollateral: crossFree,
-    liquidatable,
+    ...accountTotals(buckets),
     buckets,
     positions,
   };

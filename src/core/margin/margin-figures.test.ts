@@ -1,0 +1,38 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { bookArb, bookVenue } from '../../../test/kit.ts';
+import type { Account } from '../model/account.ts';
+import { marketView } from '../model/price-view.ts';
+import { assess } from './assess.ts';
+import { marginFigures } from './margin-figures.ts';
+
+describe('margin figures without the report', () => {
+  it('are the risk report’s own totals, to the unit, cross or with an isolated position', () => {
+    fc.assert(
+      fc.property(
+        bookArb,
+        fc.nat(3),
+        fc.bigInt({ min: 0n, max: 10n ** 22n }),
+        (book, n, margin) => {
+          // One position isolated (when there is one), with some margin of its own.
+          const account: Account = {
+            ...book.account,
+            positions: book.account.positions.map((p, i) =>
+              i === n ? { ...p, marginMode: 'isolated', isolatedMargin: margin } : p,
+            ),
+          };
+          const report = assess(account, bookVenue, book.market);
+          const { equity, initialMargin, maintenanceMargin, freeCollateral, liquidatable } = report;
+          expect(marginFigures(account, bookVenue, marketView(book.market))).toEqual({
+            equity,
+            initialMargin,
+            maintenanceMargin,
+            freeCollateral,
+            liquidatable,
+          });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
