@@ -1,6 +1,7 @@
 import type { Fill, FillRejectionCode } from '../ledger/fill.ts';
 import type { FundingIndexRejection } from '../ledger/funding-index.ts';
 import type { PriceFeed } from '../ledger/ledger-event.ts';
+import type { LocationId } from '../ledger/location.ts';
 import type { MarginMode, PoolMode, PositionSide, Side } from '../model/account.ts';
 import type { AccountId, AssetId, InstrumentId } from '../model/ids.ts';
 import type { Amount, Price, Quantity, Ratio } from '../num/fixed.ts';
@@ -22,18 +23,25 @@ export interface CommandHead {
 
 export type CommandBody =
   | { readonly type: 'open_account'; readonly account: AccountId; readonly poolMode: PoolMode }
+  /** Money in or out, at `location` (ledger/location.ts; absent: the venue's own place). */
   | {
-      readonly type: 'deposit';
+      readonly type: 'deposit' | 'withdraw';
       readonly account: AccountId;
       readonly asset: AssetId;
       readonly amount: Amount;
+      readonly location?: LocationId;
     }
+  /** Collateral of one account from one of its places to another: pending until confirmed. */
   | {
-      readonly type: 'withdraw';
+      readonly type: 'move_collateral';
       readonly account: AccountId;
       readonly asset: AssetId;
       readonly amount: Amount;
+      readonly from: LocationId;
+      readonly to: LocationId;
     }
+  /** The venue's confirmation that a move (the id of the command that began it) settled. */
+  | { readonly type: 'settle_collateral_move'; readonly move: string }
   | {
       readonly type: 'transfer';
       readonly from: AccountId;
@@ -156,6 +164,10 @@ export type RejectionCode =
   | 'leverage_invalid'
   | 'position_open'
   | 'orders_open'
+  | 'location_not_found'
+  | 'same_location'
+  | 'move_not_found'
+  | 'move_not_due'
   | 'order_id_invalid'
   | 'order_exists'
   | 'order_size_exceeded'

@@ -1,5 +1,6 @@
 import type { Ledger } from '../ledger/ledger.ts';
 import type { LedgerEvent } from '../ledger/ledger-event.ts';
+import type { LocationPolicy } from '../ledger/location.ts';
 import { amountMax, leverageMax } from '../limits.ts';
 import { assessWith } from '../margin/assess.ts';
 import type { Account } from '../model/account.ts';
@@ -8,6 +9,7 @@ import { marketView } from '../model/price-view.ts';
 import type { Venue } from '../model/venue.ts';
 import { abs, SCALE } from '../num/fixed.ts';
 import type { CommandBody, Rejection } from './command.ts';
+import { viewOf } from './decide-location.ts';
 import { pricesHeld } from './prices-held.ts';
 import { withProfitAtMost } from './withdrawal-rule.ts';
 
@@ -19,6 +21,8 @@ export interface SettingsContext {
   readonly nowMs: number;
   /** The share of unrealised profit that may leave a bucket (decide.ts: 0 unless the venue says). */
   readonly withdrawableProfitShare: bigint;
+  /** The places collateral is held at (ledger/location.ts): margin counts each at its weight. */
+  readonly locations?: LocationPolicy;
 }
 
 /**
@@ -111,7 +115,9 @@ export function decideLeverage(
   };
   const trades = (i: { readonly instrument: string }) => i.instrument === instrument.id;
   if (account.positions.some(trades) || account.openOrders.some(trades)) {
-    if (!pricesHeld(ledger, account, venue)) return refuse('price_unavailable', 'instrument');
+    if (!pricesHeld(ledger, viewOf(ledger, account, context), venue)) {
+      return refuse('price_unavailable', 'instrument');
+    }
     if (worsensBelowInitial(account, after, ledger, context)) {
       return refuse('initial_margin_insufficient', 'leverage');
     }
@@ -166,7 +172,7 @@ function atOrAboveInitial(
   context: SettingsContext,
 ): boolean {
   const { venue, prices } = profitCapped(ledger, context);
-  const report = assessWith(account, venue, prices);
+  const report = assessWith(viewOf(ledger, account, context), venue, prices);
   return report.buckets.every((b) => !buckets.includes(b.id) || b.freeCollateral >= 0n);
 }
 
@@ -179,9 +185,12 @@ function worsensBelowInitial(
 ): boolean {
   const { venue, prices } = profitCapped(ledger, context);
   const was = new Map(
-    assessWith(before, venue, prices).buckets.map((b) => [b.id, b.freeCollateral]),
+    assessWith(viewOf(ledger, before, context), venue, prices).buckets.map((b) => [
+      b.id,
+      b.freeCollateral,
+    ]),
   );
-  return assessWith(after, venue, prices).buckets.some(
+  return assessWith(viewOf(ledger, after, context), venue, prices).buckets.some(
     (b) => b.freeCollateral < 0n && b.freeCollateral < (was.get(b.id) ?? 0n),
   );
 }

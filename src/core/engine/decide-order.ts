@@ -1,5 +1,6 @@
 import type { Ledger } from '../ledger/ledger.ts';
 import type { LedgerEvent } from '../ledger/ledger-event.ts';
+import type { LocationPolicy } from '../ledger/location.ts';
 import { idLengthMax, ordersPerAccountMax, priceMax, sizeMax } from '../limits.ts';
 import { assessWith } from '../margin/assess.ts';
 import { applyHypothetical, type Hypothetical, orderChange } from '../margin/hypothetical.ts';
@@ -12,6 +13,7 @@ import { marketView } from '../model/price-view.ts';
 import type { Venue } from '../model/venue.ts';
 import type { Price, Quantity } from '../num/fixed.ts';
 import type { CommandBody, Rejection, RejectionCode } from './command.ts';
+import { viewOf } from './decide-location.ts';
 import { pricesHeld } from './prices-held.ts';
 
 type Decision = { readonly events: readonly LedgerEvent[] } | { readonly rejection: Rejection };
@@ -20,6 +22,8 @@ type Body<T extends CommandBody['type']> = Extract<CommandBody, { type: T }>;
 export interface OrderContext {
   readonly venue: Venue;
   readonly nowMs: number;
+  /** The places collateral is held at (ledger/location.ts): margin counts each at its weight. */
+  readonly locations?: LocationPolicy;
 }
 
 /**
@@ -55,7 +59,7 @@ export function decidePlaceOrder(
   const figures = figuresRefusal(instrument, size, price);
   if (figures !== undefined) return figures;
   if (
-    !pricesHeld(ledger, account, venue, instrument.settle) ||
+    !pricesHeld(ledger, viewOf(ledger, account, context), venue, instrument.settle) ||
     !ledger.markPrices.has(instrument.id)
   ) {
     return refuse('price_unavailable', 'instrument');
@@ -94,7 +98,7 @@ export function decideAmendOrder(
   };
   if (price === order.price && size <= order.size) return { events: [event] };
   if (
-    !pricesHeld(ledger, account, venue, instrument.settle) ||
+    !pricesHeld(ledger, viewOf(ledger, account, context), venue, instrument.settle) ||
     !ledger.markPrices.has(instrument.id)
   ) {
     return refuse('price_unavailable', 'instrument');
@@ -161,7 +165,10 @@ export function checkOrder(ledger: Ledger, check: OrderCheck, context: OrderCont
   const mark = ledger.markPrices.get(instrument.id);
   const figures = figuresRefusal(instrument, check.size, check.price ?? mark ?? 1n);
   if (figures !== undefined) return { kind: 'refused', rejection: figures.rejection };
-  if (mark === undefined || !pricesHeld(ledger, account, venue, instrument.settle)) {
+  if (
+    mark === undefined ||
+    !pricesHeld(ledger, viewOf(ledger, account, context), venue, instrument.settle)
+  ) {
     return refused('price_unavailable', 'instrument');
   }
   const { side, size, price } = check;
@@ -171,7 +178,8 @@ export function checkOrder(ledger: Ledger, check: OrderCheck, context: OrderCont
   );
   const judgement = judgeOn(ledger, account, change, context);
   const prices = { ...marketView(ledger), asOfMs: context.nowMs };
-  const after = assessWith(applyHypothetical(account, venue, change), venue, prices);
+  const view = viewOf(ledger, account, context);
+  const after = assessWith(applyHypothetical(view, venue, change), venue, prices);
   const placement = change.kind === 'order' ? 'filled' : 'rested';
   return { kind: 'checked', placement, judgement, after };
 }
@@ -182,7 +190,8 @@ function judgeOn(
   change: Hypothetical,
   context: OrderContext,
 ): Judgement {
-  return judge(account, context.venue, { ...marketView(ledger), asOfMs: context.nowMs }, change);
+  const view = viewOf(ledger, account, context);
+  return judge(view, context.venue, { ...marketView(ledger), asOfMs: context.nowMs }, change);
 }
 
 function tradableRefusal(

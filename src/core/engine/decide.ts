@@ -1,6 +1,7 @@
 import { isHouseAccount } from '../ledger/house-accounts.ts';
 import { type Ledger, splitFeed } from '../ledger/ledger.ts';
 import type { LedgerEvent, PriceFeed } from '../ledger/ledger-event.ts';
+import { homeLocation, type LocationPolicy } from '../ledger/location.ts';
 import { newFeed } from '../ledger/price-feed.ts';
 import { amountMax } from '../limits.ts';
 import type { AccountId, AssetId } from '../model/ids.ts';
@@ -16,6 +17,13 @@ import {
 import { decideExpiry } from './decide-expiry.ts';
 import { decideFill } from './decide-fill.ts';
 import { decideFunding } from './decide-funding.ts';
+import {
+  decideMove,
+  decideMoveSettled,
+  locationRefusal,
+  outflowElsewhereRefusal,
+  viewOf,
+} from './decide-location.ts';
 import { decideAmendOrder, decideCancelOrder, decidePlaceOrder } from './decide-order.ts';
 import { type GuardPolicy, guardTick } from './price-guard.ts';
 import { pricesHeld } from './prices-held.ts';
@@ -30,6 +38,8 @@ export interface DecideContext {
   readonly withdrawableProfitShare: Ratio;
   /** How ticks are judged; whether a zero is a price follows from the feed (`zeroAllowed`). */
   readonly priceGuard: Omit<GuardPolicy, 'zeroAllowed'>;
+  /** The places collateral is held at besides the venue's own (ledger/location.ts); absent: none. */
+  readonly locations?: LocationPolicy;
 }
 
 export type Decision =
@@ -43,6 +53,7 @@ export type Decision =
  * 2. the accounts: `account_exists`, `account_reserved` (an id beginning with `@`, the venue's
  *    own: house-accounts.ts) and `pool_mode_unavailable` (portfolio margin under a rulebook
  *    without a portfolio section) to open one, `account_not_found`, `transfer_to_self`;
+ *    then for a deposit or withdrawal at a place other than the venue's own, `location_not_found`;
  * 3. the asset: `asset_not_accepted` (the venue's rulebook lists no collateral rule for it);
  * 4. the amount: `amount_not_positive`, `amount_too_large` (limits.ts), `amount_off_unit`
  *    (not a whole number of the asset's smallest unit, where the rulebook gives one);
@@ -52,7 +63,7 @@ export type Decision =
  *    it, with unrealised profit counted at most at `withdrawableProfitShare`).
  * A price tick: `feed_not_found` (no such instrument, or an asset the venue neither takes nor
  * lists a contract on), then the guard's own codes, in its order (price-guard.ts).
- * A fill, a funding interval, an expiry, an isolated-margin move and the account's settings,
+ * Moving collateral between places: decide-location.ts. A fill, a funding interval, an expiry, an isolated-margin move and the account's settings,
  * orders: their own orders, in decide-fill.ts, decide-funding.ts, decide-expiry.ts,
  * decide-account-settings.ts and decide-order.ts.
  */
@@ -69,23 +80,43 @@ export function decide(ledger: Ledger, command: Command, context: DecideContext)
       return {
         events: [{ type: 'account_opened', account: command.account, poolMode: command.poolMode }],
       };
-    case 'deposit': {
-      const refusal =
-        accountRefusal(ledger, command.account, 'account') ??
-        amountRefusal(context.venue, command.asset, command.amount);
-      if (refusal !== undefined) return { rejection: refusal };
-      const { account, asset, amount } = command;
-      return { events: [{ type: 'deposited', account, asset, amount }] };
-    }
+    case 'deposit':
     case 'withdraw': {
-      const refusal =
-        accountRefusal(ledger, command.account, 'account') ??
-        amountRefusal(context.venue, command.asset, command.amount) ??
-        outflowRefusal(ledger, command.account, command.asset, command.amount, context);
-      if (refusal !== undefined) return { rejection: refusal };
       const { account, asset, amount } = command;
-      return { events: [{ type: 'withdrawn', account, asset, amount }] };
+      const elsewhere = command.location === homeLocation ? undefined : command.location;
+      const type = command.type === 'deposit' ? 'deposited' : 'withdrawn';
+      const event: LedgerEvent = {
+        type,
+        account,
+        asset,
+        amount,
+        ...(elsewhere ? { location: elsewhere } : {}),
+      };
+      const refusal =
+        accountRefusal(ledger, account, 'account') ??
+        locationRefusal(elsewhere, context, 'location') ??
+        amountRefusal(context.venue, asset, amount) ??
+        (command.type === 'deposit'
+          ? undefined
+          : elsewhere === undefined
+            ? outflowRefusal(ledger, account, asset, amount, context)
+            : outflowElsewhereRefusal(
+                ledger,
+                ledger.accounts.get(account)!,
+                event,
+                elsewhere,
+                asset,
+                amount,
+                context,
+              ));
+      return refusal === undefined ? { events: [event] } : { rejection: refusal };
     }
+    case 'move_collateral':
+      return decideMove(ledger, command, context, () =>
+        amountRefusal(context.venue, command.asset, command.amount),
+      );
+    case 'settle_collateral_move':
+      return decideMoveSettled(ledger, command, context.nowMs);
     case 'transfer': {
       const refusal =
         accountRefusal(ledger, command.from, 'from') ??
@@ -188,9 +219,15 @@ function outflowRefusal(
   amount: Amount,
   context: DecideContext,
 ): Rejection | undefined {
-  const account = ledger.accounts.get(id)!;
+  const home = ledger.accounts.get(id)!;
   const { venue, withdrawableProfitShare } = context;
+  // What the account holds elsewhere counts as collateral, not as money to take from home.
+  const account = viewOf(ledger, home, context);
   if (!pricesHeld(ledger, account, venue, asset)) return rejection('price_unavailable', 'asset');
+  const borrowable = venue.rulebook.collateral.get(asset)?.liabilityInitialWeight !== undefined;
+  if (account !== home && !borrowable && (home.balances.get(asset) ?? 0n) < amount) {
+    return rejection('insufficient_balance', 'amount');
+  }
   const prices = { ...marketView(ledger), asOfMs: context.nowMs };
   const judged = judgeWithdrawal(account, venue, prices, asset, amount, withdrawableProfitShare);
   return judged.verdict === 'accepted' ? undefined : rejection(judged.verdict, 'amount');

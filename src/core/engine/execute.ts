@@ -47,7 +47,7 @@ export function judgeCommand(ledger: Ledger, command: Command, context: DecideCo
   if ('rejection' in decision) {
     return { answer: { kind: 'rejected', rejection: decision.rejection } };
   }
-  const events = withMarginStates(ledger, decision.events, context.venue, context.nowMs);
+  const events = withMarginStates(ledger, decision.events, context);
   const first = ledger.events + 1;
   return {
     answer: { kind: 'accepted', events, first },

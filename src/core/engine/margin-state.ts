@@ -6,6 +6,8 @@ import type { Account } from '../model/account.ts';
 import type { AccountId } from '../model/ids.ts';
 import { marketView } from '../model/price-view.ts';
 import type { Venue } from '../model/venue.ts';
+import type { DecideContext } from './decide.ts';
+import { viewOf } from './decide-location.ts';
 import { pricesHeld } from './prices-held.ts';
 
 /**
@@ -23,15 +25,15 @@ import { pricesHeld } from './prices-held.ts';
 export function withMarginStates(
   ledger: Ledger,
   events: readonly LedgerEvent[],
-  venue: Venue,
-  nowMs: number,
+  context: Pick<DecideContext, 'venue' | 'nowMs' | 'locations'>,
 ): readonly LedgerEvent[] {
+  const { venue, nowMs } = context;
   const after = ledgerOverlay(ledger);
   for (const event of events) applyEvent(after, event);
   const prices = { ...marketView(after), asOfMs: nowMs };
   const changes: LedgerEvent[] = [];
   for (const id of touchedAccounts(after, events, venue)) {
-    const account = after.accounts.get(id)!;
+    const account = viewOf(after, after.accounts.get(id)!, context);
     if (!pricesHeld(after, account, venue)) continue;
     const report = marginFigures(account, venue, prices);
     const state = marginStateOf(report);
@@ -75,6 +77,8 @@ function touchedAccounts(
     switch (event.type) {
       case 'deposited':
       case 'withdrawn':
+      case 'collateral_move_started':
+      case 'collateral_move_settled':
       case 'isolated_margin_moved':
       case 'leverage_set':
       case 'order_placed':

@@ -672,3 +672,179 @@ describe('orders through the engine', () => {
     expect(stateHash(ledger)).toBe(hash);
   });
 });
+
+describe('collateral held in several places', () => {
+  const places: DecideContext = {
+    ...context,
+    locations: {
+      elsewhere: new Map([
+        ['arbitrum', { weight: d('0.9'), transferDelayMs: 600_000 }],
+        ['custodian', { weight: d('0.5'), transferDelayMs: 3_600_000 }],
+      ]),
+      pendingCounts: 'neither',
+    },
+  };
+  const later = (ms: number): DecideContext => ({ ...places, nowMs: context.nowMs + ms });
+  const deposit = (amount: string, location?: string): Command => ({
+    id: id(),
+    type: 'deposit',
+    account: 'c',
+    asset: 'USDT',
+    amount: d(amount),
+    ...(location === undefined ? {} : { location }),
+  });
+  const withdraw = (amount: string, location?: string): Command => ({
+    id: id(),
+    type: 'withdraw',
+    account: 'c',
+    asset: 'USDT',
+    amount: d(amount),
+    ...(location === undefined ? {} : { location }),
+  });
+  /** c: 1,000 USDT at home, 2,000 on arbitrum (1,800 of collateral), long 1 BTC at 100,000. */
+  const spread = () => {
+    const ledger = books();
+    run(ledger, { id: id(), type: 'open_account', account: 'c', poolMode: 'cross' }, places);
+    run(ledger, deposit('1000'), places);
+    run(ledger, deposit('2000', 'arbitrum'), places);
+    run(
+      ledger,
+      fill('BTCUSDT', 'c', 'buy', '1', '100000', 'b', { taker: '0', maker: '0' }),
+      places,
+    );
+    return ledger;
+  };
+  const check = (ledger: Ledger) =>
+    checkOrder(
+      ledger,
+      { account: 'c', instrument: 'BTCUSDT', side: 'buy', size: d('0.001') },
+      places,
+    );
+
+  it('counts what is held elsewhere at its place’s weight, and takes it out only from there', () => {
+    const ledger = spread();
+    // 1,000 + 2,000 × 0.9 = 2,800 of equity before the check's tiny order (IM 1,000 at 100×).
+    const before = check(ledger);
+    expect(before.kind === 'checked' && before.after.equity).toBe(d('2800'));
+    // Home holds 1,000: 1,500 from home is more than it holds, whatever arbitrum has.
+    expect(run(ledger, withdraw('1500'), places)).toMatchObject({
+      rejection: { code: 'insufficient_balance', field: 'amount' },
+    });
+    // From arbitrum: 1,999 out would leave 1,000 + 0.9 = 1,000.9 ≥ IM 1,000; 2,000.01 is not there.
+    expect(run(ledger, withdraw('2000.01', 'arbitrum'), places)).toMatchObject({
+      rejection: { code: 'insufficient_balance' },
+    });
+    expect(run(ledger, withdraw('1999', 'arbitrum'), places).kind).toBe('accepted');
+    expect(ledger.holdings.get('c\u0000arbitrum')?.get('USDT')).toBe(d('1'));
+    // Then home's 1,000 + arbitrum's 0.9 is all there is: nothing more leaves home.
+    expect(run(ledger, withdraw('1'), places)).toMatchObject({
+      rejection: { code: 'initial_margin_insufficient' },
+    });
+  });
+
+  it('a move between places is pending, counted at neither, until the venue confirms it when due', () => {
+    const ledger = spread();
+    const move: Command = {
+      id: 'move-1',
+      type: 'move_collateral',
+      account: 'c',
+      asset: 'USDT',
+      amount: d('1500'),
+      from: 'arbitrum',
+      to: 'custodian',
+    };
+    // In flight, 1,500 of arbitrum's 2,000 counts nowhere: 1,000 + 450 = 1,450 ≥ IM 1,000.
+    expect(run(ledger, move, places).kind).toBe('accepted');
+    expect(ledger.pendingMoves.get('move-1')).toMatchObject({
+      settlesAtMs: context.nowMs + 3_600_000,
+    });
+    const pending = check(ledger);
+    expect(pending.kind === 'checked' && pending.after.equity).toBe(d('1450'));
+    const settle: Command = { id: id(), type: 'settle_collateral_move', move: 'move-1' };
+    expect(run(ledger, settle, later(3_599_999))).toMatchObject({
+      rejection: { code: 'move_not_due' },
+    });
+    expect(run(ledger, settle, later(3_600_000)).kind).toBe('accepted');
+    // At the custodian, 1,500 counts at half: 1,000 + 450 + 750 = 2,200.
+    const settled = check(ledger);
+    expect(settled.kind === 'checked' && settled.after.equity).toBe(d('2200'));
+    expect(run(ledger, { ...settle, id: id() }, later(3_600_000))).toMatchObject({
+      rejection: { code: 'move_not_found' },
+    });
+  });
+
+  it('a move that would leave the account below initial margin while in flight is refused', () => {
+    const ledger = spread();
+    const move: Command = {
+      id: id(),
+      type: 'move_collateral',
+      account: 'c',
+      asset: 'USDT',
+      amount: d('1000'),
+      from: 'venue',
+      to: 'arbitrum',
+    };
+    // Home's 1,000 in flight leaves arbitrum's 1,800 of collateral against IM 1,000: taken.
+    // Then 1,000 more from arbitrum would leave 900 against 1,000: refused.
+    expect(run(ledger, move, places).kind).toBe('accepted');
+    const more = { ...move, id: id(), from: 'arbitrum', to: 'custodian' } as Command;
+    expect(run(ledger, more, places)).toMatchObject({
+      rejection: { code: 'initial_margin_insufficient', field: 'amount' },
+    });
+  });
+
+  it.each([['an unknown place', { location: 'mars' }, 'location_not_found', 'location']])(
+    'refuses a deposit at %s',
+    (_name, change, code, field) => {
+      const ledger = spread();
+      expect(run(ledger, { ...deposit('1'), ...change } as Command, places)).toEqual({
+        kind: 'rejected',
+        rejection: { code, field },
+      });
+    },
+  );
+
+  it('refuses a move to the same place or to one the venue does not list', () => {
+    const ledger = spread();
+    const move = (from: string, to: string): Command => ({
+      id: id(),
+      type: 'move_collateral',
+      account: 'c',
+      asset: 'USDT',
+      amount: d('1'),
+      from,
+      to,
+    });
+    expect(run(ledger, move('arbitrum', 'arbitrum'), places)).toMatchObject({
+      rejection: { code: 'same_location', field: 'to' },
+    });
+    expect(run(ledger, move('venue', 'mars'), places)).toMatchObject({
+      rejection: { code: 'location_not_found', field: 'to' },
+    });
+  });
+
+  it('counts a pending move at its source’s weight where the venue says so', () => {
+    const ledger = spread();
+    const source: DecideContext = {
+      ...places,
+      locations: { ...places.locations!, pendingCounts: 'source' },
+    };
+    const move: Command = {
+      id: id(),
+      type: 'move_collateral',
+      account: 'c',
+      asset: 'USDT',
+      amount: d('1500'),
+      from: 'arbitrum',
+      to: 'custodian',
+    };
+    run(ledger, move, source);
+    const pending = checkOrder(
+      ledger,
+      { account: 'c', instrument: 'BTCUSDT', side: 'buy', size: d('0.001') },
+      source,
+    );
+    // Still at arbitrum's 0.9 while in flight: 1,000 + 450 + 1,350 = 2,800.
+    expect(pending.kind === 'checked' && pending.after.equity).toBe(d('2800'));
+  });
+});

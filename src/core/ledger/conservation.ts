@@ -6,7 +6,8 @@ import type { Ledger } from './ledger.ts';
 
 /**
  * SCENARIOS.md C0, INV-CONS: per asset, what the accounts hold between them (traders' cross
- * balances and isolated margins, and the venue's own accounts: fees, rounding, PnL pools) is
+ * balances, isolated margins, holdings at other places and moves between them still pending, and
+ * the venue's own accounts: fees, rounding, PnL pools) is
  * exactly what came in less what went out. The assets where it does not hold, with the gap
  * (held − owed); empty when the books balance.
  */
@@ -25,9 +26,10 @@ export function conservationGaps(
       add(instrument.settle, position.isolatedMargin);
     }
   }
-  for (const balances of ledger.house.values()) {
+  for (const balances of [...ledger.house.values(), ...ledger.holdings.values()]) {
     for (const [asset, balance] of balances) add(asset, balance);
   }
+  for (const move of ledger.pendingMoves.values()) add(move.asset, move.amount);
   const gaps = new Map<AssetId, Amount>();
   const assets = new Set([...held.keys(), ...ledger.deposited.keys(), ...ledger.withdrawn.keys()]);
   for (const asset of assets) {

@@ -9,6 +9,7 @@ import type {
 import type { AccountId, AssetId, InstrumentId } from '../model/ids.ts';
 import type { Amount, Price, Quantity, Ratio } from '../num/fixed.ts';
 import type { FundingIndex } from './funding-index.ts';
+import type { LocationId, PendingMove } from './location.ts';
 import type { Movement } from './movement.ts';
 import type { FeedState } from './price-feed.ts';
 
@@ -19,20 +20,26 @@ import type { FeedState } from './price-feed.ts';
  */
 export type LedgerEvent =
   | { readonly type: 'account_opened'; readonly account: AccountId; readonly poolMode: PoolMode }
-  /** Money that came into the venue, to an account's cross pool. */
+  /** Money that came into the venue, to an account's cross pool, held at `location` (absent: home). */
   | {
       readonly type: 'deposited';
       readonly account: AccountId;
       readonly asset: AssetId;
       readonly amount: Amount;
+      readonly location?: LocationId;
     }
-  /** Money that left the venue, from an account's cross pool. */
+  /** Money that left the venue, from an account's cross pool, from `location` (absent: home). */
   | {
       readonly type: 'withdrawn';
       readonly account: AccountId;
       readonly asset: AssetId;
       readonly amount: Amount;
+      readonly location?: LocationId;
     }
+  /** Collateral leaving one place of an account for another (location.ts), pending until settled. */
+  | ({ readonly type: 'collateral_move_started'; readonly move: string } & PendingMove)
+  /** The venue confirmed the move: the collateral is held at its destination. */
+  | { readonly type: 'collateral_move_settled'; readonly move: string; readonly account: AccountId }
   /** Between two accounts' cross pools, inside the venue. */
   | {
       readonly type: 'transferred';

@@ -9,6 +9,8 @@ import type { Ledger } from './ledger.ts';
 export function ledgerOverlay(base: Ledger): Ledger {
   return {
     accounts: new OverlayMap(base.accounts),
+    holdings: new OverlayMap(base.holdings),
+    pendingMoves: new OverlayMap(base.pendingMoves),
     house: new OverlayMap(base.house),
     deposited: new OverlayMap(base.deposited),
     withdrawn: new OverlayMap(base.withdrawn),

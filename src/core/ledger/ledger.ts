@@ -11,6 +11,7 @@ import type {
   PositionChange,
   PriceFeed,
 } from './ledger-event.ts';
+import { holdingKey, homeLocation, type PendingMove } from './location.ts';
 import type { Movement } from './movement.ts';
 import type { FeedState } from './price-feed.ts';
 
@@ -22,6 +23,10 @@ import type { FeedState } from './price-feed.ts';
  */
 export interface Ledger {
   readonly accounts: Map<AccountId, Account>;
+  /** What accounts hold at places other than home (location.ts), by `holdingKey`. */
+  readonly holdings: Map<string, Map<AssetId, Amount>>;
+  /** Moves of collateral between places not yet settled, by the id of the command that began it. */
+  readonly pendingMoves: Map<string, PendingMove>;
   /** The venue's own accounts' balances (house-accounts.ts): fees, rounding, PnL pools. */
   readonly house: Map<AccountId, Map<AssetId, Amount>>;
   /** Per asset, Σ deposited and Σ withdrawn: what the accounts must hold between them. */
@@ -56,6 +61,8 @@ export interface Ledger {
 export function newLedger(): Ledger {
   return {
     accounts: new Map(),
+    holdings: new Map(),
+    pendingMoves: new Map(),
     house: new Map(),
     deposited: new Map(),
     withdrawn: new Map(),
@@ -97,14 +104,29 @@ export function applyEvent(ledger: Ledger, event: LedgerEvent): void {
       return;
     case 'deposited':
       assert(event.amount > 0n, 'a deposit is positive');
-      credit(ledger, event.account, event.asset, event.amount);
+      creditAt(ledger, event.account, event.location, event.asset, event.amount);
       add(ledger.deposited, event.asset, event.amount);
       return;
     case 'withdrawn':
       assert(event.amount > 0n, 'a withdrawal is positive');
-      credit(ledger, event.account, event.asset, -event.amount);
+      creditAt(ledger, event.account, event.location, event.asset, -event.amount);
       add(ledger.withdrawn, event.asset, event.amount);
       return;
+    case 'collateral_move_started': {
+      const { move, type: _type, ...pending } = event;
+      assert(pending.amount > 0n, 'a move is positive');
+      assert(!ledger.pendingMoves.has(move), 'a move starts once');
+      creditAt(ledger, pending.account, atOrHome(pending.from), pending.asset, -pending.amount);
+      ledger.pendingMoves.set(move, pending);
+      return;
+    }
+    case 'collateral_move_settled': {
+      const pending = ledger.pendingMoves.get(event.move);
+      assert(pending?.account === event.account, "a move settles once, the account's own");
+      ledger.pendingMoves.delete(event.move);
+      creditAt(ledger, pending.account, atOrHome(pending.to), pending.asset, pending.amount);
+      return;
+    }
     case 'transferred':
       assert(event.amount > 0n, 'a transfer is positive');
       assert(event.from !== event.to, 'a transfer is between two accounts');
@@ -272,6 +294,37 @@ function creditHouse(ledger: Ledger, id: AccountId, asset: AssetId, amount: Amou
   else balances.set(asset, balance);
   if (balances.size === 0) ledger.house.delete(id);
   else ledger.house.set(id, balances);
+}
+
+/**
+ * A move names both its places, home among them as `homeLocation`; a deposit or withdrawal names
+ * a place only when it is not home. Elsewhere than home, a balance is the account's holding there
+ * (location.ts); at home, the account's own balances.
+ */
+function atOrHome(location: string): string | undefined {
+  return location === homeLocation ? undefined : location;
+}
+
+function creditAt(
+  ledger: Ledger,
+  id: AccountId,
+  location: string | undefined,
+  asset: AssetId,
+  amount: Amount,
+): void {
+  if (location === undefined) {
+    credit(ledger, id, asset, amount);
+    return;
+  }
+  const key = holdingKey(id, location);
+  // A new map, as `credit` makes: a map once in the ledger is never changed (an overlay shares it).
+  const held = new Map(ledger.holdings.get(key));
+  const balance = (held.get(asset) ?? 0n) + amount;
+  assert(balance >= 0n, 'a holding elsewhere is never negative');
+  if (balance === 0n) held.delete(asset);
+  else held.set(asset, balance);
+  if (held.size === 0) ledger.holdings.delete(key);
+  else ledger.holdings.set(key, held);
 }
 
 /** A new balance map for the account (an account's maps are never changed once shared). */

@@ -36,30 +36,52 @@ export function canonicalState(ledger: Ledger): string {
         })),
         leverage: amounts(account.leverage ?? new Map()),
       })),
-      house: byKey(ledger.house).map(([id, balances]) => [id, amounts(balances)]),
       deposited: amounts(ledger.deposited),
       withdrawn: amounts(ledger.withdrawn),
       assetPrices: amounts(ledger.assetPrices),
       markPrices: amounts(ledger.markPrices),
       feeds: byKey(ledger.feeds),
-      funding: byKey(ledger.funding).map(([market, index]) => [
-        market,
-        {
-          market: index.market,
-          settlement: index.settlement,
-          intervalMs: index.intervalMs,
-          lastFundingMs: index.lastFundingMs,
-          cumulative: index.cumulative,
-        },
-      ]),
-      fundingCarry: byKey(ledger.fundingCarry),
-      settled: amounts(ledger.settled),
-      marginModes: byKey(ledger.marginModes),
-      marginStates: byKey(ledger.marginStates),
       answered: byKey(ledger.answered),
+      // Sections the ledger gained after version 1, each only where it holds something: a ledger
+      // that uses none of them hashes as it did, so its stored snapshots still verify.
+      ...nonEmpty({
+        house: byKey(ledger.house).map(([id, balances]) => [id, amounts(balances)]),
+        holdings: byKey(ledger.holdings).map(([key, balances]) => [key, amounts(balances)]),
+        pendingMoves: byKey(ledger.pendingMoves).map(([move, p]) => [
+          move,
+          {
+            account: p.account,
+            asset: p.asset,
+            amount: p.amount,
+            from: p.from,
+            to: p.to,
+            settlesAtMs: p.settlesAtMs,
+          },
+        ]),
+        funding: byKey(ledger.funding).map(([market, index]) => [
+          market,
+          {
+            market: index.market,
+            settlement: index.settlement,
+            intervalMs: index.intervalMs,
+            lastFundingMs: index.lastFundingMs,
+            cumulative: index.cumulative,
+          },
+        ]),
+        fundingCarry: byKey(ledger.fundingCarry),
+        settled: amounts(ledger.settled),
+        marginModes: byKey(ledger.marginModes),
+        marginStates: byKey(ledger.marginStates),
+      }),
     },
     (_key, value) => (typeof value === 'bigint' ? formatFixed(value) : value),
   );
+}
+
+function nonEmpty(
+  sections: Record<string, readonly unknown[]>,
+): Record<string, readonly unknown[]> {
+  return Object.fromEntries(Object.entries(sections).filter(([, list]) => list.length > 0));
 }
 
 /** A position's fields in one order, whichever order the object that holds them was built in. */

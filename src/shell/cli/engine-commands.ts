@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { CheckAnswer } from '../../core/engine/decide-order.ts';
 import type { Answer } from '../../core/engine/execute.ts';
+import type { Ledger } from '../../core/ledger/ledger.ts';
+import { homeLocation, homeOnly, marginView } from '../../core/ledger/location.ts';
 import { stateHash } from '../../core/ledger/state-hash.ts';
 import type { Position } from '../../core/model/account.ts';
 import { fixed, formatFixed } from '../../core/num/fixed.ts';
@@ -16,6 +18,7 @@ import { type EngineLine, readCommandFile, readCommandLine } from '../import/com
 import { inputLabel, readInputText, stdinName } from '../import/input-text.ts';
 import { parseJsonText } from '../import/json-text.ts';
 import { loadPortfolio } from '../import/load-portfolio.ts';
+import { readLocationFile } from '../import/location-file.ts';
 import { InputError } from '../import/reader.ts';
 import type { EventStore } from '../store/event-store.ts';
 import { decimalsForBigints } from '../store/ledger-codec.ts';
@@ -32,6 +35,8 @@ export interface RunOptions {
   readonly snapshotEvery?: string;
   /** `host` (the default): the log's time is the host's; `commands`: each command's issuedAtMs. */
   readonly clock?: string;
+  /** The places collateral is held at besides the venue (location-file.ts); absent: none. */
+  readonly locations?: string;
 }
 
 function clockOption(value: string | undefined): 'host' | 'commands' {
@@ -111,7 +116,16 @@ export async function runCommand(
     }
   }
   const { venue } = loadPortfolio(options.venue, { from: 'xmargin', nowMs: nowMs() });
-  const settings: EngineSettings = { venue, withdrawableProfitShare: 0n, priceGuard };
+  const locations =
+    options.locations === undefined
+      ? undefined
+      : readLocationFile(readInputText(options.locations), inputLabel(options.locations));
+  const settings: EngineSettings = {
+    venue,
+    withdrawableProfitShare: 0n,
+    priceGuard,
+    ...(locations === undefined ? {} : { locations }),
+  };
   const store = openLog(db, { mustExist: false });
   try {
     // The log's clock: the host's, or each command's own `issuedAtMs` (a day replayed from a file).
@@ -290,11 +304,13 @@ export async function replayCommand(
       deposited: ledger.deposited.get(asset) ?? 0n,
       withdrawn: ledger.withdrawn.get(asset) ?? 0n,
     }));
+    const places = collateralByPlace(ledger);
     const summary = {
       events: ledger.events,
       commands: ledger.answered.size,
       accounts: ledger.accounts.size,
       totals,
+      ...(places.length === 0 ? {} : { places }),
       stateHash: stateHash(ledger),
     };
     if (options.json === true) return print(engineJson(summary));
@@ -306,12 +322,50 @@ export async function replayCommand(
             `  ${printable(t.asset)}: ${formatFixed(t.deposited)} deposited, ` +
             `${formatFixed(t.withdrawn)} withdrawn`,
         ),
+        ...places.map(
+          (p) =>
+            `  ${printable(p.asset)} held ${p.place === inFlight ? 'in flight between places' : `at ${printable(p.place)}`}: ${formatFixed(p.amount)}`,
+        ),
         `State hash ${summary.stateHash}.`,
       ].join('\n'),
     );
   } finally {
     await store.close();
   }
+}
+
+const inFlight = '(in flight)';
+
+/**
+ * Collateral by place and asset, where any is held elsewhere than the venue: the venue's own
+ * (every account's balances), each other place, and what is in flight between two; empty when
+ * everything is at the venue.
+ */
+function collateralByPlace(
+  ledger: Ledger,
+): { readonly place: string; readonly asset: string; readonly amount: bigint }[] {
+  if (ledger.holdings.size === 0 && ledger.pendingMoves.size === 0) return [];
+  const totals = new Map<string, bigint>();
+  const add = (place: string, asset: string, amount: bigint) => {
+    const key = `${place}\u0000${asset}`;
+    totals.set(key, (totals.get(key) ?? 0n) + amount);
+  };
+  for (const account of ledger.accounts.values()) {
+    for (const [asset, amount] of account.balances) add(homeLocation, asset, amount);
+  }
+  for (const [key, held] of ledger.holdings) {
+    const place = key.slice(key.indexOf('\u0000') + 1);
+    for (const [asset, amount] of held) add(place, asset, amount);
+  }
+  for (const move of ledger.pendingMoves.values()) add(inFlight, move.asset, move.amount);
+  return [...totals]
+    .map(([key, amount]) => {
+      const [place, asset] = key.split('\u0000') as [string, string];
+      return { place, asset, amount };
+    })
+    .sort((a, b) =>
+      a.place === b.place ? (a.asset < b.asset ? -1 : 1) : a.place < b.place ? -1 : 1,
+    );
 }
 
 export interface EventsOptions {
@@ -394,13 +448,18 @@ function sequenceOption(value: string | undefined, name: string): number | undef
  * (docs/portfolio-format.md) that `margin`, `compare` and `whatif` read: the venue file's assets,
  * instruments, rulebook and market, the prices the log's feeds last accepted over its own, and the
  * ledger's accounts in place of its. `asOf` becomes the log's last time; instruments the log
- * settled at expiry are left out.
+ * settled at expiry are left out; collateral held elsewhere than the venue (`--locations`) is
+ * written at its place's weight.
  */
 export async function snapshotCommand(
   db: string,
-  options: { readonly venue: string },
+  options: { readonly venue: string; readonly locations?: string },
   print: (text: string) => void,
 ): Promise<void> {
+  const policy =
+    options.locations === undefined
+      ? homeOnly
+      : readLocationFile(readInputText(options.locations), inputLabel(options.locations));
   // The venue file is read as any portfolio file is, then taken as written.
   loadPortfolio(options.venue, { from: 'xmargin', nowMs: nowMs() });
   const label = inputLabel(options.venue);
@@ -414,9 +473,12 @@ export async function snapshotCommand(
       );
     const market = file.market as Record<string, unknown>;
     const assets = (file.assets as { id: string }[]).map((asset) => asset.id);
-    const held = [...ledger.accounts.values()].flatMap((account) => [...account.balances.keys()]);
+    // A portfolio file has no places: what an account holds elsewhere is written into its
+    // balances at its place's weight, as its margin counts it (location.ts `marginView`).
+    const viewed = [...ledger.accounts.values()].map((a) => marginView(ledger, a, policy));
+    const held = viewed.flatMap((account) => [...account.balances.keys()]);
     const missing = [...new Set(held)].filter((asset) => !assets.includes(asset)).sort();
-    const accounts = [...ledger.accounts.values()]
+    const accounts = viewed
       .sort((a, b) => (a.id < b.id ? -1 : 1))
       .map((account) => ({
         id: account.id,

@@ -223,6 +223,10 @@ export function program(): Command {
     .option('--json', 'print each answer as a line of JSON')
     .option('--snapshot-every <n>', 'events between two snapshots of the ledger (default 10000)')
     .option(
+      '--locations <file>',
+      'the places collateral is held at besides the venue: weights and transfer delays (JSON)',
+    )
+    .option(
       '--clock <source>',
       "the log's time: host (default), or commands (each command's issuedAtMs: a day replayed)",
     )
@@ -255,7 +259,10 @@ export function program(): Command {
       '--venue <file>',
       'a portfolio file: its assets, instruments, rulebook and market',
     )
-    .action((db: string, options: { venue: string }) => snapshotCommand(db, options, print));
+    .option('--locations <file>', 'the places collateral is held at (as run reads them)')
+    .action((db: string, options: { venue: string; locations?: string }) =>
+      snapshotCommand(db, options, print),
+    );
 
   cli
     .command('rulebooks [file]')

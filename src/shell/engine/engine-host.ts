@@ -46,7 +46,7 @@ export class EngineHost {
   /** A pre-trade check on the ledger as it is, at the log's time now: nothing changes. */
   check(order: OrderCheck): CheckAnswer {
     const nowMs = Math.max(this.logTimeMs, this.clock());
-    return checkOrder(this.ledger, order, { venue: this.settings.venue, nowMs });
+    return checkOrder(this.ledger, order, { ...this.settings, nowMs });
   }
 
   async submit(command: Command): Promise<Answer> {

@@ -19,6 +19,7 @@ import { conservationGaps, openInterestGaps } from '../../core/ledger/conservati
 import { roundingAccount } from '../../core/ledger/house-accounts.ts';
 import { applyRecord, newLedger } from '../../core/ledger/ledger.ts';
 import type { PriceFeed } from '../../core/ledger/ledger-event.ts';
+import { type LocationPolicy, marginView } from '../../core/ledger/location.ts';
 import { stateHash } from '../../core/ledger/state-hash.ts';
 import { assessWith } from '../../core/margin/assess.ts';
 import { marketView } from '../../core/model/price-view.ts';
@@ -51,11 +52,17 @@ const book = rulebook(
     ['BTC', { ...flatCollateral('0.9'), unit: d('0.00000001') }],
   ]),
 );
+const locations: LocationPolicy = {
+  elsewhere: new Map([['arbitrum', { weight: d('0.9'), transferDelayMs: interval }]]),
+  pendingCounts: 'source',
+};
 const settings = {
   venue: venue(instruments, book),
   withdrawableProfitShare: 0n,
   priceGuard: { ...enginePriceGuard, staleAfterMs: 100 * interval },
+  locations,
 };
+const places = fc.constantFrom(undefined, undefined, 'venue', 'arbitrum');
 const accounts = ['a', 'b', 'c', 'x'];
 
 const priceArb = (low: number, high: number) =>
@@ -119,12 +126,34 @@ const stepArb: fc.Arbitrary<{ body: Omit<Command, 'id'>; hours: number; fromOrde
       },
       {
         weight: 1,
-        arbitrary: fc.record({
-          type: fc.constantFrom('withdraw' as const, 'deposit' as const),
-          account: fc.constantFrom(...accounts),
-          asset: fc.constantFrom('USDT', 'BTC'),
-          amount: fc.integer({ min: 1, max: 500_000 }).map((n) => BigInt(n) * 10n ** 16n),
-        }),
+        arbitrary: fc.record(
+          {
+            type: fc.constantFrom('withdraw' as const, 'deposit' as const),
+            account: fc.constantFrom(...accounts),
+            asset: fc.constantFrom('USDT', 'BTC'),
+            amount: fc.integer({ min: 1, max: 500_000 }).map((n) => BigInt(n) * 10n ** 16n),
+            location: places,
+          },
+          { requiredKeys: ['type', 'account', 'asset', 'amount'] },
+        ),
+      },
+      {
+        weight: 3,
+        arbitrary: fc.oneof(
+          fc.record({
+            type: fc.constant('move_collateral' as const),
+            account: fc.constantFrom(...accounts),
+            asset: fc.constantFrom('USDT', 'BTC'),
+            amount: fc.integer({ min: 1, max: 100_000 }).map((n) => BigInt(n) * 10n ** 16n),
+            from: fc.constantFrom('venue', 'arbitrum'),
+            to: fc.constantFrom('venue', 'arbitrum', 'arbitrum', 'moon'),
+          }),
+          // The oldest move still pending, if any (set when it is run): due or not yet.
+          fc.record({
+            type: fc.constant('settle_collateral_move' as const),
+            move: fc.constantFrom('(oldest)', 'c999'),
+          }),
+        ),
       },
       {
         weight: 1,
@@ -222,6 +251,14 @@ function setup(): Command[] {
       amount: d('8000'),
     });
     commands.push({ id: `b-${account}`, type: 'deposit', account, asset: 'BTC', amount: d('0.1') });
+    commands.push({
+      id: `a-${account}`,
+      type: 'deposit',
+      account,
+      asset: 'USDT',
+      amount: d('1000'),
+      location: 'arbitrum',
+    });
   }
   return commands;
 }
@@ -272,6 +309,9 @@ describe('over any sequence of trading commands', () => {
                 command = { ...command, size, price: order.price, maker };
               }
             }
+            if (command.type === 'settle_collateral_move' && command.move === '(oldest)') {
+              command = { ...command, move: [...ledger.pendingMoves.keys()][0] ?? 'none' };
+            }
             // An inverse contract trades in whole contracts (its step), the linear ones in 0.001.
             if (command.type === 'fill' && command.instrument === 'BTCUSD') {
               command = { ...command, size: command.size * 1_000n };
@@ -294,8 +334,9 @@ describe('over any sequence of trading commands', () => {
             // The margin state the log holds is the one the books give, for every priced account.
             const prices = { ...marketView(ledger), asOfMs: nowMs };
             for (const account of ledger.accounts.values()) {
-              if (!pricesHeld(ledger, account, settings.venue)) continue;
-              const state = marginStateOf(assessWith(account, settings.venue, prices));
+              const view = marginView(ledger, account, locations);
+              if (!pricesHeld(ledger, view, settings.venue)) continue;
+              const state = marginStateOf(assessWith(view, settings.venue, prices));
               expect([account.id, ledger.marginStates.get(account.id) ?? 'healthy']).toEqual([
                 account.id,
                 state,

@@ -77,9 +77,10 @@ describe('a file of engine commands', () => {
       'c.jsonl:2: amount: must be greater than zero',
       'c.jsonl:3: type: must be one of: open_account, deposit, withdraw, transfer, price_tick, ' +
         'fill, funding, settle_expiry, move_isolated_margin, set_leverage, set_margin_mode, ' +
-        'place_order, amend_order, cancel_order, pre_trade_check',
+        'place_order, amend_order, cancel_order, move_collateral, settle_collateral_move, ' +
+        'pre_trade_check',
       'c.jsonl:4: amount: must be a decimal string with at most 18 decimals, got "1e3"',
-      'c.jsonl:5: amont: unknown field (expected one of: id, type, issuedAtMs, timeToLiveMs, account, asset, amount)',
+      'c.jsonl:5: amont: unknown field (expected one of: id, type, issuedAtMs, timeToLiveMs, account, asset, amount, location)',
       'c.jsonl:6: issuedAtMs: must be a whole number of milliseconds, 0 or more',
       'c.jsonl:7: timeToLiveMs: comes with issuedAtMs: a time to live counts from it',
       'c.jsonl:8: id: key "id" given twice, at line 1:11 (first at line 1:2): give each key once, JSON keeps only the last',

@@ -105,6 +105,8 @@ export function readCommand(reader: Reader): EngineLine {
       'place_order',
       'amend_order',
       'cancel_order',
+      'move_collateral',
+      'settle_collateral_move',
       'pre_trade_check',
     ] as const);
   const head = ['id', 'type', 'issuedAtMs', 'timeToLiveMs'];
@@ -129,14 +131,29 @@ export function readCommand(reader: Reader): EngineLine {
       };
     case 'deposit':
     case 'withdraw':
-      reader.only([...head, 'account', 'asset', 'amount']);
+      reader.only([...head, 'account', 'asset', 'amount', 'location']);
       return {
         ...common,
         type,
         account: reader.field('account').string(),
         asset: reader.field('asset').string(),
         amount: reader.field('amount').decimal(amountBounds),
+        ...(reader.has('location') ? { location: reader.field('location').string() } : {}),
       };
+    case 'move_collateral':
+      reader.only([...head, 'account', 'asset', 'amount', 'from', 'to']);
+      return {
+        ...common,
+        type,
+        account: reader.field('account').string(),
+        asset: reader.field('asset').string(),
+        amount: reader.field('amount').decimal(amountBounds),
+        from: reader.field('from').string(),
+        to: reader.field('to').string(),
+      };
+    case 'settle_collateral_move':
+      reader.only([...head, 'move']);
+      return { ...common, type, move: reader.field('move').string() };
     case 'transfer':
       reader.only([...head, 'from', 'to', 'asset', 'amount']);
       return {

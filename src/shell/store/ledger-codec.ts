@@ -125,12 +125,32 @@ function readEvent(reader: Reader, type: string): LedgerEvent {
       };
     case 'deposited':
     case 'withdrawn':
-      reader.only([...head, 'account', 'asset', 'amount']);
+      reader.only([...head, 'account', 'asset', 'amount', 'location']);
       return {
         type,
         account: reader.field('account').string(),
         asset: reader.field('asset').string(),
         amount: reader.field('amount').decimal({ positive: true }),
+        ...(reader.has('location') ? { location: reader.field('location').string() } : {}),
+      };
+    case 'collateral_move_started':
+      reader.only([...head, 'move', 'account', 'asset', 'amount', 'from', 'to', 'settlesAtMs']);
+      return {
+        type,
+        move: reader.field('move').string(),
+        account: reader.field('account').string(),
+        asset: reader.field('asset').string(),
+        amount: reader.field('amount').decimal({ positive: true }),
+        from: reader.field('from').string(),
+        to: reader.field('to').string(),
+        settlesAtMs: wholeNumber(reader.field('settlesAtMs'), 0),
+      };
+    case 'collateral_move_settled':
+      reader.only([...head, 'move', 'account']);
+      return {
+        type,
+        move: reader.field('move').string(),
+        account: reader.field('account').string(),
       };
     case 'transferred':
       reader.only([...head, 'from', 'to', 'asset', 'amount']);

@@ -1,6 +1,7 @@
 import type { FundingIndex } from '../../core/ledger/funding-index.ts';
 import { type Ledger, newLedger } from '../../core/ledger/ledger.ts';
 import type { MarginState, PriceFeed } from '../../core/ledger/ledger-event.ts';
+import type { PendingMove } from '../../core/ledger/location.ts';
 import type { FeedState } from '../../core/ledger/price-feed.ts';
 import { canonicalState, stateHash } from '../../core/ledger/state-hash.ts';
 import type { Account, MarginMode, PositionSide, Side } from '../../core/model/account.ts';
@@ -62,14 +63,20 @@ export function ledgerOf(snapshot: Snapshot): Ledger {
       };
       ledger.accounts.set(a.id, account);
     }
-    for (const [id, balances] of state.house) ledger.house.set(id, amounts(balances));
-    for (const [market, index] of state.funding) {
+    for (const [id, balances] of state.house ?? []) ledger.house.set(id, amounts(balances));
+    for (const [key, balances] of state.holdings ?? []) ledger.holdings.set(key, amounts(balances));
+    for (const [move, p] of state.pendingMoves ?? []) {
+      ledger.pendingMoves.set(move, { ...p, amount: amount(p.amount) });
+    }
+    for (const [market, index] of state.funding ?? []) {
       ledger.funding.set(market, { ...index, cumulative: amount(index.cumulative) });
     }
-    for (const [key, carry] of state.fundingCarry) ledger.fundingCarry.set(key, amount(carry));
-    for (const [id, price] of amounts(state.settled)) ledger.settled.set(id, price);
-    for (const [key, mode] of state.marginModes) ledger.marginModes.set(key, mode);
-    for (const [id, marginState] of state.marginStates) ledger.marginStates.set(id, marginState);
+    for (const [key, carry] of state.fundingCarry ?? [])
+      ledger.fundingCarry.set(key, amount(carry));
+    for (const [id, price] of amounts(state.settled ?? [])) ledger.settled.set(id, price);
+    for (const [key, mode] of state.marginModes ?? []) ledger.marginModes.set(key, mode);
+    for (const [id, marginState] of state.marginStates ?? [])
+      ledger.marginStates.set(id, marginState);
     for (const [asset, value] of amounts(state.deposited)) ledger.deposited.set(asset, value);
     for (const [asset, value] of amounts(state.withdrawn)) ledger.withdrawn.set(asset, value);
     for (const [asset, value] of amounts(state.assetPrices)) ledger.assetPrices.set(asset, value);
@@ -135,14 +142,19 @@ interface CanonicalState {
       readonly sequence: number;
     },
   ][];
-  readonly house: readonly [string, [string, string][]][];
-  readonly funding: readonly [
+  readonly house?: readonly [string, [string, string][]][];
+  readonly holdings?: readonly [string, [string, string][]][];
+  readonly pendingMoves?: readonly [
+    string,
+    Omit<PendingMove, 'amount'> & { readonly amount: string },
+  ][];
+  readonly funding?: readonly [
     string,
     Omit<FundingIndex, 'cumulative'> & { readonly cumulative: string },
   ][];
-  readonly fundingCarry: readonly [string, string][];
-  readonly settled: readonly [string, string][];
-  readonly marginModes: readonly [string, MarginMode][];
-  readonly marginStates: readonly [string, MarginState][];
+  readonly fundingCarry?: readonly [string, string][];
+  readonly settled?: readonly [string, string][];
+  readonly marginModes?: readonly [string, MarginMode][];
+  readonly marginStates?: readonly [string, MarginState][];
   readonly answered: readonly [string, { digest: string; first: number; count: number }][];
 }

@@ -35,7 +35,7 @@ describe('the version 1 trading-day log fixture', () => {
     const { ledger } = await replay(opened.store);
     expect(ledger.events).toBe(65);
     expect(stateHash(ledger)).toBe(
-      '44912cd07be413bd6ade931310ea97b8cc88915784da24787230f942ddc50eec',
+      '1b4f941822cfdd587685c7b7225352e75e9177fdb3d2ac56c9f5cf52f015007d',
     );
     const { venue } = loadPortfolio('examples/engine/venue.json', { from: 'xmargin', nowMs: 0 });
     expect(conservationGaps(ledger, venue.instruments)).toEqual(new Map());
