@@ -41,7 +41,7 @@ describe('a day of the engine from examples/engine/day.jsonl', () => {
         '7125.75, maintenance margin 570.06, free collateral 57999.25',
     );
     // The market maker's ask is taken by two fills naming it: 1.5 then 0.2 of its 2.
-    expect(line(lines, 'fill-1')).toBe('fill-1  accepted  events 20-21');
+    expect(line(lines, 'fill-1')).toBe('fill-1  accepted  events 21-22');
     // Carol (1,000 USDT, long 0.2 at 95,020, fee 9.502, funding 1.980022 paid at 08:00) has
     // 988.517978 in cash and 796.22 of paper profit at 99,001.1: 985 out would leave 3.517978
     // against IM 0.2 × 99,001.1 / 125 = 158.40176, the profit not counted; 800 out leaves
@@ -52,12 +52,12 @@ describe('a day of the engine from examples/engine/day.jsonl', () => {
     expect(line(lines, 'carol-withdraws')).toMatch(/^carol-withdraws {2}accepted {2}event \d+$/);
     // The 16:00 funding sent twice is paid once.
     expect(lines.filter((l) => l.startsWith('funding-btc-2  '))).toEqual([
-      'funding-btc-2  accepted  event 55',
-      'funding-btc-2  already answered  event 55',
+      'funding-btc-2  accepted  event 56',
+      'funding-btc-2  already answered  event 56',
     ]);
     const summary = lines.at(-1)!;
     expect(summary).toMatch(
-      /^61 commands: 58 accepted, 1 already answered, 1 rejected, 1 pre-trade check answered\. The log holds 65 events; state hash [0-9a-f]{64}\.$/,
+      /^61 commands: 58 accepted, 1 already answered, 1 rejected, 1 pre-trade check answered\. The log holds 66 events; state hash [0-9a-f]{64}\.$/,
     );
     const hash = summary.match(/state hash ([0-9a-f]{64})/)![1];
     const replay = await runCliAsync(['replay', db]);

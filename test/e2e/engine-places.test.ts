@@ -120,7 +120,7 @@ describe('collateral in several places through xmargin run', () => {
     // Settled no earlier than the custodian's hour.
     expect(out.slice(9, 12)).toEqual([
       's1  rejected  move_not_due (move)',
-      's2  accepted  event 8',
+      's2  accepted  event 9',
       'w1  rejected  insufficient_balance (amount)',
     ]);
     const replay = await runCliAsync(['replay', db]);

@@ -38,16 +38,16 @@ describe('xmargin run', () => {
     expect(one.code).toBe(0);
     const answers = one.stdout.trim().split('\n');
     expect(answers.slice(0, 6)).toEqual([
-      't1  accepted  event 1',
-      '1  accepted  event 2',
-      '2  accepted  event 3',
+      't1  accepted  event 2',
+      '1  accepted  event 3',
+      '2  accepted  event 4',
       '3  rejected  insufficient_balance (amount)',
-      '4  accepted  event 4',
+      '4  accepted  event 5',
       '5  rejected  account_not_found (account)',
     ]);
     const hash = answers[6]!.match(/state hash ([0-9a-f]{64})/)![1];
     expect(answers[6]).toMatch(
-      /^6 commands: 4 accepted, 0 already answered, 2 rejected\. The log holds 4 events/,
+      /^6 commands: 4 accepted, 0 already answered, 2 rejected\. The log holds 5 events/,
     );
 
     const second = scratch.write(
@@ -63,21 +63,21 @@ describe('xmargin run', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    expect(repeat).toEqual({ id: '2', kind: 'duplicate', first: 3, count: 1 });
+    expect(repeat).toEqual({ id: '2', kind: 'duplicate', first: 4, count: 1 });
     expect(reused).toEqual({
       id: '2',
       kind: 'rejected',
       rejection: { code: 'command_id_reused', field: 'id' },
     });
-    // Nothing changed: the same four events, the same state.
-    expect(summary.summary).toMatchObject({ events: 4, stateHash: hash });
+    // Nothing changed: the same five events (the venue's rules first), the same state.
+    expect(summary.summary).toMatchObject({ events: 5, stateHash: hash });
 
     // The log alone rebuilds the same ledger.
     const replayed = await runCliAsync(['replay', db]);
     expect(replayed.code).toBe(0);
     expect(replayed.stdout).toBe(
       [
-        'Replayed 4 events of 4 commands: 1 accounts.',
+        'Replayed 5 events of 5 commands: 1 accounts.',
         '  USDT: 1000.25 deposited, 0.25 withdrawn',
         `State hash ${hash}.`,
         '',
@@ -109,13 +109,13 @@ describe('xmargin run', () => {
     const ofB = await runCliAsync(['events', db, '--account', 'b']);
     expect(ofB.stdout).toBe(
       [
-        `3  ${at}  account_opened  {"account":"b","poolMode":"cross"}  (command 2)`,
-        `5  ${at}  transferred  {"from":"a","to":"b","asset":"USDT","amount":"2.5"}  (command 4)`,
+        `4  ${at}  account_opened  {"account":"b","poolMode":"cross"}  (command 2)`,
+        `6  ${at}  transferred  {"from":"a","to":"b","asset":"USDT","amount":"2.5"}  (command 4)`,
         '',
       ].join('\n'),
     );
     const deposits = await runCliAsync(['events', db, '--type', 'deposited', '--json']);
-    expect(JSON.parse(deposits.stdout)).toMatchObject({ sequence: 4, amount: '10', command: '3' });
+    expect(JSON.parse(deposits.stdout)).toMatchObject({ sequence: 5, amount: '10', command: '3' });
     const range = await runCliAsync(['events', db, '--from', '2', '--to', '3']);
     expect(
       range.stdout
@@ -201,5 +201,45 @@ describe('xmargin run', () => {
       `${bad}:2: amount: must be a decimal string (write "0.1", not 0.1)`,
     );
     expect(result.stdout).toBe('');
+  });
+});
+
+describe('the venue recorded in the log', () => {
+  it('refuses a run, or a snapshot, under other rules than the log was written under', async () => {
+    const db = scratch.path('venue.db');
+    const file = scratch.write(
+      'venue.jsonl',
+      lines({ id: '1', type: 'open_account', account: 'a' }),
+    );
+    const first = await runCliAsync([
+      'run',
+      db,
+      '--commands',
+      file,
+      '--venue',
+      'examples/cross-and-isolated.json',
+    ]);
+    expect(first.code).toBe(0);
+    const other = ['--venue', 'examples/engine/venue.json'];
+    const refused = await runCliAsync(['run', db, '--commands', file, ...other]);
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toMatch(
+      /--venue: this log was written under other rules \(venue digest [0-9a-f]{64}; these give [0-9a-f]{64}\): give the venue and places it ran with, or --venue-change/,
+    );
+    const snapshot = await runCliAsync(['snapshot', db, ...other]);
+    expect(snapshot.code).toBe(2);
+    expect(snapshot.stderr).toContain('--venue: the log was written under other rules');
+    // Said to be a change: recorded, and the command answered as before.
+    const changed = await runCliAsync(['run', db, '--commands', file, ...other, '--venue-change']);
+    expect(changed.code).toBe(0);
+    expect(changed.stdout.split('\n')[0]).toBe('1  already answered  event 2');
+    const venues = await runCliAsync(['events', db, '--type', 'venue_set', '--json']);
+    expect(
+      venues.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).sequence),
+    ).toEqual([1, 3]);
   });
 });

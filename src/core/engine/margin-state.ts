@@ -102,6 +102,7 @@ function touchedAccounts(
         }
         break;
       case 'account_opened':
+      case 'venue_set':
       case 'margin_mode_set':
       case 'price_held':
       case 'margin_state_changed':

@@ -35,7 +35,6 @@ const venues: Venue[] = [
 
 describe('book summary: states, queue and totals equal the exact path', () => {
   it('counts by state, the liquidation queue and the riskiest equal the exact standings', () => {
-    let fastCalled = 0;
     fc.assert(
       fc.property(
         fc.array(everyRuleBookArb, { minLength: 1, maxLength: 3 }),
@@ -50,10 +49,11 @@ describe('book summary: states, queue and totals equal the exact path', () => {
           for (const s of standings) byState[s.state] += 1;
           expect(summary.byState).toEqual(byState);
           expect(summary.accounts).toBe(standings.length);
-          // What the columns do not margin is decided exactly, and the rest is not all exact.
+          // What the columns do not margin is decided exactly. That the rest is not all exact is
+          // pinned on hand-built books (book-summary-edges-mutants.test.ts): these accounts sit on
+          // their thresholds, and about one run in 8 drew none the fast path could call.
           const exactOnly = parts.reduce((t, b) => t + b.exactOnly.reduce((x, y) => x + y, 0), 0);
           expect(summary.decidedExactly).toBeGreaterThanOrEqual(exactOnly);
-          if (summary.decidedExactly < summary.accounts) fastCalled += 1;
           const places = books.flatMap((b, p) => b.accounts.map((_, i) => ({ part: p, index: i })));
           const queue = standings
             .map((s, i) => ({ ...s, ...places[i]! }))
@@ -88,7 +88,6 @@ describe('book summary: states, queue and totals equal the exact path', () => {
       ),
       { numRuns: 150 },
     );
-    expect(fastCalled).toBeGreaterThan(0);
   });
 
   it('without queue: no liquidationQueue key, the rest unchanged', () => {

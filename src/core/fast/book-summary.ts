@@ -169,18 +169,21 @@ export function summariseBook(parts: readonly RiskBook[], options: SummaryOption
 
 /**
  * The account's state where the fast path can call it beyond doubt, else undefined (the exact
- * path decides): below maintenance only clearly below, and then whatever its initial figures;
- * otherwise its cross free collateral clearly below or above zero.
+ * path decides): no step of an initial figure near its edge; below maintenance only clearly
+ * below; otherwise its cross free collateral clearly below or above zero.
  */
 function fastState(book: RiskBook, a: number, out: Float64Array): MarginState | undefined {
   marginAccount(book, a, out);
+  // Such a step may put a whole step into the initial margin summed, beyond the totals'
+  // tolerance: the exact path gives the figures, even of an account clearly liquidatable.
+  if (out[initialNearEdge] === 1) return undefined;
   // Where a bucket with no requirement is not liquidatable (dYdX) the lowest health alone cannot
   // say so.
   const call = maintenanceCall(out, book.venue.rulebook.liquidationNeedsMargin === true);
   if (call !== false) return call === true ? 'liquidatable' : undefined;
   const band = errorBand(out);
   const free = out[crossInitialEquity]! - out[crossInitialMargin]!;
-  if (out[initialNearEdge] === 1 || Number.isNaN(free) || Math.abs(free) <= band) return undefined;
+  if (Number.isNaN(free) || Math.abs(free) <= band) return undefined;
   return free < 0 ? 'below-initial' : 'healthy';
 }
 

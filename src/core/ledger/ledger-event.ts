@@ -134,6 +134,12 @@ export type LedgerEvent =
     }
   /** An order off the book: cancelled, or filled in full. */
   | { readonly type: 'order_removed'; readonly account: AccountId; readonly orderId: string }
+  /**
+   * The venue's rules the events after it were decided under: the SHA-256 of the venue's files
+   * (instruments, rulebook, places) as the engine was started with them. A log replayed under
+   * other rules would not give the same answers.
+   */
+  | { readonly type: 'venue_set'; readonly digest: string }
   /** A dated future or option settled at expiry: every position closed at `price`. */
   | {
       readonly type: 'expiry_settled';

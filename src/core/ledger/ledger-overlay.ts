@@ -24,6 +24,7 @@ export function ledgerOverlay(base: Ledger): Ledger {
     marginStates: new OverlayMap(base.marginStates),
     answered: new OverlayMap(base.answered),
     events: base.events,
+    ...(base.venue === undefined ? {} : { venue: base.venue }),
   };
 }
 

@@ -56,6 +56,8 @@ export interface Ledger {
   >;
   /** Events applied so far: the next one is number `events + 1`. */
   events: number;
+  /** The digest of the venue's rules the log is under (`venue_set`); absent in older logs. */
+  venue?: string;
 }
 
 export function newLedger(): Ledger {
@@ -205,6 +207,9 @@ export function applyEvent(ledger: Ledger, event: LedgerEvent): void {
       ledger.accounts.set(event.account, { ...account, openOrders });
       return;
     }
+    case 'venue_set':
+      ledger.venue = event.digest;
+      return;
     case 'margin_state_changed':
       if (event.state === 'healthy') ledger.marginStates.delete(event.account);
       else ledger.marginStates.set(event.account, event.state);

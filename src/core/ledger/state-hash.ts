@@ -42,6 +42,7 @@ export function canonicalState(ledger: Ledger): string {
       markPrices: amounts(ledger.markPrices),
       feeds: byKey(ledger.feeds),
       answered: byKey(ledger.answered),
+      ...(ledger.venue === undefined ? {} : { venue: ledger.venue }),
       // Sections the ledger gained after version 1, each only where it holds something: a ledger
       // that uses none of them hashes as it did, so its stored snapshots still verify.
       ...nonEmpty({

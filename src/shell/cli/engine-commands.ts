@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { CheckAnswer } from '../../core/engine/decide-order.ts';
 import type { Answer } from '../../core/engine/execute.ts';
+import { venueDigest } from '../../core/engine/venue-digest.ts';
 import type { Ledger } from '../../core/ledger/ledger.ts';
 import { homeLocation, homeOnly, marginView } from '../../core/ledger/location.ts';
 import { stateHash } from '../../core/ledger/state-hash.ts';
@@ -37,6 +38,8 @@ export interface RunOptions {
   readonly clock?: string;
   /** The places collateral is held at besides the venue (location-file.ts); absent: none. */
   readonly locations?: string;
+  /** The venue's rules changed: record the new ones rather than refuse the run. */
+  readonly venueChange?: boolean;
 }
 
 function clockOption(value: string | undefined): 'host' | 'commands' {
@@ -132,6 +135,7 @@ export async function runCommand(
     let commandTimeMs = 0;
     const clock = fromCommands ? () => commandTimeMs : nowMs;
     const host = await EngineHost.open(store, settings, clock, snapshotEvery);
+    await host.adoptVenue(venueDigest(venue, locations), options.venueChange === true);
     const counts = { accepted: 0, duplicate: 0, rejected: 0, checked: 0 };
     const submit = async (command: EngineLine) => {
       if (fromCommands) commandTimeMs = command.issuedAtMs ?? commandTimeMs;
@@ -461,12 +465,19 @@ export async function snapshotCommand(
       ? homeOnly
       : readLocationFile(readInputText(options.locations), inputLabel(options.locations));
   // The venue file is read as any portfolio file is, then taken as written.
-  loadPortfolio(options.venue, { from: 'xmargin', nowMs: nowMs() });
+  const { venue } = loadPortfolio(options.venue, { from: 'xmargin', nowMs: nowMs() });
   const label = inputLabel(options.venue);
   const file = parseJsonText(readInputText(options.venue), label) as Record<string, unknown>;
   const store = openLog(db, { mustExist: true });
   try {
     const { ledger, logTimeMs } = await replay(store);
+    const digest = venueDigest(venue, options.locations === undefined ? undefined : policy);
+    if (ledger.venue !== undefined && ledger.venue !== digest) {
+      throw new InputError([
+        `--venue: the log was written under other rules (venue digest ${ledger.venue}; these ` +
+          `give ${digest}): give the venue and places it ran with`,
+      ]);
+    }
     const decimals = (map: ReadonlyMap<string, bigint>) =>
       Object.fromEntries(
         [...map].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, formatFixed(v)]),

@@ -226,6 +226,7 @@ export function program(): Command {
       '--locations <file>',
       'the places collateral is held at besides the venue: weights and transfer delays (JSON)',
     )
+    .option('--venue-change', "record the venue's new rules in the log rather than refuse them")
     .option(
       '--clock <source>',
       "the log's time: host (default), or commands (each command's issuedAtMs: a day replayed)",

@@ -3,6 +3,7 @@ import type { DecideContext } from '../../core/engine/decide.ts';
 import { type CheckAnswer, checkOrder, type OrderCheck } from '../../core/engine/decide-order.ts';
 import { type Answer, judgeCommand } from '../../core/engine/execute.ts';
 import { applyRecord, type Ledger, newLedger } from '../../core/ledger/ledger.ts';
+import { InputError } from '../import/reader.ts';
 import type { EventStore } from '../store/event-store.ts';
 import { decodeRecords, encodeRecord } from '../store/ledger-codec.ts';
 import { ledgerOf, snapshotOf } from '../store/ledger-snapshot.ts';
@@ -41,6 +42,31 @@ export class EngineHost {
   ): Promise<EngineHost> {
     const { ledger, logTimeMs, snapshotAt } = await replay(store);
     return new EngineHost(store, settings, clock, ledger, logTimeMs, snapshotEvery, snapshotAt);
+  }
+
+  /**
+   * Records the venue's rules the commands after it are decided under (venue-digest.ts), where
+   * the log holds none yet or `change` says the venue changed them; a log written under other
+   * rules is refused, naming the option.
+   */
+  async adoptVenue(digest: string, change: boolean): Promise<void> {
+    if (this.ledger.venue === digest) return;
+    if (this.ledger.venue !== undefined && !change) {
+      throw new InputError([
+        `--venue: this log was written under other rules (venue digest ${this.ledger.venue}; ` +
+          `these give ${digest}): give the venue and places it ran with, or --venue-change to ` +
+          'record new rules from here on',
+      ]);
+    }
+    const nowMs = Math.max(this.logTimeMs, this.clock());
+    const record = {
+      command: `venue@${this.ledger.events + 1}`,
+      digest,
+      events: [{ type: 'venue_set' as const, digest }],
+    };
+    await this.store.append(encodeRecord(record, nowMs));
+    applyRecord(this.ledger, record);
+    this.logTimeMs = nowMs;
   }
 
   /** A pre-trade check on the ledger as it is, at the log's time now: nothing changes. */

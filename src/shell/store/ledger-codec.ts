@@ -254,6 +254,12 @@ function readEvent(reader: Reader, type: string): LedgerEvent {
         account: reader.field('account').string(),
         orderId: reader.field('orderId').string(),
       };
+    case 'venue_set': {
+      reader.only([...head, 'digest']);
+      const digest = reader.field('digest').string();
+      if (!/^[0-9a-f]{64}$/.test(digest)) reader.field('digest').fail('must be a SHA-256 in hex');
+      return { type, digest };
+    }
     case 'margin_state_changed':
       reader.only([...head, 'account', 'state', 'equity', 'initialMargin', 'maintenanceMargin']);
       return {

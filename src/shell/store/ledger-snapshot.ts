@@ -38,6 +38,7 @@ export function ledgerOf(snapshot: Snapshot): Ledger {
     new Map(pairs.map(([key, text]) => [key, amount(text)]));
   try {
     ledger.events = state.events;
+    if (state.venue !== undefined) ledger.venue = state.venue;
     for (const a of state.accounts) {
       const account: Account = {
         id: a.id,
@@ -108,6 +109,7 @@ export function ledgerOf(snapshot: Snapshot): Ledger {
 /** canonicalState's shape, amounts as decimal strings. */
 interface CanonicalState {
   readonly events: number;
+  readonly venue?: string;
   readonly accounts: readonly {
     readonly id: string;
     readonly poolMode: 'cross' | 'portfolio';
