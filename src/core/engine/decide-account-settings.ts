@@ -1,5 +1,4 @@
 import type { Ledger } from '../ledger/ledger.ts';
-import type { LedgerEvent } from '../ledger/ledger-event.ts';
 import type { LocationPolicy } from '../ledger/location.ts';
 import { amountMax, leverageMax } from '../limits.ts';
 import { assessWith } from '../margin/assess.ts';
@@ -8,13 +7,10 @@ import { crossBucketFor, positionKey } from '../model/bucket.ts';
 import { marketView } from '../model/price-view.ts';
 import type { Venue } from '../model/venue.ts';
 import { abs, SCALE } from '../num/fixed.ts';
-import type { CommandBody, Rejection } from './command.ts';
 import { viewOf } from './decide-location.ts';
+import { type CommandOf, type Decision, refuse } from './decision.ts';
 import { pricesHeld } from './prices-held.ts';
 import { withProfitAtMost } from './withdrawal-rule.ts';
-
-type Decision = { readonly events: readonly LedgerEvent[] } | { readonly rejection: Rejection };
-type Body<T extends CommandBody['type']> = Extract<CommandBody, { type: T }>;
 
 export interface SettingsContext {
   readonly venue: Venue;
@@ -37,7 +33,7 @@ export interface SettingsContext {
  */
 export function decideIsolatedMargin(
   ledger: Ledger,
-  command: Body<'move_isolated_margin'>,
+  command: CommandOf<'move_isolated_margin'>,
   context: SettingsContext,
 ): Decision {
   const { venue } = context;
@@ -97,7 +93,7 @@ export function decideIsolatedMargin(
  */
 export function decideLeverage(
   ledger: Ledger,
-  command: Body<'set_leverage'>,
+  command: CommandOf<'set_leverage'>,
   context: SettingsContext,
 ): Decision {
   const { venue } = context;
@@ -135,7 +131,7 @@ export function decideLeverage(
  */
 export function decideMarginMode(
   ledger: Ledger,
-  command: Body<'set_margin_mode'>,
+  command: CommandOf<'set_margin_mode'>,
   venue: Venue,
 ): Decision {
   const account = ledger.accounts.get(command.account);
@@ -193,8 +189,4 @@ function worsensBelowInitial(
   return assessWith(viewOf(ledger, after, context), venue, prices).buckets.some(
     (b) => b.freeCollateral < 0n && b.freeCollateral < (was.get(b.id) ?? 0n),
   );
-}
-
-function refuse(code: Rejection['code'], field: string): { readonly rejection: Rejection } {
-  return { rejection: { code, field } };
 }

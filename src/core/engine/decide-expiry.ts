@@ -1,14 +1,12 @@
 import { pnlPoolOf, roundingAccount } from '../ledger/house-accounts.ts';
 import type { Ledger } from '../ledger/ledger.ts';
-import type { LedgerEvent, PositionChange } from '../ledger/ledger-event.ts';
+import type { PositionChange } from '../ledger/ledger-event.ts';
 import { assertConserved, type Movement } from '../ledger/movement.ts';
 import { priceMax } from '../limits.ts';
 import { fillAccount } from '../margin/account-fill.ts';
 import type { Venue } from '../model/venue.ts';
 import { assert } from '../num/assert.ts';
-import type { CommandBody, Rejection } from './command.ts';
-
-type ExpiryCommand = Extract<CommandBody, { type: 'settle_expiry' }>;
+import { type CommandOf, type Decision, refuse } from './decision.ts';
 
 /**
  * A dated future or option settled at its expiry: every position on it closed at the settlement
@@ -24,10 +22,10 @@ type ExpiryCommand = Extract<CommandBody, { type: 'settle_expiry' }>;
  */
 export function decideExpiry(
   ledger: Ledger,
-  command: ExpiryCommand,
+  command: CommandOf<'settle_expiry'>,
   venue: Venue,
   nowMs: number,
-): { readonly events: readonly LedgerEvent[] } | { readonly rejection: Rejection } {
+): Decision {
   const instrument = venue.instruments.get(command.instrument);
   if (instrument === undefined) return refuse('instrument_not_found', 'instrument');
   const expiryMs = instrument.expiryMs;
@@ -78,8 +76,4 @@ export function decideExpiry(
   return {
     events: [{ type: 'expiry_settled', instrument: instrument.id, price, positions, movements }],
   };
-}
-
-function refuse(code: Rejection['code'], field: string): { readonly rejection: Rejection } {
-  return { rejection: { code, field } };
 }

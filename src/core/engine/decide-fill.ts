@@ -6,9 +6,7 @@ import type { LedgerEvent, PositionChange } from '../ledger/ledger-event.ts';
 import type { PositionSide } from '../model/account.ts';
 import type { InstrumentId } from '../model/ids.ts';
 import type { Venue } from '../model/venue.ts';
-import type { CommandBody, Rejection } from './command.ts';
-
-type FillCommand = Extract<CommandBody, { type: 'fill' }>;
+import { type CommandOf, type Decision, refuse } from './decision.ts';
 
 /**
  * A fill from the venue's matching engine, checked in this order: `instrument_not_found`,
@@ -24,10 +22,10 @@ type FillCommand = Extract<CommandBody, { type: 'fill' }>;
  */
 export function decideFill(
   ledger: Ledger,
-  command: FillCommand,
+  command: CommandOf<'fill'>,
   venue: Venue,
   nowMs: number,
-): { readonly events: readonly LedgerEvent[] } | { readonly rejection: Rejection } {
+): Decision {
   const instrument = venue.instruments.get(command.instrument);
   if (instrument === undefined) return refuse('instrument_not_found', 'instrument');
   if (ledger.settled.has(instrument.id)) return refuse('instrument_settled', 'instrument');
@@ -109,8 +107,4 @@ function change(
     ...(positionSide === undefined ? {} : { side: positionSide }),
     ...(side.after === undefined ? {} : { after: side.after }),
   };
-}
-
-function refuse(code: Rejection['code'], field: string): { readonly rejection: Rejection } {
-  return { rejection: { code, field } };
 }

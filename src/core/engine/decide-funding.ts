@@ -6,14 +6,12 @@ import {
 } from '../ledger/funding-settlement.ts';
 import { roundingAccount } from '../ledger/house-accounts.ts';
 import { carryKey, type Ledger } from '../ledger/ledger.ts';
-import type { FundingCarry, LedgerEvent, PositionChange } from '../ledger/ledger-event.ts';
+import type { FundingCarry, PositionChange } from '../ledger/ledger-event.ts';
 import { fundingIntervalMsMax, fundingIntervalMsMin } from '../limits.ts';
 import type { Position } from '../model/account.ts';
 import type { AccountId } from '../model/ids.ts';
 import type { Venue } from '../model/venue.ts';
-import type { CommandBody, Rejection } from './command.ts';
-
-type FundingCommand = Extract<CommandBody, { type: 'funding' }>;
+import { type CommandOf, type Decision, refuse } from './decision.ts';
 
 /**
  * One funding interval of a perpetual, paid to and by every holder at once (funding-settlement.ts:
@@ -31,10 +29,10 @@ type FundingCommand = Extract<CommandBody, { type: 'funding' }>;
  */
 export function decideFunding(
   ledger: Ledger,
-  command: FundingCommand,
+  command: CommandOf<'funding'>,
   venue: Venue,
   nowMs: number,
-): { readonly events: readonly LedgerEvent[] } | { readonly rejection: Rejection } {
+): Decision {
   const instrument = venue.instruments.get(command.instrument);
   if (instrument === undefined) return refuse('instrument_not_found', 'instrument');
   if (instrument.kind !== 'perpetual') return refuse('instrument_not_perpetual', 'instrument');
@@ -112,8 +110,4 @@ export function decideFunding(
       },
     ],
   };
-}
-
-function refuse(code: Rejection['code'], field: string): { readonly rejection: Rejection } {
-  return { rejection: { code, field } };
 }

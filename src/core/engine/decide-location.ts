@@ -12,13 +12,11 @@ import {
 import { assessWith } from '../margin/assess.ts';
 import type { Account } from '../model/account.ts';
 import { marketView } from '../model/price-view.ts';
-import type { CommandBody, Rejection, RejectionCode } from './command.ts';
+import type { Rejection } from './command.ts';
 import type { DecideContext } from './decide.ts';
+import { type CommandOf, type Decision, refuse } from './decision.ts';
 import { pricesHeld } from './prices-held.ts';
 import { withProfitAtMost } from './withdrawal-rule.ts';
-
-type Decision = { readonly events: readonly LedgerEvent[] } | { readonly rejection: Rejection };
-type Body<T extends CommandBody['type']> = Extract<CommandBody, { type: T }>;
 
 export function policyOf(context: Pick<DecideContext, 'locations'>): LocationPolicy {
   return context.locations ?? homeOnly;
@@ -85,7 +83,7 @@ export function outflowElsewhereRefusal(
  */
 export function decideMove(
   ledger: Ledger,
-  command: Body<'move_collateral'> & { readonly id: string },
+  command: CommandOf<'move_collateral'> & { readonly id: string },
   context: DecideContext,
   amountRefusal: () => Rejection | undefined,
 ): Decision {
@@ -117,7 +115,7 @@ export function decideMove(
 /** The venue confirms a move: `move_not_found`, then `move_not_due` (before its delay is over). */
 export function decideMoveSettled(
   ledger: Ledger,
-  command: Body<'settle_collateral_move'>,
+  command: CommandOf<'settle_collateral_move'>,
   nowMs: number,
 ): Decision {
   const pending = ledger.pendingMoves.get(command.move);
@@ -125,8 +123,4 @@ export function decideMoveSettled(
   if (nowMs < pending.settlesAtMs) return refuse('move_not_due', 'move');
   const { account } = pending;
   return { events: [{ type: 'collateral_move_settled', move: command.move, account }] };
-}
-
-function refuse(code: RejectionCode, field: string): Decision {
-  return { rejection: { code, field } };
 }

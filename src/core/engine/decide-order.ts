@@ -12,12 +12,10 @@ import type { Instrument } from '../model/instrument.ts';
 import { marketView } from '../model/price-view.ts';
 import type { Venue } from '../model/venue.ts';
 import type { Price, Quantity } from '../num/fixed.ts';
-import type { CommandBody, Rejection, RejectionCode } from './command.ts';
+import type { Rejection, RejectionCode } from './command.ts';
 import { viewOf } from './decide-location.ts';
+import { type CommandOf, type Decision, refuse } from './decision.ts';
 import { pricesHeld } from './prices-held.ts';
-
-type Decision = { readonly events: readonly LedgerEvent[] } | { readonly rejection: Rejection };
-type Body<T extends CommandBody['type']> = Extract<CommandBody, { type: T }>;
 
 export interface OrderContext {
   readonly venue: Venue;
@@ -39,7 +37,7 @@ export interface OrderContext {
  */
 export function decidePlaceOrder(
   ledger: Ledger,
-  command: Body<'place_order'>,
+  command: CommandOf<'place_order'>,
   context: OrderContext,
 ): Decision {
   const { venue } = context;
@@ -77,7 +75,7 @@ export function decidePlaceOrder(
  */
 export function decideAmendOrder(
   ledger: Ledger,
-  command: Body<'amend_order'>,
+  command: CommandOf<'amend_order'>,
   context: OrderContext,
 ): Decision {
   const { venue } = context;
@@ -114,7 +112,7 @@ export function decideAmendOrder(
 }
 
 /** An order off the book. Checked: `account_not_found`, `order_not_found`. */
-export function decideCancelOrder(ledger: Ledger, command: Body<'cancel_order'>): Decision {
+export function decideCancelOrder(ledger: Ledger, command: CommandOf<'cancel_order'>): Decision {
   const account = ledger.accounts.get(command.account);
   if (account === undefined) return refuse('account_not_found', 'account');
   if (!account.openOrders.some((o) => o.id === command.orderId)) {
@@ -223,8 +221,4 @@ function figuresRefusal(
     return refuse('price_off_tick', 'price');
   }
   return undefined;
-}
-
-function refuse(code: RejectionCode, field: string): { readonly rejection: Rejection } {
-  return { rejection: { code, field } };
 }

@@ -25,6 +25,7 @@ import {
   viewOf,
 } from './decide-location.ts';
 import { decideAmendOrder, decideCancelOrder, decidePlaceOrder } from './decide-order.ts';
+import { type Decision, refuse } from './decision.ts';
 import { type GuardPolicy, guardTick } from './price-guard.ts';
 import { pricesHeld } from './prices-held.ts';
 import { judgeWithdrawal } from './withdrawal-rule.ts';
@@ -42,9 +43,7 @@ export interface DecideContext {
   readonly locations?: LocationPolicy;
 }
 
-export type Decision =
-  | { readonly events: readonly LedgerEvent[] }
-  | { readonly rejection: Rejection };
+export type { Decision } from './decision.ts';
 
 /**
  * A command checked completely against the ledger, changing nothing: the events it makes, or the
@@ -235,8 +234,4 @@ function outflowRefusal(
 
 function rejection(code: RejectionCode, field: string): Rejection {
   return { code, field };
-}
-
-function refuse(code: RejectionCode, field: string): Decision {
-  return { rejection: rejection(code, field) };
 }
