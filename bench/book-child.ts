@@ -1,7 +1,8 @@
 /**
  * One stage of the big-book benchmark (bench/book.ts), alone in its own process so its peak
- * memory is its own: prints one line of JSON with its time (ms) and its resident memory (bytes)
- * before it started, after reading and at its peak.
+ * memory is its own: prints one line of JSON with its time (ms; `cpuMs`, the process's CPU time
+ * over the stage, GC and compiler threads included, for a machine busy with other work) and its
+ * resident memory (bytes) before it started, after reading and at its peak.
  *
  *   parse FILE          read the text, then JSON.parse it: the baseline
  *   reader FILE         the validating reader (loadPortfolio: read, parse, duplicate keys, checks)
@@ -18,6 +19,7 @@ const peak = () => process.resourceUsage().maxRSS * 1024;
 export let kept: unknown;
 
 const rssBefore = rss();
+const cpuBefore = process.cpuUsage();
 let rssAfterRead = rssBefore;
 let ms = 0;
 let bytesOut = 0;
@@ -50,7 +52,9 @@ if (mode === 'parse') {
   ms = performance.now() - start;
 } else throw new Error(`unknown mode ${mode}`);
 const rssAfter = rss();
+const cpu = process.cpuUsage(cpuBefore);
+const cpuMs = (cpu.user + cpu.system) / 1000;
 process.stderr.write(
-  `${JSON.stringify({ mode, ms, rssBefore, rssAfterRead, rssAfter, peak: peak(), parsedHeap, bytesOut, code })}\n`,
+  `${JSON.stringify({ mode, ms, cpuMs, rssBefore, rssAfterRead, rssAfter, peak: peak(), parsedHeap, bytesOut, code })}\n`,
 );
 kept = undefined;

@@ -11,8 +11,10 @@ const OPEN_ARRAY = 0x5b;
 const CLOSE_ARRAY = 0x5d;
 
 /**
- * The length of text (in UTF-16 units) from which a book's accounts are parsed one by one: some
- * 36,000 accounts of the benchmark's generated book (bench/book-file.ts; 10,000 are 4.4 MB).
+ * The length of text (in UTF-16 units; of a file, in bytes) from which a book's accounts are
+ * parsed one by one: some 36,000 accounts of the benchmark's generated book
+ * (bench/book-file.ts; 10,000 are 4.4 MB). A file that long is read a chunk at a time
+ * (book-stream.ts); standard input is read whole, then parsed here.
  */
 export const sliceFromLength = 16_000_000;
 
@@ -127,7 +129,8 @@ function itemSeparators(text: string, open: number): number[] | undefined {
   return undefined;
 }
 
-function skipSpace(text: string, from: number): number {
+/** The offset of the first character at or after `from` that is not JSON whitespace. */
+export function skipSpace(text: string, from: number): number {
   let pos = from;
   for (;;) {
     const c = text.charCodeAt(pos);

@@ -2,6 +2,7 @@ import { dirname, resolve } from 'node:path';
 import type { Portfolio } from '../../core/model/portfolio.ts';
 import type { Rulebook } from '../../core/model/rulebook.ts';
 import { parseBookJson } from './book-json.ts';
+import { streamBookFile } from './book-stream.ts';
 import { isCcxtExport, readCcxtExport } from './ccxt.ts';
 import { inputLabel, readInputText, stdinName } from './input-text.ts';
 import { parseJsonText } from './json-text.ts';
@@ -27,8 +28,10 @@ export interface LoadOptions {
  */
 export function loadPortfolio(path: string, options: LoadOptions): Portfolio {
   const label = inputLabel(path);
-  const text = readInputText(path, label);
-  const book = parseBookJson(text, label);
+  // A big book's file is read a chunk at a time (book-stream.ts); the rest, and stdin, whole.
+  const streamed = path === stdinName ? undefined : streamBookFile(path, label);
+  const text = streamed === undefined ? readInputText(path, label) : undefined;
+  const book = streamed ?? parseBookJson(text!, label);
   const folder = path === stdinName ? process.cwd() : dirname(resolve(path));
   const rulebookOf = (reader: Reader): Rulebook => {
     if (options.rulebook !== undefined) return rulebookByName(options.rulebook, process.cwd());
@@ -38,7 +41,10 @@ export function loadPortfolio(path: string, options: LoadOptions): Portfolio {
   // A ccxt export says so in its `format`: read as one with or without `--from ccxt`.
   if (options.from === 'ccxt' || isCcxtExport(book.json)) {
     // An export's own reader takes the whole tree.
-    const json = book.source === undefined ? book.json : parseJsonText(text, label);
+    const json =
+      book.source === undefined
+        ? book.json
+        : parseJsonText(text ?? readInputText(path, label), label);
     return readCcxtExport(json, rulebookOf, options.nowMs);
   }
   // The tree was parsed here and is nobody else's: the reader lets each account's part go.

@@ -69,12 +69,12 @@ function viewOf(views: Map<Venue, Scoped>, portfolio: Portfolio, account: Accoun
   return view;
 }
 
-/** Whether `instrument` has its prices, for the item `list[index]` of the account `at`. */
+/** Whether `instrument` has its prices, for the item `list[index]` of account `a`. */
 function isPriced(
   view: Scoped,
   instrument: Instrument | undefined,
   scanned: boolean,
-  at: string,
+  a: number,
   list: 'positions' | 'openOrders',
   index: number,
   root: Reader,
@@ -82,7 +82,7 @@ function isPriced(
   if (instrument === undefined) return false;
   const known = scanned ? view.pricedScanned : view.priced;
   if (known.has(instrument.id)) return true;
-  const path = `${at}.${list}[${index}].instrument`;
+  const path = `accounts[${a}].${list}[${index}].instrument`;
   const complete = hasPrices(view.portfolio, instrument, scanned, path, root);
   if (complete) known.add(instrument.id);
   return complete;
@@ -142,46 +142,49 @@ function checkAccount(
 ): void {
   const { portfolio } = view;
   const { venue, market } = portfolio;
-  const at = `accounts[${a}]`;
+  // An issue's path, written out only for an issue: these checks run for every account of a book.
+  const at = () => `accounts[${a}]`;
   const { rulebook } = venue;
   if (account.poolMode === 'portfolio' && rulebook.portfolio === undefined) {
     root.fail(
       `rulebook "${rulebook.id}" has no portfolio section, so it cannot margin a portfolio`,
-      `${at}.poolMode`,
+      `${at()}.poolMode`,
     );
   }
   for (const [asset, balance] of account.balances) {
     if (!market.assetPrices.has(asset)) {
-      root.fail(`asset "${asset}" has no price in market.assetPrices`, `${at}.balances.${asset}`);
+      root.fail(`asset "${asset}" has no price in market.assetPrices`, `${at()}.balances.${asset}`);
     }
     const rule = rulebook.collateral.get(asset);
     if (balance < 0n && rule?.liabilityMaintenanceWeight === undefined) {
       root.fail(
         `"${asset}" cannot be borrowed under rulebook "${rulebook.id}"`,
-        `${at}.balances.${asset}`,
+        `${at()}.balances.${asset}`,
       );
     }
   }
-  const priced = new Set<string>();
+  // The few contracts of one account: a list is cheaper to make than a Set.
+  const priced: string[] = [];
   // Loops, not closures: these run for every account of a book.
   const { positions, openOrders } = account;
   for (let p = 0; p < positions.length; p++) {
     const position = positions[p]!;
     const instrument = venue.instruments.get(position.instrument)!;
     const scanned = account.poolMode === 'portfolio' && position.marginMode === 'cross';
-    if (isPriced(view, instrument, scanned, at, 'positions', p, root)) {
-      priced.add(position.instrument);
+    if (isPriced(view, instrument, scanned, a, 'positions', p, root)) {
+      priced.push(position.instrument);
     }
   }
   for (let o = 0; o < openOrders.length; o++) {
     const order = openOrders[o]!;
     const instrument = venue.instruments.get(order.instrument)!;
     const scanned = account.poolMode === 'portfolio';
-    if (isPriced(view, instrument, scanned, at, 'openOrders', o, root)) {
-      priced.add(order.instrument);
+    if (isPriced(view, instrument, scanned, a, 'openOrders', o, root)) {
+      priced.push(order.instrument);
     }
   }
-  for (const [id, leverage] of account.leverage ?? []) {
+  if (account.leverage === undefined) return;
+  for (const [id, leverage] of account.leverage) {
     const instrument = venue.instruments.get(id);
     if (instrument === undefined) continue;
     if (instrument.kind === 'option') {
@@ -190,7 +193,7 @@ function checkAccount(
       continue;
     }
     const rule = ruleOf(portfolio, instrument);
-    if (rule === undefined || !priced.has(id)) continue;
+    if (rule === undefined || !priced.includes(id)) continue;
     // At the position's notional; an instrument with no position yet at none, its first bracket.
     // In hedge mode each side is held to the setting: the larger side binds.
     let position: Position | undefined;
@@ -306,7 +309,7 @@ export function scanPriceIssues(
     const view = viewOf(views, portfolio, account);
     const { venue } = view.portfolio;
     if (venue.rulebook.portfolio === undefined) continue;
-    const at = `accounts[${indexOf.get(account.id) ?? 0}]`;
+    const at = indexOf.get(account.id) ?? 0;
     const { positions, openOrders } = account;
     for (let p = 0; p < positions.length; p++) {
       const position = positions[p]!;

@@ -1,14 +1,11 @@
 import {
   accountsPerPortfolioMax,
-  amountMax,
   assetsMax,
   balancesPerAccountMax,
   instrumentsMax,
-  leverageMax,
   ordersPerAccountMax,
   positionsPerAccountMax,
   rulebooksPerPortfolioMax,
-  sizeMax,
 } from '../../core/limits.ts';
 import type {
   Account,
@@ -24,11 +21,20 @@ import type { Portfolio } from '../../core/model/portfolio.ts';
 import type { Rulebook } from '../../core/model/rulebook.ts';
 import type { SpotMarket } from '../../core/model/spot-market.ts';
 import type { Venue } from '../../core/model/venue.ts';
-import { formatFixed, SCALE } from '../../core/num/fixed.ts';
+import { formatFixed } from '../../core/num/fixed.ts';
 import { duplicates, price, priceOrZero, readInstruments, size } from './instrument-file.ts';
+import {
+  amount,
+  isolatedMarginBounds,
+  leverageBounds,
+  noOrders,
+  readPlainAccount,
+  sharedLeverage,
+  signedSizeBounds,
+} from './plain-account.ts';
 import { checkPoolInputs } from './pool-checks.ts';
 import { checkPortfolio } from './portfolio-checks.ts';
-import { atMost, type Bound, nonNegative, Reader, settle } from './reader.ts';
+import { nonNegative, Reader, settle } from './reader.ts';
 import { readRiskArrays } from './risk-array-file.ts';
 import { checkScanRanges } from './scan-range-checks.ts';
 import { readSpotMarkets, readSpotOrder, readVenueTotals } from './spot-market-file.ts';
@@ -37,11 +43,6 @@ import { readUtcTime } from './utc-time.ts';
 import { readVolatility } from './volatility-file.ts';
 
 export const portfolioFormat = 'xmargin.portfolio/1';
-
-const amount: { min: Bound; max: Bound } = {
-  min: { value: -amountMax, message: 'is beyond the amount limit' },
-  max: atMost(amountMax, 'the amount limit'),
-};
 
 /** Told now and then how many of the file's accounts have been read (a book's progress bar). */
 export type AccountProgress = (done: number, total: number) => void;
@@ -184,11 +185,17 @@ function readAccounts(
   for (let a = 0; a < total; a += 1) {
     if (onAccount !== undefined && a % progressEvery === 0) onAccount(a, total);
     const value = source?.parse === undefined ? list[a] : source.parse(a);
-    const entry = new Reader(value, '', field.issues, field, a);
-    const rulebook = entry.field('rulebook').value;
-    if (rulebook !== undefined) rulebooks.set(a, rulebook);
-    const account = readAccount(entry, assets, instruments, spotMarkets, ownLeverage);
-    accounts.push(account);
+    // A book's usual account without a Reader per field; any other, or one with an issue, with.
+    const plain = readPlainAccount(value, assets, instruments);
+    if (plain === undefined) {
+      const entry = new Reader(value, '', field.issues, field, a);
+      const rulebook = entry.field('rulebook').value;
+      if (rulebook !== undefined) rulebooks.set(a, rulebook);
+      accounts.push(readAccount(entry, assets, instruments, spotMarkets, ownLeverage));
+    } else {
+      accounts.push(plain.account);
+      ownLeverage.push(plain.ownLeverage);
+    }
     if (source?.release === true) list[a] = undefined;
   }
   onAccount?.(total, total);
@@ -317,10 +324,8 @@ function readOpenInterest(reader: Reader, instruments: Map<string, Instrument>) 
   return openInterest;
 }
 
-/** An account without resting orders shares this one empty list (the core never changes it). */
-const noOrders: readonly OpenOrder[] = Object.freeze([]);
-
-function readAccount(
+/** One account through a Reader, every issue reported (exported for plain-account.test.ts). */
+export function readAccount(
   reader: Reader,
   assets: Set<string>,
   instruments: Map<string, Instrument>,
@@ -379,22 +384,6 @@ function readAccount(
   return account;
 }
 
-/** The leverage settings a book repeats (20, 50, …), one bigint each, not one per account. */
-const leverageValues = new Map<bigint, bigint>();
-const leverageValuesMax = 1_000;
-
-function shared(value: bigint): bigint {
-  const known = leverageValues.get(value);
-  if (known !== undefined) return known;
-  if (leverageValues.size < leverageValuesMax) leverageValues.set(value, value);
-  return value;
-}
-
-const leverageBounds = {
-  positive: true,
-  max: atMost(leverageMax * SCALE, `the leverage limit (${leverageMax})`),
-};
-
 /**
  * The account's leverage setting per instrument: `leverage` of the account, and, for files written
  * before it was the account's, a position's own `leverage`, which sets the account's for that
@@ -411,7 +400,7 @@ function readLeverage(
   if (reader.has('leverage')) {
     for (const [instrument, entry] of reader.field('leverage').entries(instrumentsMax)) {
       if (!instruments.has(instrument)) entry.fail('unknown instrument');
-      leverage.set(instrument, shared(entry.decimal(leverageBounds)));
+      leverage.set(instrument, sharedLeverage(entry.decimal(leverageBounds)));
     }
   }
   ownLeverage.push(leverage.size);
@@ -421,7 +410,7 @@ function readLeverage(
     const instrument = positions[p]!.instrument;
     if (chosen === undefined) continue;
     const set = leverage.get(instrument);
-    if (set === undefined) leverage.set(instrument, shared(chosen));
+    if (set === undefined) leverage.set(instrument, sharedLeverage(chosen));
     else if (set !== chosen) {
       const account = reader.field('leverage').field(instrument).path;
       field.fail(`is ${formatFixed(chosen)}, but ${account} sets ${formatFixed(set)}`);
@@ -429,12 +418,6 @@ function readLeverage(
   }
   return leverage;
 }
-
-const signedSizeBounds = {
-  min: { value: -sizeMax, message: 'is beyond the size limit' },
-  max: atMost(sizeMax, 'the size limit'),
-};
-const isolatedMarginBounds = { min: nonNegative, max: amount.max };
 
 function readPosition(reader: Reader, instruments: Map<string, Instrument>): Position {
   reader.object();
