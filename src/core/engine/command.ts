@@ -40,6 +40,11 @@ export type CommandBody =
       readonly from: LocationId;
       readonly to: LocationId;
     }
+  /** Trading on an instrument stops (a venue's halt) or starts again: no fill, no new order. */
+  | {
+      readonly type: 'halt_instrument' | 'resume_instrument';
+      readonly instrument: InstrumentId;
+    }
   /** The venue's confirmation that a move (the id of the command that began it) settled. */
   | { readonly type: 'settle_collateral_move'; readonly move: string }
   | {
@@ -154,6 +159,8 @@ export type RejectionCode =
   | 'instrument_not_dated'
   | 'instrument_not_expired'
   | 'instrument_settled'
+  | 'instrument_halted'
+  | 'instrument_not_halted'
   | 'funding_interval_invalid'
   | 'price_not_positive'
   | 'price_negative'

@@ -10,7 +10,7 @@ import { type CommandOf, type Decision, refuse } from './decision.ts';
 
 /**
  * A fill from the venue's matching engine, checked in this order: `instrument_not_found`,
- * `instrument_settled` (settled at expiry), `account_not_found` (taker, then maker), for a side
+ * `instrument_settled` (settled at expiry), `instrument_halted`, `account_not_found` (taker, then maker), for a side
  * that names its resting order `order_not_found` (none of that id, instrument and side on the
  * account) and `order_size_exceeded` (the fill is larger than what is left of it), then the
  * fill's own checks in `fillRejectionCodes`' order (fill.ts; an expired instrument is
@@ -29,6 +29,7 @@ export function decideFill(
   const instrument = venue.instruments.get(command.instrument);
   if (instrument === undefined) return refuse('instrument_not_found', 'instrument');
   if (ledger.settled.has(instrument.id)) return refuse('instrument_settled', 'instrument');
+  if (ledger.halted.has(instrument.id)) return refuse('instrument_halted', 'instrument');
   const taker = ledger.accounts.get(command.taker.account);
   if (taker === undefined) return refuse('account_not_found', 'taker.account');
   const maker = ledger.accounts.get(command.maker.account);

@@ -28,7 +28,7 @@ export interface OrderContext {
  * An order now resting on the venue's book, margined with the account's other orders at their
  * worst (margin/what-if.ts `judge`: the whole book of the account's orders on that side filled at
  * their limits). Checked in this order: `account_not_found`, `instrument_not_found`,
- * `instrument_settled`, `instrument_expired`, `order_id_invalid` (empty or longer than
+ * `instrument_settled`, `instrument_halted`, `instrument_expired`, `order_id_invalid` (empty or longer than
  * `idLengthMax`), `order_exists` (the id rests already on the account),
  * `orders_per_account_max`, the order's figures (`size_not_positive`, `size_above_max`,
  * `size_off_step`, `price_not_positive`, `price_above_max`, `price_off_tick`), `price_unavailable`,
@@ -198,6 +198,7 @@ function tradableRefusal(
   nowMs: number,
 ): { readonly rejection: Rejection } | undefined {
   if (ledger.settled.has(instrument.id)) return refuse('instrument_settled', 'instrument');
+  if (ledger.halted.has(instrument.id)) return refuse('instrument_halted', 'instrument');
   if (instrument.expiryMs !== undefined && nowMs >= instrument.expiryMs) {
     return refuse('instrument_expired', 'instrument');
   }

@@ -62,7 +62,8 @@ export type { Decision } from './decision.ts';
  *    it, with unrealised profit counted at most at `withdrawableProfitShare`).
  * A price tick: `feed_not_found` (no such instrument, or an asset the venue neither takes nor
  * lists a contract on), then the guard's own codes, in its order (price-guard.ts).
- * Moving collateral between places: decide-location.ts. A fill, a funding interval, an expiry, an isolated-margin move and the account's settings,
+ * A halt (`instrument_not_found`, `instrument_halted` when halted already) or a resumption
+ * (`instrument_not_halted`). Moving collateral between places: decide-location.ts. A fill, a funding interval, an expiry, an isolated-margin move and the account's settings,
  * orders: their own orders, in decide-fill.ts, decide-funding.ts, decide-expiry.ts,
  * decide-account-settings.ts and decide-order.ts.
  */
@@ -109,6 +110,19 @@ export function decide(ledger: Ledger, command: Command, context: DecideContext)
                 context,
               ));
       return refusal === undefined ? { events: [event] } : { rejection: refusal };
+    }
+    case 'halt_instrument':
+    case 'resume_instrument': {
+      const { instrument } = command;
+      if (!context.venue.instruments.has(instrument))
+        return refuse('instrument_not_found', 'instrument');
+      const halting = command.type === 'halt_instrument';
+      if (halting === ledger.halted.has(instrument)) {
+        return refuse(halting ? 'instrument_halted' : 'instrument_not_halted', 'instrument');
+      }
+      return {
+        events: [{ type: halting ? 'instrument_halted' : 'instrument_resumed', instrument }],
+      };
     }
     case 'move_collateral':
       return decideMove(ledger, command, context, () =>

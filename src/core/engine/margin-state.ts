@@ -103,6 +103,8 @@ function touchedAccounts(
         break;
       case 'account_opened':
       case 'venue_set':
+      case 'instrument_halted':
+      case 'instrument_resumed':
       case 'margin_mode_set':
       case 'price_held':
       case 'margin_state_changed':

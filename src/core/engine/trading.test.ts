@@ -848,3 +848,39 @@ describe('collateral held in several places', () => {
     expect(pending.kind === 'checked' && pending.after.equity).toBe(d('2800'));
   });
 });
+
+describe('a halted instrument', () => {
+  it('takes no fill and no new order until trading resumes', () => {
+    const ledger = books();
+    const halt: Command = { id: id(), type: 'halt_instrument', instrument: 'BTCUSDT' };
+    expect(run(ledger, halt).kind).toBe('accepted');
+    expect(run(ledger, { ...halt, id: id() })).toMatchObject({
+      rejection: { code: 'instrument_halted', field: 'instrument' },
+    });
+    expect(run(ledger, fill('BTCUSDT', 'a', 'buy', '1', '100000', 'b'))).toMatchObject({
+      rejection: { code: 'instrument_halted', field: 'instrument' },
+    });
+    const order: Command = {
+      id: id(),
+      type: 'place_order',
+      account: 'a',
+      orderId: 'h1',
+      instrument: 'BTCUSDT',
+      side: 'buy',
+      size: d('0.1'),
+      price: d('99000'),
+    };
+    expect(run(ledger, order)).toMatchObject({ rejection: { code: 'instrument_halted' } });
+    // Other instruments trade on.
+    expect(run(ledger, fill('BTCUSD', 'a', 'buy', '1', '100000', 'b')).kind).toBe('accepted');
+    const resume: Command = { id: id(), type: 'resume_instrument', instrument: 'BTCUSDT' };
+    expect(run(ledger, resume).kind).toBe('accepted');
+    expect(run(ledger, { ...resume, id: id() })).toMatchObject({
+      rejection: { code: 'instrument_not_halted' },
+    });
+    expect(run(ledger, fill('BTCUSDT', 'a', 'buy', '1', '100000', 'b')).kind).toBe('accepted');
+    expect(run(ledger, { ...halt, id: id(), instrument: 'DOGE' } as Command)).toMatchObject({
+      rejection: { code: 'instrument_not_found' },
+    });
+  });
+});

@@ -140,6 +140,8 @@ export type LedgerEvent =
    * other rules would not give the same answers.
    */
   | { readonly type: 'venue_set'; readonly digest: string }
+  /** Trading on the instrument stopped, or started again. */
+  | { readonly type: 'instrument_halted' | 'instrument_resumed'; readonly instrument: InstrumentId }
   /** A dated future or option settled at expiry: every position closed at `price`. */
   | {
       readonly type: 'expiry_settled';

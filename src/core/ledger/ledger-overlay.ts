@@ -20,6 +20,7 @@ export function ledgerOverlay(base: Ledger): Ledger {
     funding: new OverlayMap(base.funding),
     fundingCarry: new OverlayMap(base.fundingCarry),
     settled: new OverlayMap(base.settled),
+    halted: new OverlayMap(base.halted),
     marginModes: new OverlayMap(base.marginModes),
     marginStates: new OverlayMap(base.marginStates),
     answered: new OverlayMap(base.answered),

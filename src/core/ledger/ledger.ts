@@ -43,6 +43,8 @@ export interface Ledger {
    * position of a market has settled at its index, so the carry is all a position remembers.
    */
   readonly fundingCarry: Map<string, bigint>;
+  /** Instruments whose trading the venue halted: they take no fill and no new order. */
+  readonly halted: Map<InstrumentId, true>;
   /** Dated instruments settled at expiry, at their settlement price: they take no more fills. */
   readonly settled: Map<InstrumentId, Price>;
   /** The margin mode an account's next position on an instrument opens in, by `settingKey`. */
@@ -74,6 +76,7 @@ export function newLedger(): Ledger {
     funding: new Map(),
     fundingCarry: new Map(),
     settled: new Map(),
+    halted: new Map(),
     marginModes: new Map(),
     marginStates: new Map(),
     answered: new Map(),
@@ -207,6 +210,12 @@ export function applyEvent(ledger: Ledger, event: LedgerEvent): void {
       ledger.accounts.set(event.account, { ...account, openOrders });
       return;
     }
+    case 'instrument_halted':
+      ledger.halted.set(event.instrument, true);
+      return;
+    case 'instrument_resumed':
+      ledger.halted.delete(event.instrument);
+      return;
     case 'venue_set':
       ledger.venue = event.digest;
       return;

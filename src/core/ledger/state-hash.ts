@@ -71,6 +71,7 @@ export function canonicalState(ledger: Ledger): string {
         ]),
         fundingCarry: byKey(ledger.fundingCarry),
         settled: amounts(ledger.settled),
+        halted: [...ledger.halted.keys()].sort(),
         marginModes: byKey(ledger.marginModes),
         marginStates: byKey(ledger.marginStates),
       }),

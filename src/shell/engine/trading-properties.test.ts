@@ -213,6 +213,13 @@ const stepArb: fc.Arbitrary<{ body: Omit<Command, 'id'>; hours: number; fromOrde
       },
       {
         weight: 1,
+        arbitrary: fc.record({
+          type: fc.constantFrom('halt_instrument' as const, 'resume_instrument' as const),
+          instrument: fc.constantFrom('BTCUSDT', 'BTCUSD'),
+        }),
+      },
+      {
+        weight: 1,
         arbitrary: fc.constant({
           type: 'settle_expiry' as const,
           instrument: 'BTC-FUT',

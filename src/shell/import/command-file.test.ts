@@ -78,7 +78,7 @@ describe('a file of engine commands', () => {
       'c.jsonl:3: type: must be one of: open_account, deposit, withdraw, transfer, price_tick, ' +
         'fill, funding, settle_expiry, move_isolated_margin, set_leverage, set_margin_mode, ' +
         'place_order, amend_order, cancel_order, move_collateral, settle_collateral_move, ' +
-        'pre_trade_check',
+        'halt_instrument, resume_instrument, pre_trade_check',
       'c.jsonl:4: amount: must be a decimal string with at most 18 decimals, got "1e3"',
       'c.jsonl:5: amont: unknown field (expected one of: id, type, issuedAtMs, timeToLiveMs, account, asset, amount, location)',
       'c.jsonl:6: issuedAtMs: must be a whole number of milliseconds, 0 or more',

@@ -107,6 +107,8 @@ export function readCommand(reader: Reader): EngineLine {
       'cancel_order',
       'move_collateral',
       'settle_collateral_move',
+      'halt_instrument',
+      'resume_instrument',
       'pre_trade_check',
     ] as const);
   const head = ['id', 'type', 'issuedAtMs', 'timeToLiveMs'];
@@ -151,6 +153,10 @@ export function readCommand(reader: Reader): EngineLine {
         from: reader.field('from').string(),
         to: reader.field('to').string(),
       };
+    case 'halt_instrument':
+    case 'resume_instrument':
+      reader.only([...head, 'instrument']);
+      return { ...common, type, instrument: reader.field('instrument').string() };
     case 'settle_collateral_move':
       reader.only([...head, 'move']);
       return { ...common, type, move: reader.field('move').string() };

@@ -254,6 +254,10 @@ function readEvent(reader: Reader, type: string): LedgerEvent {
         account: reader.field('account').string(),
         orderId: reader.field('orderId').string(),
       };
+    case 'instrument_halted':
+    case 'instrument_resumed':
+      reader.only([...head, 'instrument']);
+      return { type, instrument: reader.field('instrument').string() };
     case 'venue_set': {
       reader.only([...head, 'digest']);
       const digest = reader.field('digest').string();

@@ -75,6 +75,7 @@ export function ledgerOf(snapshot: Snapshot): Ledger {
     for (const [key, carry] of state.fundingCarry ?? [])
       ledger.fundingCarry.set(key, amount(carry));
     for (const [id, price] of amounts(state.settled ?? [])) ledger.settled.set(id, price);
+    for (const id of state.halted ?? []) ledger.halted.set(id, true);
     for (const [key, mode] of state.marginModes ?? []) ledger.marginModes.set(key, mode);
     for (const [id, marginState] of state.marginStates ?? [])
       ledger.marginStates.set(id, marginState);
@@ -156,6 +157,7 @@ interface CanonicalState {
   ][];
   readonly fundingCarry?: readonly [string, string][];
   readonly settled?: readonly [string, string][];
+  readonly halted?: readonly string[];
   readonly marginModes?: readonly [string, MarginMode][];
   readonly marginStates?: readonly [string, MarginState][];
   readonly answered: readonly [string, { digest: string; first: number; count: number }][];
