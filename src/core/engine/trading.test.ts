@@ -329,7 +329,7 @@ describe('expiry settlement through the engine', () => {
     const ledger = books();
     run(ledger, fill('BTC-FUT', 'a', 'buy', '1.5', '100000', 'b', { taker: '0', maker: '0' }));
     expect(run(ledger, settle('BTC-FUT', '105000.123'))).toMatchObject({
-      rejection: { code: 'instrument_not_expired' },
+      rejection: { code: 'instrument_not_expired', field: 'instrument' },
     });
     expect(run(ledger, settle('BTC-FUT', '105000.123'), at(expiryMs)).kind).toBe('accepted');
     // 1.5 × 5,000.123 = 7,500.1845 from b to a, through the pool.
@@ -337,12 +337,12 @@ describe('expiry settlement through the engine', () => {
     expect(balance(ledger, 'b')).toBe(d('2499.8155'));
     expect(position(ledger, 'a', 'BTC-FUT')).toBeUndefined();
     expect(run(ledger, settle('BTC-FUT', '1'), at(expiryMs))).toMatchObject({
-      rejection: { code: 'instrument_settled' },
+      rejection: { code: 'instrument_settled', field: 'instrument' },
     });
     expect(
       run(ledger, fill('BTC-FUT', 'a', 'buy', '1', '100000', 'b'), at(expiryMs)),
     ).toMatchObject({
-      rejection: { code: 'instrument_settled' },
+      rejection: { code: 'instrument_settled', field: 'instrument' },
     });
   });
 
@@ -362,6 +362,8 @@ describe('expiry settlement through the engine', () => {
     ['a perpetual', 'BTCUSDT', '1', 'instrument_not_dated', 'instrument'],
     ['a future at zero', 'BTC-FUT', '0', 'price_not_positive', 'price'],
     ['an option below zero', 'BTC-C', '-0.1', 'price_negative', 'price'],
+    ['an unknown instrument', 'DOGE-FUT', '1', 'instrument_not_found', 'instrument'],
+    ['a price beyond the limit', 'BTC-FUT', '1000000000000.1', 'price_above_max', 'price'],
   ])('refuses %s', (_name, instrument, price, code, field) => {
     const ledger = books();
     expect(run(ledger, settle(instrument, price), at(expiryMs))).toEqual({
@@ -882,5 +884,152 @@ describe('a halted instrument', () => {
     expect(run(ledger, { ...halt, id: id(), instrument: 'DOGE' } as Command)).toMatchObject({
       rejection: { code: 'instrument_not_found' },
     });
+  });
+});
+
+describe('what re-margins an account', () => {
+  const states = (answer: Answer) =>
+    answer.kind === 'accepted'
+      ? answer.events.flatMap((e) =>
+          e.type === 'margin_state_changed' ? [[e.account, e.state] as const] : [],
+        )
+      : [];
+  const open = (ledger: Ledger, account: string, usdt: string, ctx = context) => {
+    run(ledger, { id: id(), type: 'open_account', account, poolMode: 'cross' }, ctx);
+    run(ledger, { id: id(), type: 'deposit', account, asset: 'USDT', amount: d(usdt) }, ctx);
+  };
+  /** c long 1 BTCUSDT at 100,000 with `usdt`: IM 1,000 at 100×, MM 450. */
+  const long = (usdt: string, ctx = context) => {
+    const ledger = books();
+    open(ledger, 'c', usdt, ctx);
+    run(ledger, fill('BTCUSDT', 'c', 'buy', '1', '100000', 'b', { taker: '0', maker: '0' }), ctx);
+    return ledger;
+  };
+
+  it('a funding payment that takes an account below initial margin', () => {
+    const ledger = long('1500');
+    // 0.6 % of 100,000: c pays 600, is left 900 against IM 1,000.
+    const paid = run(ledger, funding(Date.UTC(2026, 11, 1, 8), '0.006'));
+    expect(states(paid)).toEqual([['c', 'margin_call']]);
+  });
+
+  it('money transferred into a liquidatable account', () => {
+    const ledger = long('1500');
+    expect(states(run(ledger, tick('mark:BTCUSDT', '98900')))).toEqual([['c', 'liquidatable']]);
+    const help: Command = {
+      id: id(),
+      type: 'transfer',
+      from: 'a',
+      to: 'c',
+      asset: 'USDT',
+      amount: d('1000'),
+    };
+    expect(states(run(ledger, help))).toEqual([['c', 'healthy']]);
+  });
+
+  it('an order cancelled or shrunk that brings it back above initial', () => {
+    for (const relief of ['cancel', 'amend'] as const) {
+      const ledger = long('1500');
+      // A bid of 0.4 more at 100,000 (IM 400 more) rests: 1,400 ≤ 1,500.
+      const bid: Command = {
+        id: id(),
+        type: 'place_order',
+        account: 'c',
+        orderId: 'more',
+        instrument: 'BTCUSDT',
+        side: 'buy',
+        size: d('0.4'),
+        price: d('100000'),
+      };
+      expect(run(ledger, bid).kind).toBe('accepted');
+      // At 99,800: equity 1,300 against IM 998 + 400.
+      expect(states(run(ledger, tick('mark:BTCUSDT', '99800')))).toEqual([['c', 'margin_call']]);
+      const command: Command =
+        relief === 'cancel'
+          ? { id: id(), type: 'cancel_order', account: 'c', orderId: 'more' }
+          : {
+              id: id(),
+              type: 'amend_order',
+              account: 'c',
+              orderId: 'more',
+              size: d('0.1'),
+              price: d('100000'),
+            };
+      expect([relief, states(run(ledger, command))]).toEqual([relief, [['c', 'healthy']]]);
+    }
+  });
+
+  it('a higher leverage that brings it back above initial', () => {
+    const ledger = long('1500');
+    const leverage = (value: string): Command => ({
+      id: id(),
+      type: 'set_leverage',
+      account: 'c',
+      instrument: 'BTCUSDT',
+      leverage: d(value),
+    });
+    // At 75×, IM 1,333.33… ≤ 1,500; at 99,800 equity 1,300 < 1,330.67; at 100× IM 998.
+    expect(run(ledger, leverage('75')).kind).toBe('accepted');
+    expect(states(run(ledger, tick('mark:BTCUSDT', '99800')))).toEqual([['c', 'margin_call']]);
+    expect(states(run(ledger, leverage('100')))).toEqual([['c', 'healthy']]);
+  });
+
+  it('an index tick on a collateral asset, and on the coin an inverse position settles in', () => {
+    const ledger = books();
+    open(ledger, 'c', '100');
+    run(ledger, { id: id(), type: 'deposit', account: 'c', asset: 'BTC', amount: d('0.0095') });
+    run(ledger, fill('BTCUSDT', 'c', 'buy', '1', '100000', 'b', { taker: '0', maker: '0' }));
+    // 100 + 0.0095 × 100,000 × 0.95 = 1,002.5 ≥ 1,000; at 99,000 the BTC counts 893.475.
+    expect(states(run(ledger, tick('index:BTC', '99000')))).toEqual([['c', 'margin_call']]);
+
+    const coin = books();
+    open(coin, 'e', '3500');
+    run(coin, fill('BTCUSD', 'e', 'buy', '300', '100000', 'b', { taker: '0', maker: '0' }));
+    run(coin, tick('mark:BTCUSD', '90000'));
+    run(coin, tick('index:BTC', '90000'));
+    // Its loss is 300 × 100 × (1/100,000 − 1/90,000) BTC: 3,000 USD at 90,000, 3,300 at 99,000.
+    expect(states(run(coin, tick('index:BTC', '99000')))).toContainEqual(['e', 'margin_call']);
+  });
+
+  it('collateral arriving at its place when a move settles', () => {
+    const places: DecideContext = {
+      ...context,
+      locations: {
+        elsewhere: new Map([['custodian', { weight: d('0.5'), transferDelayMs: 60_000 }]]),
+        pendingCounts: 'neither',
+      },
+    };
+    const ledger = long('1500', places);
+    const move: Command = {
+      id: 'to-custody',
+      type: 'move_collateral',
+      account: 'c',
+      asset: 'USDT',
+      amount: d('400'),
+      from: 'venue',
+      to: 'custodian',
+    };
+    // In flight: 1,100 ≥ IM 1,000. At 99,880 equity 980 < IM 998.8: a margin call, until the 200
+    // the 400 is worth at the custodian arrives.
+    expect(run(ledger, move, places).kind).toBe('accepted');
+    expect(states(run(ledger, tick('mark:BTCUSDT', '99880'), places))).toEqual([
+      ['c', 'margin_call'],
+    ]);
+    const settle: Command = { id: id(), type: 'settle_collateral_move', move: 'to-custody' };
+    const later = { ...places, nowMs: context.nowMs + 60_000 };
+    expect(states(run(ledger, settle, later))).toEqual([['c', 'healthy']]);
+  });
+
+  it('an option that expires worthless settles at 0, its buyer paid nothing', () => {
+    const ledger = books();
+    run(ledger, fill('BTC-C', 'a', 'buy', '0.3', '0.25', 'b', { taker: '0', maker: '0' }));
+    const settled = run(
+      ledger,
+      { id: id(), type: 'settle_expiry', instrument: 'BTC-C', price: 0n },
+      at(expiryMs),
+    );
+    expect(settled.kind).toBe('accepted');
+    expect(balance(ledger, 'a', 'BTC')).toBe(d('0.925'));
+    expect(position(ledger, 'a', 'BTC-C')).toBeUndefined();
   });
 });
