@@ -1033,3 +1033,172 @@ describe('what re-margins an account', () => {
     expect(position(ledger, 'a', 'BTC-C')).toBeUndefined();
   });
 });
+
+describe('expiry and funding in hedge mode, beside other positions', () => {
+  const hedged = (
+    instrument: string,
+    account: string,
+    side: 'buy' | 'sell',
+    positionSide: 'long' | 'short',
+    size: string,
+    price: string,
+  ): Command => ({
+    id: id(),
+    type: 'fill',
+    instrument,
+    takerSide: side,
+    size: d(size),
+    price: d(price),
+    taker: { account, feeRate: 0n, positionSide },
+    maker: { account: 'b', feeRate: 0n },
+  });
+
+  it('settles each side of a hedged account at expiry and leaves its perpetual alone', () => {
+    const ledger = books();
+    run(ledger, hedged('BTC-FUT', 'a', 'buy', 'long', '2', '100000'));
+    run(ledger, hedged('BTC-FUT', 'a', 'sell', 'short', '0.5', '101000'));
+    run(ledger, fill('BTCUSDT', 'a', 'buy', '1', '100000', 'b', { taker: '0', maker: '0' }));
+    const settled = run(
+      ledger,
+      { id: id(), type: 'settle_expiry', instrument: 'BTC-FUT', price: d('100500') },
+      at(expiryMs),
+    );
+    // a: long 2 from 100,000 (+1,000), short 0.5 from 101,000 (+250); b, one-way, closed 0.5 of
+    // its short 2 at the second fill (−500) and settles its short 1.5 from 100,000 (−750).
+    expect(balance(ledger, 'a')).toBe(d('11250'));
+    expect(balance(ledger, 'b')).toBe(d('8750'));
+    expect(ledger.accounts.get('a')!.positions.map((p) => p.instrument)).toEqual(['BTCUSDT']);
+    const event = settled.kind === 'accepted' ? settled.events[0] : undefined;
+    expect(event?.type === 'expiry_settled' && event.positions).toEqual([
+      { account: 'a', instrument: 'BTC-FUT', side: 'long' },
+      { account: 'a', instrument: 'BTC-FUT', side: 'short' },
+      { account: 'b', instrument: 'BTC-FUT' },
+    ]);
+    // Every realised PnL passes through the market's pool, which ends where it began.
+    const pool = pnlPoolOf('BTC-FUT');
+    expect(
+      event?.type === 'expiry_settled' &&
+        event.movements.filter((m) => m.account === pool).map((m) => m.amount),
+    ).toEqual([d('-1000'), d('-250'), d('750')]);
+  });
+
+  it('pays both sides of a hedged account their funding, each with its own carry', () => {
+    const ledger = books();
+    run(ledger, hedged('BTCUSDT', 'a', 'buy', 'long', '1', '100000'));
+    run(ledger, hedged('BTCUSDT', 'a', 'sell', 'short', '0.3', '100000'));
+    run(ledger, tick('mark:BTCUSDT', '100000.5'));
+    const first = Date.UTC(2026, 11, 1, 8);
+    expect(run(ledger, funding(first, '0.0001'), at(first)).kind).toBe('accepted');
+    // The long pays 10.00005 → 10.01; the short receives 3.000015 → 3.00; b (short 0.7) 7.000035 → 7.
+    expect(balance(ledger, 'a')).toBe(d('9992.99'));
+    expect(balance(ledger, 'b')).toBe(d('10007'));
+    expect([...ledger.fundingCarry.values()].sort()).toEqual(
+      [d('0.00995'), d('0.000015'), d('0.000035')].map((v) => v * 10n ** 54n).sort(),
+    );
+  });
+});
+
+describe('a funding interval changed, and its bounds', () => {
+  const first = Date.UTC(2026, 11, 1, 8);
+  const hour = 3_600_000;
+  const withInterval = (fundingMs: number, intervalMs: number): Command => ({
+    id: id(),
+    type: 'funding',
+    instrument: 'BTCUSDT',
+    fundingMs,
+    intervalMs,
+    rate: d('0.0001'),
+  });
+
+  it('an hourly interval after an 8-hourly one starts from the last funding time', () => {
+    const ledger = books();
+    run(ledger, fill('BTCUSDT', 'a', 'buy', '1', '100000', 'b', { taker: '0', maker: '0' }));
+    expect(run(ledger, withInterval(first, 8 * hour), at(first)).kind).toBe('accepted');
+    // 8 hours on is the old schedule's next; an hour on is the new one's.
+    expect(run(ledger, withInterval(first + 8 * hour, hour), at(first + 8 * hour))).toMatchObject({
+      rejection: { code: 'funding_interval_skipped', field: 'fundingMs' },
+    });
+    expect(run(ledger, withInterval(first + hour, hour), at(first + hour)).kind).toBe('accepted');
+    expect(ledger.funding.get('BTCUSDT')).toMatchObject({
+      intervalMs: hour,
+      lastFundingMs: first + hour,
+    });
+  });
+
+  it.each([
+    ['a minute', 60_000, 'accepted'],
+    ['under a minute', 59_999, 'funding_interval_invalid'],
+    ['a week', 7 * 24 * hour, 'accepted'],
+    ['over a week', 7 * 24 * hour + 1, 'funding_interval_invalid'],
+  ])('an interval of %s', (_name, intervalMs, outcome) => {
+    const ledger = books();
+    const answer = run(ledger, withInterval(first, intervalMs), at(first));
+    expect(answer.kind === 'accepted' ? 'accepted' : answer.rejection.code).toBe(outcome);
+  });
+
+  it('refuses a funding time before the epoch', () => {
+    const ledger = books();
+    expect(run(ledger, withInterval(-1, hour))).toEqual({
+      kind: 'rejected',
+      rejection: { code: 'funding_interval_invalid', field: 'fundingMs' },
+    });
+  });
+});
+
+describe('money out of another place, at the edges', () => {
+  const places: DecideContext = {
+    ...context,
+    locations: {
+      elsewhere: new Map([['arbitrum', { weight: d('0.9'), transferDelayMs: 0 }]]),
+      pendingCounts: 'neither',
+    },
+  };
+  const out = (account: string, asset: string, amount: string): Command => ({
+    id: id(),
+    type: 'withdraw',
+    account,
+    asset,
+    amount: d(amount),
+    location: 'arbitrum',
+  });
+
+  it('is refused while a price its margin reads is missing', () => {
+    const ledger = newLedger();
+    run(ledger, tick('index:USDT', '1'), places);
+    run(ledger, { id: id(), type: 'open_account', account: 'c', poolMode: 'cross' }, places);
+    for (const asset of ['USDT', 'BTC']) {
+      const deposit: Command = {
+        id: id(),
+        type: 'deposit',
+        account: 'c',
+        asset,
+        amount: d('1'),
+        location: 'arbitrum',
+      };
+      run(ledger, deposit, places);
+    }
+    expect(run(ledger, out('c', 'USDT', '0.5'), places)).toEqual({
+      kind: 'rejected',
+      rejection: { code: 'price_unavailable', field: 'asset' },
+    });
+  });
+
+  it('counts the cross pools only: an isolated position short of its margin does not hold it back', () => {
+    const ledger = books();
+    run(ledger, { id: id(), type: 'open_account', account: 'c', poolMode: 'cross' }, places);
+    const deposit: Command = {
+      id: id(),
+      type: 'deposit',
+      account: 'c',
+      asset: 'USDT',
+      amount: d('500'),
+      location: 'arbitrum',
+    };
+    run(ledger, deposit, places);
+    const isolated = fill('BTCUSDT', 'c', 'buy', '1', '100000', 'b', { taker: '0', maker: '0' });
+    if (isolated.type !== 'fill') throw new Error('a fill');
+    run(ledger, { ...isolated, taker: { ...isolated.taker, marginMode: 'isolated' } }, places);
+    // The position's bucket has no margin at all; the cross pool holds no position.
+    expect(run(ledger, out('c', 'USDT', '500'), places).kind).toBe('accepted');
+  });
+});
