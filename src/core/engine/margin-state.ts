@@ -1,6 +1,7 @@
 import { applyEvent, type Ledger, splitFeed } from '../ledger/ledger.ts';
 import type { LedgerEvent, MarginState } from '../ledger/ledger-event.ts';
 import { ledgerOverlay } from '../ledger/ledger-overlay.ts';
+import { splitHoldingKey } from '../ledger/location.ts';
 import { type MarginFigures, marginFigures } from '../margin/margin-figures.ts';
 import type { Account } from '../model/account.ts';
 import type { AccountId } from '../model/ids.ts';
@@ -96,11 +97,21 @@ function touchedAccounts(
         for (const { account } of event.positions) add(account);
         for (const { account } of event.movements) add(account);
         break;
-      case 'price_accepted':
+      case 'price_accepted': {
         for (const account of ledger.accounts.values()) {
           if (pricedBy(account, event.feed, venue)) touched.add(account.id);
         }
+        // An asset held at another place, or in flight between two, is priced by its index too.
+        const [kind, asset] = splitFeed(event.feed);
+        if (kind === 'index') {
+          for (const [key, held] of ledger.holdings) {
+            if (held.has(asset)) add(splitHoldingKey(key)[0]);
+          }
+          for (const move of ledger.pendingMoves.values())
+            if (move.asset === asset) add(move.account);
+        }
         break;
+      }
       case 'account_opened':
       case 'venue_set':
       case 'instrument_halted':

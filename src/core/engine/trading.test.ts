@@ -1133,7 +1133,7 @@ describe('a funding interval changed, and its bounds', () => {
   ])('an interval of %s', (_name, intervalMs, outcome) => {
     const ledger = books();
     const answer = run(ledger, withInterval(first, intervalMs), at(first));
-    expect(answer.kind === 'accepted' ? 'accepted' : answer.rejection.code).toBe(outcome);
+    expect('rejection' in answer ? answer.rejection.code : answer.kind).toBe(outcome);
   });
 
   it('refuses a funding time before the epoch', () => {
@@ -1200,5 +1200,47 @@ describe('money out of another place, at the edges', () => {
     run(ledger, { ...isolated, taker: { ...isolated.taker, marginMode: 'isolated' } }, places);
     // The position's bucket has no margin at all; the cross pool holds no position.
     expect(run(ledger, out('c', 'USDT', '500'), places).kind).toBe('accepted');
+  });
+});
+
+describe('an index tick on collateral held at another place', () => {
+  it('re-margins the accounts holding it there, whatever they trade', () => {
+    const eth = linearPerp('ETHUSDT', 'ETH');
+    const places: DecideContext = {
+      ...context,
+      venue: venue([eth], rulebook({ ETHUSDT: binanceLikeBrackets }, book.collateral)),
+      locations: {
+        elsewhere: new Map([['arbitrum', { weight: d('0.9'), transferDelayMs: 0 }]]),
+        pendingCounts: 'neither',
+      },
+    };
+    const ledger = newLedger();
+    const setup: Command[] = [
+      tick('index:USDT', '1'),
+      tick('index:BTC', '100000'),
+      tick('index:ETH', '4000'),
+      tick('mark:ETHUSDT', '4000'),
+      { id: id(), type: 'open_account', account: 'b', poolMode: 'cross' },
+      { id: id(), type: 'deposit', account: 'b', asset: 'USDT', amount: d('100000') },
+      { id: id(), type: 'open_account', account: 'c', poolMode: 'cross' },
+      { id: id(), type: 'deposit', account: 'c', asset: 'USDT', amount: d('100') },
+      {
+        id: id(),
+        type: 'deposit',
+        account: 'c',
+        asset: 'BTC',
+        amount: d('0.0106'),
+        location: 'arbitrum',
+      },
+    ];
+    for (const command of setup) expect(run(ledger, command, places).kind).toBe('accepted');
+    run(ledger, fill('ETHUSDT', 'c', 'buy', '25', '4000', 'b', { taker: '0', maker: '0' }), places);
+    // 100 + 0.0106 × 100,000 × 0.95 × 0.9 = 1,006.3 ≥ IM 1,000 (100,000 of ETH at 100×); at
+    // 99,000 the BTC on arbitrum counts 897.237: below initial margin.
+    const answer = run(ledger, tick('index:BTC', '99000'), places);
+    expect(
+      answer.kind === 'accepted' &&
+        answer.events.filter((e) => e.type === 'margin_state_changed').map((e) => e.account),
+    ).toEqual(['c']);
   });
 });

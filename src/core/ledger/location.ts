@@ -58,6 +58,12 @@ export function holdingKey(account: AccountId, location: LocationId): string {
   return `${account}\u0000${location}`;
 }
 
+/** `holdingKey` read back: the account and the place. */
+export function splitHoldingKey(key: string): [AccountId, LocationId] {
+  const cut = key.indexOf('\u0000');
+  return [key.slice(0, cut), key.slice(cut + 1)];
+}
+
 /** What the account holds of each asset at a place (home: its balances). */
 export function holdingsAt(
   ledger: Ledger,

@@ -4,7 +4,7 @@ import type { CheckAnswer } from '../../core/engine/decide-order.ts';
 import type { Answer } from '../../core/engine/execute.ts';
 import { venueDigest } from '../../core/engine/venue-digest.ts';
 import type { Ledger } from '../../core/ledger/ledger.ts';
-import { homeLocation, homeOnly, marginView } from '../../core/ledger/location.ts';
+import { homeLocation, homeOnly, marginView, splitHoldingKey } from '../../core/ledger/location.ts';
 import { stateHash } from '../../core/ledger/state-hash.ts';
 import type { Position } from '../../core/model/account.ts';
 import { fixed, formatFixed } from '../../core/num/fixed.ts';
@@ -358,7 +358,7 @@ function collateralByPlace(
     for (const [asset, amount] of account.balances) add(homeLocation, asset, amount);
   }
   for (const [key, held] of ledger.holdings) {
-    const place = key.slice(key.indexOf('\u0000') + 1);
+    const [, place] = splitHoldingKey(key);
     for (const [asset, amount] of held) add(place, asset, amount);
   }
   for (const move of ledger.pendingMoves.values()) add(inFlight, move.asset, move.amount);
