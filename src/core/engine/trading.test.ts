@@ -1244,3 +1244,116 @@ describe('an index tick on collateral held at another place', () => {
     ).toEqual(['c']);
   });
 });
+
+describe('more of what a price, a funding and a move in flight reach', () => {
+  const eth = linearPerp('ETHUSDT', 'ETH');
+  const ethVenue: DecideContext = {
+    ...context,
+    venue: venue([eth], rulebook({ ETHUSDT: binanceLikeBrackets }, book.collateral)),
+  };
+
+  it('an index tick re-margins an account holding the asset at home, whatever it trades', () => {
+    const ledger = newLedger();
+    const setup: Command[] = [
+      tick('index:USDT', '1'),
+      tick('index:BTC', '100000'),
+      tick('index:ETH', '4000'),
+      tick('mark:ETHUSDT', '4000'),
+      { id: id(), type: 'open_account', account: 'b', poolMode: 'cross' },
+      { id: id(), type: 'deposit', account: 'b', asset: 'USDT', amount: d('100000') },
+      { id: id(), type: 'open_account', account: 'c', poolMode: 'cross' },
+      { id: id(), type: 'deposit', account: 'c', asset: 'USDT', amount: d('100') },
+      { id: id(), type: 'deposit', account: 'c', asset: 'BTC', amount: d('0.0095') },
+    ];
+    for (const command of setup) expect(run(ledger, command, ethVenue).kind).toBe('accepted');
+    run(
+      ledger,
+      fill('ETHUSDT', 'c', 'buy', '25', '4000', 'b', { taker: '0', maker: '0' }),
+      ethVenue,
+    );
+    // 100 + 0.0095 × 100,000 × 0.95 = 1,002.5 ≥ IM 1,000; at 99,000: 993.475.
+    const answer = run(ledger, tick('index:BTC', '99000'), ethVenue);
+    expect(
+      answer.kind === 'accepted' &&
+        answer.events.filter((e) => e.type === 'margin_state_changed').map((e) => e.account),
+    ).toEqual(['c']);
+  });
+
+  it('funding waits for the instrument’s mark', () => {
+    const ledger = newLedger();
+    run(ledger, tick('index:USDT', '1'));
+    const first = Date.UTC(2026, 11, 1, 8);
+    expect(run(ledger, funding(first, '0.0001'), at(first))).toEqual({
+      kind: 'rejected',
+      rejection: { code: 'price_unavailable', field: 'instrument' },
+    });
+  });
+
+  it('a hedged position’s carry is its own in the next interval', () => {
+    const ledger = books();
+    const side = (
+      takerSide: 'buy' | 'sell',
+      positionSide: 'long' | 'short',
+      size: string,
+    ): Command => ({
+      id: id(),
+      type: 'fill',
+      instrument: 'BTCUSDT',
+      takerSide,
+      size: d(size),
+      price: d('100000'),
+      taker: { account: 'a', feeRate: 0n, positionSide },
+      maker: { account: 'b', feeRate: 0n },
+    });
+    run(ledger, side('buy', 'long', '1'));
+    run(ledger, side('sell', 'short', '0.3'));
+    run(ledger, tick('mark:BTCUSDT', '100000.5'));
+    const first = Date.UTC(2026, 11, 1, 8);
+    run(ledger, funding(first, '0.0001'), at(first));
+    run(ledger, funding(first + 8 * 3_600_000, '0.0001'), at(first + 8 * 3_600_000));
+    // Long: 0.00995 − 10.00005 = −9.9901 → pays 10.00 (carry 0.0099); short: 0.000015 + 3.000015
+    // → 3.00 (carry 0.00003); b: 0.000035 + 7.000035 → 7.00. a: 9,992.99 − 10 + 3.
+    expect(balance(ledger, 'a')).toBe(d('9985.99'));
+    expect(balance(ledger, 'b')).toBe(d('10014'));
+    expect(balance(ledger, roundingAccount)).toBe(d('0.01'));
+  });
+
+  it('a move in flight from the venue counts in full where the policy counts its source', () => {
+    const source: DecideContext = {
+      ...context,
+      locations: {
+        elsewhere: new Map([['custodian', { weight: d('0.5'), transferDelayMs: 60_000 }]]),
+        pendingCounts: 'source',
+      },
+    };
+    const ledger = books();
+    run(ledger, { id: id(), type: 'open_account', account: 'c', poolMode: 'cross' }, source);
+    run(
+      ledger,
+      { id: id(), type: 'deposit', account: 'c', asset: 'USDT', amount: d('1500') },
+      source,
+    );
+    run(
+      ledger,
+      fill('BTCUSDT', 'c', 'buy', '1', '100000', 'b', { taker: '0', maker: '0' }),
+      source,
+    );
+    const move: Command = {
+      id: id(),
+      type: 'move_collateral',
+      account: 'c',
+      asset: 'USDT',
+      amount: d('1000'),
+      from: 'venue',
+      to: 'custodian',
+    };
+    // Counted at the venue's weight, 1, while in flight: 500 + 1,000 ≥ IM 1,000.
+    expect(run(ledger, move, source).kind).toBe('accepted');
+    const view = checkOrder(
+      ledger,
+      { account: 'c', instrument: 'BTCUSDT', side: 'buy', size: d('0.001') },
+      source,
+    );
+    expect(view.kind === 'checked' && view.after.equity).toBe(d('1500'));
+  });
+});
