@@ -5,6 +5,12 @@ import type { LocationId } from '../ledger/location.ts';
 import type { MarginMode, PoolMode, PositionSide, Side } from '../model/account.ts';
 import type { AccountId, AssetId, InstrumentId } from '../model/ids.ts';
 import type { Amount, Price, Quantity, Ratio } from '../num/fixed.ts';
+import type { FundingRateBounds, PremiumFundingTerms } from '../pricing/funding-rate.ts';
+import type {
+  ImpactPrices,
+  PremiumRejection,
+  PremiumWeighting,
+} from '../pricing/funding-rate-premium.ts';
 import type { TickRefusal } from './price-guard.ts';
 
 /**
@@ -69,13 +75,16 @@ export type CommandBody =
    * (pricing/funding-rate.ts computes one from premiums), paid at the instrument's mark.
    * `intervalMs` is the market's funding interval; a new one takes effect from this interval.
    */
-  | {
+  | ({
       readonly type: 'funding';
       readonly instrument: InstrumentId;
       readonly fundingMs: number;
       readonly intervalMs: number;
-      readonly rate: Ratio;
-    }
+    } & (
+      | { readonly rate: Ratio }
+      /** The rate computed from the interval's premium samples (pricing/funding-rate.ts). */
+      | { readonly premium: PremiumFunding }
+    ))
   /**
    * A dated future or option settled at its expiry, at the venue's settlement price: a future's
    * delivery price; an option's final value, its premium at expiry in the premium's currency (the
@@ -126,6 +135,15 @@ export type CommandBody =
     }
   | { readonly type: 'cancel_order'; readonly account: AccountId; readonly orderId: string };
 
+/** A venue's premium-and-interest funding formula applied to one interval's samples. */
+export interface PremiumFunding {
+  /** Oldest first; each the impact bid and ask and the index at one sampling time. */
+  readonly samples: readonly ImpactPrices[];
+  readonly weighting: PremiumWeighting;
+  readonly terms: PremiumFundingTerms;
+  readonly bounds: FundingRateBounds;
+}
+
 /**
  * Why a command was refused: a stable snake_case code and the command field it is about. Codes
  * are tested in a fixed order, documented with `decide`; the first that fails is the answer.
@@ -162,6 +180,8 @@ export type RejectionCode =
   | 'instrument_halted'
   | 'instrument_not_halted'
   | 'funding_interval_invalid'
+  | 'funding_terms_invalid'
+  | PremiumRejection['code']
   | 'price_not_positive'
   | 'price_negative'
   | 'price_above_max'

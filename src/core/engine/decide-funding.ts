@@ -7,18 +7,22 @@ import {
 import { roundingAccount } from '../ledger/house-accounts.ts';
 import { carryKey, type Ledger } from '../ledger/ledger.ts';
 import type { FundingCarry, PositionChange } from '../ledger/ledger-event.ts';
-import { fundingIntervalMsMax, fundingIntervalMsMin } from '../limits.ts';
+import { fundingIntervalMsMax, fundingIntervalMsMin, fundingRateMax } from '../limits.ts';
 import type { Position } from '../model/account.ts';
 import type { AccountId } from '../model/ids.ts';
 import type { Venue } from '../model/venue.ts';
+import { DECIMALS, type Ratio } from '../num/fixed.ts';
+import { impactFundingRate } from '../pricing/funding-rate.ts';
+import type { PremiumFunding, Rejection } from './command.ts';
 import { type CommandOf, type Decision, refuse } from './decision.ts';
 
 /**
  * One funding interval of a perpetual, paid to and by every holder at once (funding-settlement.ts:
  * exact, zero-sum, rounded against the trader, the remainder to the rounding account), at the
- * instrument's mark. Checked in this order: `instrument_not_found`, `instrument_not_perpetual`,
+ * instrument's mark, at the rate the venue gives or one computed from the interval's premium
+ * samples (`premiumRate`). Checked in this order: `instrument_not_found`, `instrument_not_perpetual`,
  * `funding_interval_invalid` (a funding time that is not a whole ms ≥ 0, then an interval outside
- * limits.ts's bounds), `price_unavailable` (no mark yet), then
+ * limits.ts's bounds), `price_unavailable` (no mark yet), the premium's (below), then
  * the index's own checks (funding-index.ts: the rate's bound, then an interval already paid, one
  * skipped, or a funding time the log has not reached). The market's first interval opens its
  * index; a new `intervalMs` takes effect from this interval (a venue moves a contract from
@@ -36,7 +40,7 @@ export function decideFunding(
   const instrument = venue.instruments.get(command.instrument);
   if (instrument === undefined) return refuse('instrument_not_found', 'instrument');
   if (instrument.kind !== 'perpetual') return refuse('instrument_not_perpetual', 'instrument');
-  const { fundingMs, intervalMs, rate } = command;
+  const { fundingMs, intervalMs } = command;
   if (!Number.isSafeInteger(fundingMs) || fundingMs < 0) {
     return refuse('funding_interval_invalid', 'fundingMs');
   }
@@ -49,6 +53,8 @@ export function decideFunding(
   }
   const price = ledger.markPrices.get(instrument.id);
   if (price === undefined) return refuse('price_unavailable', 'instrument');
+  const rate = 'rate' in command ? command.rate : premiumRate(command.premium, intervalMs);
+  if (typeof rate !== 'bigint') return { rejection: rate };
   const current = ledger.funding.get(instrument.id);
   const index =
     current === undefined
@@ -110,4 +116,42 @@ export function decideFunding(
       },
     ],
   };
+}
+
+/**
+ * The rate of the interval from its premium samples (pricing/funding-rate.ts), the formula's terms
+ * checked first: `funding_interval_invalid` (the reference period outside the interval bounds),
+ * `funding_terms_invalid` (a negative dampener, a floor above 0 or a cap below it, either beyond the
+ * rate bound, decimals not 0 to 18), then the samples' own codes (premium_samples_above_max,
+ * premium_samples_empty, impact_price_not_positive, index_price_not_positive,
+ * impact_prices_crossed), naming the sample.
+ */
+function premiumRate(premium: PremiumFunding, intervalMs: number): Ratio | Rejection {
+  const { terms, bounds, samples, weighting } = premium;
+  const period = terms.referencePeriodMs;
+  if (
+    !Number.isSafeInteger(period) ||
+    period < fundingIntervalMsMin ||
+    period > fundingIntervalMsMax
+  ) {
+    return { code: 'funding_interval_invalid', field: 'premium.terms.referencePeriodMs' };
+  }
+  if (terms.dampener < 0n)
+    return { code: 'funding_terms_invalid', field: 'premium.terms.dampener' };
+  if (bounds.floor > 0n || bounds.floor < -fundingRateMax) {
+    return { code: 'funding_terms_invalid', field: 'premium.bounds.floor' };
+  }
+  if (bounds.cap < 0n || bounds.cap > fundingRateMax) {
+    return { code: 'funding_terms_invalid', field: 'premium.bounds.cap' };
+  }
+  const decimals = bounds.rateDecimals;
+  if (!Number.isInteger(decimals) || decimals < 0 || decimals > DECIMALS) {
+    return { code: 'funding_terms_invalid', field: 'premium.bounds.rateDecimals' };
+  }
+  const rate = impactFundingRate(terms, bounds, samples, weighting, intervalMs);
+  if (typeof rate === 'bigint') return rate;
+  const sample = 'sample' in rate && rate.sample !== undefined ? `[${rate.sample}]` : '';
+  const field =
+    'field' in rate ? `.${rate.field}` : rate.code === 'index_price_not_positive' ? '.index' : '';
+  return { code: rate.code, field: `premium.samples${sample}${field}` };
 }

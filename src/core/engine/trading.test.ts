@@ -1357,3 +1357,88 @@ describe('more of what a price, a funding and a move in flight reach', () => {
     expect(view.kind === 'checked' && view.after.equity).toBe(d('1500'));
   });
 });
+
+describe('funding at a rate computed from premium samples', () => {
+  const first = Date.UTC(2026, 11, 1, 8);
+  const eightHours = 8 * 3_600_000;
+  const sample = (bid: string, ask: string, index = '100000') => ({
+    impactBid: d(bid),
+    impactAsk: d(ask),
+    index: d(index),
+  });
+  // Binance's formula since 2025-09-18: F = [P + clamp(I − P, ±0.05 %)] / (8 / N), I = 0.01 % per 8 h.
+  const binance = {
+    weighting: 'equal' as const,
+    terms: {
+      referencePeriodMs: eightHours,
+      interestRate: d('0.0001'),
+      dampener: d('0.0005'),
+      proration: 'rate' as const,
+    },
+    bounds: { cap: d('0.0075'), floor: d('-0.0075'), rateDecimals: 8 },
+  };
+  const funding = (samples: ReturnType<typeof sample>[], overrides = {}): Command => ({
+    id: id(),
+    type: 'funding',
+    instrument: 'BTCUSDT',
+    fundingMs: first,
+    intervalMs: eightHours,
+    premium: { ...binance, samples, ...overrides },
+  });
+
+  it('pays the rate the formula gives, and records it', () => {
+    const ledger = books();
+    run(ledger, fill('BTCUSDT', 'a', 'buy', '1', '100000', 'b', { taker: '0', maker: '0' }));
+    // Each sample's premium is 30 / 100,000 = 0.03 %; I − P = −0.02 % is within the clamp, so
+    // F = 0.03 % − 0.02 % = 0.01 %: the long pays 10 at the mark of 100,000.
+    const paid = run(
+      ledger,
+      funding([sample('100030', '100030'), sample('100030', '100031')]),
+      at(first),
+    );
+    expect(paid.kind === 'accepted' && paid.events[0]).toMatchObject({
+      type: 'funding_paid',
+      rate: d('0.0001'),
+    });
+    expect(balance(ledger, 'a')).toBe(d('9990'));
+    expect(balance(ledger, 'b')).toBe(d('10010'));
+  });
+
+  it.each([
+    [
+      'a crossed book in the second sample',
+      [sample('1', '1'), sample('100010', '100000')],
+      {},
+      'impact_prices_crossed',
+      'premium.samples[1]',
+    ],
+    ['no samples', [], {}, 'premium_samples_empty', 'premium.samples'],
+    [
+      'a cap below zero',
+      [sample('1', '1')],
+      { bounds: { ...binance.bounds, cap: d('-0.001') } },
+      'funding_terms_invalid',
+      'premium.bounds.cap',
+    ],
+    [
+      'a negative dampener',
+      [sample('1', '1')],
+      { terms: { ...binance.terms, dampener: d('-0.1') } },
+      'funding_terms_invalid',
+      'premium.terms.dampener',
+    ],
+    [
+      'a reference period of a second',
+      [sample('1', '1')],
+      { terms: { ...binance.terms, referencePeriodMs: 1000 } },
+      'funding_interval_invalid',
+      'premium.terms.referencePeriodMs',
+    ],
+  ])('refuses %s', (_name, samples, overrides, code, field) => {
+    const ledger = books();
+    expect(run(ledger, funding(samples, overrides), at(first))).toEqual({
+      kind: 'rejected',
+      rejection: { code, field },
+    });
+  });
+});

@@ -152,3 +152,67 @@ describe('trading commands in a file', () => {
     ]);
   });
 });
+
+describe('funding from premium samples in a file', () => {
+  const premium = {
+    samples: [{ impactBid: '100030', impactAsk: '100031', index: '100000' }],
+    weighting: 'equal',
+    terms: {
+      referencePeriodMs: 28_800_000,
+      interestRate: '0.0001',
+      dampener: '0.0005',
+      proration: 'rate',
+    },
+    bounds: { cap: '0.0075', floor: '-0.0075', rateDecimals: 8 },
+  };
+  const line = (body: object) =>
+    JSON.stringify({
+      id: 'f',
+      type: 'funding',
+      instrument: 'BTCUSDT',
+      fundingMs: 0,
+      intervalMs: 28_800_000,
+      ...body,
+    });
+
+  it('reads the samples, the formula and its bounds exactly', () => {
+    expect(readCommandFile(line({ premium }), 'c.jsonl')).toEqual([
+      {
+        id: 'f',
+        type: 'funding',
+        instrument: 'BTCUSDT',
+        fundingMs: 0,
+        intervalMs: 28_800_000,
+        premium: {
+          samples: [
+            { impactBid: fixed('100030'), impactAsk: fixed('100031'), index: fixed('100000') },
+          ],
+          weighting: 'equal',
+          terms: {
+            referencePeriodMs: 28_800_000,
+            interestRate: fixed('0.0001'),
+            dampener: fixed('0.0005'),
+            proration: 'rate',
+          },
+          bounds: { cap: fixed('0.0075'), floor: fixed('-0.0075'), rateDecimals: 8 },
+        },
+      },
+    ]);
+  });
+
+  it('takes the rate or the premium, not both and not neither, and names a bad field', () => {
+    expect(
+      issuesOf(
+        [
+          line({}),
+          line({ rate: '0.0001', premium }),
+          line({ premium: { ...premium, weighting: 'log' } }),
+        ].join('\n'),
+      ),
+    ).toEqual([
+      'c.jsonl:1: rate: give the rate, or the premium it is computed from: one of them',
+      'c.jsonl:2: rate: give the rate, or the premium it is computed from: one of them',
+      'c.jsonl:3: premium.weighting: must be one of: linear, equal',
+    ]);
+  });
+});

@@ -1,8 +1,8 @@
-import type { Command, CommandHead } from '../../core/engine/command.ts';
+import type { Command, CommandHead, PremiumFunding } from '../../core/engine/command.ts';
 import type { OrderCheck } from '../../core/engine/decide-order.ts';
 import type { FillParty } from '../../core/ledger/fill.ts';
 import type { PriceFeed } from '../../core/ledger/ledger-event.ts';
-import { amountMax, leverageMax, priceMax } from '../../core/limits.ts';
+import { amountMax, leverageMax, premiumSamplesMax, priceMax } from '../../core/limits.ts';
 import { SCALE } from '../../core/num/fixed.ts';
 import { parseJsonText } from './json-text.ts';
 import { atMost, InputError, Reader } from './reader.ts';
@@ -211,9 +211,12 @@ export function readCommand(reader: Reader): EngineLine {
           : {}),
       };
     }
-    case 'funding':
-      reader.only([...head, 'instrument', 'fundingMs', 'intervalMs', 'rate']);
-      return {
+    case 'funding': {
+      reader.only([...head, 'instrument', 'fundingMs', 'intervalMs', 'rate', 'premium']);
+      if (reader.has('rate') === reader.has('premium')) {
+        reader.field('rate').fail('give the rate, or the premium it is computed from: one of them');
+      }
+      const funding = {
         ...common,
         type,
         instrument: reader.field('instrument').string(),
@@ -222,8 +225,14 @@ export function readCommand(reader: Reader): EngineLine {
           'a whole number of milliseconds, 0 or more',
         ),
         intervalMs: wholeNumber(reader.field('intervalMs'), 'a whole number of milliseconds'),
-        rate: reader.field('rate').decimal(unitRatio),
       };
+      if (reader.has('premium'))
+        return { ...funding, premium: readPremium(reader.field('premium')) };
+      return {
+        ...funding,
+        rate: reader.has('rate') ? reader.field('rate').decimal(unitRatio) : 0n,
+      };
+    }
     case 'settle_expiry':
       reader.only([...head, 'instrument', 'price']);
       return {
@@ -305,6 +314,58 @@ export function readCommand(reader: Reader): EngineLine {
         orderId: reader.field('orderId').string(),
       };
   }
+}
+
+/**
+ * A funding formula applied to one interval's samples (command.ts `PremiumFunding`): the figures
+ * read here, their meaning (a crossed book, a reference period out of bounds) the engine's check.
+ */
+function readPremium(reader: Reader): PremiumFunding {
+  const empty = {
+    samples: [],
+    weighting: 'equal',
+    terms: { referencePeriodMs: 0, interestRate: 0n, dampener: 0n, proration: 'none' },
+    bounds: { cap: 0n, floor: 0n, rateDecimals: 0 },
+  } as const;
+  if (!reader.object()) return empty;
+  reader.only(['samples', 'weighting', 'terms', 'bounds']);
+  const samples = reader
+    .field('samples')
+    .items(premiumSamplesMax)
+    .map((sample) => {
+      sample.only(['impactBid', 'impactAsk', 'index']);
+      return {
+        impactBid: sample.field('impactBid').decimal(priceBounds),
+        impactAsk: sample.field('impactAsk').decimal(priceBounds),
+        index: sample.field('index').decimal(priceBounds),
+      };
+    });
+  const terms = reader.field('terms');
+  const bounds = reader.field('bounds');
+  if (!terms.object() || !bounds.object()) return empty;
+  terms.only(['referencePeriodMs', 'interestRate', 'dampener', 'proration']);
+  bounds.only(['cap', 'floor', 'rateDecimals']);
+  return {
+    samples,
+    weighting: reader.field('weighting').oneOf(['linear', 'equal'] as const),
+    terms: {
+      referencePeriodMs: wholeNumber(
+        terms.field('referencePeriodMs'),
+        'a whole number of milliseconds',
+      ),
+      interestRate: terms.field('interestRate').decimal(unitRatio),
+      dampener: terms.field('dampener').decimal(unitRatio),
+      proration: terms.field('proration').oneOf(['rate', 'interest', 'none'] as const),
+    },
+    bounds: {
+      cap: bounds.field('cap').decimal(unitRatio),
+      floor: bounds.field('floor').decimal(unitRatio),
+      rateDecimals: wholeNumber(
+        bounds.field('rateDecimals'),
+        'a whole number of decimals, 0 to 18',
+      ),
+    },
+  };
 }
 
 /** A fill's side: its account, fee rate, and (hedge mode, a new position) side and margin mode. */
