@@ -16,6 +16,7 @@ import { feeAccount, pnlPoolOf, roundingAccount } from '../ledger/house-accounts
 import { applyRecord, type Ledger, newLedger } from '../ledger/ledger.ts';
 import type { PriceFeed } from '../ledger/ledger-event.ts';
 import { stateHash } from '../ledger/state-hash.ts';
+import { priceMax } from '../limits.ts';
 import type { CollateralRule } from '../model/rulebook.ts';
 import type { Command } from './command.ts';
 import type { DecideContext } from './decide.ts';
@@ -1440,5 +1441,83 @@ describe('funding at a rate computed from premium samples', () => {
       kind: 'rejected',
       rejection: { code, field },
     });
+  });
+});
+
+describe('the edges a mutation run found unpinned', () => {
+  const places: DecideContext = {
+    ...context,
+    locations: {
+      elsewhere: new Map([['arbitrum', { weight: d('0.9'), transferDelayMs: 60_000 }]]),
+      pendingCounts: 'neither',
+    },
+  };
+  const move = (change: object): Command =>
+    ({
+      id: id(),
+      type: 'move_collateral',
+      account: 'a',
+      asset: 'USDT',
+      amount: d('1'),
+      from: 'venue',
+      to: 'arbitrum',
+      ...change,
+    }) as Command;
+
+  it.each([
+    ['an unknown account', { account: 'z' }, 'account_not_found', 'account'],
+    ['an unknown source', { from: 'mars' }, 'location_not_found', 'from'],
+    ['more than the source holds', { amount: d('10000.01') }, 'insufficient_balance', 'amount'],
+  ])('a move from %s is refused, naming the field', (_name, change, code, field) => {
+    expect(run(books(), move(change), places)).toEqual({
+      kind: 'rejected',
+      rejection: { code, field },
+    });
+  });
+
+  it('a move is confirmed only when due, and only once, naming the move', () => {
+    const ledger = books();
+    run(ledger, move({ id: 'm' }), places);
+    const settle: Command = { id: id(), type: 'settle_collateral_move', move: 'm' };
+    expect(run(ledger, settle, places)).toEqual({
+      kind: 'rejected',
+      rejection: { code: 'move_not_due', field: 'move' },
+    });
+    expect(run(ledger, { ...settle, move: 'n' }, places)).toEqual({
+      kind: 'rejected',
+      rejection: { code: 'move_not_found', field: 'move' },
+    });
+  });
+
+  it('a settlement price exactly at the limit is taken, and an option’s odd unit goes to rounding', () => {
+    const ledger = books();
+    const atLimit: Command = {
+      id: id(),
+      type: 'settle_expiry',
+      instrument: 'BTC-FUT',
+      price: priceMax,
+    };
+    expect(run(ledger, atLimit, at(expiryMs)).kind).toBe('accepted');
+    run(ledger, fill('BTC-C', 'a', 'buy', '0.3', '0.25', 'b', { taker: '0', maker: '0' }));
+    const option: Command = {
+      id: id(),
+      type: 'settle_expiry',
+      instrument: 'BTC-C',
+      price: d('0.012345678901234567'),
+    };
+    const settled = run(ledger, option, at(expiryMs));
+    const event = settled.kind === 'accepted' ? settled.events[0] : undefined;
+    expect(event?.type === 'expiry_settled' && event.movements.at(-1)).toEqual({
+      account: roundingAccount,
+      asset: 'BTC',
+      amount: 1n,
+      reason: 'rounding',
+    });
+  });
+
+  it('a funding time of 0 is a time', () => {
+    const ledger = books();
+    run(ledger, fill('BTCUSDT', 'a', 'buy', '1', '100000', 'b', { taker: '0', maker: '0' }));
+    expect(run(ledger, funding(0, '0.0001'), at(0)).kind).toBe('accepted');
   });
 });
