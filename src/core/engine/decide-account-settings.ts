@@ -1,16 +1,14 @@
 import type { Ledger } from '../ledger/ledger.ts';
 import type { LocationPolicy } from '../ledger/location.ts';
 import { amountMax, leverageMax } from '../limits.ts';
-import { assessWith } from '../margin/assess.ts';
 import type { Account } from '../model/account.ts';
 import { crossBucketFor, positionKey } from '../model/bucket.ts';
-import { marketView } from '../model/price-view.ts';
 import type { Venue } from '../model/venue.ts';
 import { abs, SCALE } from '../num/fixed.ts';
 import { viewOf } from './decide-location.ts';
 import { type CommandOf, type Decision, refuse } from './decision.ts';
+import { atOrAboveInitial, worsensBelowInitial } from './initial-margin-check.ts';
 import { pricesHeld } from './prices-held.ts';
-import { withProfitAtMost } from './withdrawal-rule.ts';
 
 export interface SettingsContext {
   readonly venue: Venue;
@@ -64,7 +62,7 @@ export function decideIsolatedMargin(
     ),
   };
   const left = amount > 0n ? crossBucketFor(venue, instrument.settle) : positionKey(position);
-  if (!atOrAboveInitial(after, [left], ledger, context)) {
+  if (!atOrAboveInitial(after, (bucket) => bucket.id === left, ledger, context)) {
     return refuse('initial_margin_insufficient', 'amount');
   }
   const { account: id } = command;
@@ -150,43 +148,4 @@ export function decideMarginMode(
       { type: 'margin_mode_set', account: account.id, instrument: instrument.id, marginMode },
     ],
   };
-}
-
-/** The venue with unrealised profit counted at most at the withdrawable share, and the prices. */
-function profitCapped(ledger: Ledger, context: SettingsContext) {
-  return {
-    venue: withProfitAtMost(context.venue, context.withdrawableProfitShare),
-    prices: { ...marketView(ledger), asOfMs: context.nowMs },
-  };
-}
-
-/** Whether each of the buckets is at or above initial margin (its free collateral ≥ 0). */
-function atOrAboveInitial(
-  account: Account,
-  buckets: readonly string[],
-  ledger: Ledger,
-  context: SettingsContext,
-): boolean {
-  const { venue, prices } = profitCapped(ledger, context);
-  const report = assessWith(viewOf(ledger, account, context), venue, prices);
-  return report.buckets.every((b) => !buckets.includes(b.id) || b.freeCollateral >= 0n);
-}
-
-/** Whether the change leaves some bucket below initial margin, and lower than it was. */
-function worsensBelowInitial(
-  before: Account,
-  after: Account,
-  ledger: Ledger,
-  context: SettingsContext,
-): boolean {
-  const { venue, prices } = profitCapped(ledger, context);
-  const was = new Map(
-    assessWith(viewOf(ledger, before, context), venue, prices).buckets.map((b) => [
-      b.id,
-      b.freeCollateral,
-    ]),
-  );
-  return assessWith(viewOf(ledger, after, context), venue, prices).buckets.some(
-    (b) => b.freeCollateral < 0n && b.freeCollateral < (was.get(b.id) ?? 0n),
-  );
 }

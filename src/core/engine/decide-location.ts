@@ -9,14 +9,13 @@ import {
   type LocationPolicy,
   marginView,
 } from '../ledger/location.ts';
-import { assessWith } from '../margin/assess.ts';
+import type { BucketReport } from '../margin/risk-report.ts';
 import type { Account } from '../model/account.ts';
-import { marketView } from '../model/price-view.ts';
 import type { Rejection } from './command.ts';
 import type { DecideContext } from './decide.ts';
 import { type CommandOf, type Decision, refuse } from './decision.ts';
+import { atOrAboveInitial } from './initial-margin-check.ts';
 import { pricesHeld } from './prices-held.ts';
-import { withProfitAtMost } from './withdrawal-rule.ts';
 
 export function policyOf(context: Pick<DecideContext, 'locations'>): LocationPolicy {
   return context.locations ?? homeOnly;
@@ -67,12 +66,10 @@ export function outflowElsewhereRefusal(
   }
   const after = ledgerOverlay(ledger);
   applyEvent(after, event);
-  const moved = viewOf(after, after.accounts.get(account.id)!, context);
-  const venue = withProfitAtMost(context.venue, context.withdrawableProfitShare);
-  const prices = { ...marketView(ledger), asOfMs: context.nowMs };
-  const report = assessWith(moved, venue, prices);
-  const short = report.buckets.some((b) => b.marginMode !== 'isolated' && b.freeCollateral < 0n);
-  return short ? { code: 'initial_margin_insufficient', field: 'amount' } : undefined;
+  const cross = (bucket: BucketReport) => bucket.marginMode !== 'isolated';
+  return atOrAboveInitial(after.accounts.get(account.id)!, cross, after, context)
+    ? undefined
+    : { code: 'initial_margin_insufficient', field: 'amount' };
 }
 
 /**

@@ -1,7 +1,8 @@
+import { tradeFiguresRejection } from '../ledger/fill-rejection.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { LedgerEvent } from '../ledger/ledger-event.ts';
 import type { LocationPolicy } from '../ledger/location.ts';
-import { idLengthMax, ordersPerAccountMax, priceMax, sizeMax } from '../limits.ts';
+import { idLengthMax, ordersPerAccountMax } from '../limits.ts';
 import { assessWith } from '../margin/assess.ts';
 import { applyHypothetical, type Hypothetical, orderChange } from '../margin/hypothetical.ts';
 import type { RiskReport } from '../margin/risk-report.ts';
@@ -211,15 +212,6 @@ function figuresRefusal(
   size: Quantity,
   price: Price,
 ): { readonly rejection: Rejection } | undefined {
-  if (size <= 0n) return refuse('size_not_positive', 'size');
-  if (size > sizeMax) return refuse('size_above_max', 'size');
-  if (instrument.sizeStep > 0n && size % instrument.sizeStep !== 0n) {
-    return refuse('size_off_step', 'size');
-  }
-  if (price <= 0n) return refuse('price_not_positive', 'price');
-  if (price > priceMax) return refuse('price_above_max', 'price');
-  if (instrument.tickSize > 0n && price % instrument.tickSize !== 0n) {
-    return refuse('price_off_tick', 'price');
-  }
-  return undefined;
+  const rejected = tradeFiguresRejection(instrument, size, price);
+  return rejected === undefined ? undefined : refuse(rejected.code, rejected.field);
 }

@@ -127,12 +127,12 @@ function touchedAccounts(
 
 function pricedBy(account: Account, feed: `${'mark' | 'index'}:${string}`, venue: Venue): boolean {
   const [kind, id] = splitFeed(feed);
+  if (kind === 'index' && account.balances.has(id)) return true;
   // An open order is margined at its worst against the mark: it is priced as a position is.
-  const contracts = [...account.positions, ...account.openOrders];
-  if (kind === 'mark') return contracts.some((p) => p.instrument === id);
-  if (account.balances.has(id)) return true;
-  return contracts.some((p) => {
-    const instrument = venue.instruments.get(p.instrument)!;
+  const prices = (contract: { readonly instrument: string }) => {
+    if (kind === 'mark') return contract.instrument === id;
+    const instrument = venue.instruments.get(contract.instrument)!;
     return instrument.settle === id || instrument.underlying === id;
-  });
+  };
+  return account.positions.some(prices) || account.openOrders.some(prices);
 }

@@ -17,13 +17,16 @@ export function pricesHeld(
   venue: Venue,
   asset?: AssetId,
 ): boolean {
-  const assets = [...account.balances.keys()];
-  if (asset !== undefined) assets.push(asset);
-  for (const contract of [...account.positions, ...account.openOrders]) {
+  if (asset !== undefined && !ledger.assetPrices.has(asset)) return false;
+  for (const held of account.balances.keys()) if (!ledger.assetPrices.has(held)) return false;
+  const priced = (contract: { readonly instrument: string }) => {
     const instrument = venue.instruments.get(contract.instrument)!;
-    if (!ledger.markPrices.has(instrument.id)) return false;
-    if (instrument.kind === 'option') return false;
-    assets.push(instrument.settle, instrument.underlying);
-  }
-  return assets.every((held) => ledger.assetPrices.has(held));
+    return (
+      instrument.kind !== 'option' &&
+      ledger.markPrices.has(instrument.id) &&
+      ledger.assetPrices.has(instrument.settle) &&
+      ledger.assetPrices.has(instrument.underlying)
+    );
+  };
+  return account.positions.every(priced) && account.openOrders.every(priced);
 }

@@ -1,7 +1,7 @@
 import { feeRateMax, positionsPerAccountMax, priceMax, sizeMax } from '../limits.ts';
 import type { Account } from '../model/account.ts';
 import type { Instrument } from '../model/instrument.ts';
-import type { Quantity } from '../num/fixed.ts';
+import type { Price, Quantity } from '../num/fixed.ts';
 import { abs, ONE } from '../num/fixed.ts';
 import type { Fill, FillParty, FillRejection, FillRejectionCode } from './fill.ts';
 
@@ -17,8 +17,7 @@ export function fillRejection(
   maker: Account,
 ): FillRejection | undefined {
   return (
-    sizeRejection(fill, instrument) ??
-    priceRejection(fill, instrument) ??
+    tradeFiguresRejection(instrument, fill.size, fill.price) ??
     (instrument.expiryMs !== undefined && fill.timeMs >= instrument.expiryMs
       ? rejected('instrument_expired', 'timeMs')
       : undefined) ??
@@ -42,19 +41,23 @@ function traded(fill: Fill, side: 'taker' | 'maker'): Quantity {
   return buys ? fill.size : -fill.size;
 }
 
-function sizeRejection(fill: Fill, instrument: Instrument): FillRejection | undefined {
-  if (fill.size <= 0n) return rejected('size_not_positive', 'size');
-  if (fill.size > sizeMax) return rejected('size_above_max', 'size');
-  if (instrument.sizeStep > 0n && fill.size % instrument.sizeStep !== 0n) {
+/**
+ * A trade's size and price against the instrument's steps and the limits, in that order: a fill's,
+ * and an order's as it rests (engine/decide-order.ts).
+ */
+export function tradeFiguresRejection(
+  instrument: Instrument,
+  size: Quantity,
+  price: Price,
+): FillRejection | undefined {
+  if (size <= 0n) return rejected('size_not_positive', 'size');
+  if (size > sizeMax) return rejected('size_above_max', 'size');
+  if (instrument.sizeStep > 0n && size % instrument.sizeStep !== 0n) {
     return rejected('size_off_step', 'size');
   }
-  return undefined;
-}
-
-function priceRejection(fill: Fill, instrument: Instrument): FillRejection | undefined {
-  if (fill.price <= 0n) return rejected('price_not_positive', 'price');
-  if (fill.price > priceMax) return rejected('price_above_max', 'price');
-  if (instrument.tickSize > 0n && fill.price % instrument.tickSize !== 0n) {
+  if (price <= 0n) return rejected('price_not_positive', 'price');
+  if (price > priceMax) return rejected('price_above_max', 'price');
+  if (instrument.tickSize > 0n && price % instrument.tickSize !== 0n) {
     return rejected('price_off_tick', 'price');
   }
   return undefined;

@@ -228,12 +228,9 @@ export function applyEvent(ledger: Ledger, event: LedgerEvent): void {
       applyMovements(ledger, event.movements);
       for (const change of event.positions) placePosition(ledger, change);
       ledger.funding.set(market, event.index);
-      for (const account of ledger.accounts.values()) {
-        for (const position of account.positions) {
-          if (position.instrument === market) {
-            ledger.fundingCarry.delete(carryKey(account.id, market, position.side));
-          }
-        }
+      // The market's carries are replaced by the event's (a carry of 0 is not listed).
+      for (const key of [...ledger.fundingCarry.keys()]) {
+        if (key.split('\u0000')[1] === market) ledger.fundingCarry.delete(key);
       }
       for (const { account, side, carry } of event.carries) {
         assert(carry > 0n, 'a carry listed is positive');
