@@ -16,8 +16,9 @@ import { feeAccount, pnlPoolOf, roundingAccount } from '../ledger/house-accounts
 import { applyRecord, type Ledger, newLedger } from '../ledger/ledger.ts';
 import type { PriceFeed } from '../ledger/ledger-event.ts';
 import { stateHash } from '../ledger/state-hash.ts';
-import { priceMax } from '../limits.ts';
+import { amountMax, leverageMax, priceMax } from '../limits.ts';
 import type { CollateralRule } from '../model/rulebook.ts';
+import { SCALE } from '../num/fixed.ts';
 import type { Command } from './command.ts';
 import type { DecideContext } from './decide.ts';
 import { checkOrder } from './decide-order.ts';
@@ -1519,5 +1520,200 @@ describe('the edges a mutation run found unpinned', () => {
     const ledger = books();
     run(ledger, fill('BTCUSDT', 'a', 'buy', '1', '100000', 'b', { taker: '0', maker: '0' }));
     expect(run(ledger, funding(0, '0.0001'), at(0)).kind).toBe('accepted');
+  });
+});
+
+describe('thresholds a second mutation run found unpinned', () => {
+  const open = (ledger: Ledger, account: string, usdt: string, ctx = context) => {
+    run(ledger, { id: id(), type: 'open_account', account, poolMode: 'cross' }, ctx);
+    run(ledger, { id: id(), type: 'deposit', account, asset: 'USDT', amount: d(usdt) }, ctx);
+  };
+  const move = (account: string, amount: string | bigint, instrument = 'BTCUSDT'): Command => ({
+    id: id(),
+    type: 'move_isolated_margin',
+    account,
+    instrument,
+    amount: typeof amount === 'bigint' ? amount : d(amount),
+  });
+  const isolated = (ledger: Ledger, account: string, size: string) => {
+    run(ledger, {
+      id: id(),
+      type: 'set_margin_mode',
+      account,
+      instrument: 'BTCUSDT',
+      marginMode: 'isolated',
+    });
+    run(ledger, fill('BTCUSDT', account, 'buy', size, '100000', 'b', { taker: '0', maker: '0' }));
+  };
+
+  it('moves exactly the whole cross balance in, refuses one past the amount limit', () => {
+    const ledger = books();
+    open(ledger, 'c', '2000');
+    isolated(ledger, 'c', '0.01');
+    expect(run(ledger, move('c', amountMax + 1n))).toMatchObject({
+      rejection: { code: 'amount_too_large', field: 'amount' },
+    });
+    expect(run(ledger, move('c', '2000')).kind).toBe('accepted');
+    expect(balance(ledger, 'c')).toBeUndefined();
+  });
+
+  it('refuses margin moved in that would leave the cross pool below initial margin', () => {
+    const ledger = books();
+    open(ledger, 'c', '1500');
+    // Cross: the future, long 1 at 100,000, IM 1,000. Isolated: 0.01 BTCUSDT.
+    run(ledger, fill('BTC-FUT', 'c', 'buy', '1', '100000', 'b', { taker: '0', maker: '0' }));
+    isolated(ledger, 'c', '0.01');
+    expect(run(ledger, move('c', '600'))).toMatchObject({
+      rejection: { code: 'initial_margin_insufficient', field: 'amount' },
+    });
+    expect(run(ledger, move('c', '500')).kind).toBe('accepted');
+  });
+
+  it('takes a leverage from 1 to the limit, and one that leaves free collateral exactly 0', () => {
+    const ledger = books();
+    open(ledger, 'c', '2000');
+    const leverage = (value: bigint): Command => ({
+      id: id(),
+      type: 'set_leverage',
+      account: 'c',
+      instrument: 'BTCUSDT',
+      leverage: value,
+    });
+    expect(run(ledger, leverage(SCALE)).kind).toBe('accepted');
+    expect(run(ledger, leverage(leverageMax * SCALE)).kind).toBe('accepted');
+    expect(run(ledger, leverage(leverageMax * SCALE + 1n))).toMatchObject({
+      rejection: { code: 'leverage_invalid' },
+    });
+    expect(run(ledger, leverage(SCALE - 1n))).toMatchObject({
+      rejection: { code: 'leverage_invalid' },
+    });
+    run(ledger, fill('BTCUSDT', 'c', 'buy', '1', '100000', 'b', { taker: '0', maker: '0' }));
+    // At 50×, IM is 2,000: exactly the equity.
+    expect(run(ledger, leverage(d('50'))).kind).toBe('accepted');
+  });
+
+  it('refuses a margin mode change while an order rests on the instrument', () => {
+    const ledger = books();
+    const order: Command = {
+      id: id(),
+      type: 'place_order',
+      account: 'a',
+      orderId: 'o',
+      instrument: 'BTCUSDT',
+      side: 'buy',
+      size: d('0.1'),
+      price: d('99000'),
+    };
+    run(ledger, order);
+    const change: Command = {
+      id: id(),
+      type: 'set_margin_mode',
+      account: 'a',
+      instrument: 'BTCUSDT',
+      marginMode: 'isolated',
+    };
+    expect(run(ledger, change)).toEqual({
+      kind: 'rejected',
+      rejection: { code: 'orders_open', field: 'instrument' },
+    });
+    expect(run(ledger, { ...change, id: id(), instrument: 'BTCUSD' } as Command).kind).toBe(
+      'accepted',
+    );
+  });
+
+  it('a fill of exactly an order’s size takes it off the book; an order of another instrument is not it', () => {
+    const ledger = books();
+    const order: Command = {
+      id: id(),
+      type: 'place_order',
+      account: 'a',
+      orderId: 'o',
+      instrument: 'BTCUSDT',
+      side: 'buy',
+      size: d('0.1'),
+      price: d('99000'),
+    };
+    run(ledger, order);
+    const taking = fill('BTCUSDT', 'b', 'sell', '0.1', '99000', 'a', { taker: '0', maker: '0' });
+    if (taking.type !== 'fill') throw new Error('a fill');
+    const other = {
+      ...taking,
+      id: id(),
+      instrument: 'BTC-FUT',
+      maker: { ...taking.maker, orderId: 'o' },
+    };
+    expect(run(ledger, other)).toMatchObject({
+      rejection: { code: 'order_not_found', field: 'maker.orderId' },
+    });
+    const exact = run(ledger, { ...taking, maker: { ...taking.maker, orderId: 'o' } });
+    expect(exact.kind === 'accepted' && exact.events.map((e) => e.type)).toEqual([
+      'filled',
+      'order_removed',
+    ]);
+  });
+
+  it('a fill side naming its margin mode keeps it over the account’s setting', () => {
+    const ledger = books();
+    run(ledger, {
+      id: id(),
+      type: 'set_margin_mode',
+      account: 'a',
+      instrument: 'BTCUSDT',
+      marginMode: 'isolated',
+    });
+    const cross = fill('BTCUSDT', 'a', 'buy', '1', '100000', 'b', { taker: '0', maker: '0' });
+    if (cross.type !== 'fill') throw new Error('a fill');
+    run(ledger, { ...cross, taker: { ...cross.taker, marginMode: 'cross' } });
+    expect(position(ledger, 'a')).toMatchObject({ marginMode: 'cross' });
+  });
+
+  it('money at the venue named as a place is the home balance, and leaves it to the last unit', () => {
+    const places: DecideContext = {
+      ...context,
+      locations: {
+        elsewhere: new Map([['arbitrum', { weight: d('0.9'), transferDelayMs: 0 }]]),
+        pendingCounts: 'neither',
+      },
+    };
+    const ledger = books();
+    run(
+      ledger,
+      { id: id(), type: 'deposit', account: 'a', asset: 'USDT', amount: d('5'), location: 'venue' },
+      places,
+    );
+    expect(balance(ledger, 'a')).toBe(d('10005'));
+    run(
+      ledger,
+      {
+        id: id(),
+        type: 'deposit',
+        account: 'a',
+        asset: 'USDT',
+        amount: d('5'),
+        location: 'arbitrum',
+      },
+      places,
+    );
+    // Home's 10,005 leaves whole, whatever arbitrum holds.
+    const out: Command = {
+      id: id(),
+      type: 'withdraw',
+      account: 'a',
+      asset: 'USDT',
+      amount: d('10005'),
+    };
+    expect(run(ledger, out, places).kind).toBe('accepted');
+    const zero: Command = {
+      id: id(),
+      type: 'move_collateral',
+      account: 'a',
+      asset: 'USDT',
+      amount: 0n,
+      from: 'arbitrum',
+      to: 'venue',
+    };
+    expect(run(ledger, zero, places)).toMatchObject({
+      rejection: { code: 'amount_not_positive', field: 'amount' },
+    });
   });
 });
