@@ -23,6 +23,7 @@ import {
   figureCount,
   marginAccount,
 } from '../src/core/fast/fast-margin.ts';
+import { LiveBook } from '../src/core/fast/live-book.ts';
 import { buildRiskBook, type RiskBook } from '../src/core/fast/risk-book.ts';
 import { assess } from '../src/core/margin/assess.ts';
 import { completeBrackets } from '../src/core/margin/brackets.ts';
@@ -161,6 +162,43 @@ export function xmarginAssess(side: XmarginSide): XmarginFigures {
  * keeps its book between ticks. Building it is not timed, like the peers' own account structures;
  * run.ts times the build separately.
  */
+/**
+ * Issue 9 (d): the account in a live book (live-book.ts), as the engine holds it, and the account
+ * after a fill (its first position a tenth larger, its first balance less a fee), so each timed
+ * call is a fill: the account's rows rewritten in place and re-margined, its figures summed.
+ */
+export interface XmarginLiveSide {
+  readonly live: LiveBook;
+  readonly versions: readonly [Account, Account];
+  turn: number;
+  readonly out: Float64Array;
+}
+
+export function xmarginLiveSide(side: XmarginSide): XmarginLiveSide {
+  const { account } = side;
+  const [asset, balance] = [...account.balances][0]!;
+  const filled: Account = {
+    ...account,
+    balances: new Map([...account.balances, [asset, balance - balance / 1000n]]),
+    positions: account.positions.map((p, k) =>
+      k === 0 ? { ...p, size: p.size + p.size / 10n } : p,
+    ),
+  };
+  return {
+    live: new LiveBook([account], side.venue, side.market),
+    versions: [account, filled],
+    turn: 0,
+    out: new Float64Array(figureCount),
+  };
+}
+
+/** One fill applied to the live book: its rows rewritten, re-margined and summed (timed). */
+export function xmarginLiveFill(side: XmarginLiveSide): Float64Array {
+  side.turn = 1 - side.turn;
+  side.live.setAccount(side.versions[side.turn]!, side.out);
+  return side.out;
+}
+
 export interface XmarginFastSide {
   readonly book: RiskBook;
   readonly out: Float64Array;

@@ -174,7 +174,7 @@ export const everyRuleMarketArb = fc
     };
   });
 
-const accountDrawArb = fc.record({
+export const accountDrawArb = fc.record({
   legs: legsArb,
   entryMoves: fc.array(fc.integer({ min: -30, max: 30 }), { minLength: 9, maxLength: 9 }),
   bracketEdge: fc.option(capsArb, { nil: undefined }),

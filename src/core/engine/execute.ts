@@ -5,6 +5,7 @@ import { idLengthMax } from '../limits.ts';
 import { formatFixed } from '../num/fixed.ts';
 import type { Command, Rejection } from './command.ts';
 import { type DecideContext, decide } from './decide.ts';
+import type { MarginBook } from './margin-book.ts';
 import { withMarginStates } from './margin-state.ts';
 
 /** The engine's answer to one command. */
@@ -24,12 +25,18 @@ export interface Outcome {
  * One command judged against the ledger, changing nothing: its id (1 to `idLengthMax` characters)
  * checked against those answered
  * (the same body again has no second effect; another body under a used id is refused), then
- * `decide`d, its events followed by the margin-state changes they cause (margin-state.ts). A
+ * `decide`d, its events followed by the margin-state changes they cause (margin-state.ts: on the
+ * fast path where a `book` is given, kept by the caller from command to command). A
  * rejection is not remembered: sent again, the command is decided again, on the
  * ledger as it then is. The shell appends an accepted command's record durably, then applies it
  * (`applyRecord`), then acknowledges (DESIGN.md: data flows one way).
  */
-export function judgeCommand(ledger: Ledger, command: Command, context: DecideContext): Outcome {
+export function judgeCommand(
+  ledger: Ledger,
+  command: Command,
+  context: DecideContext,
+  book?: MarginBook,
+): Outcome {
   if (command.id.length === 0 || command.id.length > idLengthMax) {
     return { answer: { kind: 'rejected', rejection: { code: 'command_id_invalid', field: 'id' } } };
   }
@@ -47,7 +54,7 @@ export function judgeCommand(ledger: Ledger, command: Command, context: DecideCo
   if ('rejection' in decision) {
     return { answer: { kind: 'rejected', rejection: decision.rejection } };
   }
-  const events = withMarginStates(ledger, decision.events, context);
+  const events = withMarginStates(ledger, decision.events, context, book, command.id);
   const first = ledger.events + 1;
   return {
     answer: { kind: 'accepted', events, first },
@@ -56,8 +63,13 @@ export function judgeCommand(ledger: Ledger, command: Command, context: DecideCo
 }
 
 /** `judgeCommand` and its record applied at once: the engine in memory, with no log. */
-export function execute(ledger: Ledger, command: Command, context: DecideContext): Answer {
-  const { answer, record } = judgeCommand(ledger, command, context);
+export function execute(
+  ledger: Ledger,
+  command: Command,
+  context: DecideContext,
+  book?: MarginBook,
+): Answer {
+  const { answer, record } = judgeCommand(ledger, command, context, book);
   if (record !== undefined) applyRecord(ledger, record);
   return answer;
 }

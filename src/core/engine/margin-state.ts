@@ -5,20 +5,25 @@ import { splitHoldingKey } from '../ledger/location.ts';
 import { type MarginFigures, marginFigures } from '../margin/margin-figures.ts';
 import type { Account } from '../model/account.ts';
 import type { AccountId } from '../model/ids.ts';
+import type { PriceView } from '../model/price-view.ts';
 import { marketView } from '../model/price-view.ts';
 import type { Venue } from '../model/venue.ts';
 import type { DecideContext } from './decide.ts';
 import { viewOf } from './decide-location.ts';
+import type { MarginBook } from './margin-book.ts';
 import { pricesHeld } from './prices-held.ts';
 
 /**
  * A command's events followed by the margin-state changes they cause: each account the events
- * touch is margined exactly (margin-figures.ts: the report's figures, not its liquidation prices)
- * on the books as they will be after them (a ledger overlay:
- * nothing changes until the events are durable), and where its state differs from the one the
- * ledger holds, a `margin_state_changed` event records the new one with its figures. So the log
- * says when each account became healthy, a margin call or liquidatable, and why; a replay reads it
- * back, never recomputes it.
+ * touch is margined on the books as they will be after them (a ledger overlay: nothing changes
+ * until the events are durable), and where its state differs from the one the ledger holds, a
+ * `margin_state_changed` event records the new one with its exact figures (margin-figures.ts: the
+ * report's, not its liquidation prices). So the log says when each account became healthy, a
+ * margin call or liquidatable, and why; a replay reads it back, never recomputes it.
+ *
+ * With a `book`, on the fast path (margin-book.ts), the exact path deciding every account near a
+ * threshold and every change; without one, every account on the exact path. The events are the
+ * same either way (trading-properties.test.ts holds the two to it).
  *
  * An account whose margin reads a price the ledger does not have keeps its state (no check is made
  * on a price that is not there). A new account is healthy: it gets an event only once it is not.
@@ -27,29 +32,55 @@ export function withMarginStates(
   ledger: Ledger,
   events: readonly LedgerEvent[],
   context: Pick<DecideContext, 'venue' | 'nowMs' | 'locations'>,
+  book?: MarginBook,
+  command = '',
 ): readonly LedgerEvent[] {
-  const { venue, nowMs } = context;
   const after = ledgerOverlay(ledger);
   for (const event of events) applyEvent(after, event);
+  const changes =
+    book?.changes(ledger, after, events, context, command) ??
+    exactChanges(ledger, after, events, context);
+  return changes.length === 0 ? events : [...events, ...changes];
+}
+
+/** Every account the events touch margined on the exact path, one by one. */
+function exactChanges(
+  ledger: Ledger,
+  after: Ledger,
+  events: readonly LedgerEvent[],
+  context: Pick<DecideContext, 'venue' | 'nowMs' | 'locations'>,
+): LedgerEvent[] {
+  const { venue, nowMs } = context;
   const prices = { ...marketView(after), asOfMs: nowMs };
   const changes: LedgerEvent[] = [];
   for (const id of touchedAccounts(after, events, venue)) {
     const account = viewOf(after, after.accounts.get(id)!, context);
     if (!pricesHeld(after, account, venue)) continue;
-    const report = marginFigures(account, venue, prices);
-    const state = marginStateOf(report);
-    if (state === (ledger.marginStates.get(id) ?? 'healthy')) continue;
-    const { equity, initialMargin, maintenanceMargin } = report;
-    changes.push({
-      type: 'margin_state_changed',
-      account: id,
-      state,
-      equity,
-      initialMargin,
-      maintenanceMargin,
-    });
+    const change = stateChange(account, venue, prices, ledger.marginStates.get(id) ?? 'healthy');
+    if (change !== undefined) changes.push(change);
   }
-  return changes.length === 0 ? events : [...events, ...changes];
+  return changes;
+}
+
+/** The account's `margin_state_changed` event, where its state is not `current`; exact. */
+export function stateChange(
+  account: Account,
+  venue: Venue,
+  prices: PriceView,
+  current: MarginState,
+): LedgerEvent | undefined {
+  const report = marginFigures(account, venue, prices);
+  const state = marginStateOf(report);
+  if (state === current) return undefined;
+  const { equity, initialMargin, maintenanceMargin } = report;
+  return {
+    type: 'margin_state_changed',
+    account: account.id,
+    state,
+    equity,
+    initialMargin,
+    maintenanceMargin,
+  };
 }
 
 /** Below maintenance in any bucket, then below initial in any pool, else healthy. */
@@ -59,13 +90,14 @@ export function marginStateOf(report: MarginFigures): MarginState {
 }
 
 /**
- * The accounts whose margin the events may have moved, in the order the events name them: those
+ * The accounts whose margin the events may have moved, in the order the events name them (a
+ * price's, in the order they were opened): those
  * money moved in or out of, both sides of a fill, every holder paid funding or settled at expiry,
  * and on a price every account holding what it prices (a mark: a position or an open order on
  * the instrument; an index: a balance of the asset, or a position or order settled in it or
  * written on it).
  */
-function touchedAccounts(
+export function touchedAccounts(
   ledger: Ledger,
   events: readonly LedgerEvent[],
   venue: Venue,
@@ -98,17 +130,22 @@ function touchedAccounts(
         for (const { account } of event.movements) add(account);
         break;
       case 'price_accepted': {
-        for (const account of ledger.accounts.values()) {
-          if (pricedBy(account, event.feed, venue)) touched.add(account.id);
-        }
         // An asset held at another place, or in flight between two, is priced by its index too.
+        const elsewhere = new Set<AccountId>();
         const [kind, asset] = splitFeed(event.feed);
         if (kind === 'index') {
           for (const [key, held] of ledger.holdings) {
-            if (held.has(asset)) add(splitHoldingKey(key)[0]);
+            if (held.has(asset)) elsewhere.add(splitHoldingKey(key)[0]);
           }
-          for (const move of ledger.pendingMoves.values())
-            if (move.asset === asset) add(move.account);
+          for (const move of ledger.pendingMoves.values()) {
+            if (move.asset === asset) elsewhere.add(move.account);
+          }
+        }
+        // In the order the accounts were opened, as the fast path (margin-book.ts) lists them.
+        for (const account of ledger.accounts.values()) {
+          if (elsewhere.has(account.id) || pricedBy(account, event.feed, venue)) {
+            touched.add(account.id);
+          }
         }
         break;
       }

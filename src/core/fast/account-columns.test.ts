@@ -44,7 +44,7 @@ describe('the rows of a book of accounts', () => {
     expect([...c.legLeverageFloor]).toEqual([0.125, 0.125, 0.125]);
     expect([...c.legOrderStart]).toEqual([0, 0, 0, 2]);
     expect([...c.orderSize]).toEqual([0.25, -0.75]);
-    expect([...c.legIsolatedMargin]).toEqual([-1, -1, -1]);
+    expect([...c.legIsolatedMargin]).toEqual([Number.NaN, Number.NaN, Number.NaN]);
   });
 
   it("orders join their instrument's one-way leg; orders alone on one instrument are one leg", () => {
@@ -79,7 +79,7 @@ describe('the rows of a book of accounts', () => {
     expect([...c.legInstrument]).toEqual([1, 0, 2]);
     expect([...c.legSize]).toEqual([3, -1, 0]);
     expect([...c.legEntry]).toEqual([100.5, 100.5, 0]);
-    expect([...c.legIsolatedMargin]).toEqual([40.5, -1, -1]);
+    expect([...c.legIsolatedMargin]).toEqual([40.5, Number.NaN, Number.NaN]);
     expect([...c.legLeverageFloor]).toEqual([0, 0, 0]);
     // ETH no orders, BTC the buy of 1, SOL both of its own.
     expect([...c.legOrderStart]).toEqual([0, 0, 1, 3]);

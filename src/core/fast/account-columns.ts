@@ -8,8 +8,10 @@ import { toNumber } from '../num/fixed.ts';
  * Grown row by row, they would hold a book of 100,000 accounts twice over, as arrays and then as
  * their typed copies, at the moment its memory peaks.
  *
- * Rows of account a: balances [balanceStart[a], balanceStart[a + 1]), legs [legStart[a],
- * legStart[a + 1]); of leg l: open orders [legOrderStart[l], legOrderStart[l + 1]).
+ * Rows of account a: balances [balanceStart[a], balanceEnd[a]), legs [legStart[a], legEnd[a]); of
+ * leg l: open orders [legOrderStart[l], legOrderEnd[l]). A book compiled once packs them, each end
+ * the next start (a view of the same memory); a live book (live-book.ts) leaves room after each
+ * account's rows, so an event rewrites them where they are.
  */
 export interface AccountColumns {
   /**
@@ -20,9 +22,11 @@ export interface AccountColumns {
    */
   readonly exactOnly: Uint8Array;
   readonly balanceStart: Int32Array;
+  readonly balanceEnd: Int32Array;
   readonly balanceAsset: Int32Array;
   readonly balanceAmount: Float64Array;
   readonly legStart: Int32Array;
+  readonly legEnd: Int32Array;
   readonly legInstrument: Int32Array;
   readonly legSize: Float64Array;
   readonly legEntry: Float64Array;
@@ -30,9 +34,13 @@ export interface AccountColumns {
   readonly legUnsettled: Float64Array;
   /** 1 / the account's leverage setting for the leg's instrument, 0 where none was chosen. */
   readonly legLeverageFloor: Float64Array;
-  /** -1 for a cross leg, else the isolated margin in the settle asset. */
+  /**
+   * NaN for a cross leg, else the isolated margin in the settle asset: below zero where funding
+   * or a settlement took more than it held.
+   */
   readonly legIsolatedMargin: Float64Array;
   readonly legOrderStart: Int32Array;
+  readonly legOrderEnd: Int32Array;
   /** Signed: positive buys, negative sells. */
   readonly orderSize: Float64Array;
   readonly orderPrice: Float64Array;
@@ -55,45 +63,68 @@ export function compileAccounts(accounts: readonly Account[], rows: RowsOf): Acc
     legs += legCount(account);
     orders += account.openOrders.length;
   }
+  const balanceStart = new Int32Array(accounts.length + 1);
+  const legStart = new Int32Array(accounts.length + 1);
+  const legOrderStart = new Int32Array(legs + 1);
   const c: AccountColumns = {
     exactOnly: new Uint8Array(accounts.length),
-    balanceStart: new Int32Array(accounts.length + 1),
+    balanceStart,
+    balanceEnd: balanceStart.subarray(1),
     balanceAsset: new Int32Array(balances),
     balanceAmount: new Float64Array(balances),
-    legStart: new Int32Array(accounts.length + 1),
+    legStart,
+    legEnd: legStart.subarray(1),
     legInstrument: new Int32Array(legs),
     legSize: new Float64Array(legs),
     legEntry: new Float64Array(legs),
     legUnsettled: new Float64Array(legs),
     legLeverageFloor: new Float64Array(legs),
     legIsolatedMargin: new Float64Array(legs),
-    legOrderStart: new Int32Array(legs + 1),
+    legOrderStart,
+    legOrderEnd: legOrderStart.subarray(1),
     orderSize: new Float64Array(orders),
     orderPrice: new Float64Array(orders),
   };
   const at = { balance: 0, leg: 0, order: 0 };
-  for (let a = 0; a < accounts.length; a++) {
-    const account = accounts[a]!;
-    c.exactOnly[a] = rows.exactOnly(account);
-    c.balanceStart[a] = at.balance;
-    for (const [id, amount] of account.balances) {
-      c.balanceAsset[at.balance] = rows.asset(id);
-      c.balanceAmount[at.balance] = toNumber(amount);
-      at.balance++;
-    }
-    c.legStart[a] = at.leg;
-    compileLegs(account, rows.instrument, c, at);
-  }
-  c.balanceStart[accounts.length] = at.balance;
-  c.legStart[accounts.length] = at.leg;
-  c.legOrderStart[legs] = at.order;
+  for (let a = 0; a < accounts.length; a++) writeAccount(accounts[a]!, a, rows, c, at);
   return c;
 }
 
-interface Cursor {
+/** Where an account's rows are written: its first balance, leg and open order. */
+export interface Cursor {
   balance: number;
   leg: number;
   order: number;
+}
+
+/** How many rows of each kind the account takes. */
+export function rowCounts(account: Account): Cursor {
+  return {
+    balance: account.balances.size,
+    leg: legCount(account),
+    order: account.openOrders.length,
+  };
+}
+
+/** Writes account `a`'s rows from `at` on, leaving `at` past them. */
+export function writeAccount(
+  account: Account,
+  a: number,
+  rows: RowsOf,
+  c: AccountColumns,
+  at: Cursor,
+): void {
+  c.exactOnly[a] = rows.exactOnly(account);
+  c.balanceStart[a] = at.balance;
+  for (const [id, amount] of account.balances) {
+    c.balanceAsset[at.balance] = rows.asset(id);
+    c.balanceAmount[at.balance] = toNumber(amount);
+    at.balance++;
+  }
+  c.balanceEnd[a] = at.balance;
+  c.legStart[a] = at.leg;
+  compileLegs(account, rows.instrument, c, at);
+  c.legEnd[a] = at.leg;
 }
 
 /**
@@ -115,19 +146,21 @@ function compileLegs(
     c.legSize[l] = toNumber(p.size);
     c.legEntry[l] = toNumber(p.entryPrice);
     c.legUnsettled[l] = p.unsettledPnl === undefined ? 0 : toNumber(p.unsettledPnl);
-    c.legIsolatedMargin[l] = p.marginMode === 'isolated' ? toNumber(p.isolatedMargin) : -1;
+    c.legIsolatedMargin[l] = p.marginMode === 'isolated' ? toNumber(p.isolatedMargin) : Number.NaN;
     if (p.side === undefined) compileOrders(openOrders, p.instrument, c, at);
+    c.legOrderEnd[l] = at.order;
   }
   for (let o = 0; o < openOrders.length; o++) {
     const id = openOrders[o]!.instrument;
     if (hasOneWayLeg(account, id) || !isFirstOrderOn(openOrders, o)) continue;
     const l = startLeg(account, id, instrument, c, at);
-    c.legIsolatedMargin[l] = -1;
+    c.legIsolatedMargin[l] = Number.NaN;
     compileOrders(openOrders, id, c, at);
+    c.legOrderEnd[l] = at.order;
   }
 }
 
-/** The leg's row, its size, entry and unsettled PnL still 0. */
+/** The leg's row, its size, entry and unsettled PnL 0 (a row rewritten may hold another's). */
 function startLeg(
   account: Account,
   id: InstrumentId,
@@ -139,6 +172,9 @@ function startLeg(
   // The setting is the account's, so a leg of open orders alone is held to it as well.
   const leverage = account.leverage?.get(id);
   c.legInstrument[l] = instrument(id);
+  c.legSize[l] = 0;
+  c.legEntry[l] = 0;
+  c.legUnsettled[l] = 0;
   c.legLeverageFloor[l] = leverage === undefined ? 0 : 1 / toNumber(leverage);
   c.legOrderStart[l] = at.order;
   return l;

@@ -6,17 +6,14 @@ import {
   accountEquity,
   accountInitialMargin,
   accountMaintenanceMargin,
-  crossInitialEquity,
-  crossInitialMargin,
   figureCount,
-  initialNearEdge,
   worstMaintenance,
   worstStanding,
 } from './fast-figures.ts';
 import { marginAccount } from './fast-margin.ts';
 import { byStanding, LowestRanked, type Ranked } from './lowest-ranked.ts';
 import type { RiskBook } from './risk-book.ts';
-import { errorBand, maintenanceCall } from './screen.ts';
+import { errorBand, stateCall } from './screen.ts';
 import { compareStandings, exactStanding, type MarginState, type Standing } from './standing.ts';
 
 /** What a risk desk reads first about a book: how many accounts stand where, and which are worst. */
@@ -167,24 +164,9 @@ export function summariseBook(parts: readonly RiskBook[], options: SummaryOption
   };
 }
 
-/**
- * The account's state where the fast path can call it beyond doubt, else undefined (the exact
- * path decides): no step of an initial figure near its edge; below maintenance only clearly
- * below; otherwise its cross free collateral clearly below or above zero.
- */
 function fastState(book: RiskBook, a: number, out: Float64Array): MarginState | undefined {
   marginAccount(book, a, out);
-  // Such a step may put a whole step into the initial margin summed, beyond the totals'
-  // tolerance: the exact path gives the figures, even of an account clearly liquidatable.
-  if (out[initialNearEdge] === 1) return undefined;
-  // Where a bucket with no requirement is not liquidatable (dYdX) the lowest health alone cannot
-  // say so.
-  const call = maintenanceCall(out, book.venue.rulebook.liquidationNeedsMargin === true);
-  if (call !== false) return call === true ? 'liquidatable' : undefined;
-  const band = errorBand(out);
-  const free = out[crossInitialEquity]! - out[crossInitialMargin]!;
-  if (Number.isNaN(free) || Math.abs(free) <= band) return undefined;
-  return free < 0 ? 'below-initial' : 'healthy';
+  return stateCall(out, book.venue.rulebook.liquidationNeedsMargin === true);
 }
 
 function addHoldings(

@@ -24,22 +24,67 @@ import type { RiskBook } from './risk-book.ts';
  * The same definitions as the exact path (src/core/margin), written once more over columns; the
  * shared suite in two-paths.test.ts holds the two to one spec within `fastTolerance`. Figures
  * are written to `out` at the offsets of fast-figures.ts, which callers read it by.
+ *
+ * In three steps, so a live book (live-book.ts) can keep what a tick does not move: the account's
+ * collateral (`marginCollateral`), each leg's own figures (`marginLeg`), and the account's figures
+ * summed from those (`sumAccount`). A mark tick re-margins the legs on its instrument and sums.
  */
 export * from './fast-figures.ts';
+
+// A leg's figures, by offset in its row of `legStride` (USD).
+/** Its PnL as equity counts it (a profit at its weight); of an isolated leg, its bucket's equity. */
+export const legValue = 0;
+/** Its PnL as initial equity counts it (cross legs). */
+export const legInitialValue = 1;
+/** Its initial margin, its open orders' worst case included. */
+export const legInitialMargin = 2;
+export const legMaintenanceMargin = 3;
+/** Its part of `magnitude` and of `roundingSlack`. */
+export const legScale = 4;
+export const legSlack = 5;
+/** 1 where a maintenance step sat near its edge, + 2 where an initial one did. */
+export const legEdges = 6;
+export const legStride = 7;
+
+/** The collateral's figures, by offset in its row of `collateralStride` (USD). */
+export const collateralEquity = 0;
+export const collateralInitialEquity = 1;
+export const collateralScale = 2;
+export const collateralSlack = 3;
+export const collateralStride = 4;
+
+let legScratch = new Float64Array(legStride * 16);
+const collateralScratch = new Float64Array(collateralStride);
 
 export function marginAccount(book: RiskBook, account: number, out: Float64Array): void {
   assert(
     book.exactOnly[account] === 0,
     'the fast path margins a unified cross pool and isolated buckets only',
   );
-  out[magnitude] = 0;
-  out[maintenanceNearEdge] = 0;
-  out[initialNearEdge] = 0;
+  const first = book.legStart[account]!;
+  const count = book.legEnd[account]! - first;
+  if (legScratch.length < count * legStride) legScratch = new Float64Array(count * legStride * 2);
+  const scratch = legScratch;
+  const shift = -first * legStride;
+  marginCollateral(book, account, collateralScratch, 0);
+  for (let l = first; l < first + count; l += 1) {
+    marginLeg(book, l, out, scratch, l * legStride + shift);
+  }
+  sumAccount(book, account, collateralScratch, 0, scratch, shift, out);
+}
+
+/** The account's balances at their weights into `into` from offset `at` (`collateral*`). */
+export function marginCollateral(
+  book: RiskBook,
+  account: number,
+  into: Float64Array,
+  at: number,
+): void {
   let equity = 0;
   let initialEquity = 0;
   let scale = 0;
   let slack = 0;
-  for (let b = book.balanceStart[account]!; b < book.balanceStart[account + 1]!; b += 1) {
+  for (let b = book.balanceStart[account]!; b < book.balanceEnd[account]!; b += 1) {
     const asset = book.balanceAsset[b]!;
     const unit = book.unit[asset]!;
     const value = downToUnit(book.balanceAmount[b]!, unit) * book.price[asset]!;
@@ -48,6 +93,114 @@ export function marginAccount(book: RiskBook, account: number, out: Float64Array
     initialEquity += collateral(book, asset, value, true);
     scale += Math.abs(value);
   }
+  into[at + collateralEquity] = equity;
+  into[at + collateralInitialEquity] = initialEquity;
+  into[at + collateralScale] = scale;
+  into[at + collateralSlack] = slack;
+}
+
+/**
+ * Leg `l`'s own figures into `legs` from offset `at` (`leg*`). `out` is scratch here: the
+ * requirement's helpers mark a step's edge and add to the magnitude there.
+ */
+export function marginLeg(
+  book: RiskBook,
+  l: number,
+  out: Float64Array,
+  legs: Float64Array,
+  at: number,
+): void {
+  out[magnitude] = 0;
+  out[maintenanceNearEdge] = 0;
+  out[initialNearEdge] = 0;
+  // The optional rules are tested once here, so the common case calls none of their code and
+  // the function stays small enough for the compiler to inline what it does call.
+  const fees = book.closingFeeRate !== 0;
+  const weighs = book.weighsProfit === 1;
+  const i = book.legInstrument[l]!;
+  const settle = book.settleAsset[i]!;
+  const settlePrice = book.price[settle]!;
+  const mark = book.mark[i]!;
+  const size = book.legSize[l]!;
+  const floor = book.legLeverageFloor[l]!;
+  const entry = book.legEntry[l]!;
+  const unit = book.unit[settle]!;
+  const unsettled = book.legUnsettled[l]!;
+  const pnl = valueInUnits(book, i, size, entry, mark, unsettled, unit) * settlePrice;
+  const hasOrders = book.legOrderEnd[l]! > book.legOrderStart[l]!;
+  // Each side filled is a requirement more, for maintenance too where orders count there.
+  const sides = hasOrders ? (book.ordersInMaintenance === 1 ? 4 : 2) : 0;
+  // A unit per rounding: the value's one (two under `netNotionalValue`), three per requirement.
+  const slack = (1 + book.netNotionalValue + 3 * (2 + sides)) * unit * settlePrice;
+  // A rule margined at the entry measures the position there (its open orders alone at the mark).
+  const measuredAt = book.marginAtEntry[i] === 1 && size !== 0 ? entry : mark;
+  const notional = notionalOf(book, i, size, measuredAt);
+  const b = bracketOf(book, i, tierMeasureOf(book, i, size, notional), out, true);
+  const imBase = requirementIn(book, i, b, size, notional, mark, floor, true, out);
+  const mmBase = requirementIn(book, i, b, size, notional, mark, floor, false, out);
+  const im =
+    (fees ? imBase + initialClosingFee(book, i, size, entry, notional, imBase) : imBase) *
+    settlePrice;
+  let mm = (fees ? mmBase + notionalClosingFee(book, i, size, notional) : mmBase) * settlePrice;
+  const orderMargin = hasOrders
+    ? openOrderMargin(book, l, i, size, measuredAt, mark, floor, pnl, im, settlePrice, out, true)
+    : 0;
+  if (hasOrders && book.ordersInMaintenance === 1) {
+    mm += openOrderMargin(
+      book,
+      l,
+      i,
+      size,
+      measuredAt,
+      mark,
+      floor,
+      pnl,
+      mm,
+      settlePrice,
+      out,
+      false,
+    );
+  }
+  let scale = (notional + grossOf(book, i, size, entry, mark) + Math.abs(unsettled)) * settlePrice;
+  const isolated = book.legIsolatedMargin[l]!;
+  const counted = weighs ? weightedProfit(book, i, pnl, false) : pnl;
+  if (Number.isNaN(isolated)) {
+    legs[at + legValue] = counted;
+    legs[at + legInitialValue] = weighs ? weightedProfit(book, i, pnl, true) : pnl;
+  } else {
+    const margin = downToUnit(isolated, unit) * settlePrice;
+    const cushion = collateral(book, settle, margin, false);
+    if (fees) mm += bankruptcyClosingFee(book, i, size, entry, cushion / settlePrice) * settlePrice;
+    legs[at + legValue] = cushion + counted;
+    legs[at + legInitialValue] = 0;
+    scale += margin;
+  }
+  legs[at + legInitialMargin] = im + orderMargin;
+  legs[at + legMaintenanceMargin] = mm;
+  legs[at + legScale] = out[magnitude]! + scale;
+  legs[at + legSlack] = slack;
+  legs[at + legEdges] = out[maintenanceNearEdge]! + 2 * out[initialNearEdge]!;
+}
+
+/**
+ * The account's figures into `out`: its collateral's (row `c` of `collateral`) and its legs'
+ * (leg l's row at l × legStride + `shift` of `legs`), summed in the order of its rows, so a sum
+ * from kept rows is the sum a whole re-margin gives, to the bit.
+ */
+export function sumAccount(
+  book: RiskBook,
+  account: number,
+  collateral: Float64Array,
+  c: number,
+  legs: Float64Array,
+  shift: number,
+  out: Float64Array,
+): void {
+  let equity = collateral[c + collateralEquity]!;
+  let initialEquity = collateral[c + collateralInitialEquity]!;
+  let scale = collateral[c + collateralScale]!;
+  let slack = collateral[c + collateralSlack]!;
+  let edges = 0;
   let initialMargin = 0;
   let maintenanceMargin = 0;
   let isolatedEquity = 0;
@@ -57,64 +210,27 @@ export function marginAccount(book: RiskBook, account: number, out: Float64Array
   out[worstStanding] = Number.POSITIVE_INFINITY;
   out[worstMaintenance] = 0;
   const needsMargin = book.venue.rulebook.liquidationNeedsMargin === true;
-  // The optional rules are tested once here, so the common case calls none of their code and
-  // the loop stays small enough for the compiler to inline what it does call.
-  const fees = book.closingFeeRate !== 0;
-  const weighs = book.weighsProfit === 1;
-  for (let l = book.legStart[account]!; l < book.legStart[account + 1]!; l += 1) {
-    const i = book.legInstrument[l]!;
-    const settle = book.settleAsset[i]!;
-    const settlePrice = book.price[settle]!;
-    const mark = book.mark[i]!;
-    const size = book.legSize[l]!;
-    const floor = book.legLeverageFloor[l]!;
-    const entry = book.legEntry[l]!;
-    const unit = book.unit[settle]!;
-    const unsettled = book.legUnsettled[l]!;
-    const pnl = valueInUnits(book, i, size, entry, mark, unsettled, unit) * settlePrice;
-    const hasOrders = book.legOrderStart[l + 1]! > book.legOrderStart[l]!;
-    // Each side filled is a requirement more, for maintenance too where orders count there.
-    const sides = hasOrders ? (book.ordersInMaintenance === 1 ? 4 : 2) : 0;
-    // A unit per rounding: the value's one (two under `netNotionalValue`), three per requirement.
-    slack += (1 + book.netNotionalValue + 3 * (2 + sides)) * unit * settlePrice;
-    // A rule margined at the entry measures the position there (its open orders alone at the mark).
-    const at = book.marginAtEntry[i] === 1 && size !== 0 ? entry : mark;
-    const notional = notionalOf(book, i, size, at);
-    const b = bracketOf(book, i, tierMeasureOf(book, i, size, notional), out, true);
-    const imBase = requirementIn(book, i, b, size, notional, mark, floor, true, out);
-    const mmBase = requirementIn(book, i, b, size, notional, mark, floor, false, out);
-    const im =
-      (fees ? imBase + initialClosingFee(book, i, size, entry, notional, imBase) : imBase) *
-      settlePrice;
-    let mm = (fees ? mmBase + notionalClosingFee(book, i, size, notional) : mmBase) * settlePrice;
-    const orderMargin = hasOrders
-      ? openOrderMargin(book, l, i, size, at, mark, floor, pnl, im, settlePrice, out, true)
-      : 0;
-    if (hasOrders && book.ordersInMaintenance === 1) {
-      mm += openOrderMargin(book, l, i, size, at, mark, floor, pnl, mm, settlePrice, out, false);
-    }
-    scale += (notional + grossOf(book, i, size, entry, mark) + Math.abs(unsettled)) * settlePrice;
-    const isolated = book.legIsolatedMargin[l]!;
-    const counted = weighs ? weightedProfit(book, i, pnl, false) : pnl;
-    if (isolated < 0) {
-      equity += counted;
-      initialEquity += weighs ? weightedProfit(book, i, pnl, true) : pnl;
-      initialMargin += im + orderMargin;
-      maintenanceMargin += mm;
+  for (let l = book.legStart[account]!; l < book.legEnd[account]!; l += 1) {
+    const o = l * legStride + shift;
+    scale += legs[o + legScale]!;
+    slack += legs[o + legSlack]!;
+    edges |= legs[o + legEdges]!;
+    if (Number.isNaN(book.legIsolatedMargin[l]!)) {
+      equity += legs[o + legValue]!;
+      initialEquity += legs[o + legInitialValue]!;
+      initialMargin += legs[o + legInitialMargin]!;
+      maintenanceMargin += legs[o + legMaintenanceMargin]!;
       continue;
     }
-    const margin = downToUnit(isolated, unit) * settlePrice;
-    const cushion = collateral(book, settle, margin, false);
-    if (fees) mm += bankruptcyClosingFee(book, i, size, entry, cushion / settlePrice) * settlePrice;
-    const bucketEquity = cushion + counted;
+    const bucketEquity = legs[o + legValue]!;
+    const mm = legs[o + legMaintenanceMargin]!;
     isolatedEquity += Math.max(bucketEquity, 0);
-    isolatedInitial += im + orderMargin;
+    isolatedInitial += legs[o + legInitialMargin]!;
     isolatedMaintenance += mm;
     if (bucketEquity - mm < lowest) lowest = bucketEquity - mm;
     rank(out, bucketEquity, mm, needsMargin);
-    scale += margin;
   }
-  if (fees) maintenanceMargin += crossBankruptcyFees(book, account, equity);
+  if (book.closingFeeRate !== 0) maintenanceMargin += crossBankruptcyFees(book, account, equity);
   if (equity - maintenanceMargin < lowest) lowest = equity - maintenanceMargin;
   rank(out, equity, maintenanceMargin, needsMargin);
   out[crossEquity] = equity;
@@ -125,7 +241,9 @@ export function marginAccount(book: RiskBook, account: number, out: Float64Array
   out[accountInitialMargin] = initialMargin + isolatedInitial;
   out[accountMaintenanceMargin] = maintenanceMargin + isolatedMaintenance;
   out[lowestHealth] = lowest;
-  out[magnitude] = out[magnitude]! + scale;
+  out[magnitude] = scale;
+  out[maintenanceNearEdge] = edges & 1;
+  out[initialNearEdge] = (edges >> 1) & 1;
   out[roundingSlack] = slack;
 }
 
@@ -324,8 +442,8 @@ function bankruptcyClosingFee(
 function crossBankruptcyFees(book: RiskBook, account: number, equity: number): number {
   if (book.closingFeeInMaintenance === 0 || book.closingFeeAtBankruptcy === 0) return 0;
   let fees = 0;
-  for (let l = book.legStart[account]!; l < book.legStart[account + 1]!; l += 1) {
-    if (book.legIsolatedMargin[l]! >= 0) continue;
+  for (let l = book.legStart[account]!; l < book.legEnd[account]!; l += 1) {
+    if (!Number.isNaN(book.legIsolatedMargin[l]!)) continue;
     const i = book.legInstrument[l]!;
     const settle = book.settleAsset[i]!;
     const settlePrice = book.price[settle]!;
@@ -361,7 +479,7 @@ function openOrderMargin(
 ): number {
   const atMark = book.ordersFilledAtMark === 1;
   const first = book.legOrderStart[l]!;
-  const last = book.legOrderStart[l + 1]!;
+  const last = book.legOrderEnd[l]!;
   if (first === last) return 0;
   let worst = Number.POSITIVE_INFINITY;
   let scale = 0;

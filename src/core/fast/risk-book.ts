@@ -127,6 +127,33 @@ export function buildRiskBook(
   venue: Venue,
   market: Market,
 ): RiskBook {
+  const tables = marketTables(venue, market, 'refused');
+  const rows = compileAccounts(accounts, { ...tables, exactOnly: exactOnlyIn(venue) });
+  return { accounts, ...tables.finish(), ...rows };
+}
+
+/** The columns a RiskBook holds besides its accounts' rows. */
+export type MarketColumns = Omit<RiskBook, keyof AccountColumns | 'accounts'>;
+
+/**
+ * The book's asset and instrument rows, each added the first time `asset` or `instrument` names
+ * it, then `finish`ed into columns. A price the market lacks is refused (an invariant: a reader
+ * checks the file), or under `unpriced` held as NaN, which no fast figure survives, so an account
+ * reading it goes to the exact path (a live book, before every feed has ticked).
+ */
+export function marketTables(
+  venue: Venue,
+  market: Market,
+  missing: 'refused' | 'unpriced',
+): {
+  readonly asset: (id: AssetId) => number;
+  readonly instrument: (id: InstrumentId) => number;
+  readonly finish: () => MarketColumns;
+} {
+  const priceOf = (price: bigint | undefined, what: string): number => {
+    assert(price !== undefined || missing === 'unpriced', `no ${what}`);
+    return price === undefined ? Number.NaN : toNumber(price);
+  };
   const assetIndex = new Map<AssetId, number>();
   const instrumentIndex = new Map<InstrumentId, number>();
   const c: Columns = {};
@@ -140,9 +167,7 @@ export function buildRiskBook(
     if (known !== undefined) return known;
     const index = assetIndex.size;
     assetIndex.set(id, index);
-    const price = market.assetPrices.get(id);
-    assert(price !== undefined, `no price for asset ${id}`);
-    push('price', toNumber(price));
+    push('price', priceOf(market.assetPrices.get(id), `price for asset ${id}`));
     // Weights as a maintenance weight shift has taken them at the market's time (exact path's).
     const rule = collateralRuleAt(venue.rulebook.collateral.get(id), market.asOfMs ?? Number.NaN);
     push('unit', rule?.unit === undefined ? 0 : toNumber(rule.unit));
@@ -172,8 +197,6 @@ export function buildRiskBook(
     const index = instrumentIndex.size;
     instrumentIndex.set(id, index);
     const spec = venue.instruments.get(id)!;
-    const mark = market.markPrices.get(id);
-    assert(mark !== undefined, `no mark price for instrument ${id}`);
     const option = spec.option;
     const rule = ruleFor(venue, spec);
     const atIndex = isMarginedAtIndex(rule);
@@ -186,7 +209,7 @@ export function buildRiskBook(
     push('marginAtEntry', isMarginedAtEntry(rule) ? 1 : 0);
     push('tierByContracts', rule.kind === 'brackets' && rule.tierBy === 'contracts' ? 1 : 0);
     push('contractSize', toNumber(spec.contractSize));
-    push('mark', toNumber(mark));
+    push('mark', priceOf(market.markPrices.get(id), `mark price for instrument ${id}`));
     push('settleAsset', asset(spec.settle));
     compileProfitWeight(profitWeightOf(venue.rulebook, spec), push);
     const openInterest = market.openInterest?.get(id);
@@ -194,19 +217,11 @@ export function buildRiskBook(
     compileRule(rule, push, c);
     return index;
   };
-  const unified = venue.rulebook.crossPool === 'unified';
-  const rows = compileAccounts(accounts, {
-    asset,
-    instrument,
-    exactOnly: (account) =>
-      account.poolMode === 'portfolio' || !unified || isWeighedInPool(account, venue) ? 1 : 0,
-  });
   const f = (name: string) => Float64Array.from(c[name] ?? []);
   const i = (name: string) => Int32Array.from(c[name] ?? []);
   const u = (name: string) => Uint8Array.from(c[name] ?? []);
   const fee = venue.rulebook.closingFee;
-  return {
-    accounts,
+  const finish = (): MarketColumns => ({
     venue,
     market: {
       ...market,
@@ -271,8 +286,15 @@ export function buildRiskBook(
     borrowScaleStart: f('borrowScaleStart'),
     venueBorrows: f('venueBorrows'),
     unit: f('unit'),
-    ...rows,
-  };
+  });
+  return { asset, instrument, finish };
+}
+
+/** 1 for an account the columns do not margin (AccountColumns `exactOnly`). */
+export function exactOnlyIn(venue: Venue): (account: Account) => 0 | 1 {
+  const unified = venue.rulebook.crossPool === 'unified';
+  return (account) =>
+    account.poolMode === 'portfolio' || !unified || isWeighedInPool(account, venue) ? 1 : 0;
 }
 
 function compileRule(

@@ -3,8 +3,11 @@ import type { AssetId, InstrumentId } from '../model/ids.ts';
 import type { Price } from '../num/fixed.ts';
 import { toNumber } from '../num/fixed.ts';
 import {
+  crossInitialEquity,
+  crossInitialMargin,
   fastTolerance,
   figureCount,
+  initialNearEdge,
   lowestHealth,
   magnitude,
   maintenanceNearEdge,
@@ -12,6 +15,7 @@ import {
   roundingSlack,
 } from './fast-margin.ts';
 import type { RiskBook } from './risk-book.ts';
+import type { MarginState } from './standing.ts';
 
 /**
  * A tick, applied in place: the float columns and the book's exact prices move together, so a
@@ -93,4 +97,21 @@ export function maintenanceCall(out: Float64Array, confirmBelow: boolean): boole
   if (health < -band) return confirmBelow ? undefined : true;
   if (health <= band) return undefined;
   return false;
+}
+
+/**
+ * The account's state where the figures in `out` call it beyond doubt, else undefined (the exact
+ * path decides): no step of an initial figure near its edge (such a step may put a whole step
+ * into the initial margin, even of an account clearly liquidatable); below maintenance only
+ * clearly below (`maintenanceCall`); otherwise its cross free collateral clearly below or above
+ * zero.
+ */
+export function stateCall(out: Float64Array, confirmBelow: boolean): MarginState | undefined {
+  if (out[initialNearEdge] === 1) return undefined;
+  const call = maintenanceCall(out, confirmBelow);
+  if (call !== false) return call === true ? 'liquidatable' : undefined;
+  const band = errorBand(out);
+  const free = out[crossInitialEquity]! - out[crossInitialMargin]!;
+  if (Number.isNaN(free) || Math.abs(free) <= band) return undefined;
+  return free < 0 ? 'below-initial' : 'healthy';
 }

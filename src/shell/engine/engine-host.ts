@@ -2,6 +2,7 @@ import type { Command } from '../../core/engine/command.ts';
 import type { DecideContext } from '../../core/engine/decide.ts';
 import { type CheckAnswer, checkOrder, type OrderCheck } from '../../core/engine/decide-order.ts';
 import { type Answer, judgeCommand } from '../../core/engine/execute.ts';
+import { MarginBook } from '../../core/engine/margin-book.ts';
 import { applyRecord, type Ledger, newLedger } from '../../core/ledger/ledger.ts';
 import { InputError } from '../import/reader.ts';
 import type { EventStore } from '../store/event-store.ts';
@@ -24,6 +25,9 @@ export type EngineSettings = Omit<DecideContext, 'nowMs'>;
  * event's (a host clock that jumps back cannot move the log back: SCENARIOS.md S28).
  */
 export class EngineHost {
+  /** The fast path's book of margin states, kept from command to command (margin-book.ts). */
+  private readonly book = new MarginBook();
+
   private constructor(
     private readonly store: EventStore,
     private readonly settings: EngineSettings,
@@ -77,7 +81,8 @@ export class EngineHost {
 
   async submit(command: Command): Promise<Answer> {
     const nowMs = Math.max(this.logTimeMs, this.clock());
-    const { answer, record } = judgeCommand(this.ledger, command, { ...this.settings, nowMs });
+    const context = { ...this.settings, nowMs };
+    const { answer, record } = judgeCommand(this.ledger, command, context, this.book);
     if (record === undefined) return answer;
     await this.store.append(encodeRecord(record, nowMs));
     applyRecord(this.ledger, record);

@@ -1,0 +1,241 @@
+import { figureCount } from '../fast/fast-margin.ts';
+import type { HolderSet } from '../fast/holder-set.ts';
+import { LiveBook } from '../fast/live-book.ts';
+import { stateCall } from '../fast/screen.ts';
+import { type Ledger, splitFeed } from '../ledger/ledger.ts';
+import type { LedgerEvent, MarginState } from '../ledger/ledger-event.ts';
+import type { Account } from '../model/account.ts';
+import { marketView, type PriceView } from '../model/price-view.ts';
+import type { Venue } from '../model/venue.ts';
+import { assert } from '../num/assert.ts';
+import type { DecideContext } from './decide.ts';
+import { viewOf } from './decide-location.ts';
+import { stateChange, touchedAccounts } from './margin-state.ts';
+import { pricesHeld } from './prices-held.ts';
+
+type Context = Pick<DecideContext, 'venue' | 'nowMs' | 'locations'>;
+
+/**
+ * The engine's fast path to margin states (DESIGN.md "Two paths"): every account as its margin
+ * sees it (its holdings elsewhere at their places' weights: `viewOf`) in a LiveBook, kept in step
+ * with the ledger. A command's accounts are rewritten in place and summed; a mark tick re-margins
+ * the legs on its instrument of the accounts holding it, and nothing else. The fast path calls an
+ * account's state only beyond its error bound (`stateCall`); an account it cannot call, one the
+ * columns do not margin, and every change of state are margined exactly, and the event carries
+ * the exact figures. A change the fast path called that the exact path does not confirm is a
+ * broken invariant: the two paths disagree beyond the tolerance they are held to.
+ *
+ * The book runs one command ahead of the ledger while it is judged (it is rewritten as the
+ * command's events will leave the ledger). It checks, at the next command, that the ledger took
+ * that command's record and nothing else; otherwise (the append failed, or records were applied
+ * without being judged here: a replay, a venue's record) it is built again from the ledger.
+ *
+ * Not served, so margined exactly throughout: a venue with a collateral weight that moves with
+ * time (a maintenance weight shift: the columns hold the weights at one time).
+ */
+export class MarginBook {
+  private live?: LiveBook;
+  private builtFor?: Context['venue'];
+  private locations?: Context['locations'];
+  private at = -1;
+  private ahead: { readonly command: string; readonly events: number } | undefined;
+  /** By row: the state the ledger holds (0 healthy, 1 margin call, 2 liquidatable). */
+  private states: number[] = [];
+  /** By row: 1 where every price the account's margin reads is there (`pricesHeld`). */
+  private priced: number[] = [];
+  private readonly out = new Float64Array(figureCount);
+  /** Accounts called on the fast path, and margined exactly, since the book was made. */
+  readonly tally = { fast: 0, exact: 0 };
+
+  static serves(venue: Venue): boolean {
+    for (const rule of venue.rulebook.collateral.values()) {
+      if (rule.maintenanceWeightShift !== undefined) return false;
+    }
+    return true;
+  }
+
+  /**
+   * The margin-state changes of a command's `events`, `after` being the ledger with them applied;
+   * undefined where the book does not serve the venue (the caller margins exactly).
+   */
+  changes(
+    ledger: Ledger,
+    after: Ledger,
+    events: readonly LedgerEvent[],
+    context: Context,
+    command: string,
+  ): LedgerEvent[] | undefined {
+    if (!MarginBook.serves(context.venue)) return undefined;
+    const live = this.follow(ledger, context);
+    const { venue } = context;
+    const prices = { ...marketView(after), asOfMs: context.nowMs };
+    // Prices first, so the accounts rewritten below are margined at them.
+    const moved: HolderSet[] = [];
+    let instrument: string | undefined;
+    for (const event of events) {
+      if (event.type !== 'price_accepted') continue;
+      const [kind, id] = splitFeed(event.feed);
+      const price = event.state.last!.price;
+      const first = kind === 'mark' ? !ledger.markPrices.has(id) : !ledger.assetPrices.has(id);
+      if (kind === 'mark') live.setMark(id, price);
+      else live.setAssetPrice(id, price);
+      instrument = kind === 'mark' ? id : undefined;
+      const holders = kind === 'mark' ? live.markHolders(id) : live.assetHolders(id);
+      if (holders === undefined) continue;
+      if (first) this.reprice(live, holders, after, venue);
+      moved.push(holders);
+    }
+    for (const event of events) {
+      if (event.type === 'account_opened') this.add(live, after.accounts.get(event.account)!);
+    }
+    const others = events.filter((e) => e.type !== 'price_accepted');
+    const named = touchedAccounts(after, others, venue);
+    for (const id of named) this.rewrite(live, after, after.accounts.get(id)!, context);
+    const confirmBelow = venue.rulebook.liquidationNeedsMargin === true;
+    let changes: LedgerEvent[] = [];
+    if (moved.length === 1 && named.size === 0) {
+      changes = this.tick(live, moved[0]!, instrument, venue, prices);
+    } else {
+      // Each account once: those named in the order named, then the priced ones in the order
+      // they were opened (touchedAccounts' order).
+      const rows = new Set<number>();
+      for (const holders of moved) {
+        for (let k = 0; k < holders.size; k += 1) rows.add(holders.rows[k]!);
+      }
+      const judged = (row: number, whole: boolean) => {
+        const fast = this.priced[row] === 1 && live.book.exactOnly[row] === 0;
+        if (fast && whole) live.remargin(row, this.out);
+        else if (fast) live.sum(row, this.out);
+        const call = fast ? fromCall(stateCall(this.out, confirmBelow)) : undefined;
+        const change = this.judge(live, row, call, venue, prices);
+        if (change !== undefined) changes.push(change);
+      };
+      for (const id of named) {
+        const row = live.rowOfAccount(id)!;
+        rows.delete(row);
+        judged(row, false);
+      }
+      for (const row of [...rows].sort((x, y) => x - y)) judged(row, true);
+    }
+    this.ahead = { command, events: ledger.events + events.length + changes.length };
+    return changes;
+  }
+
+  /** The book as the ledger now is: confirmed one command on, or built again. */
+  private follow(ledger: Ledger, context: Context): LiveBook {
+    const confirmed =
+      this.live !== undefined &&
+      this.builtFor === context.venue &&
+      this.locations === context.locations &&
+      (this.ahead === undefined
+        ? this.at === ledger.events
+        : this.ahead.events === ledger.events && ledger.answered.has(this.ahead.command));
+    this.ahead = undefined;
+    this.at = ledger.events;
+    if (confirmed) return this.live!;
+    const { venue } = context;
+    const views = [...ledger.accounts.values()].map((a) => viewOf(ledger, a, context));
+    const { assetPrices, markPrices } = ledger;
+    this.live = new LiveBook(views, venue, { assetPrices, markPrices });
+    this.builtFor = venue;
+    this.locations = context.locations;
+    this.states = views.map((a) => stateCode(ledger.marginStates.get(a.id) ?? 'healthy'));
+    this.priced = views.map((a) => (pricesHeld(ledger, a, venue) ? 1 : 0));
+    return this.live;
+  }
+
+  private add(live: LiveBook, account: Account): void {
+    const row = live.setAccount(account);
+    this.states[row] = 0;
+    this.priced[row] = 1;
+  }
+
+  private rewrite(live: LiveBook, after: Ledger, account: Account, context: Context): void {
+    const view = viewOf(after, account, context);
+    const row = live.setAccount(view);
+    this.priced[row] = pricesHeld(after, view, context.venue) ? 1 : 0;
+  }
+
+  /** A feed's first price: its holders may now have every price they read. */
+  private reprice(live: LiveBook, holders: HolderSet, after: Ledger, venue: Venue): void {
+    for (let k = 0; k < holders.size; k += 1) {
+      const row = holders.rows[k]!;
+      this.priced[row] = pricesHeld(after, live.book.accounts[row]!, venue) ? 1 : 0;
+    }
+  }
+
+  /**
+   * One price moved: each holder re-margined where it moved (the legs on a mark's instrument, or
+   * the whole account on an asset's price), and the changes in the order the accounts were opened.
+   */
+  private tick(
+    live: LiveBook,
+    holders: HolderSet,
+    instrument: string | undefined,
+    venue: Venue,
+    prices: PriceView,
+  ): LedgerEvent[] {
+    const { out, priced, states } = this;
+    const exactOnly = live.book.exactOnly;
+    const confirmBelow = venue.rulebook.liquidationNeedsMargin === true;
+    const i = instrument === undefined ? -1 : live.instrumentRow(instrument)!;
+    const changed: { row: number; change: LedgerEvent }[] = [];
+    for (let k = 0; k < holders.size; k += 1) {
+      const row = holders.rows[k]!;
+      if (priced[row] === 0) continue;
+      let call: MarginState | undefined;
+      if (exactOnly[row] === 0) {
+        if (i < 0) live.remargin(row, out);
+        else live.remarginOn(row, i, out);
+        call = fromCall(stateCall(out, confirmBelow));
+        if (call !== undefined && stateCode(call) === states[row]) {
+          this.tally.fast += 1;
+          continue;
+        }
+      }
+      const change = this.judge(live, row, call, venue, prices);
+      if (change !== undefined) changed.push({ row, change });
+    }
+    return changed.sort((a, b) => a.row - b.row).map(({ change }) => change);
+  }
+
+  /**
+   * The account's change of state, if any: none where the fast path calls the state it holds;
+   * else the exact path's, which must be the fast path's call where it made one.
+   */
+  private judge(
+    live: LiveBook,
+    row: number,
+    call: MarginState | undefined,
+    venue: Venue,
+    prices: PriceView,
+  ): LedgerEvent | undefined {
+    if (this.priced[row] === 0) return undefined;
+    const current = stateNames[this.states[row]!]!;
+    if (call === current) {
+      this.tally.fast += 1;
+      return undefined;
+    }
+    this.tally.exact += 1;
+    const change = stateChange(live.book.accounts[row]!, venue, prices, current);
+    const state = change?.type === 'margin_state_changed' ? change.state : current;
+    assert(
+      call === undefined || call === state,
+      `the fast path called ${live.book.accounts[row]!.id} ${call}, the exact path ${state}`,
+    );
+    this.states[row] = stateCode(state);
+    return change;
+  }
+}
+
+const stateNames: readonly MarginState[] = ['healthy', 'margin_call', 'liquidatable'];
+
+function stateCode(state: MarginState): number {
+  return state === 'healthy' ? 0 : state === 'margin_call' ? 1 : 2;
+}
+
+function fromCall(
+  call: 'healthy' | 'below-initial' | 'liquidatable' | undefined,
+): MarginState | undefined {
+  return call === 'below-initial' ? 'margin_call' : call;
+}
