@@ -3,6 +3,7 @@
  * same run (bench/timing.ts). `--quick` for a short run. The peer comparison (Drift, Mango) is in
  * bench/peers, with its own package.json.
  */
+import '../src/shell/jit.ts';
 import { figureCount, marginAccount } from '../src/core/fast/fast-margin.ts';
 import { buildRiskBook } from '../src/core/fast/risk-book.ts';
 import { movePrices, screenLiquidatable } from '../src/core/fast/screen.ts';

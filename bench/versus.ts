@@ -4,6 +4,7 @@
  * own bench portfolios. Ratios only: new / old per path, so the machine's load cancels out. What
  * is inside each timing: one call of the path, the book built beforehand (never timed).
  */
+import '../src/shell/jit.ts';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { timing } from './timing.ts';

@@ -9,6 +9,7 @@
  * rulebook's exact figures (portfolios.ts), and µs per account (median of batches), then
  * ratio = ours / theirs. The issue's targets: ours ≤ 1/20 of Drift's, ≤ 1/10 of Mango's.
  */
+import '../../src/shell/jit.ts';
 import { type DriftFigures, driftAssess, driftRaw, driftSide, driftWrappers } from './drift.ts';
 import { mangoAssess, mangoHealthCache, mangoHealthRaw, mangoRaw, mangoSide } from './mango.ts';
 import {

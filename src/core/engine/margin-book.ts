@@ -44,8 +44,8 @@ export class MarginBook {
   /** By row: 1 where every price the account's margin reads is there (`pricesHeld`). */
   private priced: number[] = [];
   private readonly out = new Float64Array(figureCount);
-  /** Accounts called on the fast path, and margined exactly, since the book was made. */
-  readonly tally = { fast: 0, exact: 0 };
+  /** Accounts called on the fast path, and margined exactly, and the live books built. */
+  readonly tally = { fast: 0, exact: 0, builds: 0 };
 
   static serves(venue: Venue): boolean {
     for (const rule of venue.rulebook.collateral.values()) {
@@ -133,6 +133,7 @@ export class MarginBook {
     this.ahead = undefined;
     this.at = ledger.events;
     if (confirmed) return this.live!;
+    this.tally.builds += 1;
     const { venue } = context;
     const views = [...ledger.accounts.values()].map((a) => viewOf(ledger, a, context));
     const { assetPrices, markPrices } = ledger;
@@ -166,7 +167,8 @@ export class MarginBook {
 
   /**
    * One price moved: each holder re-margined where it moved (the legs on a mark's instrument, or
-   * the whole account on an asset's price), and the changes in the order the accounts were opened.
+   * the whole account on an asset's price), in the order the accounts were opened (the holder
+   * set's), which is the order of the changes.
    */
   private tick(
     live: LiveBook,
@@ -179,7 +181,7 @@ export class MarginBook {
     const exactOnly = live.book.exactOnly;
     const confirmBelow = venue.rulebook.liquidationNeedsMargin === true;
     const i = instrument === undefined ? -1 : live.instrumentRow(instrument)!;
-    const changed: { row: number; change: LedgerEvent }[] = [];
+    const changes: LedgerEvent[] = [];
     for (let k = 0; k < holders.size; k += 1) {
       const row = holders.rows[k]!;
       if (priced[row] === 0) continue;
@@ -194,9 +196,9 @@ export class MarginBook {
         }
       }
       const change = this.judge(live, row, call, venue, prices);
-      if (change !== undefined) changed.push({ row, change });
+      if (change !== undefined) changes.push(change);
     }
-    return changed.sort((a, b) => a.row - b.row).map(({ change }) => change);
+    return changes;
   }
 
   /**

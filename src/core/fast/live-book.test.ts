@@ -166,4 +166,60 @@ describe('a live book', () => {
     expect(live.book.orderSize.length).toBeLessThan(4096);
     expectSameAsFresh(live, m, everyRow(live));
   });
+
+  it('rewrites an account in its block while it fits, and moves it to the end once it does not', () => {
+    const m: Market = {
+      assetPrices: new Map([
+        ['USDT', d('1')],
+        ['BTC', d('95000')],
+        ['ETH', d('3400')],
+      ]),
+      markPrices: new Map([
+        ['BR', d('95010.5')],
+        ['ML', d('3401.25')],
+      ]),
+    };
+    const one = (id: string, size: string): Account => ({
+      id,
+      balances: new Map([['USDT', d('5000.123457')]]),
+      positions: [
+        {
+          instrument: 'BR',
+          size: d(size),
+          entryPrice: d('95000'),
+          marginMode: 'cross',
+          isolatedMargin: 0n,
+        },
+      ],
+      openOrders: [],
+    });
+    const live = new LiveBook([one('a', '1'), one('b', '2')], everyRuleVenue, m);
+    const start = { a: live.book.legStart[0], b: live.book.legStart[1] };
+    // Blocks are laid out with room for one more leg: a second position fits where a is.
+    live.setAccount({
+      ...one('a', '3'),
+      positions: [...one('a', '3').positions, { ...one('a', '1').positions[0]!, instrument: 'ML' }],
+    });
+    expect(live.book.legStart[0]).toBe(start.a);
+    expect(live.book.legEnd[0]! - live.book.legStart[0]!).toBe(2);
+    // A third does not: a moves past every block, b stays.
+    const three = ['BR', 'ML', 'SQ'].map((instrument) => ({
+      ...one('a', '1').positions[0]!,
+      instrument,
+    }));
+    live.setAccount({ ...one('a', '1'), positions: three });
+    expect(live.book.legStart[0]).toBeGreaterThan(start.b!);
+    expect(live.book.legStart[1]).toBe(start.b);
+    // An instrument the venue does not list: the account is margined on the exact path, held by
+    // nothing the book can price.
+    live.setAccount({
+      ...one('b', '1'),
+      positions: [{ ...one('b', '1').positions[0]!, instrument: 'XYZ' }],
+    });
+    expect(live.book.exactOnly[1]).toBe(1);
+    expect(live.markHolders('BR')!.has(1)).toBe(false);
+    expect(live.markHolders('XYZ')).toBeUndefined();
+    expect(live.assetHolders('XYZ')).toBeUndefined();
+    expect(live.instrumentRow('XYZ')).toBeUndefined();
+  });
 });

@@ -269,24 +269,19 @@ export class LiveBook {
     const { c } = this;
     const instruments: number[] = [];
     const assets: number[] = [];
-    // Each asset and instrument once: marked with this call's stamp as it is listed.
+    // Each asset and instrument once: marked with this call's stamp as it is listed (no closure:
+    // this runs for every account an event touches).
     const stamp = ++this.stamp;
-    const { assetSeen, instrumentSeen } = this;
-    const asset = (a: number) => {
-      if (assetSeen[a] === stamp) return;
-      assetSeen[a] = stamp;
-      assets.push(a);
-    };
+    const { assetSeen, instrumentSeen, underlyingRow } = this;
     if (!this.unknown) {
-      for (let b = c.balanceStart[row]!; b < c.balanceEnd[row]!; b += 1) asset(c.balanceAsset[b]!);
+      for (let b = c.balanceStart[row]!; b < c.balanceEnd[row]!; b += 1) {
+        listOnce(assets, assetSeen, c.balanceAsset[b]!, stamp);
+      }
       for (let l = c.legStart[row]!; l < c.legEnd[row]!; l += 1) {
         const i = c.legInstrument[l]!;
-        if (instrumentSeen[i] !== stamp) {
-          instrumentSeen[i] = stamp;
-          instruments.push(i);
-        }
-        asset(c.settleAsset[i]!);
-        asset(this.underlyingRow[i]!);
+        listOnce(instruments, instrumentSeen, i, stamp);
+        listOnce(assets, assetSeen, c.settleAsset[i]!, stamp);
+        listOnce(assets, assetSeen, underlyingRow[i]!, stamp);
       }
     }
     const held = this.holds[row]!;
@@ -375,6 +370,15 @@ function grown<T extends Column>(column: T, length: number): T {
   return bigger;
 }
 
+/** Appends `value` to `list` unless this stamp has seen it. */
+function listOnce(list: number[], seen: Int32Array, value: number, stamp: number): void {
+  if (seen[value] === stamp) return;
+  seen[value] = stamp;
+  list.push(value);
+}
+
 function sameMembers(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((value, k) => value === b[k]);
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k += 1) if (a[k] !== b[k]) return false;
+  return true;
 }

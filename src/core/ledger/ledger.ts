@@ -12,7 +12,7 @@ import type {
   PriceFeed,
 } from './ledger-event.ts';
 import { holdingKey, homeLocation, type PendingMove } from './location.ts';
-import type { Movement } from './movement.ts';
+import { assertConserved, type Movement } from './movement.ts';
 import type { FeedState } from './price-feed.ts';
 
 /**
@@ -266,7 +266,13 @@ export function carryKey(
  * of an isolated bucket is already in the position the event leaves (`placePosition`): `decide`
  * has checked that the two agree (apply-fill.ts asserts it of every fill).
  */
+/**
+ * A market's event moves money between accounts and creates none: per asset, its realised PnL,
+ * funding, fees and roundings sum to zero (decide checks it as it makes the event; applying checks
+ * it again, so a log from anywhere is held to it on replay).
+ */
 function applyMovements(ledger: Ledger, movements: readonly Movement[]): void {
+  assertConserved(movements);
   for (const { account, asset, amount, bucket } of movements) {
     if (bucket !== undefined) continue;
     if (isHouseAccount(account)) creditHouse(ledger, account, asset, amount);

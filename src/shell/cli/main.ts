@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import '../jit.ts';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';

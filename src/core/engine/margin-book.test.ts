@@ -1,0 +1,396 @@
+import { describe, expect, it } from 'vitest';
+import {
+  binanceLikeBrackets,
+  d,
+  deribitOptionRule,
+  enginePriceGuard,
+  flatCollateral,
+  linearPerp,
+  option,
+  rulebook,
+  venue,
+} from '../../../test/kit.ts';
+import { applyRecord, type Ledger, newLedger } from '../ledger/ledger.ts';
+import type { LedgerEvent, PriceFeed } from '../ledger/ledger-event.ts';
+import type { CollateralRule } from '../model/rulebook.ts';
+import type { Command } from './command.ts';
+import type { DecideContext } from './decide.ts';
+import { type Answer, judgeCommand } from './execute.ts';
+import { MarginBook } from './margin-book.ts';
+
+// The fast path to margin states against the exact one, command by command, on the cases the
+// random trading of trading-properties.test.ts meets rarely: an account holding an option (no
+// volatility feed: not priced, its state kept), many accounts crossing on one tick, a ledger moved
+// on without the book, a venue the book does not serve.
+
+const btc = linearPerp('BTCUSDT', 'BTC');
+const call = option('BTC-C', 'BTC', 'call', '80000', 'inverse');
+const collateral = new Map<string, CollateralRule>([
+  ['USDT', { ...flatCollateral('1'), unit: d('0.01') }],
+  ['BTC', flatCollateral('0.95')],
+]);
+const rules = rulebook({ BTCUSDT: binanceLikeBrackets }, collateral);
+const context: DecideContext = {
+  nowMs: Date.UTC(2026, 11, 1, 8),
+  venue: venue([btc, call], {
+    ...rules,
+    instruments: new Map([...rules.instruments, ['BTC-C', deribitOptionRule]]),
+  }),
+  withdrawableProfitShare: 0n,
+  priceGuard: { ...enginePriceGuard, jumpBand: d('0.5') },
+};
+
+let sequence = 0;
+const tick = (feed: PriceFeed, price: string): Command => {
+  sequence += 1;
+  return {
+    id: `tick-${sequence}`,
+    type: 'price_tick',
+    feed,
+    sequence,
+    timeMs: context.nowMs,
+    price: d(price),
+  };
+};
+
+/** One engine margining on the fast path, one exactly: each command must get the same record. */
+class TwoEngines {
+  readonly exact: Ledger = newLedger();
+  readonly fast: Ledger = newLedger();
+  readonly book = new MarginBook();
+
+  send(command: Command, ctx = context): Answer {
+    const exact = judgeCommand(this.exact, command, ctx);
+    const fast = judgeCommand(this.fast, command, ctx, this.book);
+    expect(fast).toEqual(exact);
+    if (exact.record !== undefined) {
+      applyRecord(this.exact, exact.record);
+      applyRecord(this.fast, fast.record!);
+    }
+    return fast.answer;
+  }
+
+  /** The margin-state changes a command made, as account → state. */
+  changes(command: Command, ctx = context): Record<string, string> {
+    const answer = this.send(command, ctx);
+    expect(answer.kind).toBe('accepted');
+    const events = answer.kind === 'accepted' ? answer.events : [];
+    return Object.fromEntries(
+      events.flatMap((e: LedgerEvent) =>
+        e.type === 'margin_state_changed' ? [[e.account, e.state]] : [],
+      ),
+    );
+  }
+}
+
+function opened(engines: TwoEngines, accounts: readonly string[], usdt: string): void {
+  for (const feed of ['index:USDT', 'index:BTC', 'mark:BTCUSDT'] as const) {
+    engines.send(tick(feed, feed === 'index:USDT' ? '1' : '100000'));
+  }
+  for (const account of accounts) {
+    engines.send({ id: `open-${account}`, type: 'open_account', account, poolMode: 'cross' });
+    engines.send({
+      id: `deposit-${account}`,
+      type: 'deposit',
+      account,
+      asset: 'USDT',
+      amount: d(usdt),
+    });
+  }
+}
+
+const buy = (account: string, size: string, from = 'dealer'): Command => ({
+  id: `buy-${account}-${size}`,
+  type: 'fill',
+  instrument: 'BTCUSDT',
+  takerSide: 'buy',
+  size: d(size),
+  price: d('100000'),
+  taker: { account, feeRate: 0n },
+  maker: { account: from, feeRate: 0n },
+});
+
+describe('margin states on the fast path', () => {
+  it('change as the exact path changes them, in the order the accounts were opened', () => {
+    const engines = new TwoEngines();
+    // Five longs of 1 BTC at 100,000 with 2,000 to 6,000 USDT each, against a well-funded dealer,
+    // opened l1 to l5 and trading l5 to l1, so the book's holders are not in the order opened.
+    // At 100× (1 % IM) and 0.5 % MM less 50 (the bracket's amount), a long with U USDT is a
+    // margin call below (100,000 − U) / 0.99 and liquidatable below (99,950 − U) / 0.995.
+    const longs = ['l1', 'l2', 'l3', 'l4', 'l5'];
+    opened(engines, ['dealer', ...longs], '1000000');
+    longs.forEach((account, k) => {
+      engines.send({
+        id: `out-${account}`,
+        type: 'withdraw',
+        account,
+        asset: 'USDT',
+        amount: d(String(1_000_000 - 2_000 - 1_000 * k)),
+      });
+    });
+    for (const account of [...longs].reverse()) engines.send(buy(account, '1'));
+    expect(engines.fast.marginStates).toEqual(new Map());
+    // l1 (2,000): a margin call below 98,989.90, liquidatable below 98,442.21.
+    expect(engines.changes(tick('mark:BTCUSDT', '98700'))).toEqual({ l1: 'margin_call' });
+    // l2 (3,000) below 97,437.19 and l3 (4,000) below 96,432.16: liquidatable with l1; l4 (5,000)
+    // a margin call only below 95,959.60.
+    const crash = engines.changes(tick('mark:BTCUSDT', '96000'));
+    expect(crash).toEqual({ l1: 'liquidatable', l2: 'liquidatable', l3: 'liquidatable' });
+    expect(Object.keys(crash)).toEqual(['l1', 'l2', 'l3']);
+    // l4 below 95,427.14; l5 (6,000) a margin call only below 94,949.49.
+    expect(engines.changes(tick('mark:BTCUSDT', '95000'))).toEqual({ l4: 'liquidatable' });
+    // Back up: l1 to l4 healthy at once, listed in the order they were opened.
+    const recovered = engines.changes(tick('mark:BTCUSDT', '130000'));
+    expect(Object.keys(recovered)).toEqual(['l1', 'l2', 'l3', 'l4']);
+    expect(new Set(Object.values(recovered))).toEqual(new Set(['healthy']));
+    // A small move that crosses nothing is called on the fast path alone.
+    const exactBefore = engines.book.tally.exact;
+    const fastBefore = engines.book.tally.fast;
+    expect(engines.changes(tick('mark:BTCUSDT', '130001'))).toEqual({});
+    expect(engines.book.tally.exact).toBe(exactBefore);
+    // Six holders called: the five longs and the dealer's short.
+    expect(engines.book.tally.fast - fastBefore).toBe(6);
+    // One book, built at the first command and kept in step with every one after it.
+    expect(engines.book.tally.builds).toBe(1);
+  });
+
+  it('keep an option holder as it is until its option is priced, as the exact path does', () => {
+    const engines = new TwoEngines();
+    opened(engines, ['dealer', 'writer'], '3000');
+    engines.send(tick('mark:BTC-C', '0.2'));
+    const sell: Command = {
+      id: 'write',
+      type: 'fill',
+      instrument: 'BTC-C',
+      takerSide: 'buy',
+      size: d('10'),
+      price: d('0.2'),
+      taker: { account: 'dealer', feeRate: 0n },
+      maker: { account: 'writer', feeRate: 0n },
+    };
+    expect(engines.send(sell).kind).toBe('accepted');
+    // A crash the writer could not survive: no state is called on a price that is not there.
+    expect(engines.changes(tick('index:BTC', '60000'))).toEqual({});
+    expect(engines.fast.marginStates.get('writer')).toBeUndefined();
+  });
+
+  it('are the exact path’s when the ledger moved on without the book', () => {
+    const engines = new TwoEngines();
+    opened(engines, ['dealer', 'l1'], '6000');
+    engines.send(buy('l1', '1'));
+    // A record applied to the fast engine's ledger without its book (a replay, a venue record).
+    const aside = tick('mark:BTCUSDT', '99000');
+    const exact = judgeCommand(engines.exact, aside, context);
+    applyRecord(engines.exact, exact.record!);
+    applyRecord(engines.fast, judgeCommand(engines.fast, aside, context).record!);
+    // 6,000 USDT: a margin call below 94,949.49, liquidatable below 94,422.11.
+    expect(engines.changes(tick('mark:BTCUSDT', '94500'))).toEqual({ l1: 'margin_call' });
+    expect(engines.changes(tick('mark:BTCUSDT', '88000'))).toEqual({ l1: 'liquidatable' });
+    expect(engines.book.tally.builds).toBe(2);
+  });
+
+  it('are the exact path’s when the command the book ran ahead on was not the one applied', () => {
+    const engines = new TwoEngines();
+    opened(engines, ['dealer', 'l1'], '6000');
+    engines.send(buy('l1', '1'));
+    // Judged on the book (which runs ahead on it), then dropped: another tick, with as many
+    // events, is applied in its place without the book.
+    judgeCommand(engines.fast, tick('mark:BTCUSDT', '60000'), context, engines.book);
+    const instead = tick('mark:BTCUSDT', '99000');
+    applyRecord(engines.exact, judgeCommand(engines.exact, instead, context).record!);
+    applyRecord(engines.fast, judgeCommand(engines.fast, instead, context).record!);
+    expect(engines.changes(tick('mark:BTCUSDT', '94500'))).toEqual({ l1: 'margin_call' });
+    expect(engines.book.tally.builds).toBe(2);
+  });
+
+  it('are the exact path’s when the rules or the places change under the same book', () => {
+    const engines = new TwoEngines();
+    opened(engines, ['dealer', 'l1'], '6000');
+    engines.send(buy('l1', '1'));
+    // At home 4,000; at a chain the rest, which counts at 90 % once the places are known.
+    engines.send({ id: 'away', type: 'withdraw', account: 'l1', asset: 'USDT', amount: d('2000') });
+    const places: DecideContext = {
+      ...context,
+      locations: {
+        elsewhere: new Map([['arbitrum', { weight: d('0.9'), transferDelayMs: 3_600_000 }]]),
+        pendingCounts: 'neither',
+      },
+    };
+    engines.send(
+      {
+        id: 'in-arbitrum',
+        type: 'deposit',
+        account: 'l1',
+        asset: 'USDT',
+        amount: d('2000'),
+        location: 'arbitrum',
+      },
+      places,
+    );
+    // 4,000 + 1,800 counted: a margin call below 95,151.52 (a long with U counted: (100,000 −
+    // U) / 0.99), where the same money at home would not be one until 94,949.49.
+    expect(engines.changes(tick('mark:BTCUSDT', '95100'), places)).toEqual({ l1: 'margin_call' });
+    // The rules change (a 10 % haircut on USDT): l1's 5,800 counts 5,220.
+    const haircut: DecideContext = {
+      ...places,
+      venue: {
+        ...places.venue,
+        rulebook: {
+          ...places.venue.rulebook,
+          collateral: new Map([
+            ...collateral,
+            ['USDT', { ...flatCollateral('0.9'), unit: d('0.01') }],
+          ]),
+        },
+      },
+    };
+    // At the same mark, 5,220 − 4,900 = 320 is below the MM of 425.50 (0.5 % less 50):
+    // liquidatable, where under the old rules (900) it stays a margin call.
+    expect(engines.changes(tick('mark:BTCUSDT', '95100'), haircut)).toEqual({
+      l1: 'liquidatable',
+    });
+  });
+
+  it('follow a coin held as collateral when its index moves, and a feed’s first price', () => {
+    const engines = new TwoEngines();
+    engines.send(tick('index:USDT', '1'));
+    engines.send(tick('mark:BTCUSDT', '100000'));
+    for (const account of ['dealer', 'l1']) {
+      engines.send({ id: `open-${account}`, type: 'open_account', account, poolMode: 'cross' });
+    }
+    engines.send({
+      id: 'usdt',
+      type: 'deposit',
+      account: 'dealer',
+      asset: 'USDT',
+      amount: d('1000000'),
+    });
+    engines.send({ id: 'btc', type: 'deposit', account: 'l1', asset: 'BTC', amount: d('0.1') });
+    engines.send(buy('l1', '1'));
+    // No BTC index yet: l1 reads a price that is not there, so no state is called.
+    expect(engines.fast.marginStates.get('l1')).toBeUndefined();
+    // Its first price: 0.1 BTC at 95 % is 9,500, against an IM of 1,000 and PnL 0: healthy.
+    expect(engines.changes(tick('index:BTC', '100000'))).toEqual({});
+    // At a mark of 97,000 (a loss of 3,000, IM 970, MM 435) the coin counts 0.095 × its index:
+    // 2,700 at 60,000, healthy; 800 at 40,000, a margin call; 325 at 35,000, liquidatable.
+    expect(engines.changes(tick('mark:BTCUSDT', '97000'))).toEqual({});
+    expect(engines.changes(tick('index:BTC', '60000'))).toEqual({});
+    expect(engines.changes(tick('index:BTC', '40000'))).toEqual({ l1: 'margin_call' });
+    expect(engines.changes(tick('index:BTC', '35000'))).toEqual({ l1: 'liquidatable' });
+  });
+
+  it('under a rulebook with a pool per settle asset, are the exact path’s throughout', () => {
+    const perCoin: DecideContext = {
+      ...context,
+      venue: {
+        ...context.venue,
+        rulebook: { ...context.venue.rulebook, crossPool: 'per-settle-asset' },
+      },
+    };
+    const engines = new TwoEngines();
+    for (const feed of ['index:USDT', 'index:BTC', 'mark:BTCUSDT'] as const) {
+      engines.send(tick(feed, feed === 'index:USDT' ? '1' : '100000'), perCoin);
+    }
+    for (const account of ['dealer', 'l1']) {
+      engines.send(
+        { id: `open-${account}`, type: 'open_account', account, poolMode: 'cross' },
+        perCoin,
+      );
+      engines.send(
+        {
+          id: `in-${account}`,
+          type: 'deposit',
+          account,
+          asset: 'USDT',
+          amount: d(account === 'l1' ? '2000' : '1000000'),
+        },
+        perCoin,
+      );
+    }
+    engines.send(buy('l1', '1'), perCoin);
+    // The columns hold one unified pool: every account here is margined on the exact path. A
+    // pool short of its IM leaves the account's free collateral at zero (pools do not fund each
+    // other), so l1 is no margin call at 98,700, and liquidatable once below its MM.
+    expect(engines.changes(tick('mark:BTCUSDT', '98700'), perCoin)).toEqual({});
+    expect(engines.changes(tick('mark:BTCUSDT', '98000'), perCoin)).toEqual({ l1: 'liquidatable' });
+    expect(engines.book.tally.fast).toBe(0);
+  });
+
+  it('below zero with no requirement, are the exact path’s where that does not liquidate (dYdX)', () => {
+    const dydx: DecideContext = {
+      ...context,
+      venue: {
+        ...context.venue,
+        rulebook: { ...context.venue.rulebook, liquidationNeedsMargin: true },
+      },
+    };
+    const engines = new TwoEngines();
+    for (const feed of ['index:USDT', 'index:BTC', 'mark:BTCUSDT'] as const) {
+      engines.send(tick(feed, feed === 'index:USDT' ? '1' : '100000'), dydx);
+    }
+    for (const account of ['dealer', 'l1']) {
+      engines.send(
+        { id: `open-${account}`, type: 'open_account', account, poolMode: 'cross' },
+        dydx,
+      );
+      engines.send(
+        {
+          id: `in-${account}`,
+          type: 'deposit',
+          account,
+          asset: 'USDT',
+          amount: d(account === 'l1' ? '2000' : '1000000'),
+        },
+        dydx,
+      );
+    }
+    engines.send(buy('l1', '1'), dydx);
+    engines.send(tick('mark:BTCUSDT', '90000'), dydx);
+    // l1 sells at 90,000: no position, 2,000 − 10,000 = −8,000 USDT and no requirement. Not
+    // liquidatable where liquidation needs a requirement; below initial: a margin call.
+    const close: Command = {
+      id: 'close',
+      type: 'fill',
+      instrument: 'BTCUSDT',
+      takerSide: 'sell',
+      size: d('1'),
+      price: d('90000'),
+      taker: { account: 'l1', feeRate: 0n },
+      maker: { account: 'dealer', feeRate: 0n },
+    };
+    expect(engines.changes(close, dydx)).toEqual({ l1: 'margin_call' });
+  });
+
+  it('are left to the exact path on a venue whose collateral weights move with time', () => {
+    const shifting: DecideContext = {
+      ...context,
+      venue: {
+        ...context.venue,
+        rulebook: {
+          ...context.venue.rulebook,
+          collateral: new Map([
+            ...collateral,
+            [
+              'BTC',
+              {
+                ...flatCollateral('0.95'),
+                maintenanceWeightShift: {
+                  startMs: Date.UTC(2026, 10, 1),
+                  endMs: Date.UTC(2027, 0, 1),
+                  assetTarget: d('0.6'),
+                  liabilityTarget: d('1.4'),
+                },
+              },
+            ],
+          ]),
+        },
+      },
+    };
+    expect(MarginBook.serves(context.venue)).toBe(true);
+    expect(MarginBook.serves(shifting.venue)).toBe(false);
+    const engines = new TwoEngines();
+    engines.send(tick('index:USDT', '1'), shifting);
+    engines.send({ id: 'open', type: 'open_account', account: 'a', poolMode: 'cross' }, shifting);
+    expect(engines.book.tally).toEqual({ fast: 0, exact: 0, builds: 0 });
+  });
+});
