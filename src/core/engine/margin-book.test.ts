@@ -83,19 +83,17 @@ class TwoEngines {
   }
 }
 
-function opened(engines: TwoEngines, accounts: readonly string[], usdt: string): void {
+/** Every price at 100,000 (USDT at 1), and each account opened with its USDT. */
+function opened(engines: TwoEngines, usdt: Record<string, string>, ctx = context): void {
   for (const feed of ['index:USDT', 'index:BTC', 'mark:BTCUSDT'] as const) {
-    engines.send(tick(feed, feed === 'index:USDT' ? '1' : '100000'));
+    engines.send(tick(feed, feed === 'index:USDT' ? '1' : '100000'), ctx);
   }
-  for (const account of accounts) {
-    engines.send({ id: `open-${account}`, type: 'open_account', account, poolMode: 'cross' });
-    engines.send({
-      id: `deposit-${account}`,
-      type: 'deposit',
-      account,
-      asset: 'USDT',
-      amount: d(usdt),
-    });
+  for (const [account, amount] of Object.entries(usdt)) {
+    engines.send({ id: `open-${account}`, type: 'open_account', account, poolMode: 'cross' }, ctx);
+    engines.send(
+      { id: `deposit-${account}`, type: 'deposit', account, asset: 'USDT', amount: d(amount) },
+      ctx,
+    );
   }
 }
 
@@ -118,15 +116,9 @@ describe('margin states on the fast path', () => {
     // At 100× (1 % IM) and 0.5 % MM less 50 (the bracket's amount), a long with U USDT is a
     // margin call below (100,000 − U) / 0.99 and liquidatable below (99,950 − U) / 0.995.
     const longs = ['l1', 'l2', 'l3', 'l4', 'l5'];
-    opened(engines, ['dealer', ...longs], '1000000');
-    longs.forEach((account, k) => {
-      engines.send({
-        id: `out-${account}`,
-        type: 'withdraw',
-        account,
-        asset: 'USDT',
-        amount: d(String(1_000_000 - 2_000 - 1_000 * k)),
-      });
+    opened(engines, {
+      dealer: '1000000',
+      ...Object.fromEntries(longs.map((account, k) => [account, String(2_000 + 1_000 * k)])),
     });
     for (const account of [...longs].reverse()) engines.send(buy(account, '1'));
     expect(engines.fast.marginStates).toEqual(new Map());
@@ -156,7 +148,7 @@ describe('margin states on the fast path', () => {
 
   it('keep an option holder as it is until its option is priced, as the exact path does', () => {
     const engines = new TwoEngines();
-    opened(engines, ['dealer', 'writer'], '3000');
+    opened(engines, { dealer: '3000', writer: '3000' });
     engines.send(tick('mark:BTC-C', '0.2'));
     const sell: Command = {
       id: 'write',
@@ -176,7 +168,7 @@ describe('margin states on the fast path', () => {
 
   it('are the exact path’s when the ledger moved on without the book', () => {
     const engines = new TwoEngines();
-    opened(engines, ['dealer', 'l1'], '6000');
+    opened(engines, { dealer: '1000000', l1: '6000' });
     engines.send(buy('l1', '1'));
     // A record applied to the fast engine's ledger without its book (a replay, a venue record).
     const aside = tick('mark:BTCUSDT', '99000');
@@ -191,7 +183,7 @@ describe('margin states on the fast path', () => {
 
   it('are the exact path’s when the command the book ran ahead on was not the one applied', () => {
     const engines = new TwoEngines();
-    opened(engines, ['dealer', 'l1'], '6000');
+    opened(engines, { dealer: '1000000', l1: '6000' });
     engines.send(buy('l1', '1'));
     // Judged on the book (which runs ahead on it), then dropped: another tick, with as many
     // events, is applied in its place without the book.
@@ -205,7 +197,7 @@ describe('margin states on the fast path', () => {
 
   it('are the exact path’s when the rules or the places change under the same book', () => {
     const engines = new TwoEngines();
-    opened(engines, ['dealer', 'l1'], '6000');
+    opened(engines, { dealer: '1000000', l1: '6000' });
     engines.send(buy('l1', '1'));
     // At home 4,000; at a chain the rest, which counts at 90 % once the places are known.
     engines.send({ id: 'away', type: 'withdraw', account: 'l1', asset: 'USDT', amount: d('2000') });
@@ -288,25 +280,7 @@ describe('margin states on the fast path', () => {
       },
     };
     const engines = new TwoEngines();
-    for (const feed of ['index:USDT', 'index:BTC', 'mark:BTCUSDT'] as const) {
-      engines.send(tick(feed, feed === 'index:USDT' ? '1' : '100000'), perCoin);
-    }
-    for (const account of ['dealer', 'l1']) {
-      engines.send(
-        { id: `open-${account}`, type: 'open_account', account, poolMode: 'cross' },
-        perCoin,
-      );
-      engines.send(
-        {
-          id: `in-${account}`,
-          type: 'deposit',
-          account,
-          asset: 'USDT',
-          amount: d(account === 'l1' ? '2000' : '1000000'),
-        },
-        perCoin,
-      );
-    }
+    opened(engines, { dealer: '1000000', l1: '2000' }, perCoin);
     engines.send(buy('l1', '1'), perCoin);
     // The columns hold one unified pool: every account here is margined on the exact path. A
     // pool short of its IM leaves the account's free collateral at zero (pools do not fund each
@@ -325,25 +299,7 @@ describe('margin states on the fast path', () => {
       },
     };
     const engines = new TwoEngines();
-    for (const feed of ['index:USDT', 'index:BTC', 'mark:BTCUSDT'] as const) {
-      engines.send(tick(feed, feed === 'index:USDT' ? '1' : '100000'), dydx);
-    }
-    for (const account of ['dealer', 'l1']) {
-      engines.send(
-        { id: `open-${account}`, type: 'open_account', account, poolMode: 'cross' },
-        dydx,
-      );
-      engines.send(
-        {
-          id: `in-${account}`,
-          type: 'deposit',
-          account,
-          asset: 'USDT',
-          amount: d(account === 'l1' ? '2000' : '1000000'),
-        },
-        dydx,
-      );
-    }
+    opened(engines, { dealer: '1000000', l1: '2000' }, dydx);
     engines.send(buy('l1', '1'), dydx);
     engines.send(tick('mark:BTCUSDT', '90000'), dydx);
     // l1 sells at 90,000: no position, 2,000 − 10,000 = −8,000 USDT and no requirement. Not
