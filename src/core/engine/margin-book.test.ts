@@ -247,25 +247,27 @@ describe('margin states on the fast path', () => {
     const engines = new TwoEngines();
     engines.send(tick('index:USDT', '1'));
     engines.send(tick('mark:BTCUSDT', '100000'));
-    for (const account of ['dealer', 'l1']) {
+    for (const account of ['dealer', 'l1', 'l2']) {
       engines.send({ id: `open-${account}`, type: 'open_account', account, poolMode: 'cross' });
     }
-    engines.send({
-      id: 'usdt',
-      type: 'deposit',
-      account: 'dealer',
-      asset: 'USDT',
-      amount: d('1000000'),
-    });
-    engines.send({ id: 'btc', type: 'deposit', account: 'l1', asset: 'BTC', amount: d('0.1') });
+    for (const [account, asset, amount] of [
+      ['dealer', 'USDT', '1000000'],
+      ['l1', 'BTC', '0.1'],
+      ['l2', 'USDT', '800'],
+    ] as const) {
+      engines.send({ id: `in-${account}`, type: 'deposit', account, asset, amount: d(amount) });
+    }
     engines.send(buy('l1', '1'));
-    // No BTC index yet: l1 reads a price that is not there, so no state is called.
-    expect(engines.fast.marginStates.get('l1')).toBeUndefined();
-    // Its first price: 0.1 BTC at 95 % is 9,500, against an IM of 1,000 and PnL 0: healthy.
-    expect(engines.changes(tick('index:BTC', '100000'))).toEqual({});
-    // At a mark of 97,000 (a loss of 3,000, IM 970, MM 435) the coin counts 0.095 × its index:
-    // 2,700 at 60,000, healthy; 800 at 40,000, a margin call; 325 at 35,000, liquidatable.
-    expect(engines.changes(tick('mark:BTCUSDT', '97000'))).toEqual({});
+    engines.send(buy('l2', '1'));
+    // No BTC index yet: l1 (its collateral) and l2 (its contract's underlying) read a price that
+    // is not there, so no state is called, though l2's 800 is below its IM of 1,000.
+    expect(engines.fast.marginStates).toEqual(new Map());
+    // The first price: l2 a margin call at once; l1's 0.1 BTC at 95 % is 9,500: healthy.
+    expect(engines.changes(tick('index:BTC', '100000'))).toEqual({ l2: 'margin_call' });
+    // At a mark of 97,000 (a loss of 3,000, IM 970, MM 435) l2 is liquidatable, and l1's coin
+    // counts 0.095 × its index: 2,700 at 60,000, healthy; 800 at 40,000, a margin call; 325 at
+    // 35,000, liquidatable.
+    expect(engines.changes(tick('mark:BTCUSDT', '97000'))).toEqual({ l2: 'liquidatable' });
     expect(engines.changes(tick('index:BTC', '60000'))).toEqual({});
     expect(engines.changes(tick('index:BTC', '40000'))).toEqual({ l1: 'margin_call' });
     expect(engines.changes(tick('index:BTC', '35000'))).toEqual({ l1: 'liquidatable' });
@@ -315,6 +317,8 @@ describe('margin states on the fast path', () => {
       maker: { account: 'dealer', feeRate: 0n },
     };
     expect(engines.changes(close, dydx)).toEqual({ l1: 'margin_call' });
+    // Its USDT's index ticks: still below zero with nothing required, still no liquidation.
+    expect(engines.changes(tick('index:USDT', '1'), dydx)).toEqual({});
   });
 
   it('are left to the exact path on a venue whose collateral weights move with time', () => {

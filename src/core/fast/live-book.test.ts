@@ -222,4 +222,34 @@ describe('a live book', () => {
     expect(live.assetHolders('XYZ')).toBeUndefined();
     expect(live.instrumentRow('XYZ')).toBeUndefined();
   });
+
+  it('grows past its first capacity, a row for every account set, each summed as built', () => {
+    const m: Market = {
+      assetPrices: new Map([
+        ['USDT', d('1')],
+        ['BTC', d('95000')],
+      ]),
+      markPrices: new Map([['BR', d('95010.5')]]),
+    };
+    const live = new LiveBook([], everyRuleVenue, m);
+    for (let k = 0; k < 300; k += 1) {
+      live.setAccount({
+        id: `a${k}`,
+        balances: new Map([['USDT', d(String(1_000 + k))]]),
+        positions: [
+          {
+            instrument: 'BR',
+            size: d(String((k % 7) - 3 || 1)),
+            entryPrice: d(String(90_000 + k)),
+            marginMode: 'cross',
+            isolatedMargin: 0n,
+          },
+        ],
+        openOrders: [],
+      });
+    }
+    expect(live.size).toBe(300);
+    expect(live.markHolders('BR')!.size).toBe(300);
+    expectSameAsFresh(live, m, everyRow(live));
+  });
 });
