@@ -161,8 +161,13 @@ describe('margin states on the fast path', () => {
       maker: { account: 'writer', feeRate: 0n },
     };
     expect(engines.send(sell).kind).toBe('accepted');
-    // A crash the writer could not survive: no state is called on a price that is not there.
+    // A crash the writer could not survive: no state is called on a price that is not there,
+    // nor after the book is built again from the ledger (a record applied without it).
     expect(engines.changes(tick('index:BTC', '60000'))).toEqual({});
+    const aside = tick('index:BTC', '59000');
+    applyRecord(engines.exact, judgeCommand(engines.exact, aside, context).record!);
+    applyRecord(engines.fast, judgeCommand(engines.fast, aside, context).record!);
+    expect(engines.changes(tick('index:BTC', '58000'))).toEqual({});
     expect(engines.fast.marginStates.get('writer')).toBeUndefined();
   });
 
@@ -268,7 +273,10 @@ describe('margin states on the fast path', () => {
     // counts 0.095 × its index: 2,700 at 60,000, healthy; 800 at 40,000, a margin call; 325 at
     // 35,000, liquidatable.
     expect(engines.changes(tick('mark:BTCUSDT', '97000'))).toEqual({ l2: 'liquidatable' });
+    const exactBefore = engines.book.tally.exact;
     expect(engines.changes(tick('index:BTC', '60000'))).toEqual({});
+    // Nothing crossed, nothing near: called on the fast path alone, the account re-margined whole.
+    expect(engines.book.tally.exact).toBe(exactBefore);
     expect(engines.changes(tick('index:BTC', '40000'))).toEqual({ l1: 'margin_call' });
     expect(engines.changes(tick('index:BTC', '35000'))).toEqual({ l1: 'liquidatable' });
   });
@@ -288,6 +296,8 @@ describe('margin states on the fast path', () => {
     // pool short of its IM leaves the account's free collateral at zero (pools do not fund each
     // other), so l1 is no margin call at 98,700, and liquidatable once below its MM.
     expect(engines.changes(tick('mark:BTCUSDT', '98700'), perCoin)).toEqual({});
+    // A fill names it: still its pool's shortfall alone, no margin call.
+    expect(engines.changes(buy('l1', '0.001'), perCoin)).toEqual({});
     expect(engines.changes(tick('mark:BTCUSDT', '98000'), perCoin)).toEqual({ l1: 'liquidatable' });
     expect(engines.book.tally.fast).toBe(0);
   });

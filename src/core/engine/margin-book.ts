@@ -14,6 +14,7 @@ import { stateChange, touchedAccounts } from './margin-state.ts';
 import { pricesHeld } from './prices-held.ts';
 
 type Context = Pick<DecideContext, 'venue' | 'nowMs' | 'locations'>;
+type PriceAccepted = Extract<LedgerEvent, { readonly feed: unknown }>;
 
 /**
  * The engine's fast path to margin states (DESIGN.md "Two paths"): every account as its margin
@@ -34,10 +35,9 @@ type Context = Pick<DecideContext, 'venue' | 'nowMs' | 'locations'>;
  * time (a maintenance weight shift: the columns hold the weights at one time).
  */
 export class MarginBook {
-  private live?: LiveBook;
+  private live: LiveBook | undefined;
   private builtFor?: Context['venue'];
   private locations?: Context['locations'];
-  private at = -1;
   private ahead: { readonly command: string; readonly events: number } | undefined;
   /** By row: the state the ledger holds (0 healthy, 1 margin call, 2 liquidatable). */
   private states: number[] = [];
@@ -65,74 +65,68 @@ export class MarginBook {
     context: Context,
     command: string,
   ): LedgerEvent[] | undefined {
-    if (!MarginBook.serves(context.venue)) return undefined;
-    const live = this.follow(ledger, context);
-    const { venue } = context;
-    const prices = { ...marketView(after), asOfMs: context.nowMs };
-    // Prices first, so the accounts rewritten below are margined at them.
-    const moved: HolderSet[] = [];
-    let instrument: string | undefined;
-    for (const event of events) {
-      if (event.type !== 'price_accepted') continue;
-      const [kind, id] = splitFeed(event.feed);
-      const price = event.state.last!.price;
-      const first = kind === 'mark' ? !ledger.markPrices.has(id) : !ledger.assetPrices.has(id);
-      if (kind === 'mark') live.setMark(id, price);
-      else live.setAssetPrice(id, price);
-      instrument = kind === 'mark' ? id : undefined;
-      const holders = kind === 'mark' ? live.markHolders(id) : live.assetHolders(id);
-      if (holders === undefined) continue;
-      if (first) this.reprice(live, holders, after, venue);
-      moved.push(holders);
+    const moved = events.filter((e): e is PriceAccepted => e.type === 'price_accepted');
+    const others = events.filter((e) => e.type !== 'price_accepted');
+    const named = touchedAccounts(after, others, context.venue);
+    // A price is a command of its own (price_tick): anything else, the exact path margins, and
+    // the book is built again at the next command.
+    if (
+      !MarginBook.serves(context.venue) ||
+      moved.length > 1 ||
+      (moved.length > 0 && named.size > 0)
+    ) {
+      this.live = undefined;
+      return undefined;
     }
+    const live = this.follow(ledger, context);
+    const prices = { ...marketView(after), asOfMs: context.nowMs };
     for (const event of events) {
       if (event.type === 'account_opened') this.add(live, after.accounts.get(event.account)!);
     }
-    const others = events.filter((e) => e.type !== 'price_accepted');
-    const named = touchedAccounts(after, others, venue);
-    for (const id of named) this.rewrite(live, after, after.accounts.get(id)!, context);
-    const confirmBelow = venue.rulebook.liquidationNeedsMargin === true;
-    let changes: LedgerEvent[] = [];
-    if (moved.length === 1 && named.size === 0) {
-      changes = this.tick(live, moved[0]!, instrument, venue, prices);
-    } else {
-      // Each account once: those named in the order named, then the priced ones in the order
-      // they were opened (touchedAccounts' order).
-      const rows = new Set<number>();
-      for (const holders of moved) {
-        for (let k = 0; k < holders.size; k += 1) rows.add(holders.rows[k]!);
-      }
-      const judged = (row: number, whole: boolean) => {
-        const fast = this.priced[row] === 1 && live.book.exactOnly[row] === 0;
-        if (fast && whole) live.remargin(row, this.out);
-        else if (fast) live.sum(row, this.out);
-        const call = fast ? fromCall(stateCall(this.out, confirmBelow)) : undefined;
-        const change = this.judge(live, row, call, venue, prices);
-        if (change !== undefined) changes.push(change);
-      };
-      for (const id of named) {
-        const row = live.rowOfAccount(id)!;
-        rows.delete(row);
-        judged(row, false);
-      }
-      for (const row of [...rows].sort((x, y) => x - y)) judged(row, true);
-    }
+    const tick = moved[0];
+    const changes =
+      tick === undefined
+        ? this.named(live, after, named, context, prices)
+        : this.tick(live, ledger, after, tick, context, prices);
     this.ahead = { command, events: ledger.events + events.length + changes.length };
+    return changes;
+  }
+
+  /** The accounts a command names, rewritten and each called, in the order named. */
+  private named(
+    live: LiveBook,
+    after: Ledger,
+    named: ReadonlySet<string>,
+    context: Context,
+    prices: PriceView,
+  ): LedgerEvent[] {
+    const { venue } = context;
+    const confirmBelow = venue.rulebook.liquidationNeedsMargin === true;
+    const changes: LedgerEvent[] = [];
+    for (const id of named) {
+      const row = this.rewrite(live, after, after.accounts.get(id)!, context);
+      const fast = this.priced[row] === 1 && live.book.exactOnly[row] === 0;
+      const call = fast ? fromCall(stateCall(this.out, confirmBelow)) : undefined;
+      const change = this.judge(live, row, call, venue, prices);
+      if (change !== undefined) changes.push(change);
+    }
     return changes;
   }
 
   /** The book as the ledger now is: confirmed one command on, or built again. */
   private follow(ledger: Ledger, context: Context): LiveBook {
-    const confirmed =
-      this.live !== undefined &&
+    const { live, ahead } = this;
+    this.ahead = undefined;
+    if (
+      live !== undefined &&
+      ahead !== undefined &&
       this.builtFor === context.venue &&
       this.locations === context.locations &&
-      (this.ahead === undefined
-        ? this.at === ledger.events
-        : this.ahead.events === ledger.events && ledger.answered.has(this.ahead.command));
-    this.ahead = undefined;
-    this.at = ledger.events;
-    if (confirmed) return this.live!;
+      ahead.events === ledger.events &&
+      ledger.answered.has(ahead.command)
+    ) {
+      return live;
+    }
     this.tally.builds += 1;
     const { venue } = context;
     const views = [...ledger.accounts.values()].map((a) => viewOf(ledger, a, context));
@@ -151,13 +145,14 @@ export class MarginBook {
     this.priced[row] = 1;
   }
 
-  private rewrite(live: LiveBook, after: Ledger, account: Account, context: Context): void {
+  /** The account as the command leaves it, re-margined: its figures in `out`. */
+  private rewrite(live: LiveBook, after: Ledger, account: Account, context: Context): number {
     const view = viewOf(after, account, context);
-    const row = live.setAccount(view);
+    const row = live.setAccount(view, this.out);
     this.priced[row] = pricesHeld(after, view, context.venue) ? 1 : 0;
+    return row;
   }
 
-  /** A feed's first price: its holders may now have every price they read. */
   private reprice(live: LiveBook, holders: HolderSet, after: Ledger, venue: Venue): void {
     for (let k = 0; k < holders.size; k += 1) {
       const row = holders.rows[k]!;
@@ -172,15 +167,28 @@ export class MarginBook {
    */
   private tick(
     live: LiveBook,
-    holders: HolderSet,
-    instrument: string | undefined,
-    venue: Venue,
+    ledger: Ledger,
+    after: Ledger,
+    event: PriceAccepted,
+    context: Context,
     prices: PriceView,
   ): LedgerEvent[] {
+    const { venue } = context;
+    const [kind, id] = splitFeed(event.feed);
+    const price = event.state.last!.price;
+    const mark = kind === 'mark';
+    if (mark) live.setMark(id, price);
+    else live.setAssetPrice(id, price);
+    const holders = mark ? live.markHolders(id) : live.assetHolders(id);
+    if (holders === undefined) return [];
+    // A feed's first price: its holders may now have every price they read.
+    if (!(mark ? ledger.markPrices : ledger.assetPrices).has(id)) {
+      this.reprice(live, holders, after, venue);
+    }
     const { out, priced, states } = this;
     const exactOnly = live.book.exactOnly;
     const confirmBelow = venue.rulebook.liquidationNeedsMargin === true;
-    const i = instrument === undefined ? -1 : live.instrumentRow(instrument)!;
+    const i = mark ? live.instrumentRow(id)! : -1;
     const changes: LedgerEvent[] = [];
     for (let k = 0; k < holders.size; k += 1) {
       const row = holders.rows[k]!;
