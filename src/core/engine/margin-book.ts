@@ -19,7 +19,7 @@ type PriceAccepted = Extract<LedgerEvent, { readonly feed: unknown }>;
 /**
  * The engine's fast path to margin states (DESIGN.md "Two paths"): every account as its margin
  * sees it (its holdings elsewhere at their places' weights: `viewOf`) in a LiveBook, kept in step
- * with the ledger. A command's accounts are rewritten in place and summed; a mark tick re-margins
+ * with the ledger. A command's accounts are rewritten in place and re-margined; a mark tick re-margins
  * the legs on its instrument of the accounts holding it, and nothing else. The fast path calls an
  * account's state only beyond its error bound (`stateCall`); an account it cannot call, one the
  * columns do not margin, and every change of state are margined exactly, and the event carries
@@ -56,7 +56,8 @@ export class MarginBook {
 
   /**
    * The margin-state changes of a command's `events`, `after` being the ledger with them applied;
-   * undefined where the book does not serve the venue (the caller margins exactly).
+   * undefined where the book does not serve the venue, or the command is not one it margins (the
+   * caller margins exactly).
    */
   changes(
     ledger: Ledger,
