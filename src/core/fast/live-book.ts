@@ -43,7 +43,6 @@ export class LiveBook {
   readonly book: RiskBook;
   private readonly c: LiveColumns;
   private readonly rowOf = new Map<AccountId, number>();
-  private readonly tables: ReturnType<typeof marketTables>;
   private readonly exactOnly: (account: Account) => 0 | 1;
   /** Of each instrument, the asset row of its underlying (every instrument has one). */
   private readonly underlyingRow: Int32Array;
@@ -72,18 +71,18 @@ export class LiveBook {
   private collateralFigures = new Float64Array(0);
 
   constructor(accounts: Iterable<Account>, venue: Venue, market: Market) {
-    this.tables = marketTables(venue, market, 'unpriced');
+    const tables = marketTables(venue, market, 'unpriced');
     for (const instrument of venue.instruments.values()) {
-      this.tables.instrument(instrument.id);
-      this.tables.asset(instrument.underlying);
-      this.tables.asset(instrument.settle);
+      tables.instrument(instrument.id);
+      tables.asset(instrument.underlying);
+      tables.asset(instrument.settle);
     }
-    for (const asset of venue.rulebook.collateral.keys()) this.tables.asset(asset);
-    for (const market of venue.spotMarkets?.values() ?? []) {
-      this.tables.asset(market.base);
-      this.tables.asset(market.quote);
+    for (const asset of venue.rulebook.collateral.keys()) tables.asset(asset);
+    for (const spot of venue.spotMarkets?.values() ?? []) {
+      tables.asset(spot.base);
+      tables.asset(spot.quote);
     }
-    const columns = this.tables.finish();
+    const columns = tables.finish();
     this.underlyingRow = Int32Array.from(
       columns.instrumentIndex.keys(),
       (id) => columns.assetIndex.get(venue.instruments.get(id)!.underlying)!,
