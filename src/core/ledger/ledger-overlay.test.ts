@@ -43,7 +43,9 @@ describe('a ledger overlay', () => {
             expect([...overlay.keys()].sort()).toEqual([...copy.keys()].sort());
             expect([...overlay.values()].length).toBe(copy.size);
             const visited: [string, bigint][] = [];
-            overlay.forEach((value, key) => visited.push([key, value]));
+            overlay.forEach((value, key) => {
+              visited.push([key, value]);
+            });
             expect(sorted(visited)).toEqual(sorted(copy));
             for (const key of keys) {
               expect(overlay.has(key)).toBe(copy.has(key));
