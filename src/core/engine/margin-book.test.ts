@@ -70,6 +70,12 @@ class TwoEngines {
     return fast.answer;
   }
 
+  /** A command applied to both ledgers without the book (a replay, a record from elsewhere). */
+  aside(command: Command, ctx = context): void {
+    applyRecord(this.exact, judgeCommand(this.exact, command, ctx).record!);
+    applyRecord(this.fast, judgeCommand(this.fast, command, ctx).record!);
+  }
+
   /** The margin-state changes a command made, as account → state. */
   changes(command: Command, ctx = context): Record<string, string> {
     const answer = this.send(command, ctx);
@@ -164,9 +170,7 @@ describe('margin states on the fast path', () => {
     // A crash the writer could not survive: no state is called on a price that is not there,
     // nor after the book is built again from the ledger (a record applied without it).
     expect(engines.changes(tick('index:BTC', '60000'))).toEqual({});
-    const aside = tick('index:BTC', '59000');
-    applyRecord(engines.exact, judgeCommand(engines.exact, aside, context).record!);
-    applyRecord(engines.fast, judgeCommand(engines.fast, aside, context).record!);
+    engines.aside(tick('index:BTC', '59000'));
     expect(engines.changes(tick('index:BTC', '58000'))).toEqual({});
     expect(engines.fast.marginStates.get('writer')).toBeUndefined();
   });
@@ -176,10 +180,7 @@ describe('margin states on the fast path', () => {
     opened(engines, { dealer: '1000000', l1: '6000' });
     engines.send(buy('l1', '1'));
     // A record applied to the fast engine's ledger without its book (a replay, a venue record).
-    const aside = tick('mark:BTCUSDT', '99000');
-    const exact = judgeCommand(engines.exact, aside, context);
-    applyRecord(engines.exact, exact.record!);
-    applyRecord(engines.fast, judgeCommand(engines.fast, aside, context).record!);
+    engines.aside(tick('mark:BTCUSDT', '99000'));
     // 6,000 USDT: a margin call below 94,949.49, liquidatable below 94,422.11.
     expect(engines.changes(tick('mark:BTCUSDT', '94500'))).toEqual({ l1: 'margin_call' });
     expect(engines.changes(tick('mark:BTCUSDT', '88000'))).toEqual({ l1: 'liquidatable' });
@@ -193,9 +194,7 @@ describe('margin states on the fast path', () => {
     // Judged on the book (which runs ahead on it), then dropped: another tick, with as many
     // events, is applied in its place without the book.
     judgeCommand(engines.fast, tick('mark:BTCUSDT', '60000'), context, engines.book);
-    const instead = tick('mark:BTCUSDT', '99000');
-    applyRecord(engines.exact, judgeCommand(engines.exact, instead, context).record!);
-    applyRecord(engines.fast, judgeCommand(engines.fast, instead, context).record!);
+    engines.aside(tick('mark:BTCUSDT', '99000'));
     expect(engines.changes(tick('mark:BTCUSDT', '94500'))).toEqual({ l1: 'margin_call' });
     expect(engines.book.tally.builds).toBe(2);
   });

@@ -6,6 +6,7 @@ import { toNumber } from '../num/fixed.ts';
 import {
   type AccountColumns,
   type Cursor,
+  compileAccounts,
   type RowsOf,
   rowCounts,
   writeAccount,
@@ -92,7 +93,8 @@ export class LiveBook {
     this.assetSeen = new Int32Array(columns.assetIndex.size);
     this.assetHolding = Array.from(columns.assetIndex, () => new HolderSet());
     this.exactOnly = exactOnlyIn(venue);
-    this.c = { accounts: [], ...columns, ...emptyRows() };
+    // No rows yet: the columns of an empty book, grown as accounts are set.
+    this.c = { accounts: [], ...columns, ...compileAccounts([], this.rows) };
     this.book = this.c;
     for (const account of accounts) this.addRow(account);
     this.layOut();
@@ -296,7 +298,7 @@ export class LiveBook {
 
   private growAccounts(count: number): void {
     const { c } = this;
-    if (count <= c.legStart.length) return;
+    if (count <= c.exactOnly.length) return;
     const capacity = Math.max(64, count * 2);
     c.exactOnly = grown(c.exactOnly, capacity);
     c.balanceStart = grown(c.balanceStart, capacity);
@@ -337,28 +339,6 @@ export class LiveBook {
       c.orderPrice = grown(c.orderPrice, capacity);
     }
   }
-}
-
-function emptyRows(): Growable<AccountColumns> {
-  return {
-    exactOnly: new Uint8Array(0),
-    balanceStart: new Int32Array(0),
-    balanceEnd: new Int32Array(0),
-    balanceAsset: new Int32Array(0),
-    balanceAmount: new Float64Array(0),
-    legStart: new Int32Array(0),
-    legEnd: new Int32Array(0),
-    legInstrument: new Int32Array(0),
-    legSize: new Float64Array(0),
-    legEntry: new Float64Array(0),
-    legUnsettled: new Float64Array(0),
-    legLeverageFloor: new Float64Array(0),
-    legIsolatedMargin: new Float64Array(0),
-    legOrderStart: new Int32Array(0),
-    legOrderEnd: new Int32Array(0),
-    orderSize: new Float64Array(0),
-    orderPrice: new Float64Array(0),
-  };
 }
 
 type Column = Uint8Array | Int32Array | Float64Array;
