@@ -84,6 +84,23 @@ const fill = (
   taker: { account: taker, feeRate: d(fees.taker) },
   maker: { account: maker, feeRate: d(fees.maker) },
 });
+/** A resting limit order on BTCUSDT. */
+const placeOrder = (
+  account: string,
+  orderId: string,
+  side: 'buy' | 'sell',
+  size: string,
+  price: string,
+): Command => ({
+  id: id(),
+  type: 'place_order',
+  account,
+  orderId,
+  instrument: 'BTCUSDT',
+  side,
+  size: d(size),
+  price: d(price),
+});
 const funding = (fundingMs: number, rate: string, instrument = 'BTCUSDT'): Command => ({
   id: id(),
   type: 'funding',
@@ -560,16 +577,8 @@ describe('isolated margin, leverage and margin mode through the engine', () => {
 });
 
 describe('orders through the engine', () => {
-  const place = (orderId: string, side: 'buy' | 'sell', size: string, price: string): Command => ({
-    id: id(),
-    type: 'place_order',
-    account: 'c',
-    orderId,
-    instrument: 'BTCUSDT',
-    side,
-    size: d(size),
-    price: d(price),
-  });
+  const place = (orderId: string, side: 'buy' | 'sell', size: string, price: string) =>
+    placeOrder('c', orderId, side, size, price);
   const withC = () => {
     const ledger = books();
     run(ledger, { id: id(), type: 'open_account', account: 'c', poolMode: 'cross' });
@@ -864,16 +873,7 @@ describe('a halted instrument', () => {
     expect(run(ledger, fill('BTCUSDT', 'a', 'buy', '1', '100000', 'b'))).toMatchObject({
       rejection: { code: 'instrument_halted', field: 'instrument' },
     });
-    const order: Command = {
-      id: id(),
-      type: 'place_order',
-      account: 'a',
-      orderId: 'h1',
-      instrument: 'BTCUSDT',
-      side: 'buy',
-      size: d('0.1'),
-      price: d('99000'),
-    };
+    const order = placeOrder('a', 'h1', 'buy', '0.1', '99000');
     expect(run(ledger, order)).toMatchObject({ rejection: { code: 'instrument_halted' } });
     // Other instruments trade on.
     expect(run(ledger, fill('BTCUSD', 'a', 'buy', '1', '100000', 'b')).kind).toBe('accepted');
@@ -933,16 +933,7 @@ describe('what re-margins an account', () => {
     for (const relief of ['cancel', 'amend'] as const) {
       const ledger = long('1500');
       // A bid of 0.4 more at 100,000 (IM 400 more) rests: 1,400 ≤ 1,500.
-      const bid: Command = {
-        id: id(),
-        type: 'place_order',
-        account: 'c',
-        orderId: 'more',
-        instrument: 'BTCUSDT',
-        side: 'buy',
-        size: d('0.4'),
-        price: d('100000'),
-      };
+      const bid = placeOrder('c', 'more', 'buy', '0.4', '100000');
       expect(run(ledger, bid).kind).toBe('accepted');
       // At 99,800: equity 1,300 against IM 998 + 400.
       expect(states(run(ledger, tick('mark:BTCUSDT', '99800')))).toEqual([['c', 'margin_call']]);
@@ -1594,16 +1585,7 @@ describe('thresholds a second mutation run found unpinned', () => {
 
   it('refuses a margin mode change while an order rests on the instrument', () => {
     const ledger = books();
-    const order: Command = {
-      id: id(),
-      type: 'place_order',
-      account: 'a',
-      orderId: 'o',
-      instrument: 'BTCUSDT',
-      side: 'buy',
-      size: d('0.1'),
-      price: d('99000'),
-    };
+    const order = placeOrder('a', 'o', 'buy', '0.1', '99000');
     run(ledger, order);
     const change: Command = {
       id: id(),
@@ -1623,16 +1605,7 @@ describe('thresholds a second mutation run found unpinned', () => {
 
   it('a fill of exactly an order’s size takes it off the book; an order of another instrument is not it', () => {
     const ledger = books();
-    const order: Command = {
-      id: id(),
-      type: 'place_order',
-      account: 'a',
-      orderId: 'o',
-      instrument: 'BTCUSDT',
-      side: 'buy',
-      size: d('0.1'),
-      price: d('99000'),
-    };
+    const order = placeOrder('a', 'o', 'buy', '0.1', '99000');
     run(ledger, order);
     const taking = fill('BTCUSDT', 'b', 'sell', '0.1', '99000', 'a', { taker: '0', maker: '0' });
     if (taking.type !== 'fill') throw new Error('a fill');
