@@ -226,6 +226,21 @@ describe('margin states on the fast path', () => {
     // 4,000 + 1,800 counted: a margin call below 95,151.52 (a long with U counted: (100,000 −
     // U) / 0.99), where the same money at home would not be one until 94,949.49.
     expect(engines.changes(tick('mark:BTCUSDT', '95100'), places)).toEqual({ l1: 'margin_call' });
+    // The place's weight is cut to a half (an outage): 4,000 + 1,000 less the loss of 4,900 is
+    // 100, below the MM of 425.50, though no command touched l1 since.
+    const halved: DecideContext = {
+      ...places,
+      locations: {
+        elsewhere: new Map([['arbitrum', { weight: d('0.5'), transferDelayMs: 3_600_000 }]]),
+        pendingCounts: 'neither',
+      },
+    };
+    expect(engines.changes(tick('mark:BTCUSDT', '95100'), halved)).toEqual({
+      l1: 'liquidatable',
+    });
+    expect(engines.changes(tick('mark:BTCUSDT', '95100'), places)).toEqual({
+      l1: 'margin_call',
+    });
     // The rules change (a 10 % haircut on USDT): l1's 5,800 counts 5,220.
     const haircut: DecideContext = {
       ...places,

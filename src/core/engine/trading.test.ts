@@ -16,7 +16,13 @@ import { feeAccount, pnlPoolOf, roundingAccount } from '../ledger/house-accounts
 import { applyRecord, type Ledger, newLedger } from '../ledger/ledger.ts';
 import type { PriceFeed } from '../ledger/ledger-event.ts';
 import { stateHash } from '../ledger/state-hash.ts';
-import { amountMax, leverageMax, priceMax } from '../limits.ts';
+import {
+  amountMax,
+  fundingIntervalMsMax,
+  fundingIntervalMsMin,
+  leverageMax,
+  priceMax,
+} from '../limits.ts';
 import type { CollateralRule } from '../model/rulebook.ts';
 import { SCALE } from '../num/fixed.ts';
 import type { Command } from './command.ts';
@@ -84,19 +90,20 @@ const fill = (
   taker: { account: taker, feeRate: d(fees.taker) },
   maker: { account: maker, feeRate: d(fees.maker) },
 });
-/** A resting limit order on BTCUSDT. */
+/** A resting limit order, on BTCUSDT unless another instrument is named. */
 const placeOrder = (
   account: string,
   orderId: string,
   side: 'buy' | 'sell',
   size: string,
   price: string,
+  instrument = 'BTCUSDT',
 ): Command => ({
   id: id(),
   type: 'place_order',
   account,
   orderId,
-  instrument: 'BTCUSDT',
+  instrument,
   side,
   size: d(size),
   price: d(price),
@@ -645,6 +652,56 @@ describe('orders through the engine', () => {
     });
   });
 
+  it('amends within what initial margin covers, the order amended counted once', () => {
+    const ledger = withC();
+    const amend = (orderId: string, size: string, price: string): Command => ({
+      id: id(),
+      type: 'amend_order',
+      account: 'c',
+      orderId,
+      size: d(size),
+      price: d(price),
+    });
+    // Two bids of 1 at 99,000 use all but 20 of c's 2,000: a third of 0.1 is refused (above).
+    // Moving one to 99,001 is checked with the order it replaces taken off, so it fits.
+    run(ledger, place('o1', 'buy', '1', '99000'));
+    run(ledger, place('o2', 'buy', '1', '99000'));
+    expect(run(ledger, amend('o1', '1', '99001')).kind).toBe('accepted');
+    expect(run(ledger, amend('o1', '1.1', '99000'))).toMatchObject({
+      rejection: { code: 'initial_margin_insufficient', field: 'size' },
+    });
+    run(ledger, amend('o1', '1', '99000'));
+    // Below initial margin after a fall, the same order again, or a smaller one at its price,
+    // keeps its place without a check; a larger one, or a new price, is checked and refused.
+    run(ledger, tick('mark:BTCUSDT', '98000'));
+    expect(run(ledger, amend('o1', '1', '99000')).kind).toBe('accepted');
+    expect(run(ledger, amend('o1', '0.9', '99000')).kind).toBe('accepted');
+    expect(run(ledger, amend('o1', '0.95', '99000'))).toMatchObject({
+      rejection: { code: 'initial_margin_insufficient' },
+    });
+    expect(run(ledger, amend('o1', '0.9', '98500'))).toMatchObject({
+      rejection: { code: 'initial_margin_insufficient' },
+    });
+  });
+
+  it('takes an order id of 1 to 200 characters, and no order on an instrument at its expiry', () => {
+    const ledger = withC();
+    // The engine answers an id out of bounds as it answers one in use (order_exists).
+    expect(run(ledger, place('', 'buy', '0.01', '99000'))).toMatchObject({
+      rejection: { code: 'order_exists', field: 'orderId' },
+    });
+    expect(run(ledger, place('x'.repeat(201), 'buy', '0.01', '99000'))).toMatchObject({
+      rejection: { code: 'order_exists', field: 'orderId' },
+    });
+    expect(run(ledger, place('x'.repeat(200), 'buy', '0.01', '99000')).kind).toBe('accepted');
+    const onFuture = (nowMs: number) =>
+      placeOrder('c', `f${nowMs}`, 'buy', '0.01', '99000', 'BTC-FUT');
+    expect(run(ledger, onFuture(expiryMs - 1), at(expiryMs - 1)).kind).toBe('accepted');
+    expect(run(ledger, onFuture(expiryMs), at(expiryMs))).toMatchObject({
+      rejection: { code: 'instrument_expired', field: 'instrument' },
+    });
+  });
+
   it('a pre-trade check answers with the verdict and the report after, changing nothing', () => {
     const ledger = withC();
     const hash = stateHash(ledger);
@@ -964,6 +1021,13 @@ describe('what re-margins an account', () => {
     // At 75×, IM 1,333.33… ≤ 1,500; at 99,800 equity 1,300 < 1,330.67; at 100× IM 998.
     expect(run(ledger, leverage('75')).kind).toBe('accepted');
     expect(states(run(ledger, tick('mark:BTCUSDT', '99800')))).toEqual([['c', 'margin_call']]);
+    // Below initial, a setting may leave it no lower: the same 75× again, or 76× (IM 1,313.16,
+    // still above the equity of 1,300); 60× (IM 1,663.33) takes it lower and is refused.
+    expect(run(ledger, leverage('75')).kind).toBe('accepted');
+    expect(run(ledger, leverage('76')).kind).toBe('accepted');
+    expect(run(ledger, leverage('60'))).toMatchObject({
+      rejection: { code: 'initial_margin_insufficient', field: 'leverage' },
+    });
     expect(states(run(ledger, leverage('100')))).toEqual([['c', 'healthy']]);
   });
 
@@ -1407,6 +1471,20 @@ describe('funding at a rate computed from premium samples', () => {
     ],
     ['no samples', [], {}, 'premium_samples_empty', 'premium.samples'],
     [
+      'an index of 0 in the second sample',
+      [sample('1', '1'), sample('1', '1', '0')],
+      {},
+      'index_price_not_positive',
+      'premium.samples[1].index',
+    ],
+    [
+      'an impact bid of 0 in the first sample',
+      [sample('0', '1')],
+      {},
+      'impact_price_not_positive',
+      'premium.samples[0].impactBid',
+    ],
+    [
       'a cap below zero',
       [sample('1', '1')],
       { bounds: { ...binance.bounds, cap: d('-0.001') } },
@@ -1430,6 +1508,77 @@ describe('funding at a rate computed from premium samples', () => {
   ])('refuses %s', (_name, samples, overrides, code, field) => {
     const ledger = books();
     expect(run(ledger, funding(samples, overrides), at(first))).toEqual({
+      kind: 'rejected',
+      rejection: { code, field },
+    });
+  });
+
+  // The formula's terms at each edge of what is allowed, and one step past it (limits.ts: a
+  // reference period of a minute to a week, |floor| and cap within 1, 0 to 18 decimals).
+  const terms = (change: Partial<typeof binance.terms>) => ({
+    terms: { ...binance.terms, ...change },
+  });
+  const bounds = (change: Partial<typeof binance.bounds>) => ({
+    bounds: { ...binance.bounds, ...change },
+  });
+  it.each([
+    ['a reference period of a minute', terms({ referencePeriodMs: fundingIntervalMsMin })],
+    ['a reference period of a week', terms({ referencePeriodMs: fundingIntervalMsMax })],
+    ['no dampener', terms({ dampener: 0n })],
+    ['a floor of 0', bounds({ floor: 0n })],
+    ['a floor of −1', bounds({ floor: -SCALE })],
+    ['a cap of 0', bounds({ cap: 0n })],
+    ['a cap of 1', bounds({ cap: SCALE })],
+    ['rates to 0 decimals', bounds({ rateDecimals: 0 })],
+    ['rates to 18 decimals', bounds({ rateDecimals: 18 })],
+  ])('takes %s', (_name, overrides) => {
+    const ledger = books();
+    const answer = run(ledger, funding([sample('100030', '100030')], overrides), at(first));
+    expect(answer.kind).toBe('accepted');
+  });
+
+  it.each([
+    [
+      'a reference period a millisecond over a week',
+      terms({ referencePeriodMs: fundingIntervalMsMax + 1 }),
+      'funding_interval_invalid',
+      'premium.terms.referencePeriodMs',
+    ],
+    [
+      'a reference period a millisecond under a minute',
+      terms({ referencePeriodMs: fundingIntervalMsMin - 1 }),
+      'funding_interval_invalid',
+      'premium.terms.referencePeriodMs',
+    ],
+    ['a floor above 0', bounds({ floor: 1n }), 'funding_terms_invalid', 'premium.bounds.floor'],
+    [
+      'a floor below −1',
+      bounds({ floor: -SCALE - 1n }),
+      'funding_terms_invalid',
+      'premium.bounds.floor',
+    ],
+    ['a cap above 1', bounds({ cap: SCALE + 1n }), 'funding_terms_invalid', 'premium.bounds.cap'],
+    [
+      'rates to −1 decimals',
+      bounds({ rateDecimals: -1 }),
+      'funding_terms_invalid',
+      'premium.bounds.rateDecimals',
+    ],
+    [
+      'rates to 19 decimals',
+      bounds({ rateDecimals: 19 }),
+      'funding_terms_invalid',
+      'premium.bounds.rateDecimals',
+    ],
+    [
+      'rates to 1.5 decimals',
+      bounds({ rateDecimals: 1.5 }),
+      'funding_terms_invalid',
+      'premium.bounds.rateDecimals',
+    ],
+  ])('refuses %s, naming the term', (_name, overrides, code, field) => {
+    const ledger = books();
+    expect(run(ledger, funding([sample('100030', '100030')], overrides), at(first))).toEqual({
       kind: 'rejected',
       rejection: { code, field },
     });
@@ -1543,6 +1692,10 @@ describe('thresholds a second mutation run found unpinned', () => {
     isolated(ledger, 'c', '0.01');
     expect(run(ledger, move('c', amountMax + 1n))).toMatchObject({
       rejection: { code: 'amount_too_large', field: 'amount' },
+    });
+    // The limit itself is an amount: refused only because c does not hold it.
+    expect(run(ledger, move('c', amountMax))).toMatchObject({
+      rejection: { code: 'insufficient_balance', field: 'amount' },
     });
     expect(run(ledger, move('c', '2000')).kind).toBe('accepted');
     expect(balance(ledger, 'c')).toBeUndefined();
