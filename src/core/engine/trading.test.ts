@@ -1586,6 +1586,81 @@ describe('funding at a rate computed from premium samples', () => {
 });
 
 describe('the edges a mutation run found unpinned', () => {
+  // SCENARIOS.md C2: an unknown account or instrument, named, on every command about a position
+  // or an order, before anything else is read.
+  const cases: [string, Command, string, string][] = [
+    [
+      'a margin move',
+      { id: '', type: 'move_isolated_margin', account: 'z', instrument: 'BTCUSDT', amount: d('1') },
+      'account_not_found',
+      'account',
+    ],
+    [
+      'a margin move',
+      { id: '', type: 'move_isolated_margin', account: 'a', instrument: 'NOPE', amount: d('1') },
+      'instrument_not_found',
+      'instrument',
+    ],
+    [
+      'a leverage setting',
+      { id: '', type: 'set_leverage', account: 'z', instrument: 'BTCUSDT', leverage: d('10') },
+      'account_not_found',
+      'account',
+    ],
+    [
+      'a leverage setting',
+      { id: '', type: 'set_leverage', account: 'a', instrument: 'NOPE', leverage: d('10') },
+      'instrument_not_found',
+      'instrument',
+    ],
+    [
+      'a margin mode',
+      {
+        id: '',
+        type: 'set_margin_mode',
+        account: 'z',
+        instrument: 'BTCUSDT',
+        marginMode: 'isolated',
+      },
+      'account_not_found',
+      'account',
+    ],
+    [
+      'a margin mode',
+      { id: '', type: 'set_margin_mode', account: 'a', instrument: 'NOPE', marginMode: 'isolated' },
+      'instrument_not_found',
+      'instrument',
+    ],
+    ['an order', placeOrder('z', 'o', 'buy', '0.1', '99000'), 'account_not_found', 'account'],
+    [
+      'an order',
+      placeOrder('a', 'o', 'buy', '0.1', '99000', 'NOPE'),
+      'instrument_not_found',
+      'instrument',
+    ],
+    [
+      'an amendment',
+      { id: '', type: 'amend_order', account: 'z', orderId: 'o', size: d('1'), price: d('1') },
+      'account_not_found',
+      'account',
+    ],
+    [
+      'a cancel',
+      { id: '', type: 'cancel_order', account: 'z', orderId: 'o' },
+      'account_not_found',
+      'account',
+    ],
+  ];
+  it.each(cases)('refuses %s naming what is unknown', (_name, command, code, field) => {
+    const ledger = books();
+    const before = stateHash(ledger);
+    expect(run(ledger, { ...command, id: id() } as Command)).toEqual({
+      kind: 'rejected',
+      rejection: { code, field },
+    });
+    expect(stateHash(ledger)).toBe(before);
+  });
+
   const places: DecideContext = {
     ...context,
     locations: {
