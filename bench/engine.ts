@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import type { Command } from '../src/core/engine/command.ts';
 import type { DecideContext } from '../src/core/engine/decide.ts';
 import { judgeCommand } from '../src/core/engine/execute.ts';
+import { ledgerPrices } from '../src/core/engine/ledger-prices.ts';
 import { MarginBook } from '../src/core/engine/margin-book.ts';
 import { applyRecord, type Ledger, newLedger } from '../src/core/ledger/ledger.ts';
 import type { PriceFeed } from '../src/core/ledger/ledger-event.ts';
 import { assessWith } from '../src/core/margin/assess.ts';
 import { marginFigures } from '../src/core/margin/margin-figures.ts';
 import type { Account, Position } from '../src/core/model/account.ts';
-import { marketView } from '../src/core/model/price-view.ts';
 import type { Venue } from '../src/core/model/venue.ts';
 import { fixed, toNumber } from '../src/core/num/fixed.ts';
 import { loadPortfolio } from '../src/shell/import/load-portfolio.ts';
@@ -115,7 +115,7 @@ export function bookOf(count: number, venue: Venue, nowMs: number): Ledger {
       sequence: 1,
     });
   }
-  const prices = { ...marketView(ledger), asOfMs: nowMs };
+  const prices = ledgerPrices(ledger, nowMs);
   for (let i = 0; i < count; i++) {
     const held = 1 + Math.floor(next() * 4);
     const chosen = [...instruments].sort(() => next() - 0.5).slice(0, held);
@@ -205,7 +205,8 @@ export async function engineBench(quick: boolean): Promise<void> {
       maker: { account: maker, feeRate: fixed('0.0002') },
     });
   };
-  const assessOne = () => assessWith(ledger.accounts.get(pick())!, venue, marketView(ledger));
+  const assessOne = () =>
+    assessWith(ledger.accounts.get(pick())!, venue, ledgerPrices(ledger, nowMs));
   // The book is built at the first command a host judges (and again should the ledger move on
   // without it): timed once here, outside (b) and (c).
   const memoryBefore = process.memoryUsage();

@@ -2,6 +2,7 @@ import type { Fill, FillRejectionCode } from '../ledger/fill.ts';
 import type { FundingIndexRejection } from '../ledger/funding-index.ts';
 import type { PriceFeed } from '../ledger/ledger-event.ts';
 import type { LocationId } from '../ledger/location.ts';
+import type { DatedSlice } from '../ledger/volatility-feed.ts';
 import type { MarginMode, PoolMode, PositionSide, Side } from '../model/account.ts';
 import type { AccountId, AssetId, InstrumentId } from '../model/ids.ts';
 import type { Amount, Price, Quantity, Ratio } from '../num/fixed.ts';
@@ -67,6 +68,17 @@ export type CommandBody =
       readonly sequence: number;
       readonly timeMs: number;
       readonly price: Price;
+    }
+  /**
+   * An underlying's volatility surface from the venue's feed (decide-volatility.ts), with the
+   * feed's sequence number and stamp: every slice replaces the last surface's.
+   */
+  | {
+      readonly type: 'volatility_surface';
+      readonly underlying: AssetId;
+      readonly sequence: number;
+      readonly timeMs: number;
+      readonly slices: readonly DatedSlice[];
     }
   /** A fill from the venue's matching engine (fill.ts), at the log's time. */
   | ({ readonly type: 'fill' } & Omit<Fill, 'timeMs'>)
@@ -172,6 +184,9 @@ export type RejectionCode =
   | 'initial_margin_insufficient'
   | 'price_unavailable'
   | 'feed_not_found'
+  | 'underlying_not_found'
+  | 'slice_expired'
+  | 'surface_invalid'
   | 'instrument_not_found'
   | 'instrument_not_perpetual'
   | 'instrument_not_dated'

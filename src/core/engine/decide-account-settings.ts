@@ -47,7 +47,8 @@ export function decideIsolatedMargin(
   if (abs(amount) > amountMax) return refuse('amount_too_large', 'amount');
   const unit = venue.rulebook.collateral.get(instrument.settle)?.unit;
   if (unit !== undefined && amount % unit !== 0n) return refuse('amount_off_unit', 'amount');
-  if (!pricesHeld(ledger, account, venue)) return refuse('price_unavailable', 'instrument');
+  if (!pricesHeld(ledger, account, venue, context.nowMs))
+    return refuse('price_unavailable', 'instrument');
   const held =
     amount > 0n ? (account.balances.get(instrument.settle) ?? 0n) : position.isolatedMargin;
   if (abs(amount) > held) return refuse('insufficient_balance', 'amount');
@@ -109,7 +110,7 @@ export function decideLeverage(
   };
   const trades = (i: { readonly instrument: string }) => i.instrument === instrument.id;
   if (account.positions.some(trades) || account.openOrders.some(trades)) {
-    if (!pricesHeld(ledger, viewOf(ledger, account, context), venue)) {
+    if (!pricesHeld(ledger, viewOf(ledger, account, context), venue, context.nowMs)) {
       return refuse('price_unavailable', 'instrument');
     }
     if (worsensBelowInitial(account, after, ledger, context)) {

@@ -61,7 +61,7 @@ export function outflowElsewhereRefusal(
   const held = holdingsAt(ledger, account, from).get(asset) ?? 0n;
   if (held < amount) return { code: 'insufficient_balance', field: 'amount' };
   const view = viewOf(ledger, account, context);
-  if (!pricesHeld(ledger, view, context.venue, asset)) {
+  if (!pricesHeld(ledger, view, context.venue, context.nowMs, asset)) {
     return { code: 'price_unavailable', field: 'asset' };
   }
   const after = ledgerOverlay(ledger);

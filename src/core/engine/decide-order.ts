@@ -10,13 +10,13 @@ import { type Judgement, judge } from '../margin/what-if.ts';
 import type { Account, OpenOrder, Side } from '../model/account.ts';
 import type { InstrumentId } from '../model/ids.ts';
 import type { Instrument } from '../model/instrument.ts';
-import { marketView } from '../model/price-view.ts';
 import type { Venue } from '../model/venue.ts';
 import type { Price, Quantity } from '../num/fixed.ts';
 import type { Rejection, RejectionCode } from './command.ts';
 import { viewOf } from './decide-location.ts';
 import { type CommandOf, type Decision, refuse } from './decision.ts';
-import { pricesHeld } from './prices-held.ts';
+import { ledgerPrices } from './ledger-prices.ts';
+import { contractPriced, pricesHeld } from './prices-held.ts';
 
 export interface OrderContext {
   readonly venue: Venue;
@@ -58,8 +58,8 @@ export function decidePlaceOrder(
   const figures = figuresRefusal(instrument, size, price);
   if (figures !== undefined) return figures;
   if (
-    !pricesHeld(ledger, viewOf(ledger, account, context), venue, instrument.settle) ||
-    !ledger.markPrices.has(instrument.id)
+    !pricesHeld(ledger, viewOf(ledger, account, context), venue, context.nowMs) ||
+    !contractPriced(ledger, instrument, context.nowMs)
   ) {
     return refuse('price_unavailable', 'instrument');
   }
@@ -97,8 +97,8 @@ export function decideAmendOrder(
   };
   if (price === order.price && size <= order.size) return { events: [event] };
   if (
-    !pricesHeld(ledger, viewOf(ledger, account, context), venue, instrument.settle) ||
-    !ledger.markPrices.has(instrument.id)
+    !pricesHeld(ledger, viewOf(ledger, account, context), venue, context.nowMs) ||
+    !contractPriced(ledger, instrument, context.nowMs)
   ) {
     return refuse('price_unavailable', 'instrument');
   }
@@ -166,7 +166,8 @@ export function checkOrder(ledger: Ledger, check: OrderCheck, context: OrderCont
   if (figures !== undefined) return { kind: 'refused', rejection: figures.rejection };
   if (
     mark === undefined ||
-    !pricesHeld(ledger, viewOf(ledger, account, context), venue, instrument.settle)
+    !pricesHeld(ledger, viewOf(ledger, account, context), venue, context.nowMs) ||
+    !contractPriced(ledger, instrument, context.nowMs)
   ) {
     return refused('price_unavailable', 'instrument');
   }
@@ -176,7 +177,7 @@ export function checkOrder(ledger: Ledger, check: OrderCheck, context: OrderCont
     mark,
   );
   const judgement = judgeOn(ledger, account, change, context);
-  const prices = { ...marketView(ledger), asOfMs: context.nowMs };
+  const prices = ledgerPrices(ledger, context.nowMs);
   const view = viewOf(ledger, account, context);
   const after = assessWith(applyHypothetical(view, venue, change), venue, prices);
   const placement = change.kind === 'order' ? 'filled' : 'rested';
@@ -190,7 +191,7 @@ function judgeOn(
   context: OrderContext,
 ): Judgement {
   const view = viewOf(ledger, account, context);
-  return judge(view, context.venue, { ...marketView(ledger), asOfMs: context.nowMs }, change);
+  return judge(view, context.venue, ledgerPrices(ledger, context.nowMs), change);
 }
 
 function tradableRefusal(

@@ -5,7 +5,6 @@ import { homeLocation, type LocationPolicy } from '../ledger/location.ts';
 import { newFeed } from '../ledger/price-feed.ts';
 import { amountMax } from '../limits.ts';
 import type { AccountId, AssetId } from '../model/ids.ts';
-import { marketView } from '../model/price-view.ts';
 import type { Venue } from '../model/venue.ts';
 import type { Amount, Ratio } from '../num/fixed.ts';
 import type { Command, Rejection, RejectionCode } from './command.ts';
@@ -25,7 +24,9 @@ import {
   viewOf,
 } from './decide-location.ts';
 import { decideAmendOrder, decideCancelOrder, decidePlaceOrder } from './decide-order.ts';
+import { decideVolatility } from './decide-volatility.ts';
 import { type Decision, refuse } from './decision.ts';
+import { ledgerPrices } from './ledger-prices.ts';
 import { type GuardPolicy, guardTick } from './price-guard.ts';
 import { pricesHeld } from './prices-held.ts';
 import { judgeWithdrawal } from './withdrawal-rule.ts';
@@ -61,7 +62,8 @@ export type { Decision } from './decision.ts';
  *    the asset cannot be borrowed), `bank_limit_exceeded`, `initial_margin_insufficient` (after
  *    it, with unrealised profit counted at most at `withdrawableProfitShare`).
  * A price tick: `feed_not_found` (no such instrument, or an asset the venue neither takes nor
- * lists a contract on), then the guard's own codes, in its order (price-guard.ts).
+ * lists a contract on), then the guard's own codes, in its order (price-guard.ts). A volatility
+ * surface: decide-volatility.ts.
  * A halt (`instrument_not_found`, `instrument_halted` when halted already) or a resumption
  * (`instrument_not_halted`). Moving collateral between places: decide-location.ts. A fill, a funding interval, an expiry, an isolated-margin move and the account's settings,
  * orders: their own orders, in decide-fill.ts, decide-funding.ts, decide-expiry.ts,
@@ -155,6 +157,8 @@ export function decide(ledger: Ledger, command: Command, context: DecideContext)
       const type = verdict.kind === 'accepted' ? 'price_accepted' : 'price_held';
       return { events: [{ type, feed: command.feed, state: feed }] };
     }
+    case 'volatility_surface':
+      return decideVolatility(ledger, command, context);
     case 'fill':
       return decideFill(ledger, command, context.venue, context.nowMs);
     case 'funding':
@@ -236,12 +240,13 @@ function outflowRefusal(
   const { venue, withdrawableProfitShare } = context;
   // What the account holds elsewhere counts as collateral, not as money to take from home.
   const account = viewOf(ledger, home, context);
-  if (!pricesHeld(ledger, account, venue, asset)) return rejection('price_unavailable', 'asset');
+  if (!pricesHeld(ledger, account, venue, context.nowMs, asset))
+    return rejection('price_unavailable', 'asset');
   const borrowable = venue.rulebook.collateral.get(asset)?.liabilityInitialWeight !== undefined;
   if (account !== home && !borrowable && (home.balances.get(asset) ?? 0n) < amount) {
     return rejection('insufficient_balance', 'amount');
   }
-  const prices = { ...marketView(ledger), asOfMs: context.nowMs };
+  const prices = ledgerPrices(ledger, context.nowMs);
   const judged = judgeWithdrawal(account, venue, prices, asset, amount, withdrawableProfitShare);
   return judged.verdict === 'accepted' ? undefined : rejection(judged.verdict, 'amount');
 }

@@ -2,9 +2,9 @@ import type { Ledger } from '../ledger/ledger.ts';
 import { assessWith } from '../margin/assess.ts';
 import type { BucketReport } from '../margin/risk-report.ts';
 import type { Account } from '../model/account.ts';
-import { marketView } from '../model/price-view.ts';
 import type { SettingsContext } from './decide-account-settings.ts';
 import { viewOf } from './decide-location.ts';
+import { ledgerPrices } from './ledger-prices.ts';
 import { withProfitAtMost } from './withdrawal-rule.ts';
 
 /*
@@ -17,7 +17,7 @@ import { withProfitAtMost } from './withdrawal-rule.ts';
 function profitCapped(ledger: Ledger, context: SettingsContext) {
   return {
     venue: withProfitAtMost(context.venue, context.withdrawableProfitShare),
-    prices: { ...marketView(ledger), asOfMs: context.nowMs },
+    prices: ledgerPrices(ledger, context.nowMs),
   };
 }
 

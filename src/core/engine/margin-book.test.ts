@@ -19,8 +19,9 @@ import { type Answer, judgeCommand } from './execute.ts';
 import { MarginBook } from './margin-book.ts';
 
 // The fast path to margin states against the exact one, command by command, on the cases the
-// random trading of trading-properties.test.ts meets rarely: an account holding an option (no
-// volatility feed: not priced, its state kept), many accounts crossing on one tick, a ledger moved
+// random trading of trading-properties.test.ts meets rarely: an account holding an option (not
+// priced, its state kept, until its underlying's volatility surface is set, and again once the
+// surface runs out), many accounts crossing on one tick, a ledger moved
 // on without the book, a venue the book does not serve.
 
 const btc = linearPerp('BTCUSDT', 'BTC');
@@ -175,6 +176,63 @@ describe('margin states on the fast path', () => {
     expect(engines.fast.marginStates.get('writer')).toBeUndefined();
   });
 
+  it('call an option holder once its surface is set, and keep it again once the surface runs out', () => {
+    const engines = new TwoEngines();
+    opened(engines, { dealer: '300000', writer: '3000' });
+    engines.send(tick('mark:BTC-C', '0.2'));
+    engines.send({
+      id: 'write',
+      type: 'fill',
+      instrument: 'BTC-C',
+      takerSide: 'buy',
+      size: d('10'),
+      price: d('0.2'),
+      taker: { account: 'dealer', feeRate: 0n },
+      maker: { account: 'writer', feeRate: 0n },
+    });
+    const weekMs = 7 * 86_400_000;
+    const week = {
+      expiryMs: context.nowMs + weekMs,
+      atmVolatility: 0.6,
+      b: 0.1,
+      rho: -0.2,
+      m: 0,
+      sigma: 0.1,
+    };
+    // By hand: 2 BTC of premium at 95 % and 3,000 USDT against 10 calls owed at 0.2 BTC:
+    // 190,000 + 3,000 − 200,000 < 0.
+    expect(
+      engines.changes({
+        id: 'surface',
+        type: 'volatility_surface',
+        underlying: 'BTC',
+        sequence: 1,
+        timeMs: context.nowMs,
+        slices: [week],
+      }),
+    ).toEqual({ writer: 'liquidatable' });
+    const later = { ...context, nowMs: context.nowMs + weekMs + 1 };
+    const markAt = (id: string, price: string, ctx: DecideContext): Command => {
+      sequence += 1;
+      return {
+        id,
+        type: 'price_tick',
+        feed: 'mark:BTC-C',
+        sequence,
+        timeMs: ctx.nowMs,
+        price: d(price),
+      };
+    };
+    // Its calls nearly worthless (a move beyond the band, so confirmed by a second tick): healthy.
+    engines.send(markAt('cheap-1', '0.01', context));
+    expect(engines.changes(markAt('cheap-2', '0.01', context))).toEqual({ writer: 'healthy' });
+    // A week on, the surface's one expiry has passed: the calls dear again change nothing, on
+    // either path (no state is called on a price that is not there).
+    engines.send(markAt('dear-1', '0.2', later), later);
+    expect(engines.changes(markAt('dear-2', '0.2', later), later)).toEqual({});
+    expect(engines.fast.marginStates.get('writer') ?? 'healthy').toBe('healthy');
+  });
+
   it('are the exact path’s when the ledger moved on without the book', () => {
     const engines = new TwoEngines();
     opened(engines, { dealer: '1000000', l1: '6000' });
@@ -306,11 +364,12 @@ describe('margin states on the fast path', () => {
     const engines = new TwoEngines();
     opened(engines, { dealer: '1000000', l1: '2000' }, perCoin);
     engines.send(buy('l1', '1'), perCoin);
-    // The columns hold one unified pool: every account here is margined on the exact path. A
-    // pool short of its IM leaves the account's free collateral at zero (pools do not fund each
-    // other), so l1 is no margin call at 98,700, and liquidatable once below its MM.
-    expect(engines.changes(tick('mark:BTCUSDT', '98700'), perCoin)).toEqual({});
-    // A fill names it: still its pool's shortfall alone, no margin call.
+    // The columns hold one unified pool: every account here is margined on the exact path. Its
+    // USDT pool short of its IM at 98,700 makes l1 a margin call (each pool judged on its own, as
+    // the CLI's book summary judges it: the account's free collateral, which counts each pool at
+    // no less than zero, would hide it), and it is liquidatable once below its MM.
+    expect(engines.changes(tick('mark:BTCUSDT', '98700'), perCoin)).toEqual({ l1: 'margin_call' });
+    // A fill names it: still its pool's shortfall, no change.
     expect(engines.changes(buy('l1', '0.001'), perCoin)).toEqual({});
     expect(engines.changes(tick('mark:BTCUSDT', '98000'), perCoin)).toEqual({ l1: 'liquidatable' });
     expect(engines.book.tally.fast).toBe(0);

@@ -5,11 +5,12 @@ import { stateCall } from '../fast/screen.ts';
 import { type Ledger, splitFeed } from '../ledger/ledger.ts';
 import type { LedgerEvent, MarginState } from '../ledger/ledger-event.ts';
 import type { Account } from '../model/account.ts';
-import { marketView, type PriceView } from '../model/price-view.ts';
+import type { PriceView } from '../model/price-view.ts';
 import type { Venue } from '../model/venue.ts';
 import { assert } from '../num/assert.ts';
 import type { DecideContext } from './decide.ts';
 import { viewOf } from './decide-location.ts';
+import { ledgerPrices } from './ledger-prices.ts';
 import { stateChange, touchedAccounts } from './margin-state.ts';
 import { pricesHeld } from './prices-held.ts';
 
@@ -80,7 +81,7 @@ export class MarginBook {
       return undefined;
     }
     const live = this.follow(ledger, context);
-    const prices = { ...marketView(after), asOfMs: context.nowMs };
+    const prices = ledgerPrices(after, context.nowMs);
     for (const event of events) {
       if (event.type === 'account_opened') this.add(live, after.accounts.get(event.account)!);
     }
@@ -108,7 +109,7 @@ export class MarginBook {
       const row = this.rewrite(live, after, after.accounts.get(id)!, context);
       const fast = this.priced[row] === 1 && live.book.exactOnly[row] === 0;
       const call = fast ? fromCall(stateCall(this.out, confirmBelow)) : undefined;
-      const change = this.judge(live, row, call, venue, prices);
+      const change = this.judge(live, row, call, after, context, prices);
       if (change !== undefined) changes.push(change);
     }
     return changes;
@@ -136,7 +137,7 @@ export class MarginBook {
     this.builtFor = venue;
     this.locations = context.locations;
     this.states = views.map((a) => stateCode(ledger.marginStates.get(a.id) ?? 'healthy'));
-    this.priced = views.map((a) => (pricesHeld(ledger, a, venue) ? 1 : 0));
+    this.priced = views.map((a) => (pricesHeld(ledger, a, venue, context.nowMs) ? 1 : 0));
     return this.live;
   }
 
@@ -150,14 +151,16 @@ export class MarginBook {
   private rewrite(live: LiveBook, after: Ledger, account: Account, context: Context): number {
     const view = viewOf(after, account, context);
     const row = live.setAccount(view, this.out);
-    this.priced[row] = pricesHeld(after, view, context.venue) ? 1 : 0;
+    this.priced[row] = pricesHeld(after, view, context.venue, context.nowMs) ? 1 : 0;
     return row;
   }
 
-  private reprice(live: LiveBook, holders: HolderSet, after: Ledger, venue: Venue): void {
+  private reprice(live: LiveBook, holders: HolderSet, after: Ledger, context: Context): void {
     for (let k = 0; k < holders.size; k += 1) {
       const row = holders.rows[k]!;
-      this.priced[row] = pricesHeld(after, live.book.accounts[row]!, venue) ? 1 : 0;
+      this.priced[row] = pricesHeld(after, live.book.accounts[row]!, context.venue, context.nowMs)
+        ? 1
+        : 0;
     }
   }
 
@@ -184,7 +187,7 @@ export class MarginBook {
     if (holders === undefined) return [];
     // A feed's first price: its holders may now have every price they read.
     if (!(mark ? ledger.markPrices : ledger.assetPrices).has(id)) {
-      this.reprice(live, holders, after, venue);
+      this.reprice(live, holders, after, context);
     }
     const { out, priced, states } = this;
     const exactOnly = live.book.exactOnly;
@@ -204,7 +207,7 @@ export class MarginBook {
           continue;
         }
       }
-      const change = this.judge(live, row, call, venue, prices);
+      const change = this.judge(live, row, call, after, context, prices);
       if (change !== undefined) changes.push(change);
     }
     return changes;
@@ -218,10 +221,15 @@ export class MarginBook {
     live: LiveBook,
     row: number,
     call: MarginState | undefined,
-    venue: Venue,
+    after: Ledger,
+    context: Context,
     prices: PriceView,
   ): LedgerEvent | undefined {
-    if (this.priced[row] === 0) return undefined;
+    const { venue, nowMs } = context;
+    // Checked again: an option's surface runs out as the log's time passes its last expiry.
+    if (this.priced[row] === 0 || !pricesHeld(after, live.book.accounts[row]!, venue, nowMs)) {
+      return undefined;
+    }
     const current = stateNames[this.states[row]!]!;
     if (call === current) {
       this.tally.fast += 1;

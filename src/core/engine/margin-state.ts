@@ -2,13 +2,14 @@ import { applyEvent, type Ledger, splitFeed } from '../ledger/ledger.ts';
 import type { LedgerEvent, MarginState } from '../ledger/ledger-event.ts';
 import { ledgerOverlay } from '../ledger/ledger-overlay.ts';
 import { splitHoldingKey } from '../ledger/location.ts';
-import { type MarginFigures, marginFigures } from '../margin/margin-figures.ts';
+import { type BucketFigures, marginFigures } from '../margin/margin-figures.ts';
 import type { Account } from '../model/account.ts';
 import type { AccountId } from '../model/ids.ts';
-import { marketView, type PriceView } from '../model/price-view.ts';
+import type { PriceView } from '../model/price-view.ts';
 import type { Venue } from '../model/venue.ts';
 import type { DecideContext } from './decide.ts';
 import { viewOf } from './decide-location.ts';
+import { ledgerPrices } from './ledger-prices.ts';
 import type { MarginBook } from './margin-book.ts';
 import { pricesHeld } from './prices-held.ts';
 
@@ -50,11 +51,11 @@ function exactChanges(
   context: Pick<DecideContext, 'venue' | 'nowMs' | 'locations'>,
 ): LedgerEvent[] {
   const { venue, nowMs } = context;
-  const prices = { ...marketView(after), asOfMs: nowMs };
+  const prices = ledgerPrices(after, nowMs);
   const changes: LedgerEvent[] = [];
   for (const id of touchedAccounts(after, events, venue)) {
     const account = viewOf(after, after.accounts.get(id)!, context);
-    if (!pricesHeld(after, account, venue)) continue;
+    if (!pricesHeld(after, account, venue, nowMs)) continue;
     const change = stateChange(account, venue, prices, ledger.marginStates.get(id) ?? 'healthy');
     if (change !== undefined) changes.push(change);
   }
@@ -82,10 +83,18 @@ export function stateChange(
   };
 }
 
-/** Below maintenance in any bucket, then below initial in any pool, else healthy. */
-export function marginStateOf(report: MarginFigures): MarginState {
+/**
+ * Below maintenance in any bucket, then below initial in any pool, else healthy. Each pool on its
+ * own: where the venue keeps one per settle asset (Deribit), the account's free collateral counts
+ * each at no less than zero, so one pool short hides behind the others' surplus.
+ */
+export function marginStateOf(report: {
+  readonly liquidatable: boolean;
+  readonly buckets: readonly Pick<BucketFigures, 'marginMode' | 'freeCollateral'>[];
+}): MarginState {
   if (report.liquidatable) return 'liquidatable';
-  return report.freeCollateral < 0n ? 'margin_call' : 'healthy';
+  const short = report.buckets.some((b) => b.marginMode !== 'isolated' && b.freeCollateral < 0n);
+  return short ? 'margin_call' : 'healthy';
 }
 
 /**
@@ -94,7 +103,7 @@ export function marginStateOf(report: MarginFigures): MarginState {
  * money moved in or out of, both sides of a fill, every holder paid funding or settled at expiry,
  * and on a price every account holding what it prices (a mark: a position or an open order on
  * the instrument; an index: a balance of the asset, or a position or order settled in it or
- * written on it).
+ * written on it; a volatility surface: a position or an order on an option written on it).
  */
 export function touchedAccounts(
   ledger: Ledger,
@@ -148,6 +157,11 @@ export function touchedAccounts(
         }
         break;
       }
+      case 'volatility_set':
+        for (const account of ledger.accounts.values()) {
+          if (writesOptionOn(account, event.underlying, venue)) touched.add(account.id);
+        }
+        break;
       case 'account_opened':
       case 'venue_set':
       case 'instrument_halted':
@@ -171,4 +185,12 @@ function pricedBy(account: Account, feed: `${'mark' | 'index'}:${string}`, venue
     return instrument.settle === id || instrument.underlying === id;
   };
   return account.positions.some(prices) || account.openOrders.some(prices);
+}
+
+function writesOptionOn(account: Account, underlying: string, venue: Venue): boolean {
+  const on = (contract: { readonly instrument: string }) => {
+    const instrument = venue.instruments.get(contract.instrument)!;
+    return instrument.kind === 'option' && instrument.underlying === underlying;
+  };
+  return account.positions.some(on) || account.openOrders.some(on);
 }

@@ -12,6 +12,7 @@ import type { FundingIndex } from './funding-index.ts';
 import type { LocationId, PendingMove } from './location.ts';
 import type { Movement } from './movement.ts';
 import type { FeedState } from './price-feed.ts';
+import type { VolatilityFeed } from './volatility-feed.ts';
 
 /**
  * What happened, as the ledger records it: one union, applied by `applyEvent`, replayed the same
@@ -58,6 +59,8 @@ export type LedgerEvent =
       readonly feed: PriceFeed;
       readonly state: FeedState;
     }
+  /** An underlying's volatility surface, as its feed set it (engine/decide-volatility.ts). */
+  | ({ readonly type: 'volatility_set'; readonly underlying: AssetId } & VolatilityFeed)
   /**
    * A fill from the venue's matching engine (apply-fill.ts), recorded as its outcome: each side's
    * position after it and every amount it moved (fees, realised PnL, premium, rounding), so a

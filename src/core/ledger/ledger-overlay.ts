@@ -17,6 +17,7 @@ export function ledgerOverlay(base: Ledger): Ledger {
     assetPrices: new OverlayMap(base.assetPrices),
     markPrices: new OverlayMap(base.markPrices),
     feeds: new OverlayMap(base.feeds),
+    volatility: new OverlayMap(base.volatility),
     funding: new OverlayMap(base.funding),
     fundingCarry: new OverlayMap(base.fundingCarry),
     settled: new OverlayMap(base.settled),

@@ -14,6 +14,7 @@ import type {
 import { holdingKey, homeLocation, type PendingMove } from './location.ts';
 import { assertConserved, type Movement } from './movement.ts';
 import type { FeedState } from './price-feed.ts';
+import type { VolatilityFeed } from './volatility-feed.ts';
 
 /**
  * The venue's books: every account, the money that came in and went out, and the commands
@@ -36,6 +37,8 @@ export interface Ledger {
   readonly assetPrices: Map<AssetId, Price>;
   readonly markPrices: Map<InstrumentId, Price>;
   readonly feeds: Map<PriceFeed, FeedState>;
+  /** Each underlying's volatility surface, as its feed last set it: options are priced from it. */
+  readonly volatility: Map<AssetId, VolatilityFeed>;
   /** Each perpetual's cumulative funding index, from its first funding interval on. */
   readonly funding: Map<InstrumentId, FundingIndex>;
   /**
@@ -73,6 +76,7 @@ export function newLedger(): Ledger {
     assetPrices: new Map(),
     markPrices: new Map(),
     feeds: new Map(),
+    volatility: new Map(),
     funding: new Map(),
     fundingCarry: new Map(),
     settled: new Map(),
@@ -219,6 +223,11 @@ export function applyEvent(ledger: Ledger, event: LedgerEvent): void {
     case 'venue_set':
       ledger.venue = event.digest;
       return;
+    case 'volatility_set': {
+      const { sequence, timeMs, slices } = event;
+      ledger.volatility.set(event.underlying, { sequence, timeMs, slices });
+      return;
+    }
     case 'margin_state_changed':
       if (event.state === 'healthy') ledger.marginStates.delete(event.account);
       else ledger.marginStates.set(event.account, event.state);

@@ -5,7 +5,8 @@ import { sha256 } from './sha256.ts';
 
 /**
  * The ledger's state as one canonical text (accounts by id, balances by asset, the venue's own
- * accounts, totals and prices by asset or instrument, feeds, funding and answered commands by id) and its SHA-256: the same state gives
+ * accounts, totals and prices by asset or instrument, feeds, volatility surfaces, funding and
+ * answered commands by id) and its SHA-256: the same state gives
  * the same hash on any machine, so a replay, a snapshot plus its tail, and a restart can each be
  * checked against the one stored.
  * Positions and orders keep their order: the ledger keeps them in the order events made them.
@@ -74,6 +75,21 @@ export function canonicalState(ledger: Ledger): string {
         halted: [...ledger.halted.keys()].sort(),
         marginModes: byKey(ledger.marginModes),
         marginStates: byKey(ledger.marginStates),
+        volatility: byKey(ledger.volatility).map(([underlying, feed]) => [
+          underlying,
+          {
+            sequence: feed.sequence,
+            timeMs: feed.timeMs,
+            slices: feed.slices.map(({ expiryMs, atmVolatility, b, rho, m, sigma }) => ({
+              expiryMs,
+              atmVolatility,
+              b,
+              rho,
+              m,
+              sigma,
+            })),
+          },
+        ]),
       }),
     },
     (_key, value) => (typeof value === 'bigint' ? formatFixed(value) : value),

@@ -23,13 +23,25 @@ describe('margin figures without the report', () => {
           };
           const report = assess(account, bookVenue, book.market);
           const { equity, initialMargin, maintenanceMargin, freeCollateral, liquidatable } = report;
-          expect(marginFigures(account, bookVenue, marketView(book.market))).toEqual({
+          const { buckets, ...totals } = marginFigures(account, bookVenue, marketView(book.market));
+          expect(totals).toEqual({
             equity,
             initialMargin,
             maintenanceMargin,
             freeCollateral,
             liquidatable,
           });
+          // And bucket by bucket: the engine judges each pool on its own (margin-state.ts).
+          const figures = (b: (typeof buckets)[number]) => [
+            b.id,
+            b.marginMode,
+            b.equity,
+            b.initialMargin,
+            b.maintenanceMargin,
+            b.freeCollateral,
+            b.liquidatable,
+          ];
+          expect(buckets.map(figures)).toEqual(report.buckets.map(figures));
         },
       ),
       { numRuns: 300 },

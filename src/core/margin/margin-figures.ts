@@ -55,19 +55,22 @@ export function accountTotals(buckets: Iterable<BucketFigures>): MarginFigures {
  * report sums it, without the report's liquidation prices, collateral lines and joint moves. What
  * the engine reads to know an account's margin state after every event.
  */
-export function marginFigures(account: Account, venue: Venue, prices: PriceView): MarginFigures {
-  return accountTotals(
-    bucketsOf(account, venue).map((bucket) => {
-      const risk = bucketRisk(venue, bucket, prices);
-      return {
-        id: bucket.id,
-        marginMode: bucket.mode,
-        equity: risk.equity,
-        initialMargin: risk.initialMargin,
-        maintenanceMargin: risk.maintenanceMargin,
-        freeCollateral: freeCollateral(risk),
-        liquidatable: isLiquidatable(risk, venue.rulebook),
-      };
-    }),
-  );
+export function marginFigures(
+  account: Account,
+  venue: Venue,
+  prices: PriceView,
+): MarginFigures & { readonly buckets: readonly BucketFigures[] } {
+  const buckets = bucketsOf(account, venue).map((bucket): BucketFigures => {
+    const risk = bucketRisk(venue, bucket, prices);
+    return {
+      id: bucket.id,
+      marginMode: bucket.mode,
+      equity: risk.equity,
+      initialMargin: risk.initialMargin,
+      maintenanceMargin: risk.maintenanceMargin,
+      freeCollateral: freeCollateral(risk),
+      liquidatable: isLiquidatable(risk, venue.rulebook),
+    };
+  });
+  return { ...accountTotals(buckets), buckets };
 }

@@ -24,6 +24,7 @@ import { InputError } from '../import/reader.ts';
 import type { EventStore } from '../store/event-store.ts';
 import { decimalsForBigints } from '../store/ledger-codec.ts';
 import { openSqliteEventStore } from '../store/sqlite-event-store.ts';
+import { floatDecimal } from './figures.ts';
 import { printable } from './printable.ts';
 
 export interface RunOptions {
@@ -534,6 +535,7 @@ export async function snapshotCommand(
                 ...decimals(ledger.markPrices),
               }).filter(([id]) => !ledger.settled.has(id)),
             ),
+            ...volatilityInFile(ledger, market.volatility, logTimeMs),
           },
           accounts,
         },
@@ -544,4 +546,35 @@ export async function snapshotCommand(
   } finally {
     await store.close();
   }
+}
+
+/**
+ * The surfaces the feed set, as a portfolio file's `market.volatility` gives them: the slices
+ * still to expire at the log's time (a file's expiries must be to come), the smile's floats as
+ * plain decimals. A surface the venue file gave and the feed never set is kept as given.
+ */
+function volatilityInFile(
+  ledger: Ledger,
+  given: unknown,
+  logTimeMs: number,
+): { volatility?: Record<string, unknown> } {
+  const surfaces: Record<string, unknown> = { ...(given as object | undefined) };
+  for (const [underlying, feed] of [...ledger.volatility].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const live = feed.slices.filter((slice) => slice.expiryMs > logTimeMs);
+    if (live.length === 0) {
+      delete surfaces[underlying];
+      continue;
+    }
+    surfaces[underlying] = {
+      slices: live.map(({ expiryMs, atmVolatility, b, rho, m, sigma }) => ({
+        expiry: new Date(expiryMs).toISOString(),
+        atmVolatility: floatDecimal(atmVolatility),
+        b: floatDecimal(b),
+        rho: floatDecimal(rho),
+        m: floatDecimal(m),
+        sigma: floatDecimal(sigma),
+      })),
+    };
+  }
+  return Object.keys(surfaces).length === 0 ? {} : { volatility: surfaces };
 }

@@ -3,16 +3,19 @@ import { describe, expect, it } from 'vitest';
 import {
   binanceLikeBrackets,
   d,
+  deribitOptionRule,
   enginePriceGuard,
   flatCollateral,
   inversePerp,
   linearPerp,
+  option,
   rulebook,
   venue,
 } from '../../../test/kit.ts';
 import type { Command } from '../../core/engine/command.ts';
 import type { DecideContext } from '../../core/engine/decide.ts';
 import { judgeCommand } from '../../core/engine/execute.ts';
+import { ledgerPrices } from '../../core/engine/ledger-prices.ts';
 import { MarginBook } from '../../core/engine/margin-book.ts';
 import { marginStateOf } from '../../core/engine/margin-state.ts';
 import { pricesHeld } from '../../core/engine/prices-held.ts';
@@ -23,7 +26,6 @@ import type { PriceFeed } from '../../core/ledger/ledger-event.ts';
 import { type LocationPolicy, marginView } from '../../core/ledger/location.ts';
 import { stateHash } from '../../core/ledger/state-hash.ts';
 import { assessWith } from '../../core/margin/assess.ts';
-import { marketView } from '../../core/model/price-view.ts';
 import type { CollateralRule } from '../../core/model/rulebook.ts';
 import { min } from '../../core/num/fixed.ts';
 import type { EventStore, Opened } from '../store/event-store.ts';
@@ -33,7 +35,8 @@ import { MemoryEventLog, openMemoryEventStore } from '../store/memory-event-stor
 import { replay } from './engine-host.ts';
 
 // Random sequences of trading commands (fills of any size and side, hedge and isolated
-// positions, funding of either sign, prices moving, money in and out): after every command the
+// positions, options under volatility surfaces that run out, funding of either sign, prices
+// moving, money in and out): after every command the
 // books balance per asset, every market nets to zero, each account's recorded margin state is the
 // one its margin gives, a rejection changes nothing, and the log
 // (through its codec) and any snapshot of it rebuild the same state hash. A second engine judges
@@ -47,14 +50,19 @@ const instruments = [
   linearPerp('BTCUSDT', 'BTC'),
   inversePerp('BTCUSD', 'BTC'),
   linearPerp('BTC-FUT', 'BTC', { kind: 'future', expiryMs }),
+  { ...option('BTC-C', 'BTC', 'call', '100000', 'inverse'), expiryMs },
 ];
-const book = rulebook(
+const futures = rulebook(
   { BTCUSDT: binanceLikeBrackets, BTCUSD: binanceLikeBrackets, 'BTC-FUT': binanceLikeBrackets },
   new Map<string, CollateralRule>([
     ['USDT', { ...flatCollateral('1'), unit: d('0.01') }],
     ['BTC', { ...flatCollateral('0.9'), unit: d('0.00000001') }],
   ]),
 );
+const book = {
+  ...futures,
+  instruments: new Map([...futures.instruments, ['BTC-C', deribitOptionRule]]),
+};
 const locations: LocationPolicy = {
   elsewhere: new Map([['arbitrum', { weight: d('0.9'), transferDelayMs: interval }]]),
   pendingCounts: 'source',
@@ -70,6 +78,8 @@ const accounts = ['a', 'b', 'c', 'x'];
 
 const priceArb = (low: number, high: number) =>
   fc.integer({ min: low * 10, max: high * 10 }).map((tenths) => BigInt(tenths) * 10n ** 17n);
+/** An option's premium in BTC, at its tick of 0.0001. */
+const optionPriceArb = fc.integer({ min: 50, max: 500 }).map((n) => BigInt(n) * 10n ** 14n);
 const partyArb = fc.record(
   {
     account: fc.constantFrom(...accounts),
@@ -101,6 +111,57 @@ const stepArb: fc.Arbitrary<{ body: Omit<Command, 'id'>; hours: number; fromOrde
           },
           { requiredKeys: ['type', 'instrument', 'takerSide', 'size', 'price', 'taker', 'maker'] },
         ),
+      },
+      {
+        weight: 2,
+        arbitrary: fc.record({
+          type: fc.constant('fill' as const),
+          instrument: fc.constant('BTC-C'),
+          takerSide: fc.constantFrom('buy' as const, 'sell' as const),
+          size: fc.integer({ min: 1, max: 30 }).map((n) => BigInt(n) * 10n ** 17n),
+          price: optionPriceArb,
+          taker: partyArb,
+          maker: partyArb,
+        }),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.record({
+          type: fc.constant('price_tick' as const),
+          feed: fc.constant<PriceFeed>('mark:BTC-C'),
+          sequence: fc.constant(-1),
+          timeMs: fc.constant(-1),
+          price: optionPriceArb,
+        }),
+      },
+      {
+        weight: 3,
+        arbitrary: fc.record({
+          type: fc.constant('volatility_surface' as const),
+          underlying: fc.constantFrom('BTC', 'BTC', 'BTC', 'ETH'),
+          sequence: fc.constant(-1), // the feed's next
+          timeMs: fc.constant(-1), // the log's time
+          // Expiries as hours from the log's time (set when it is run): some run out mid-run.
+          slices: fc
+            .uniqueArray(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 3 })
+            .chain((hours) =>
+              fc.tuple(
+                ...hours
+                  .sort((x, y) => x - y)
+                  .map((h) =>
+                    fc.record({
+                      expiryMs: fc.constant(h),
+                      atmVolatility: fc.constantFrom(0.3, 0.6, 1.25),
+                      // A slope an hour's variance can carry (a steeper one is refused).
+                      b: fc.constantFrom(0, 0.00001),
+                      rho: fc.constantFrom(-0.3, 0.2),
+                      m: fc.constant(0),
+                      sigma: fc.constant(0.1),
+                    }),
+                  ),
+              ),
+            ),
+        }),
       },
       {
         weight: 2,
@@ -223,11 +284,18 @@ const stepArb: fc.Arbitrary<{ body: Omit<Command, 'id'>; hours: number; fromOrde
       },
       {
         weight: 1,
-        arbitrary: fc.constant({
-          type: 'settle_expiry' as const,
-          instrument: 'BTC-FUT',
-          price: d('101234.5'),
-        }),
+        arbitrary: fc.oneof(
+          fc.constant({
+            type: 'settle_expiry' as const,
+            instrument: 'BTC-FUT',
+            price: d('101234.5'),
+          }),
+          fc.constant({
+            type: 'settle_expiry' as const,
+            instrument: 'BTC-C',
+            price: d('0.0123'),
+          }),
+        ),
       },
     ),
   });
@@ -240,6 +308,7 @@ function setup(): Command[] {
     ['mark:BTCUSDT', '100000'],
     ['mark:BTCUSD', '100000'],
     ['mark:BTC-FUT', '100000'],
+    ['mark:BTC-C', '0.02'],
   ];
   for (const [feed, price] of feeds) {
     commands.push({
@@ -251,6 +320,19 @@ function setup(): Command[] {
       price: d(price),
     });
   }
+  // A surface from the start that runs out in many runs (its last expiry 3 hours on).
+  const smile = { atmVolatility: 0.6, b: 0.00001, rho: -0.3, m: 0, sigma: 0.1 };
+  commands.push({
+    id: 's-volatility',
+    type: 'volatility_surface',
+    underlying: 'BTC',
+    sequence: 0,
+    timeMs: startMs,
+    slices: [
+      { expiryMs: startMs + interval, ...smile },
+      { expiryMs: startMs + 3 * interval, ...smile },
+    ],
+  });
   for (const account of accounts) {
     commands.push({ id: `o-${account}`, type: 'open_account', account, poolMode: 'cross' });
     commands.push({
@@ -275,7 +357,7 @@ function setup(): Command[] {
 
 describe('over any sequence of trading commands', () => {
   it('the books balance, markets net to zero, and the log and its snapshots rebuild the same hash', async () => {
-    const tally = { fast: 0, exact: 0 };
+    const tally = { fast: 0, exact: 0, surfaces: 0, optionsPriced: 0, optionsUnpriced: 0 };
     await fc.assert(
       fc.asyncProperty(
         fc.array(stepArb, { maxLength: 60 }),
@@ -306,6 +388,16 @@ describe('over any sequence of trading commands', () => {
               const sequence = (sequences.get(command.feed) ?? 0) + 1;
               sequences.set(command.feed, sequence);
               command = { ...command, sequence, timeMs: nowMs };
+            }
+            if (command.type === 'volatility_surface' && command.sequence === -1) {
+              const feed = `volatility:${command.underlying}`;
+              const sequence = (sequences.get(feed) ?? 0) + 1;
+              sequences.set(feed, sequence);
+              const slices = command.slices.map((slice) => ({
+                ...slice,
+                expiryMs: nowMs + slice.expiryMs * interval,
+              }));
+              command = { ...command, sequence, timeMs: nowMs, slices };
             }
             if (command.type === 'funding') {
               command = { ...command, fundingMs: fundingNext.get(command.instrument)! };
@@ -344,6 +436,7 @@ describe('over any sequence of trading commands', () => {
             } else {
               await store.append(encodeRecord(record, nowMs));
               applyRecord(ledger, record);
+              if (command.type === 'volatility_surface') tally.surfaces += 1;
               if (command.type === 'funding') {
                 fundingNext.set(command.instrument, command.fundingMs + interval);
               }
@@ -351,10 +444,15 @@ describe('over any sequence of trading commands', () => {
             expect(conservationGaps(ledger, settings.venue.instruments)).toEqual(new Map());
             expect(openInterestGaps(ledger)).toEqual(new Map());
             // The margin state the log holds is the one the books give, for every priced account.
-            const prices = { ...marketView(ledger), asOfMs: nowMs };
+            const prices = ledgerPrices(ledger, nowMs);
             for (const account of ledger.accounts.values()) {
               const view = marginView(ledger, account, locations);
-              if (!pricesHeld(ledger, view, settings.venue)) continue;
+              const priced = pricesHeld(ledger, view, settings.venue, nowMs);
+              if (view.positions.some((p) => p.instrument === 'BTC-C')) {
+                if (priced) tally.optionsPriced += 1;
+                else tally.optionsUnpriced += 1;
+              }
+              if (!priced) continue;
               const state = marginStateOf(assessWith(view, settings.venue, prices));
               expect([account.id, ledger.marginStates.get(account.id) ?? 'healthy']).toEqual([
                 account.id,
@@ -385,6 +483,10 @@ describe('over any sequence of trading commands', () => {
     // Both paths ran: accounts called on the fast path, and changes confirmed exactly.
     expect(tally.fast).toBeGreaterThan(500);
     expect(tally.exact).toBeGreaterThan(20);
+    // Surfaces set, and option holders margined under them and kept once they ran out.
+    expect(tally.surfaces).toBeGreaterThan(80);
+    expect(tally.optionsPriced).toBeGreaterThan(60);
+    expect(tally.optionsUnpriced).toBeGreaterThan(20);
   });
 });
 

@@ -54,6 +54,61 @@ describe('a file of engine commands', () => {
     ]);
   });
 
+  it('reads a volatility surface: each expiry a UTC time, the smile decimal strings as floats', () => {
+    const [surface] = readCommandFile(
+      '{"id":"v","type":"volatility_surface","underlying":"BTC","sequence":3,"timeMs":1000,' +
+        '"slices":[{"expiry":"2027-03-26T08:00:00Z","atmVolatility":"0.52","b":"0.05",' +
+        '"rho":"-0.25","m":"0","sigma":"0.1"}]}',
+      'c.jsonl',
+    );
+    expect(surface).toEqual({
+      id: 'v',
+      type: 'volatility_surface',
+      underlying: 'BTC',
+      sequence: 3,
+      timeMs: 1000,
+      slices: [
+        {
+          expiryMs: Date.UTC(2027, 2, 26, 8),
+          atmVolatility: 0.52,
+          b: 0.05,
+          rho: -0.25,
+          m: 0,
+          sigma: 0.1,
+        },
+      ],
+    });
+  });
+
+  it('refuses a surface that does not read, naming each field of each slice', () => {
+    const line = (slices: string, head = '"underlying":"BTC","sequence":1,"timeMs":0') =>
+      `{"id":"v","type":"volatility_surface",${head},"slices":${slices}}`;
+    const good = '"atmVolatility":"0.5","b":"0.1","rho":"0","m":"0","sigma":"0.1"';
+    expect(
+      issuesOf(
+        [
+          line(`[{"expiry":"2027-02-30T08:00:00Z",${good}}]`),
+          line(
+            '[{"expiry":"2027-03-26T08:00:00Z","atmVolatility":0.5,"b":"-1","rho":"0","m":"11","sigma":"0"}]',
+          ),
+          line(`[{"expiry":"2027-03-26T08:00:00Z",${good},"a":"0.1"}]`),
+          line('{}'),
+          line('[]', '"underlying":"BTC","sequence":-1,"timeMs":1.5'),
+        ].join('\n'),
+      ),
+    ).toEqual([
+      expect.stringMatching(/^c\.jsonl:1: slices\[0\]\.expiry: /),
+      'c.jsonl:2: slices[0].atmVolatility: must be a decimal string (write "0.1", not 0.1)',
+      'c.jsonl:2: slices[0].b: must not be negative',
+      'c.jsonl:2: slices[0].m: must be at most 10 (the SVI limit)',
+      'c.jsonl:2: slices[0].sigma: must be greater than zero',
+      expect.stringMatching(/^c\.jsonl:3: slices\[0\]\.a: unknown field/),
+      'c.jsonl:4: slices: must be an array',
+      'c.jsonl:5: sequence: must be a whole number, 0 or more',
+      'c.jsonl:5: timeMs: must be a whole number of milliseconds, 0 or more',
+    ]);
+  });
+
   it('refuses the whole file with every issue, each naming its line and field', () => {
     expect(
       issuesOf(
@@ -76,7 +131,7 @@ describe('a file of engine commands', () => {
       'c.jsonl:1: amount: must be a decimal string (write "0.1", not 0.1)',
       'c.jsonl:2: amount: must be greater than zero',
       'c.jsonl:3: type: must be one of: open_account, deposit, withdraw, transfer, price_tick, ' +
-        'fill, funding, settle_expiry, move_isolated_margin, set_leverage, set_margin_mode, ' +
+        'volatility_surface, fill, funding, settle_expiry, move_isolated_margin, set_leverage, set_margin_mode, ' +
         'place_order, amend_order, cancel_order, move_collateral, settle_collateral_move, ' +
         'halt_instrument, resume_instrument, pre_trade_check',
       'c.jsonl:4: amount: must be a decimal string with at most 18 decimals, got "1e3"',

@@ -4,8 +4,10 @@ import type { FillParty } from '../../core/ledger/fill.ts';
 import type { PriceFeed } from '../../core/ledger/ledger-event.ts';
 import { amountMax, leverageMax, premiumSamplesMax, priceMax } from '../../core/limits.ts';
 import { SCALE } from '../../core/num/fixed.ts';
+import { expiriesPerSurfaceMax } from '../../core/pricing/vol-surface.ts';
 import { parseJsonText } from './json-text.ts';
 import { atMost, InputError, Reader } from './reader.ts';
+import { readDatedSlice } from './volatility-file.ts';
 
 /** Commands one file may hold: a run reads it whole before it applies any. */
 export const commandsPerFileMax = 1_000_000;
@@ -96,6 +98,7 @@ export function readCommand(reader: Reader): EngineLine {
       'withdraw',
       'transfer',
       'price_tick',
+      'volatility_surface',
       'fill',
       'funding',
       'settle_expiry',
@@ -185,6 +188,19 @@ export function readCommand(reader: Reader): EngineLine {
         price: reader.field('price').decimal(priceBounds),
       };
     }
+    case 'volatility_surface':
+      reader.only([...head, 'underlying', 'sequence', 'timeMs', 'slices']);
+      return {
+        ...common,
+        type,
+        underlying: reader.field('underlying').string(),
+        sequence: wholeNumber(reader.field('sequence'), 'a whole number, 0 or more'),
+        timeMs: wholeNumber(reader.field('timeMs'), 'a whole number of milliseconds, 0 or more'),
+        slices: reader
+          .field('slices')
+          .items(expiriesPerSurfaceMax)
+          .map((slice) => readDatedSlice(slice)),
+      };
     case 'fill': {
       reader.only([
         ...head,

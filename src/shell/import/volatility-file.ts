@@ -1,3 +1,4 @@
+import type { DatedSlice } from '../../core/ledger/volatility-feed.ts';
 import { assetsMax, sviParameterMax, volatilityMax } from '../../core/limits.ts';
 import {
   expiriesPerSurfaceMax,
@@ -75,22 +76,31 @@ const issueMessage: Record<SurfaceIssueCode, string> = {
 const sliceFields = ['expiry', 'atmVolatility', 'b', 'rho', 'm', 'sigma'];
 
 function readSlice(reader: Reader, asOfMs: number): SviSlice {
-  const placeholder = {
-    yearsToExpiry: 0,
-    atmVolatility: 0,
-    b: 0,
-    rho: 0,
-    m: 0,
-    sigma: 0,
-  };
+  const { expiryMs, ...smile } = readDatedSlice(reader, (expiry, ms) => {
+    if (ms <= asOfMs) expiry.fail('has already passed');
+  });
+  return { yearsToExpiry: Number.isNaN(expiryMs) ? 0 : (expiryMs - asOfMs) / yearMs, ...smile };
+}
+
+/**
+ * One slice as a file or a command gives it: its expiry a UTC time, its parameters decimal
+ * strings read as floats within their limits (`expiryMs` NaN where the expiry does not read).
+ * `checkExpiry` judges an expiry that reads, against the caller's valuation time; the engine's
+ * feed leaves that to the log's time (engine/decide-volatility.ts).
+ */
+export function readDatedSlice(
+  reader: Reader,
+  checkExpiry: (expiry: Reader, expiryMs: number) => void = () => {},
+): DatedSlice {
+  const placeholder = { expiryMs: Number.NaN, atmVolatility: 0, b: 0, rho: 0, m: 0, sigma: 0 };
   if (!reader.object()) return placeholder;
   reader.only(sliceFields);
   const expiry = reader.field('expiry');
   const expiryMs = readUtcTime(expiry, '2026-12-26T08:00:00Z');
-  if (expiryMs !== undefined && expiryMs <= asOfMs) expiry.fail('has already passed');
+  if (expiryMs !== undefined) checkExpiry(expiry, expiryMs);
   const parameter = { min: -sviParameterMax, max: sviParameterMax, maxName: 'the SVI limit' };
   return {
-    yearsToExpiry: expiryMs === undefined ? 0 : (expiryMs - asOfMs) / yearMs,
+    expiryMs: expiryMs ?? Number.NaN,
     atmVolatility: reader
       .field('atmVolatility')
       .float({ above: 0, max: volatilityMax, maxName: 'the volatility limit' }),

@@ -8,9 +8,11 @@ import type {
 } from '../../core/ledger/ledger-event.ts';
 import type { Movement, MovementReason } from '../../core/ledger/movement.ts';
 import type { FeedState, Tick } from '../../core/ledger/price-feed.ts';
+import type { DatedSlice } from '../../core/ledger/volatility-feed.ts';
 import { holdersPerMarketMax } from '../../core/limits.ts';
 import type { Position, PositionSide } from '../../core/model/account.ts';
 import { formatFixed } from '../../core/num/fixed.ts';
+import { expiriesPerSurfaceMax } from '../../core/pricing/vol-surface.ts';
 import { InputError, Reader } from '../import/reader.ts';
 import type { EventToAppend, StoredEvent } from './event-store.ts';
 
@@ -264,6 +266,15 @@ function readEvent(reader: Reader, type: string): LedgerEvent {
       if (!/^[0-9a-f]{64}$/.test(digest)) reader.field('digest').fail('must be a SHA-256 in hex');
       return { type, digest };
     }
+    case 'volatility_set':
+      reader.only([...head, 'underlying', 'sequence', 'timeMs', 'slices']);
+      return {
+        type,
+        underlying: reader.field('underlying').string(),
+        sequence: wholeNumber(reader.field('sequence'), 0),
+        timeMs: wholeNumber(reader.field('timeMs'), 0),
+        slices: reader.field('slices').items(expiriesPerSurfaceMax).map(readDatedSlice),
+      };
     case 'margin_state_changed':
       reader.only([...head, 'account', 'state', 'equity', 'initialMargin', 'maintenanceMargin']);
       return {
@@ -290,6 +301,27 @@ function readEvent(reader: Reader, type: string): LedgerEvent {
 }
 
 const notNegative = { min: { value: 0n, message: 'must not be negative' } };
+
+function readDatedSlice(reader: Reader): DatedSlice {
+  reader.only(['expiryMs', 'atmVolatility', 'b', 'rho', 'm', 'sigma']);
+  return {
+    expiryMs: wholeNumber(reader.field('expiryMs'), 0),
+    atmVolatility: finiteNumber(reader.field('atmVolatility')),
+    b: finiteNumber(reader.field('b')),
+    rho: finiteNumber(reader.field('rho')),
+    m: finiteNumber(reader.field('m')),
+    sigma: finiteNumber(reader.field('sigma')),
+  };
+}
+
+/** A pricing-zone float as JSON writes it: a finite number (the log never holds NaN). */
+function finiteNumber(reader: Reader): number {
+  if (typeof reader.value !== 'number' || !Number.isFinite(reader.value)) {
+    reader.fail('must be a finite number');
+    return 0;
+  }
+  return reader.value;
+}
 
 function readPositionChange(reader: Reader): PositionChange {
   reader.only(['account', 'instrument', 'side', 'after']);

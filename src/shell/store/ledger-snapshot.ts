@@ -4,6 +4,7 @@ import type { MarginState, PriceFeed } from '../../core/ledger/ledger-event.ts';
 import type { PendingMove } from '../../core/ledger/location.ts';
 import type { FeedState } from '../../core/ledger/price-feed.ts';
 import { canonicalState, stateHash } from '../../core/ledger/state-hash.ts';
+import type { VolatilityFeed } from '../../core/ledger/volatility-feed.ts';
 import type { Account, MarginMode, PositionSide, Side } from '../../core/model/account.ts';
 import { parseFixed } from '../../core/num/fixed.ts';
 import { InputError } from '../import/reader.ts';
@@ -95,6 +96,9 @@ export function ledgerOf(snapshot: Snapshot): Ledger {
       };
       ledger.feeds.set(feed, read);
     }
+    for (const [underlying, feed] of state.volatility ?? []) {
+      ledger.volatility.set(underlying, feed);
+    }
     for (const [id, answered] of state.answered) ledger.answered.set(id, answered);
   } catch (error) {
     if (error instanceof InputError) throw error;
@@ -160,5 +164,6 @@ interface CanonicalState {
   readonly halted?: readonly string[];
   readonly marginModes?: readonly [string, MarginMode][];
   readonly marginStates?: readonly [string, MarginState][];
+  readonly volatility?: readonly [string, VolatilityFeed][];
   readonly answered: readonly [string, { digest: string; first: number; count: number }][];
 }

@@ -19,13 +19,12 @@ import { MemoryEventLog, openMemoryEventStore } from './memory-event-store.ts';
  * build that gives a type a field must keep reading these bodies to the same books.
  */
 const here = dirname(fileURLToPath(import.meta.url));
-const rows = readFileSync(
-  resolve(here, '../../../test/fixtures/event-log/v1-trading-day.jsonl'),
-  'utf8',
-)
-  .trim()
-  .split('\n')
-  .map((line) => JSON.parse(line) as EventToAppend);
+const fixture = (name: string) =>
+  readFileSync(resolve(here, `../../../test/fixtures/event-log/${name}`), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as EventToAppend);
+const rows = fixture('v1-trading-day.jsonl');
 
 describe('the version 1 trading-day log fixture', () => {
   it('replays to the state hash written with it, the books balanced', async () => {
@@ -45,6 +44,39 @@ describe('the version 1 trading-day log fixture', () => {
     expect(ledger.house.get(feeAccount)?.get('USDT')).toBe(fixed('184.5943'));
     // Bob's isolated ETH long (1,000 of margin, 10 from 3,401.5 down to 3,302.6) is below maintenance.
     expect([...ledger.marginStates]).toEqual([['bob', 'liquidatable']]);
+    await opened.store.close();
+  });
+});
+
+/**
+ * The events of examples/engine/options-day.jsonl as `xmargin run --clock commands` wrote them on
+ * 2026-12-02 (test/fixtures/event-log/v1-options-day.jsonl): volatility surfaces, option fills and
+ * a portfolio account's margin states, at schema version 1.
+ */
+describe('the version 1 options-day log fixture', () => {
+  it('replays to the state hash written with it, the surface as the feed last set it', async () => {
+    const opened = openMemoryEventStore(new MemoryEventLog());
+    if (!opened.ok) throw new Error('the log did not open');
+    await opened.store.append(fixture('v1-options-day.jsonl'));
+    const { ledger } = await replay(opened.store);
+    expect(stateHash(ledger)).toBe(
+      '5942696af28dcc29e9b054fa54609305a14cdf7324cccc99e13b502255f99ec2',
+    );
+    expect(ledger.volatility.get('BTC')).toEqual({
+      sequence: 2,
+      timeMs: Date.UTC(2026, 11, 24),
+      slices: [
+        {
+          expiryMs: Date.UTC(2027, 2, 26, 8),
+          atmVolatility: 0.9,
+          b: 0.05,
+          rho: -0.25,
+          m: 0,
+          sigma: 0.1,
+        },
+      ],
+    });
+    expect([...ledger.marginStates]).toEqual([['hedger', 'margin_call']]);
     await opened.store.close();
   });
 });
