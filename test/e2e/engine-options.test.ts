@@ -60,6 +60,17 @@ describe('a day of options through the engine, from examples/engine/options-day.
     const replay = await runCliAsync(['replay', db]);
     expect(replay.code).toBe(0);
     expect(replay.stdout).toContain(`State hash ${hash}.`);
+    expect(replay.stdout).toContain(
+      'Margin states as the log recorded them: 2 healthy, 1 margin call, 0 liquidatable.\n' +
+        '  margin call: hedger',
+    );
+    // Under the venue's rules, margined again at the log's last prices: the same states.
+    const again = await runCliAsync(['replay', db, ...venue, '--json']);
+    expect(again.code).toBe(0);
+    const { marginStates, book } = JSON.parse(again.stdout);
+    expect(marginStates).toEqual({ healthy: 2, marginCall: ['hedger'], liquidatable: [] });
+    expect(book.byState).toEqual({ liquidatable: 0, 'below-initial': 1, healthy: 2 });
+    expect(book.riskiest[0].account).toBe('hedger');
   });
 
   it('moves a portfolio account’s state with its hedge and with the surface', async () => {

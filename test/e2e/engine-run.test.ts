@@ -79,7 +79,9 @@ describe('xmargin run', () => {
       [
         'Replayed 5 events of 5 commands: 1 accounts.',
         '  USDT: 1000.25 deposited, 0.25 withdrawn',
+        'Margin states as the log recorded them: 1 healthy, 0 margin call, 0 liquidatable.',
         `State hash ${hash}.`,
+        'The book margined at the last prices: --venue FILE (the venue it ran under).',
         '',
       ].join('\n'),
     );

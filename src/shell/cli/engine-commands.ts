@@ -1,12 +1,21 @@
 import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { CheckAnswer } from '../../core/engine/decide-order.ts';
 import type { Answer } from '../../core/engine/execute.ts';
 import { venueDigest } from '../../core/engine/venue-digest.ts';
 import type { Ledger } from '../../core/ledger/ledger.ts';
-import { homeLocation, homeOnly, marginView, splitHoldingKey } from '../../core/ledger/location.ts';
+import {
+  homeLocation,
+  homeOnly,
+  type LocationPolicy,
+  marginView,
+  splitHoldingKey,
+} from '../../core/ledger/location.ts';
 import { stateHash } from '../../core/ledger/state-hash.ts';
 import type { Position } from '../../core/model/account.ts';
+import type { Portfolio } from '../../core/model/portfolio.ts';
+import type { Venue } from '../../core/model/venue.ts';
 import { fixed, formatFixed } from '../../core/num/fixed.ts';
 import { nowMs } from '../clock.ts';
 import {
@@ -18,12 +27,14 @@ import {
 import { type EngineLine, readCommandFile, readCommandLine } from '../import/command-file.ts';
 import { inputLabel, readInputText, stdinName } from '../import/input-text.ts';
 import { parseJsonText } from '../import/json-text.ts';
-import { loadPortfolio } from '../import/load-portfolio.ts';
+import { loadPortfolio, portfolioOfJson } from '../import/load-portfolio.ts';
 import { readLocationFile } from '../import/location-file.ts';
 import { InputError } from '../import/reader.ts';
 import type { EventStore } from '../store/event-store.ts';
 import { decimalsForBigints } from '../store/ledger-codec.ts';
 import { openSqliteEventStore } from '../store/sqlite-event-store.ts';
+import { marginBook, summaryJson } from './book.ts';
+import { bookText } from './book-text.ts';
 import { floatDecimal } from './figures.ts';
 import { printable } from './printable.ts';
 
@@ -297,12 +308,14 @@ function openLog(db: string, options: { readonly mustExist: boolean }): EventSto
  */
 export async function replayCommand(
   db: string,
-  options: { readonly json?: boolean },
+  options: { readonly json?: boolean; readonly venue?: string; readonly locations?: string },
   print: (text: string) => void,
 ): Promise<void> {
+  const rules =
+    options.venue === undefined ? undefined : readVenueRules({ ...options, venue: options.venue });
   const store = openLog(db, { mustExist: true });
   try {
-    const { ledger } = await replay(store);
+    const { ledger, logTimeMs } = await replay(store);
     const assets = [...new Set([...ledger.deposited.keys(), ...ledger.withdrawn.keys()])].sort();
     const totals = assets.map((asset) => ({
       asset,
@@ -310,12 +323,22 @@ export async function replayCommand(
       withdrawn: ledger.withdrawn.get(asset) ?? 0n,
     }));
     const places = collateralByPlace(ledger);
+    const recorded = recordedStates(ledger);
+    // With the venue's rules, the book margined again at the log's last prices and time.
+    const book =
+      rules === undefined
+        ? undefined
+        : remargined(
+            portfolioOfJson(snapshotFile(ledger, logTimeMs, rules), rules.folder, nowMs()),
+          );
     const summary = {
       events: ledger.events,
       commands: ledger.answered.size,
       accounts: ledger.accounts.size,
       totals,
       ...(places.length === 0 ? {} : { places }),
+      marginStates: recorded,
+      ...(book === undefined ? {} : { book: summaryJson(book.summary) }),
       stateHash: stateHash(ledger),
     };
     if (options.json === true) return print(engineJson(summary));
@@ -331,12 +354,64 @@ export async function replayCommand(
           (p) =>
             `  ${printable(p.asset)} held ${p.place === inFlight ? 'in flight between places' : `at ${printable(p.place)}`}: ${formatFixed(p.amount)}`,
         ),
+        recordedStatesText(recorded),
         `State hash ${summary.stateHash}.`,
+        ...(book === undefined
+          ? ['The book margined at the last prices: --venue FILE (the venue it ran under).']
+          : [
+              `\nThe book margined at the log's last prices and time (${new Date(logTimeMs).toISOString()}):\n`,
+              bookText(book.portfolio, book.summary, book.riskiest),
+            ]),
       ].join('\n'),
     );
   } finally {
     await store.close();
   }
+}
+
+/** Accounts listed by name in a state before the list is cut short. */
+const namedMax = 10;
+
+/** The margin states the log's events last recorded: counts, and the accounts not healthy. */
+function recordedStates(ledger: Ledger) {
+  const named = (state: string) =>
+    [...ledger.marginStates]
+      .filter(([, s]) => s === state)
+      .map(([id]) => id)
+      .sort();
+  const marginCall = named('margin_call');
+  const liquidatable = named('liquidatable');
+  return {
+    healthy: ledger.accounts.size - marginCall.length - liquidatable.length,
+    marginCall,
+    liquidatable,
+  };
+}
+
+function recordedStatesText(states: ReturnType<typeof recordedStates>): string {
+  const list = (ids: readonly string[]) =>
+    ids.length === 0
+      ? ''
+      : `: ${ids.slice(0, namedMax).map(printable).join(', ')}${ids.length > namedMax ? ', …' : ''}`;
+  return [
+    `Margin states as the log recorded them: ${states.healthy} healthy, ` +
+      `${states.marginCall.length} margin call, ${states.liquidatable.length} liquidatable.`,
+    ...(states.marginCall.length === 0 ? [] : [`  margin call${list(states.marginCall)}`]),
+    ...(states.liquidatable.length === 0 ? [] : [`  liquidatable${list(states.liquidatable)}`]),
+  ].join('\n');
+}
+
+/** The book's summary and its riskiest accounts in full, as `margin` prints a book. */
+function remargined(portfolio: Portfolio) {
+  const quiet = { stage() {}, update() {}, end() {} };
+  const { summary, riskiest } = marginBook(
+    portfolio,
+    portfolio.accounts,
+    { top: 5, jointMoves: false },
+    quiet,
+  );
+  const { liquidationQueue: _queue, ...rest } = summary;
+  return { portfolio, summary: rest, riskiest };
 }
 
 const inFlight = '(in flight)';
@@ -458,9 +533,37 @@ function sequenceOption(value: string | undefined, name: string): number | undef
  */
 export async function snapshotCommand(
   db: string,
-  options: { readonly venue: string; readonly locations?: string },
+  options: VenueOptions,
   print: (text: string) => void,
 ): Promise<void> {
+  const rules = readVenueRules(options);
+  const store = openLog(db, { mustExist: true });
+  try {
+    const { ledger, logTimeMs } = await replay(store);
+    print(JSON.stringify(snapshotFile(ledger, logTimeMs, rules), null, 2));
+  } finally {
+    await store.close();
+  }
+}
+
+/** `--venue FILE` and `--locations FILE`: the venue's rules a command reads a log under. */
+export interface VenueOptions {
+  readonly venue: string;
+  readonly locations?: string;
+}
+
+interface VenueRules {
+  readonly label: string;
+  /** Where a rulebook file the venue file names is found. */
+  readonly folder: string;
+  /** The venue file as written (its JSON). */
+  readonly file: Record<string, unknown>;
+  readonly venue: Venue;
+  readonly policy: LocationPolicy;
+  readonly digest: string;
+}
+
+function readVenueRules(options: VenueOptions): VenueRules {
   const policy =
     options.locations === undefined
       ? homeOnly
@@ -469,83 +572,84 @@ export async function snapshotCommand(
   const { venue } = loadPortfolio(options.venue, { from: 'xmargin', nowMs: nowMs() });
   const label = inputLabel(options.venue);
   const file = parseJsonText(readInputText(options.venue), label) as Record<string, unknown>;
-  const store = openLog(db, { mustExist: true });
-  try {
-    const { ledger, logTimeMs } = await replay(store);
-    const digest = venueDigest(venue, options.locations === undefined ? undefined : policy);
-    if (ledger.venue !== undefined && ledger.venue !== digest) {
-      throw new InputError([
-        `--venue: the log was written under other rules (venue digest ${ledger.venue}; these ` +
-          `give ${digest}): give the venue and places it ran with`,
-      ]);
-    }
-    const decimals = (map: ReadonlyMap<string, bigint>) =>
-      Object.fromEntries(
-        [...map].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, formatFixed(v)]),
-      );
-    const market = file.market as Record<string, unknown>;
-    const assets = (file.assets as { id: string }[]).map((asset) => asset.id);
-    // A portfolio file has no places: what an account holds elsewhere is written into its
-    // balances at its place's weight, as its margin counts it (location.ts `marginView`).
-    const viewed = [...ledger.accounts.values()].map((a) => marginView(ledger, a, policy));
-    const held = viewed.flatMap((account) => [...account.balances.keys()]);
-    const missing = [...new Set(held)].filter((asset) => !assets.includes(asset)).sort();
-    const accounts = viewed
-      .sort((a, b) => (a.id < b.id ? -1 : 1))
-      .map((account) => ({
-        id: account.id,
-        ...(account.poolMode === undefined ? {} : { poolMode: account.poolMode }),
-        balances: decimals(account.balances),
-        ...(account.positions.length === 0
-          ? {}
-          : { positions: account.positions.map(positionInFile) }),
-        ...(account.openOrders.length === 0
-          ? {}
-          : {
-              openOrders: account.openOrders.map(({ instrument, side, size, price }) => ({
-                instrument,
-                side,
-                size: formatFixed(size),
-                price: formatFixed(price),
-              })),
-            }),
-        ...(account.leverage === undefined || account.leverage.size === 0
-          ? {}
-          : { leverage: decimals(account.leverage) }),
-      }));
-    print(
-      JSON.stringify(
-        {
-          ...file,
-          assets: [...(file.assets as object[]), ...missing.map((id) => ({ id, name: id }))],
-          // An instrument settled at expiry is gone from the venue's book, and its last mark too.
-          instruments: (file.instruments as { id: string }[]).filter(
-            (i) => !ledger.settled.has(i.id),
-          ),
-          market: {
-            ...market,
-            ...(logTimeMs > 0 ? { asOf: new Date(logTimeMs).toISOString() } : {}),
-            assetPrices: {
-              ...(market.assetPrices as object),
-              ...decimals(ledger.assetPrices),
-            },
-            markPrices: Object.fromEntries(
-              Object.entries({
-                ...(market.markPrices as object),
-                ...decimals(ledger.markPrices),
-              }).filter(([id]) => !ledger.settled.has(id)),
-            ),
-            ...volatilityInFile(ledger, market.volatility, logTimeMs),
-          },
-          accounts,
-        },
-        null,
-        2,
-      ),
-    );
-  } finally {
-    await store.close();
+  const digest = venueDigest(venue, options.locations === undefined ? undefined : policy);
+  const folder = options.venue === stdinName ? process.cwd() : dirname(resolve(options.venue));
+  return { label, folder, file, venue, policy, digest };
+}
+
+/**
+ * The ledger as a portfolio file (`snapshot`'s output): the venue file's assets, instruments,
+ * rulebook and market, the log's prices and surfaces over its own, the ledger's accounts in place
+ * of its. Refused where the log was written under other rules.
+ */
+function snapshotFile(
+  ledger: Ledger,
+  logTimeMs: number,
+  rules: VenueRules,
+): Record<string, unknown> {
+  const { file, policy, digest } = rules;
+  if (ledger.venue !== undefined && ledger.venue !== digest) {
+    throw new InputError([
+      `--venue: the log was written under other rules (venue digest ${ledger.venue}; these ` +
+        `give ${digest}): give the venue and places it ran with`,
+    ]);
   }
+  const decimals = (map: ReadonlyMap<string, bigint>) =>
+    Object.fromEntries(
+      [...map].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, formatFixed(v)]),
+    );
+  const market = file.market as Record<string, unknown>;
+  const assets = (file.assets as { id: string }[]).map((asset) => asset.id);
+  // A portfolio file has no places: what an account holds elsewhere is written into its
+  // balances at its place's weight, as its margin counts it (location.ts `marginView`).
+  const viewed = [...ledger.accounts.values()].map((a) => marginView(ledger, a, policy));
+  const held = viewed.flatMap((account) => [...account.balances.keys()]);
+  const missing = [...new Set(held)].filter((asset) => !assets.includes(asset)).sort();
+  const accounts = viewed
+    .sort((a, b) => (a.id < b.id ? -1 : 1))
+    .map((account) => ({
+      id: account.id,
+      ...(account.poolMode === undefined ? {} : { poolMode: account.poolMode }),
+      balances: decimals(account.balances),
+      ...(account.positions.length === 0
+        ? {}
+        : { positions: account.positions.map(positionInFile) }),
+      ...(account.openOrders.length === 0
+        ? {}
+        : {
+            openOrders: account.openOrders.map(({ instrument, side, size, price }) => ({
+              instrument,
+              side,
+              size: formatFixed(size),
+              price: formatFixed(price),
+            })),
+          }),
+      ...(account.leverage === undefined || account.leverage.size === 0
+        ? {}
+        : { leverage: decimals(account.leverage) }),
+    }));
+  return {
+    ...file,
+    assets: [...(file.assets as object[]), ...missing.map((id) => ({ id, name: id }))],
+    // An instrument settled at expiry is gone from the venue's book, and its last mark too.
+    instruments: (file.instruments as { id: string }[]).filter((i) => !ledger.settled.has(i.id)),
+    market: {
+      ...market,
+      ...(logTimeMs > 0 ? { asOf: new Date(logTimeMs).toISOString() } : {}),
+      assetPrices: {
+        ...(market.assetPrices as object),
+        ...decimals(ledger.assetPrices),
+      },
+      markPrices: Object.fromEntries(
+        Object.entries({
+          ...(market.markPrices as object),
+          ...decimals(ledger.markPrices),
+        }).filter(([id]) => !ledger.settled.has(id)),
+      ),
+      ...volatilityInFile(ledger, market.volatility, logTimeMs),
+    },
+    accounts,
+  };
 }
 
 /**

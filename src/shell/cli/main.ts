@@ -237,10 +237,18 @@ export function program(): Command {
   cli
     .command('replay <db>')
     .description(
-      'rebuild the ledger from the event log DB, checking every event, and print its state hash',
+      'rebuild the ledger from the event log DB, checking every event: its totals, the margin ' +
+        'states recorded, its state hash (with --venue, the book margined again)',
     )
     .option('--json', 'print as JSON')
-    .action((db: string, options: { json?: boolean }) => replayCommand(db, options, print));
+    .option(
+      '--venue <file>',
+      "the venue it ran under (a portfolio file): the book margined again at the log's last prices",
+    )
+    .option('--locations <file>', 'the places collateral is held at (as run reads them)')
+    .action((db: string, options: { json?: boolean; venue?: string; locations?: string }) =>
+      replayCommand(db, options, print),
+    );
 
   cli
     .command('events <db>')

@@ -52,6 +52,16 @@ export function loadPortfolio(path: string, options: LoadOptions): Portfolio {
   return readPortfolio(book.json, rulebookOf, options.nowMs, options.onAccount, source);
 }
 
+/**
+ * A portfolio file's JSON already in memory (one a command built: `replay --venue`'s book), read
+ * as one from disk is; a rulebook file it names is found in `folder`.
+ */
+export function portfolioOfJson(json: unknown, folder: string, nowMs: number): Portfolio {
+  const rulebookOf = (reader: Reader): Rulebook =>
+    typeof reader.value === 'string' ? rulebookByName(reader.value, folder) : readRulebook(reader);
+  return readPortfolio(json, rulebookOf, nowMs);
+}
+
 /** "binance-usdm" names a preset; anything ending in .json is a rulebook file. */
 function rulebookByName(name: string, folder: string): Rulebook {
   if (name.endsWith('.json')) return readRulebookFile(resolve(folder, name), name);
