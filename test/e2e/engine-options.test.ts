@@ -128,3 +128,52 @@ describe('a day of options through the engine, from examples/engine/options-day.
     ]);
   });
 });
+
+describe('the venue’s rules recorded in the log', () => {
+  it('carries them whole, so a later run, replay and snapshot need no venue file', async () => {
+    const { db } = await optionsLog('rules.db');
+    const listed = await runCliAsync(['events', db, '--type', 'venue_set', '--json']);
+    const recorded = JSON.parse(JSON.parse(listed.stdout.trim()).rules);
+    // The preset the venue file names is written in: the log does not depend on what a later
+    // build ships as `deribit-options`.
+    expect(recorded.file.rulebook.id).toBe('deribit-options');
+    expect(recorded.file.rulebook.instruments.option.kind).toBe('option-standard');
+    expect(recorded.locations).toBeNull();
+    // Another command on the same log, without --venue: judged under the rules it recorded.
+    const more = scratch.write(
+      'more.jsonl',
+      `${JSON.stringify({
+        id: 'writer-withdraws-again',
+        type: 'withdraw',
+        issuedAtMs: Date.UTC(2026, 11, 24),
+        account: 'writer',
+        asset: 'BTC',
+        amount: '0.25',
+      })}\n`,
+    );
+    const run = await runCliAsync(['run', db, '--commands', more, '--clock', 'commands']);
+    expect(run.stderr).toBe('');
+    expect(run.stdout.split('\n')[0]).toBe(
+      'writer-withdraws-again  rejected  initial_margin_insufficient (amount)',
+    );
+    const replay = await runCliAsync(['replay', db]);
+    expect(replay.stdout).toContain('Book of 3 accounts: 0 liquidatable, 1 below initial margin');
+    const snapshot = await runCliAsync(['snapshot', db]);
+    expect(snapshot.code).toBe(0);
+    const book = scratch.write('from-log.json', snapshot.stdout);
+    const margin = await runCliAsync(['margin', book, '--account', 'writer']);
+    expect(margin.stdout.split('\n')[0]).toContain('initial margin 76,000.00 USD');
+  });
+
+  it('refuses a run of a new log without a venue, and places without a venue', async () => {
+    const fresh = scratch.path('fresh.db');
+    const none = scratch.write('none.jsonl', '');
+    const run = await runCliAsync(['run', fresh, '--commands', none]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--venue: required: this log records no venue rules yet');
+    const { db } = await optionsLog('places.db');
+    const replay = await runCliAsync(['replay', db, '--locations', 'examples/engine/places.json']);
+    expect(replay.code).toBe(2);
+    expect(replay.stderr).toContain('--locations: comes with --venue');
+  });
+});

@@ -72,18 +72,22 @@ describe('xmargin run', () => {
     // Nothing changed: the same five events (the venue's rules first), the same state.
     expect(summary.summary).toMatchObject({ events: 5, stateHash: hash });
 
-    // The log alone rebuilds the same ledger.
+    // The log alone rebuilds the same ledger, and margins it under the rules it recorded.
     const replayed = await runCliAsync(['replay', db]);
     expect(replayed.code).toBe(0);
-    expect(replayed.stdout).toBe(
-      [
-        'Replayed 5 events of 5 commands: 1 accounts.',
-        '  USDT: 1000.25 deposited, 0.25 withdrawn',
-        'Margin states as the log recorded them: 1 healthy, 0 margin call, 0 liquidatable.',
-        `State hash ${hash}.`,
-        'The book margined at the last prices: --venue FILE (the venue it ran under).',
-        '',
-      ].join('\n'),
+    expect(replayed.stdout).toMatch(
+      new RegExp(
+        `^${[
+          'Replayed 5 events of 5 commands: 1 accounts.',
+          '  USDT: 1000.25 deposited, 0.25 withdrawn',
+          'Margin states as the log recorded them: 1 healthy, 0 margin call, 0 liquidatable.',
+          `State hash ${hash}.`,
+          '',
+          "The book margined at the log's last prices and time \\(2026-11-24T12:00:00.000Z\\):",
+          '',
+          'Book of 1 accounts: 0 liquidatable, 0 below initial margin',
+        ].join('\n')}\n`,
+      ),
     );
   });
 

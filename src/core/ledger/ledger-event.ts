@@ -140,9 +140,10 @@ export type LedgerEvent =
   /**
    * The venue's rules the events after it were decided under: the SHA-256 of the venue's files
    * (instruments, rulebook, places) as the engine was started with them. A log replayed under
-   * other rules would not give the same answers.
+   * other rules would not give the same answers. `rules`: those rules themselves, as the shell
+   * wrote them (a text the core never reads), so the log alone can be margined again.
    */
-  | { readonly type: 'venue_set'; readonly digest: string }
+  | { readonly type: 'venue_set'; readonly digest: string; readonly rules?: string }
   /** Trading on the instrument stopped, or started again. */
   | { readonly type: 'instrument_halted' | 'instrument_resumed'; readonly instrument: InstrumentId }
   /** A dated future or option settled at expiry: every position closed at `price`. */

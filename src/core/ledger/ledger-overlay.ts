@@ -27,6 +27,7 @@ export function ledgerOverlay(base: Ledger): Ledger {
     answered: new OverlayMap(base.answered),
     events: base.events,
     ...(base.venue === undefined ? {} : { venue: base.venue }),
+    ...(base.venueRules === undefined ? {} : { venueRules: base.venueRules }),
   };
 }
 

@@ -63,6 +63,8 @@ export interface Ledger {
   events: number;
   /** The digest of the venue's rules the log is under (`venue_set`); absent in older logs. */
   venue?: string;
+  /** Those rules themselves, where the log recorded them (`venue_set`'s `rules`). */
+  venueRules?: string;
 }
 
 export function newLedger(): Ledger {
@@ -222,6 +224,8 @@ export function applyEvent(ledger: Ledger, event: LedgerEvent): void {
       return;
     case 'venue_set':
       ledger.venue = event.digest;
+      if (event.rules === undefined) delete ledger.venueRules;
+      else ledger.venueRules = event.rules;
       return;
     case 'volatility_set': {
       const { sequence, timeMs, slices } = event;

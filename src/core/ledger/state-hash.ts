@@ -44,6 +44,7 @@ export function canonicalState(ledger: Ledger): string {
       feeds: byKey(ledger.feeds),
       answered: byKey(ledger.answered),
       ...(ledger.venue === undefined ? {} : { venue: ledger.venue }),
+      ...(ledger.venueRules === undefined ? {} : { venueRules: ledger.venueRules }),
       // Sections the ledger gained after version 1, each only where it holds something: a ledger
       // that uses none of them hashes as it did, so its stored snapshots still verify.
       ...nonEmpty({

@@ -1,34 +1,19 @@
 import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { CheckAnswer } from '../../core/engine/decide-order.ts';
 import type { Answer } from '../../core/engine/execute.ts';
-import { venueDigest } from '../../core/engine/venue-digest.ts';
 import type { Ledger } from '../../core/ledger/ledger.ts';
-import {
-  homeLocation,
-  homeOnly,
-  type LocationPolicy,
-  marginView,
-  splitHoldingKey,
-} from '../../core/ledger/location.ts';
+import { homeLocation, homeOnly, marginView, splitHoldingKey } from '../../core/ledger/location.ts';
 import { stateHash } from '../../core/ledger/state-hash.ts';
 import type { Position } from '../../core/model/account.ts';
 import type { Portfolio } from '../../core/model/portfolio.ts';
-import type { Venue } from '../../core/model/venue.ts';
 import { fixed, formatFixed } from '../../core/num/fixed.ts';
 import { nowMs } from '../clock.ts';
-import {
-  EngineHost,
-  type EngineSettings,
-  replay,
-  snapshotEveryEvents,
-} from '../engine/engine-host.ts';
+import { EngineHost, replay, snapshotEveryEvents } from '../engine/engine-host.ts';
+import { rulesFromFiles, rulesFromLog, type VenueRules } from '../engine/venue-rules.ts';
 import { type EngineLine, readCommandFile, readCommandLine } from '../import/command-file.ts';
 import { inputLabel, readInputText, stdinName } from '../import/input-text.ts';
-import { parseJsonText } from '../import/json-text.ts';
-import { loadPortfolio, portfolioOfJson } from '../import/load-portfolio.ts';
-import { readLocationFile } from '../import/location-file.ts';
+import { portfolioOfJson } from '../import/load-portfolio.ts';
 import { InputError } from '../import/reader.ts';
 import type { EventStore } from '../store/event-store.ts';
 import { decimalsForBigints } from '../store/ledger-codec.ts';
@@ -41,8 +26,11 @@ import { printable } from './printable.ts';
 export interface RunOptions {
   /** A file of commands, or `-`: a stream of them on standard input, each answered as it comes. */
   readonly commands: string;
-  /** A portfolio file whose instruments and rulebook are the venue's (its accounts are not read). */
-  readonly venue: string;
+  /**
+   * A portfolio file whose instruments and rulebook are the venue's (its accounts are not read);
+   * absent: the rules the log recorded.
+   */
+  readonly venue?: string;
   readonly json?: boolean;
   /** Events between two snapshots (`--snapshot-every`): the engine's default when absent. */
   readonly snapshotEvery?: string;
@@ -130,24 +118,36 @@ export async function runCommand(
       ]);
     }
   }
-  const { venue } = loadPortfolio(options.venue, { from: 'xmargin', nowMs: nowMs() });
-  const locations =
-    options.locations === undefined
+  const given =
+    options.venue === undefined
       ? undefined
-      : readLocationFile(readInputText(options.locations), inputLabel(options.locations));
-  const settings: EngineSettings = {
-    venue,
-    withdrawableProfitShare: 0n,
-    priceGuard,
-    ...(locations === undefined ? {} : { locations }),
-  };
+      : rulesFromFiles(options.venue, options.locations, nowMs());
+  if (given === undefined && options.locations !== undefined) {
+    throw new InputError([
+      '--locations: comes with --venue (the rules recorded hold their places)',
+    ]);
+  }
   const store = openLog(db, { mustExist: false });
   try {
     // The log's clock: the host's, or each command's own `issuedAtMs` (a day replayed from a file).
     let commandTimeMs = 0;
     const clock = fromCommands ? () => commandTimeMs : nowMs;
-    const host = await EngineHost.open(store, settings, clock, snapshotEvery);
-    await host.adoptVenue(venueDigest(venue, locations), options.venueChange === true);
+    let rules = given;
+    const host = await EngineHost.open(
+      store,
+      (ledger) => {
+        rules ??= recordedRules(ledger, '--venue: required: this log records no venue rules yet');
+        return {
+          venue: rules.venue,
+          withdrawableProfitShare: 0n,
+          priceGuard,
+          ...(rules.locations === undefined ? {} : { locations: rules.locations }),
+        };
+      },
+      clock,
+      snapshotEvery,
+    );
+    await host.adoptVenue(rules!.digest, options.venueChange === true, rules!.text);
     const counts = { accepted: 0, duplicate: 0, rejected: 0, checked: 0 };
     const submit = async (command: EngineLine) => {
       if (fromCommands) commandTimeMs = command.issuedAtMs ?? commandTimeMs;
@@ -311,11 +311,10 @@ export async function replayCommand(
   options: { readonly json?: boolean; readonly venue?: string; readonly locations?: string },
   print: (text: string) => void,
 ): Promise<void> {
-  const rules =
-    options.venue === undefined ? undefined : readVenueRules({ ...options, venue: options.venue });
   const store = openLog(db, { mustExist: true });
   try {
     const { ledger, logTimeMs } = await replay(store);
+    const rules = rulesFor(ledger, options);
     const assets = [...new Set([...ledger.deposited.keys(), ...ledger.withdrawn.keys()])].sort();
     const totals = assets.map((asset) => ({
       asset,
@@ -329,7 +328,7 @@ export async function replayCommand(
       rules === undefined
         ? undefined
         : remargined(
-            portfolioOfJson(snapshotFile(ledger, logTimeMs, rules), rules.folder, nowMs()),
+            portfolioOfJson(snapshotFile(ledger, logTimeMs, rules), process.cwd(), nowMs()),
           );
     const summary = {
       events: ledger.events,
@@ -357,7 +356,10 @@ export async function replayCommand(
         recordedStatesText(recorded),
         `State hash ${summary.stateHash}.`,
         ...(book === undefined
-          ? ['The book margined at the last prices: --venue FILE (the venue it ran under).']
+          ? [
+              'The book margined at the last prices: --venue FILE (the venue it ran under; this ' +
+                'log records no rules of its own).',
+            ]
           : [
               `\nThe book margined at the log's last prices and time (${new Date(logTimeMs).toISOString()}):\n`,
               bookText(book.portfolio, book.summary, book.riskiest),
@@ -476,6 +478,10 @@ export async function eventsCommand(
       const body = JSON.parse(event.body) as Record<string, unknown>;
       if (options.account !== undefined && !accountsOf(body).has(options.account)) continue;
       const { command, digest: _digest, count: _count, type: _type, ...fields } = body;
+      // The venue's rules are a whole venue file: a line says how much, --json gives them.
+      if (typeof fields.rules === 'string') {
+        fields.rules = `(the venue's rules, ${fields.rules.length} characters: --json)`;
+      }
       print(
         options.json === true
           ? engineJson({ sequence: event.sequence, logTimeMs: event.logTimeMs, ...body })
@@ -536,10 +542,12 @@ export async function snapshotCommand(
   options: VenueOptions,
   print: (text: string) => void,
 ): Promise<void> {
-  const rules = readVenueRules(options);
   const store = openLog(db, { mustExist: true });
   try {
     const { ledger, logTimeMs } = await replay(store);
+    const rules =
+      rulesFor(ledger, options) ??
+      recordedRules(ledger, '--venue: required: this log records no venue rules of its own');
     print(JSON.stringify(snapshotFile(ledger, logTimeMs, rules), null, 2));
   } finally {
     await store.close();
@@ -548,52 +556,58 @@ export async function snapshotCommand(
 
 /** `--venue FILE` and `--locations FILE`: the venue's rules a command reads a log under. */
 export interface VenueOptions {
-  readonly venue: string;
+  readonly venue?: string;
   readonly locations?: string;
 }
 
-interface VenueRules {
-  readonly label: string;
-  /** Where a rulebook file the venue file names is found. */
-  readonly folder: string;
-  /** The venue file as written (its JSON). */
-  readonly file: Record<string, unknown>;
-  readonly venue: Venue;
-  readonly policy: LocationPolicy;
-  readonly digest: string;
+/**
+ * The rules a command reads the log under: the files given, which must be the ones the log was
+ * written under; else the ones the log recorded; else none.
+ */
+function rulesFor(ledger: Ledger, options: VenueOptions): VenueRules | undefined {
+  if (options.venue === undefined) {
+    if (options.locations !== undefined) {
+      throw new InputError([
+        '--locations: comes with --venue (the rules recorded hold their places)',
+      ]);
+    }
+    return ledger.venueRules === undefined ? undefined : recordedRules(ledger, '');
+  }
+  const rules = rulesFromFiles(options.venue, options.locations, nowMs());
+  if (ledger.venue !== undefined && ledger.venue !== rules.digest) {
+    throw new InputError([
+      `--venue: the log was written under other rules (venue digest ${ledger.venue}; these ` +
+        `give ${rules.digest}): give the venue and places it ran with`,
+    ]);
+  }
+  return rules;
 }
 
-function readVenueRules(options: VenueOptions): VenueRules {
-  const policy =
-    options.locations === undefined
-      ? homeOnly
-      : readLocationFile(readInputText(options.locations), inputLabel(options.locations));
-  // The venue file is read as any portfolio file is, then taken as written.
-  const { venue } = loadPortfolio(options.venue, { from: 'xmargin', nowMs: nowMs() });
-  const label = inputLabel(options.venue);
-  const file = parseJsonText(readInputText(options.venue), label) as Record<string, unknown>;
-  const digest = venueDigest(venue, options.locations === undefined ? undefined : policy);
-  const folder = options.venue === stdinName ? process.cwd() : dirname(resolve(options.venue));
-  return { label, folder, file, venue, policy, digest };
+/** The rules the log recorded, checked against their digest; `missing` where it records none. */
+function recordedRules(ledger: Ledger, missing: string): VenueRules {
+  if (ledger.venueRules === undefined) throw new InputError([missing]);
+  const rules = rulesFromLog(ledger.venueRules, nowMs());
+  if (rules.digest !== ledger.venue) {
+    throw new InputError([
+      `event log: the venue rules it records read to digest ${rules.digest}, not the ` +
+        `${ledger.venue} recorded with them (this build reads them otherwise): give --venue`,
+    ]);
+  }
+  return rules;
 }
 
 /**
  * The ledger as a portfolio file (`snapshot`'s output): the venue file's assets, instruments,
  * rulebook and market, the log's prices and surfaces over its own, the ledger's accounts in place
- * of its. Refused where the log was written under other rules.
+ * of its.
  */
 function snapshotFile(
   ledger: Ledger,
   logTimeMs: number,
   rules: VenueRules,
 ): Record<string, unknown> {
-  const { file, policy, digest } = rules;
-  if (ledger.venue !== undefined && ledger.venue !== digest) {
-    throw new InputError([
-      `--venue: the log was written under other rules (venue digest ${ledger.venue}; these ` +
-        `give ${digest}): give the venue and places it ran with`,
-    ]);
-  }
+  const { file } = rules;
+  const policy = rules.locations ?? homeOnly;
   const decimals = (map: ReadonlyMap<string, bigint>) =>
     Object.fromEntries(
       [...map].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, formatFixed(v)]),

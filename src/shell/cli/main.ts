@@ -217,9 +217,10 @@ export function program(): Command {
       '--commands <file>',
       'the commands, one JSON object per line; - streams them from stdin, each answered once durable',
     )
-    .requiredOption(
+    .option(
       '--venue <file>',
-      "a portfolio file: its instruments and rulebook are the venue's",
+      "a portfolio file: its instruments and rulebook are the venue's (recorded in the log; " +
+        'absent: the rules the log recorded)',
     )
     .option('--json', 'print each answer as a line of JSON')
     .option('--snapshot-every <n>', 'events between two snapshots of the ledger (default 10000)')
@@ -265,12 +266,12 @@ export function program(): Command {
     .description(
       'the ledger of the event log DB as a portfolio file that margin, compare and whatif read',
     )
-    .requiredOption(
+    .option(
       '--venue <file>',
-      'a portfolio file: its assets, instruments, rulebook and market',
+      'a portfolio file: its assets, instruments, rulebook and market (absent: those the log recorded)',
     )
     .option('--locations <file>', 'the places collateral is held at (as run reads them)')
-    .action((db: string, options: { venue: string; locations?: string }) =>
+    .action((db: string, options: { venue?: string; locations?: string }) =>
       snapshotCommand(db, options, print),
     );
 

@@ -15,6 +15,7 @@ import {
 import type { Command } from '../../core/engine/command.ts';
 import { canonicalState, stateHash } from '../../core/ledger/state-hash.ts';
 import type { EventStore, Opened } from '../store/event-store.ts';
+import { ledgerOf, snapshotOf } from '../store/ledger-snapshot.ts';
 import { MemoryEventLog, openMemoryEventStore } from '../store/memory-event-store.ts';
 import { openSqliteEventStore } from '../store/sqlite-event-store.ts';
 import { EngineHost, type EngineSettings } from './engine-host.ts';
@@ -193,5 +194,50 @@ describe('the engine over an event log', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('the venue’s rules a host records', () => {
+  const digest = 'a'.repeat(64);
+  const other = 'b'.repeat(64);
+  it('records them once, gains them where only the digest is held, and refuses others', async () => {
+    const store = storeOf(openMemoryEventStore(new MemoryEventLog()));
+    const host = await EngineHost.open(store, settings, () => 1_000);
+    await host.adoptVenue(digest, false);
+    expect([host.ledger.events, host.ledger.venue, host.ledger.venueRules]).toEqual([
+      1,
+      digest,
+      undefined,
+    ]);
+    // A log that holds the digest alone gains the rules; then another text of the same rules
+    // (a venue file whose description changed) records nothing.
+    await host.adoptVenue(digest, false, '{"file":{}}');
+    await host.adoptVenue(digest, false, '{"file":{"description":"x"}}');
+    expect([host.ledger.events, host.ledger.venueRules]).toEqual([2, '{"file":{}}']);
+    await expect(host.adoptVenue(other, false, '{}')).rejects.toThrow(/--venue-change/);
+    // A change recorded without rules leaves none: the old ones are not the new digest's.
+    await host.adoptVenue(other, true);
+    expect([host.ledger.events, host.ledger.venue, host.ledger.venueRules]).toEqual([
+      3,
+      other,
+      undefined,
+    ]);
+    // The rules are part of the state: a restart from the log (or a snapshot) has them.
+    const again = await EngineHost.open(
+      store,
+      (ledger) => {
+        expect(ledger.venue).toBe(other);
+        return settings;
+      },
+      () => 2_000,
+    );
+    expect(stateHash(again.ledger)).toBe(stateHash(host.ledger));
+    // And a snapshot of a ledger holding rules reads back with them, checked by its hash.
+    await host.adoptVenue(digest, true, '{"file":{"rules":"yes"}}');
+    const snapshot = snapshotOf(host.ledger);
+    const read = ledgerOf({ ...snapshot, eventChecksum: '', checksum: '' });
+    expect(read.venueRules).toBe('{"file":{"rules":"yes"}}');
+    expect(stateHash(read)).toBe(snapshot.stateHash);
+    await store.close();
   });
 });

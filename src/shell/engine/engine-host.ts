@@ -38,24 +38,29 @@ export class EngineHost {
     private snapshotAt: number,
   ) {}
 
+  /** `settings` may be read from the ledger the log rebuilds (the venue's rules it records). */
   static async open(
     store: EventStore,
-    settings: EngineSettings,
+    settings: EngineSettings | ((ledger: Ledger) => EngineSettings),
     clock: () => number,
     snapshotEvery = snapshotEveryEvents,
   ): Promise<EngineHost> {
     const { ledger, logTimeMs, snapshotAt } = await replay(store);
-    return new EngineHost(store, settings, clock, ledger, logTimeMs, snapshotEvery, snapshotAt);
+    const chosen = typeof settings === 'function' ? settings(ledger) : settings;
+    return new EngineHost(store, chosen, clock, ledger, logTimeMs, snapshotEvery, snapshotAt);
   }
 
   /**
    * Records the venue's rules the commands after it are decided under (venue-digest.ts), where
    * the log holds none yet or `change` says the venue changed them; a log written under other
-   * rules is refused, naming the option.
+   * rules is refused, naming the option. With `rules` (their text: venue-rules.ts), the log
+   * records them too, and a log that holds the digest without them gains them.
    */
-  async adoptVenue(digest: string, change: boolean): Promise<void> {
-    if (this.ledger.venue === digest) return;
-    if (this.ledger.venue !== undefined && !change) {
+  async adoptVenue(digest: string, change: boolean, rules?: string): Promise<void> {
+    // The same rules recorded already (a file's other text, its description, changes nothing).
+    const known = rules === undefined || this.ledger.venueRules !== undefined;
+    if (this.ledger.venue === digest && known) return;
+    if (this.ledger.venue !== undefined && this.ledger.venue !== digest && !change) {
       throw new InputError([
         `--venue: this log was written under other rules (venue digest ${this.ledger.venue}; ` +
           `these give ${digest}): give the venue and places it ran with, or --venue-change to ` +
@@ -66,7 +71,7 @@ export class EngineHost {
     const record = {
       command: `venue@${this.ledger.events + 1}`,
       digest,
-      events: [{ type: 'venue_set' as const, digest }],
+      events: [{ type: 'venue_set' as const, digest, ...(rules === undefined ? {} : { rules }) }],
     };
     await this.store.append(encodeRecord(record, nowMs));
     applyRecord(this.ledger, record);

@@ -8,7 +8,7 @@ import { inputLabel, readInputText, stdinName } from './input-text.ts';
 import { parseJsonText } from './json-text.ts';
 import { type AccountProgress, readPortfolio } from './portfolio-file.ts';
 import { readPreset, readRulebookFile } from './presets.ts';
-import type { Reader } from './reader.ts';
+import { InputError, type Reader } from './reader.ts';
 import { readRulebook } from './rulebook-file.ts';
 
 export type InputFormat = 'xmargin' | 'ccxt';
@@ -56,10 +56,21 @@ export function loadPortfolio(path: string, options: LoadOptions): Portfolio {
  * A portfolio file's JSON already in memory (one a command built: `replay --venue`'s book), read
  * as one from disk is; a rulebook file it names is found in `folder`.
  */
-export function portfolioOfJson(json: unknown, folder: string, nowMs: number): Portfolio {
+export function portfolioOfJson(
+  json: unknown,
+  folder: string,
+  nowMs: number,
+  label?: string,
+): Portfolio {
   const rulebookOf = (reader: Reader): Rulebook =>
     typeof reader.value === 'string' ? rulebookByName(reader.value, folder) : readRulebook(reader);
-  return readPortfolio(json, rulebookOf, nowMs);
+  try {
+    return readPortfolio(json, rulebookOf, nowMs);
+  } catch (error) {
+    // Issues named by where the JSON came from, as a file's are by its name.
+    if (label === undefined || !(error instanceof InputError)) throw error;
+    throw new InputError(error.issues.map((issue) => `${label}: ${issue}`));
+  }
 }
 
 /** "binance-usdm" names a preset; anything ending in .json is a rulebook file. */

@@ -16,6 +16,14 @@ export function presetIds(): string[] {
     .sort();
 }
 
+/** A preset's file as JSON, as shipped: what a log records of a venue that names the preset. */
+export function presetJson(id: string): unknown {
+  if (!presetIds().includes(id)) {
+    throw new InputError([`rulebook: unknown preset "${id}" (presets: ${presetIds().join(', ')})`]);
+  }
+  return readJsonFile(`${presetsFolder}${id}.json`, `rulebooks/${id}.json`);
+}
+
 export function readPreset(id: string): Rulebook {
   if (!presetIds().includes(id)) {
     throw new InputError([`rulebook: unknown preset "${id}" (presets: ${presetIds().join(', ')})`]);

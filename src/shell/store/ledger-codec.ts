@@ -261,10 +261,13 @@ function readEvent(reader: Reader, type: string): LedgerEvent {
       reader.only([...head, 'instrument']);
       return { type, instrument: reader.field('instrument').string() };
     case 'venue_set': {
-      reader.only([...head, 'digest']);
+      reader.only([...head, 'digest', 'rules']);
       const digest = reader.field('digest').string();
       if (!/^[0-9a-f]{64}$/.test(digest)) reader.field('digest').fail('must be a SHA-256 in hex');
-      return { type, digest };
+      if (!reader.has('rules')) return { type, digest };
+      const rules = reader.field('rules');
+      if (typeof rules.value !== 'string') rules.fail('must be a string');
+      return { type, digest, rules: String(rules.value) };
     }
     case 'volatility_set':
       reader.only([...head, 'underlying', 'sequence', 'timeMs', 'slices']);

@@ -40,6 +40,7 @@ export function ledgerOf(snapshot: Snapshot): Ledger {
   try {
     ledger.events = state.events;
     if (state.venue !== undefined) ledger.venue = state.venue;
+    if (state.venueRules !== undefined) ledger.venueRules = state.venueRules;
     for (const a of state.accounts) {
       const account: Account = {
         id: a.id,
@@ -115,6 +116,7 @@ export function ledgerOf(snapshot: Snapshot): Ledger {
 interface CanonicalState {
   readonly events: number;
   readonly venue?: string;
+  readonly venueRules?: string;
   readonly accounts: readonly {
     readonly id: string;
     readonly poolMode: 'cross' | 'portfolio';
