@@ -142,13 +142,13 @@ describe('margin states on the fast path', () => {
     const recovered = engines.changes(tick('mark:BTCUSDT', '130000'));
     expect(Object.keys(recovered)).toEqual(['l1', 'l2', 'l3', 'l4']);
     expect(new Set(Object.values(recovered))).toEqual(new Set(['healthy']));
-    // A small move that crosses nothing is called on the fast path alone.
-    const exactBefore = engines.book.tally.exact;
-    const fastBefore = engines.book.tally.fast;
+    // A small move that crosses nothing is screened: no holder re-margined, none to the exact
+    // path. Six holders: the five longs and the dealer's short, each anchored by the last tick.
+    const before = { ...engines.book.tally };
     expect(engines.changes(tick('mark:BTCUSDT', '130001'))).toEqual({});
-    expect(engines.book.tally.exact).toBe(exactBefore);
-    // Six holders called: the five longs and the dealer's short.
-    expect(engines.book.tally.fast - fastBefore).toBe(6);
+    expect(engines.book.tally.exact).toBe(before.exact);
+    expect(engines.book.tally.fast).toBe(before.fast);
+    expect(engines.book.tally.screened - before.screened).toBe(6);
     // One book, built at the first command and kept in step with every one after it.
     expect(engines.book.tally.builds).toBe(1);
   });
@@ -434,6 +434,6 @@ describe('margin states on the fast path', () => {
     const engines = new TwoEngines();
     engines.send(tick('index:USDT', '1'), shifting);
     engines.send({ id: 'open', type: 'open_account', account: 'a', poolMode: 'cross' }, shifting);
-    expect(engines.book.tally).toEqual({ fast: 0, exact: 0, builds: 0 });
+    expect(engines.book.tally).toEqual({ fast: 0, screened: 0, exact: 0, builds: 0 });
   });
 });

@@ -1,7 +1,13 @@
+import {
+  crossInitialEquity,
+  crossInitialMargin,
+  lowestHealth,
+  roundingSlack,
+} from '../fast/fast-figures.ts';
 import { figureCount } from '../fast/fast-margin.ts';
 import type { HolderSet } from '../fast/holder-set.ts';
 import { LiveBook } from '../fast/live-book.ts';
-import { stateCall } from '../fast/screen.ts';
+import { errorBand, stateCall } from '../fast/screen.ts';
 import { type Ledger, splitFeed } from '../ledger/ledger.ts';
 import type { LedgerEvent, MarginState } from '../ledger/ledger-event.ts';
 import type { Account } from '../model/account.ts';
@@ -45,8 +51,11 @@ export class MarginBook {
   /** By row: 1 where every price the account's margin reads is there (`pricesHeld`). */
   private priced: number[] = [];
   private readonly out = new Float64Array(figureCount);
-  /** Accounts called on the fast path, and margined exactly, and the live books built. */
-  readonly tally = { fast: 0, exact: 0, builds: 0 };
+  /**
+   * Accounts called on the fast path, screened on a tick without a re-margin, margined exactly,
+   * and the live books built.
+   */
+  readonly tally = { fast: 0, screened: 0, exact: 0, builds: 0 };
 
   static serves(venue: Venue): boolean {
     for (const rule of venue.rulebook.collateral.values()) {
@@ -181,8 +190,11 @@ export class MarginBook {
     const [kind, id] = splitFeed(event.feed);
     const price = event.state.last!.price;
     const mark = kind === 'mark';
+    const i = mark ? live.instrumentRow(id)! : -1;
+    const previous = mark ? live.markOf(i) : Number.NaN;
     if (mark) live.setMark(id, price);
     else live.setAssetPrice(id, price);
+    const moved = mark ? live.markOf(i) : Number.NaN;
     const holders = mark ? live.markHolders(id) : live.assetHolders(id);
     if (holders === undefined) return [];
     // A feed's first price: its holders may now have every price they read.
@@ -192,10 +204,23 @@ export class MarginBook {
     const { out, priced, states } = this;
     const exactOnly = live.book.exactOnly;
     const confirmBelow = venue.rulebook.liquidationNeedsMargin === true;
-    const i = mark ? live.instrumentRow(id)! : -1;
+    const { rows, slope, anchor, low, high } = holders;
+    const { budget, spent } = live;
     const changes: LedgerEvent[] = [];
     for (let k = 0; k < holders.size; k += 1) {
-      const row = holders.rows[k]!;
+      const row = rows[k]!;
+      // Screened: the most this mark's moves since the anchor can have moved the account's margin
+      // is still short of what would change its state (NaN bounds: never).
+      if (moved >= low[k]! && moved <= high[k]!) {
+        const s = slope[k]!;
+        const reach =
+          spent[row]! - s * Math.abs(previous - anchor[k]!) + s * Math.abs(moved - anchor[k]!);
+        if (reach < budget[row]!) {
+          spent[row] = reach;
+          this.tally.screened += 1;
+          continue;
+        }
+      }
       if (priced[row] === 0) continue;
       let call: MarginState | undefined;
       if (exactOnly[row] === 0) {
@@ -204,11 +229,13 @@ export class MarginBook {
         call = fromCall(stateCall(out, confirmBelow));
         if (call !== undefined && stateCode(call) === states[row]) {
           this.tally.fast += 1;
+          live.anchor(row, confirmBelow ? 0 : room(out, call));
           continue;
         }
       }
       const change = this.judge(live, row, call, after, context, prices);
       if (change !== undefined) changes.push(change);
+      live.anchor(row, call !== undefined && !confirmBelow ? room(out, call) : 0);
     }
     return changes;
   }
@@ -248,6 +275,26 @@ export class MarginBook {
 }
 
 const stateNames: readonly MarginState[] = ['healthy', 'margin_call', 'liquidatable'];
+
+/**
+ * How far the account's margin can move with its state unchanged, from the figures in `out` that
+ * called it `state` (USD): the distance of each threshold the state depends on, less the fast
+ * path's error band and once more its rounding slack (a requirement's unit may round the other
+ * way at another price), halved for the float error of the screen's own sums. 0 where none is
+ * left.
+ */
+function room(out: Float64Array, state: MarginState): number {
+  const free = out[crossInitialEquity]! - out[crossInitialMargin]!;
+  const health = out[lowestHealth]!;
+  const distance =
+    state === 'liquidatable'
+      ? -health
+      : state === 'margin_call'
+        ? Math.min(-free, health)
+        : Math.min(free, health);
+  const left = distance - errorBand(out) - out[roundingSlack]!;
+  return left > 0 ? left / 2 : 0;
+}
 
 function stateCode(state: MarginState): number {
   return state === 'healthy' ? 0 : state === 'margin_call' ? 1 : 2;

@@ -11,6 +11,7 @@ import {
   rowCounts,
   writeAccount,
 } from './account-columns.ts';
+import { fastTolerance } from './fast-figures.ts';
 import {
   collateralStride,
   figureCount,
@@ -20,7 +21,13 @@ import {
   sumAccount,
 } from './fast-margin.ts';
 import { HolderSet } from './holder-set.ts';
-import { exactOnlyIn, type MarketColumns, marketTables, type RiskBook } from './risk-book.ts';
+import {
+  exactOnlyIn,
+  type MarketColumns,
+  marketTables,
+  type RiskBook,
+  ruleBrackets,
+} from './risk-book.ts';
 
 type Growable<T> = { -readonly [K in keyof T]: T[K] };
 type LiveColumns = Growable<AccountColumns> & MarketColumns & { accounts: Account[] };
@@ -70,6 +77,14 @@ export class LiveBook {
     exactOnly: (account) => this.exactOnly(account),
   };
   private collateralFigures = new Float64Array(0);
+  /** By leg: the mark its kept figures were taken at (a screened tick leaves them behind it). */
+  private legMarkAt = new Float64Array(0);
+  /**
+   * By row: how far the account's margin may move from its anchored figures with its state unchanged
+   * (USD; 0: it is not screened), and how far the marks moved since have moved it at most.
+   */
+  budget = new Float64Array(0);
+  spent = new Float64Array(0);
 
   constructor(accounts: Iterable<Account>, venue: Venue, market: Market) {
     const tables = marketTables(venue, market, 'unpriced');
@@ -131,6 +146,8 @@ export class LiveBook {
    */
   setAccount(account: Account, out: Float64Array = this.scratch): number {
     const row = this.rowOf.get(account.id) ?? this.addRow(account);
+    // Rewritten: screened again only once anchored again.
+    this.budget[row] = 0;
     this.c.accounts[row] = account;
     const need = rowCounts(account);
     const { blocks, c } = this;
@@ -178,6 +195,11 @@ export class LiveBook {
     return row;
   }
 
+  /** The instrument's mark in the columns (NaN before its first price). */
+  markOf(i: number): number {
+    return this.c.mark[i]!;
+  }
+
   /** A mark or an asset's price moved: its column and the book's exact copy. */
   setMark(instrument: InstrumentId, price: bigint): void {
     const i = this.c.instrumentIndex.get(instrument);
@@ -199,6 +221,7 @@ export class LiveBook {
     marginCollateral(c, row, this.collateralFigures, row * collateralStride);
     for (let l = c.legStart[row]!; l < c.legEnd[row]!; l += 1) {
       marginLeg(c, l, out, this.legFigures, l * legStride);
+      this.legMarkAt[l] = c.mark[c.legInstrument[l]!]!;
     }
     sumAccount(c, row, this.collateralFigures, row * collateralStride, this.legFigures, 0, out);
   }
@@ -217,19 +240,91 @@ export class LiveBook {
   }
 
   /**
-   * Re-margins the account's legs on instrument row `i` (`instrumentRow`) after its mark moved;
-   * its figures into `out`.
+   * Re-margins the account's legs on instrument row `i` (`instrumentRow`) after its mark moved,
+   * and any leg a screened tick left behind its mark; its figures into `out`.
    */
   remarginOn(row: number, i: number, out: Float64Array): void {
-    const { c } = this;
+    const { c, legMarkAt } = this;
     for (let l = c.legStart[row]!; l < c.legEnd[row]!; l += 1) {
-      if (c.legInstrument[l] === i) marginLeg(c, l, out, this.legFigures, l * legStride);
+      const leg = c.legInstrument[l]!;
+      // NaN !== NaN: a leg on an unpriced mark is re-margined each time, as a whole re-margin does.
+      if (leg === i || legMarkAt[l] !== c.mark[leg]) {
+        marginLeg(c, l, out, this.legFigures, l * legStride);
+        legMarkAt[l] = c.mark[leg]!;
+      }
     }
     sumAccount(c, row, this.collateralFigures, row * collateralStride, this.legFigures, 0, out);
   }
 
+  /**
+   * The account's figures just re-margined, at every current mark, taken as its anchor for
+   * screening mark ticks: `budget` (USD) the room its margin has before its state could change
+   * (0: not screened). For each instrument it holds, the screen's slope (how many USD its
+   * margin moves per unit of that mark, at most) and the marks between which that holds. Only
+   * accounts whose every leg is a linear contract under brackets, in cross, with no open order,
+   * on a rulebook with no closing fee or profit weight, are screened: each of their requirements
+   * and values moves at most linearly with the mark between bracket edges (the exact path's too),
+   * which is what the screen's bound needs.
+   */
+  anchor(row: number, budget: number): void {
+    this.spent[row] = 0;
+    this.budget[row] = 0;
+    const { c } = this;
+    if (!(budget > 0) || c.weighsProfit === 1 || c.closingFeeRate !== 0) return;
+    for (const i of this.holds[row]!.instruments) {
+      let slope = 0;
+      let low = 0;
+      let high = Number.POSITIVE_INFINITY;
+      let legs = 0;
+      for (let l = c.legStart[row]!; l < c.legEnd[row]!; l += 1) {
+        if (c.legInstrument[l] !== i) continue;
+        legs += 1;
+        if (
+          c.ruleKind[i] !== ruleBrackets ||
+          c.inverse[i] !== 0 ||
+          c.option[i] !== 0 ||
+          c.marginAtIndex[i] !== 0 ||
+          c.marginAtEntry[i] !== 0 ||
+          !Number.isNaN(c.legIsolatedMargin[l]!) ||
+          c.legOrderEnd[l]! > c.legOrderStart[l]!
+        ) {
+          return;
+        }
+        const face = Math.abs(c.legSize[l]!) * c.contractSize[i]!;
+        const notional = face * c.mark[i]!;
+        const first = c.bracketStart[i]!;
+        const last = c.bracketEnd[i]! - 1;
+        let b = first;
+        while (b < last && notional > c.bracketCap[b]!) b += 1;
+        const rate = Math.max(
+          c.bracketInitialRate[b]!,
+          c.bracketMaintenanceRate[b]!,
+          c.legLeverageFloor[l]!,
+        );
+        // Value and requirements together move at most (1 + the steepest rate) × face × price.
+        slope += face * c.price[c.settleAsset[i]!]! * (1 + rate);
+        // The bracket the notional stays in, short of float error either side of its edges.
+        if (c.tierByContracts[i] === 0 && face > 0) {
+          if (b > first)
+            low = Math.max(low, (c.bracketCap[b - 1]! / face) * (1 + 4 * fastTolerance));
+          if (b < last) high = Math.min(high, (c.bracketCap[b]! / face) * (1 - 4 * fastTolerance));
+        }
+      }
+      if (legs === 0 || !(slope >= 0 && low < high)) return;
+      const holders = this.markHolding[i]!;
+      const k = holders.indexOf(row);
+      if (k < 0) return;
+      holders.slope[k] = slope;
+      holders.anchor[k] = c.mark[i]!;
+      holders.low[k] = low;
+      holders.high[k] = high;
+    }
+    this.budget[row] = budget;
+  }
+
   /** Every account's rows written afresh, each block with room for one more row of each kind. */
   private layOut(): void {
+    this.budget.fill(0);
     this.top = { balance: 0, leg: 0, order: 0 };
     this.abandoned = 0;
     const accounts = this.c.accounts;
@@ -312,6 +407,8 @@ export class LiveBook {
       order: grown(this.blocks.order, capacity),
     };
     this.collateralFigures = grown(this.collateralFigures, capacity * collateralStride);
+    this.budget = grown(this.budget, capacity);
+    this.spent = grown(this.spent, capacity);
   }
 
   private growRows(): void {
@@ -332,6 +429,7 @@ export class LiveBook {
       c.legOrderStart = grown(c.legOrderStart, capacity);
       c.legOrderEnd = grown(c.legOrderEnd, capacity);
       this.legFigures = grown(this.legFigures, capacity * legStride);
+      this.legMarkAt = grown(this.legMarkAt, capacity);
     }
     if (top.order > c.orderSize.length) {
       const capacity = top.order * 2;

@@ -1,0 +1,323 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  binanceLikeBrackets,
+  d,
+  enginePriceGuard,
+  flatCollateral,
+  inversePerp,
+  linearPerp,
+  rulebook,
+  venue,
+} from '../../../test/kit.ts';
+import { applyRecord, newLedger } from '../ledger/ledger.ts';
+import type { CollateralRule } from '../model/rulebook.ts';
+import type { Command, CommandBody } from './command.ts';
+import type { DecideContext } from './decide.ts';
+import { judgeCommand } from './execute.ts';
+import { MarginBook } from './margin-book.ts';
+
+// Mark ticks screened on the fast path (margin-book.ts): a holder whose margin cannot have moved
+// enough to change its state is not re-margined at all. Over random walks of the marks, fills that
+// cross bracket edges, deposits, an inverse perpetual and an isolated position (neither screened)
+// and a leverage setting, every record must be the exact engine's, to the event, and the screen
+// must have been used. Accounts sit near their thresholds, so states change all along the walk.
+
+const context: DecideContext = {
+  nowMs: Date.UTC(2026, 11, 1, 8),
+  venue: venue(
+    [
+      linearPerp('BTCUSDT', 'BTC'),
+      linearPerp('ETHUSDT', 'ETH'),
+      linearPerp('SOLUSDT', 'SOL'),
+      inversePerp('BTCUSD', 'BTC'),
+    ],
+    rulebook(
+      {
+        BTCUSDT: binanceLikeBrackets,
+        ETHUSDT: binanceLikeBrackets,
+        SOLUSDT: binanceLikeBrackets,
+        BTCUSD: binanceLikeBrackets,
+      },
+      new Map<string, CollateralRule>([
+        ['USDT', { ...flatCollateral('1'), unit: d('0.01') }],
+        ['BTC', flatCollateral('0.95')],
+        ['ETH', flatCollateral('0.9')],
+        ['SOL', flatCollateral('0.8')],
+      ]),
+    ),
+  ),
+  withdrawableProfitShare: 0n,
+  priceGuard: { ...enginePriceGuard, jumpBand: d('0.5') },
+};
+const marks = { BTCUSDT: 100_000, ETHUSDT: 4_000, BTCUSD: 100_000 } as const;
+type Market = keyof typeof marks;
+
+/** Two engines, one exact and one on the book, sent the same commands: the same records. */
+class TwoEngines {
+  readonly exact = newLedger();
+  readonly fast = newLedger();
+  readonly book = new MarginBook();
+  private n = 0;
+  private readonly sequences = new Map<string, number>();
+
+  send(body: CommandBody): Record<string, string> {
+    this.n += 1;
+    const command = { ...body, id: `c${this.n}` } as Command;
+    const slow = judgeCommand(this.exact, command, context);
+    const quick = judgeCommand(this.fast, command, context, this.book);
+    expect(quick).toEqual(slow);
+    if (slow.record === undefined) return {};
+    applyRecord(this.exact, slow.record);
+    applyRecord(this.fast, quick.record!);
+    return Object.fromEntries(
+      slow.record.events.flatMap((e) =>
+        e.type === 'margin_state_changed' ? [[e.account, e.state]] : [],
+      ),
+    );
+  }
+
+  tick(feed: `mark:${string}` | `index:${string}`, price: string): Record<string, string> {
+    const sequence = (this.sequences.get(feed) ?? 0) + 1;
+    this.sequences.set(feed, sequence);
+    return this.send({
+      type: 'price_tick',
+      feed,
+      sequence,
+      timeMs: context.nowMs,
+      price: d(price),
+    });
+  }
+
+  /** An account with `usdt`, and a dealer to trade with. */
+  open(account: string, usdt: string): void {
+    for (const [id, amount] of [
+      ['dealer', '100000000'],
+      [account, usdt],
+    ] as const) {
+      if (this.exact.accounts.has(id)) continue;
+      this.send({ type: 'open_account', account: id, poolMode: 'cross' });
+      this.send({ type: 'deposit', account: id, asset: 'USDT', amount: d(amount) });
+    }
+  }
+
+  buy(account: string, instrument: string, size: string, price: string): void {
+    this.send({
+      type: 'fill',
+      instrument,
+      takerSide: size.startsWith('-') ? 'sell' : 'buy',
+      size: d(size.replace('-', '')),
+      price: d(price),
+      taker: { account, feeRate: 0n },
+      maker: { account: 'dealer', feeRate: 0n },
+    });
+  }
+}
+
+const stepArb = fc.oneof(
+  {
+    weight: 12,
+    arbitrary: fc.record({
+      kind: fc.constant('tick' as const),
+      market: fc.constantFrom<Market>('BTCUSDT', 'BTCUSDT', 'ETHUSDT', 'BTCUSD'),
+      // Basis points of the last mark, mostly small: a walk, now and then a jump.
+      move: fc.oneof(fc.integer({ min: -30, max: 30 }), fc.integer({ min: -400, max: 400 })),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('fill' as const),
+      // The inverse one now and then: an account that holds it is never screened.
+      market: fc.constantFrom<Market>(
+        'BTCUSDT',
+        'BTCUSDT',
+        'ETHUSDT',
+        'ETHUSDT',
+        'BTCUSDT',
+        'BTCUSD',
+      ),
+      account: fc.integer({ min: 0, max: 11 }),
+      buy: fc.boolean(),
+      // Up to 3 BTC or 60 ETH: past the first brackets' caps (50,000 and 250,000 USDT).
+      units: fc.integer({ min: 1, max: 3_000 }),
+      isolated: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('deposit' as const),
+      account: fc.integer({ min: 0, max: 11 }),
+      amount: fc.integer({ min: 1, max: 5_000 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('leverage' as const),
+      account: fc.integer({ min: 0, max: 11 }),
+      leverage: fc.constantFrom('5', '20', '100'),
+    }),
+  },
+);
+
+describe('mark ticks screened on the fast path', () => {
+  it('count every mark an account holds against one room: three moves each within it are not', () => {
+    const engines = new TwoEngines();
+    for (const [feed, price] of [
+      ['index:USDT', '1'],
+      ['index:BTC', '100000'],
+      ['index:ETH', '4000'],
+      ['index:SOL', '200'],
+      ['mark:BTCUSDT', '100000'],
+      ['mark:ETHUSDT', '4000'],
+      ['mark:SOLUSDT', '200'],
+    ] as const) {
+      engines.tick(feed, price);
+    }
+    // Long 40,000 USDT of each at 125× (0.8 %): IM 3 × 320 = 960, so 1,560 leaves 600 free.
+    engines.open('a', '1560');
+    engines.buy('a', 'BTCUSDT', '0.4', '100000');
+    engines.buy('a', 'ETHUSDT', '10', '4000');
+    engines.buy('a', 'SOLUSDT', '200', '200');
+    // Anchored by a tick that moves nothing; then each mark 0.6 % down costs 240 − 1.92 of
+    // free collateral: within the room alone (about 300, half of 600), not all three.
+    engines.tick('mark:BTCUSDT', '100000');
+    const screened = engines.book.tally.screened;
+    expect(engines.tick('mark:BTCUSDT', '99400')).toEqual({});
+    expect(engines.book.tally.screened).toBe(screened + 2);
+    expect(engines.tick('mark:ETHUSDT', '3976')).toEqual({});
+    // 600 − 3 × 238.08 = −114.24: a margin call, which a screen counting each mark alone misses.
+    expect(engines.tick('mark:SOLUSDT', '198.8')).toEqual({ a: 'margin_call' });
+  });
+
+  it('re-margin a holder whose notional crosses a bracket edge, however small the move', () => {
+    const engines = new TwoEngines();
+    for (const [feed, price] of [
+      ['index:USDT', '1'],
+      ['index:BTC', '96160'],
+      ['mark:BTCUSDT', '96160'],
+    ] as const) {
+      engines.tick(feed, price);
+    }
+    // Short 2.6 BTC at 96,160: 250,016 of notional, in the third bracket (2 % IM: 5,000.32;
+    // MM 1 % less 1,300: 1,200.16). 4,000.32 of USDT: 1,000 short of IM, a margin call.
+    engines.open('s', '4000.32');
+    expect(
+      engines.send({
+        type: 'fill',
+        instrument: 'BTCUSDT',
+        takerSide: 'sell',
+        size: d('2.6'),
+        price: d('96160'),
+        taker: { account: 's', feeRate: 0n },
+        maker: { account: 'dealer', feeRate: 0n },
+      }),
+    ).toEqual({ s: 'margin_call' });
+    engines.tick('mark:BTCUSDT', '96160');
+    // 10 down is 26 of profit, well within the room; but 249,990 falls in the second bracket,
+    // at 1 %: IM 2,499.90, 1,526.42 free. Healthy.
+    expect(engines.tick('mark:BTCUSDT', '96150')).toEqual({ s: 'healthy' });
+  });
+
+  it('give the exact engine’s records over any walk of the marks, fills and deposits', () => {
+    const tally = { screened: 0, fast: 0, exact: 0, changes: 0 };
+    fc.assert(
+      fc.property(fc.array(stepArb, { minLength: 20, maxLength: 120 }), (steps) => {
+        const exact = newLedger();
+        const fast = newLedger();
+        const book = new MarginBook();
+        let n = 0;
+        const sequences = new Map<string, number>();
+        const send = (body: CommandBody) => {
+          n += 1;
+          const command = { ...body, id: `c${n}` } as Command;
+          const slow = judgeCommand(exact, command, context);
+          const quick = judgeCommand(fast, command, context, book);
+          expect(quick).toEqual(slow);
+          if (slow.record !== undefined) {
+            applyRecord(exact, slow.record);
+            applyRecord(fast, quick.record!);
+            tally.changes += slow.record.events.filter(
+              (e) => e.type === 'margin_state_changed',
+            ).length;
+          }
+          return slow.answer.kind;
+        };
+        const tick = (feed: `mark:${string}` | `index:${string}`, price: number) => {
+          const sequence = (sequences.get(feed) ?? 0) + 1;
+          sequences.set(feed, sequence);
+          send({
+            type: 'price_tick',
+            feed,
+            sequence,
+            timeMs: context.nowMs,
+            price: d(price.toFixed(2)),
+          });
+        };
+        tick('index:USDT', 1);
+        tick('index:BTC', 100_000);
+        tick('index:ETH', 4_000);
+        for (const market of Object.keys(marks) as Market[]) tick(`mark:${market}`, marks[market]);
+        const last = { ...marks } as Record<Market, number>;
+        const accounts = Array.from({ length: 12 }, (_, k) => `a${k}`);
+        for (const [k, account] of ['dealer', ...accounts].entries()) {
+          send({ type: 'open_account', account, poolMode: 'cross' });
+          const amount = account === 'dealer' ? '100000000' : String(800 + 700 * k);
+          send({ type: 'deposit', account, asset: 'USDT', amount: d(amount) });
+        }
+        for (const step of steps) {
+          if (step.kind === 'tick') {
+            const price = Math.max(1, last[step.market] * (1 + step.move / 10_000));
+            last[step.market] = price;
+            tick(`mark:${step.market}`, price);
+          } else if (step.kind === 'fill') {
+            const size =
+              step.market === 'BTCUSD'
+                ? BigInt(step.units) * 10n ** 18n
+                : BigInt(step.units) * (step.market === 'ETHUSDT' ? 2n * 10n ** 16n : 10n ** 15n);
+            const account = accounts[step.account]!;
+            const mark = last[step.market];
+            send({
+              type: 'fill',
+              instrument: step.market,
+              takerSide: step.buy ? 'buy' : 'sell',
+              size,
+              price: d(mark.toFixed(step.market === 'BTCUSD' ? 1 : 2)),
+              taker: {
+                account,
+                feeRate: d('0.0005'),
+                ...(step.isolated ? { marginMode: 'isolated' as const } : {}),
+              },
+              maker: { account: 'dealer', feeRate: 0n },
+            });
+          } else if (step.kind === 'deposit') {
+            send({
+              type: 'deposit',
+              account: accounts[step.account]!,
+              asset: 'USDT',
+              amount: d(String(step.amount)),
+            });
+          } else {
+            send({
+              type: 'set_leverage',
+              account: accounts[step.account]!,
+              instrument: 'BTCUSDT',
+              leverage: d(step.leverage),
+            });
+          }
+        }
+        tally.screened += book.tally.screened;
+        tally.fast += book.tally.fast;
+        tally.exact += book.tally.exact;
+      }),
+      { numRuns: 150 },
+    );
+    // The screen was used, and so were the fast path and the exact confirmations, with changes.
+    expect(tally.screened).toBeGreaterThan(1_500);
+    expect(tally.fast).toBeGreaterThan(4_000);
+    expect(tally.exact).toBeGreaterThan(300);
+    expect(tally.changes).toBeGreaterThan(300);
+  });
+});
