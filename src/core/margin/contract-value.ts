@@ -21,14 +21,38 @@ export function notional(
   mark: Price,
   indexPrice?: Price,
 ): Amount {
-  const face = abs(size) * instrument.contractSize;
+  const whole = wholeContractSize(instrument);
   if (instrument.kind === 'option') {
+    if (whole !== 0n && instrument.settlement === 'inverse') return abs(size) * whole;
+    const face = abs(size) * instrument.contractSize;
     if (instrument.settlement === 'inverse') return divCeil(face, SCALE);
     assert(indexPrice !== undefined, 'a linear option needs its index price');
+    if (whole !== 0n) return divCeil(abs(size) * whole * indexPrice, SCALE);
     return divCeil(face * indexPrice, SCALE * SCALE);
   }
-  if (instrument.settlement === 'linear') return divCeil(face * mark, SCALE * SCALE);
-  return divCeil(face, mark);
+  if (instrument.settlement === 'linear') {
+    if (whole !== 0n) return divCeil(abs(size) * whole * mark, SCALE);
+    return divCeil(abs(size) * instrument.contractSize * mark, SCALE * SCALE);
+  }
+  return divCeil(abs(size) * instrument.contractSize, mark);
+}
+
+const wholeSizes = new WeakMap<Instrument, bigint>();
+
+/**
+ * The contract size as a whole number where it is one (1, 10, 100 of the underlying: most
+ * contracts), else 0n. A product with it then takes one division by 10¹⁸ less, of a number 10¹⁸
+ * times smaller, to the same exact result: size × (k × 10¹⁸) × p / 10³⁶ = size × k × p / 10¹⁸.
+ * Found once per instrument: the exact path computes a notional for every leg it margins.
+ */
+function wholeContractSize(instrument: Instrument): bigint {
+  let whole = wholeSizes.get(instrument);
+  if (whole === undefined) {
+    const size = instrument.contractSize;
+    whole = size % SCALE === 0n ? size / SCALE : 0n;
+    wholeSizes.set(instrument, whole);
+  }
+  return whole;
 }
 
 export function unrealisedPnl(
@@ -38,15 +62,18 @@ export function unrealisedPnl(
   mark: Price,
 ): Amount {
   if (size === 0n) return 0n;
-  const face = size * instrument.contractSize;
   if (instrument.settlement === 'linear' || instrument.kind === 'option') {
-    return divFloor(face * (mark - entryPrice), SCALE * SCALE);
+    const whole = wholeContractSize(instrument);
+    if (whole !== 0n) return divFloor(size * whole * (mark - entryPrice), SCALE);
+    return divFloor(size * instrument.contractSize * (mark - entryPrice), SCALE * SCALE);
   }
-  return divFloor(face * (mark - entryPrice), entryPrice * mark);
+  return divFloor(size * instrument.contractSize * (mark - entryPrice), entryPrice * mark);
 }
 
 /** Size in base units (contracts × contract size, or the USD face for inverse), absolute. */
 export function baseSize(instrument: Instrument, size: Quantity): Quantity {
+  const whole = wholeContractSize(instrument);
+  if (whole !== 0n) return abs(size) * whole;
   return divCeil(abs(size) * instrument.contractSize, SCALE);
 }
 
@@ -62,6 +89,8 @@ export function equityValue(
   mark: Price,
 ): Amount {
   if (instrument.kind !== 'option') return unrealisedPnl(instrument, size, entryPrice, mark);
+  const whole = wholeContractSize(instrument);
+  if (whole !== 0n) return divFloor(size * whole * mark, SCALE);
   return divFloor(size * instrument.contractSize * mark, SCALE * SCALE);
 }
 

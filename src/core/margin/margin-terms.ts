@@ -111,10 +111,18 @@ function optionTerms(
   return { rate: option.right === 'put' ? max(rate, maintenance) : rate, deduction };
 }
 
+/** 1 / leverage, rounded up; remembered per leverage (a book has a few dozen settings). */
 function inverseOf(leverage: Ratio): Ratio {
+  const known = inverses.get(leverage);
+  if (known !== undefined) return known;
   assert(leverage > 0n, 'leverage must be positive');
-  return ratioCeil(ONE, leverage);
+  const inverse = ratioCeil(ONE, leverage);
+  if (inverses.size < inversesMax) inverses.set(leverage, inverse);
+  return inverse;
 }
+
+const inverses = new Map<Ratio, Ratio>();
+const inversesMax = 4_096;
 
 /** What a bracket table's caps bound: the notional, or the size in contracts (OKX's tiers). */
 export function tierMeasure(rule: BracketsRule, exposure: Exposure): bigint {

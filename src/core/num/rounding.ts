@@ -41,11 +41,14 @@ export function divHalfEven(numerator: bigint, denominator: bigint): bigint {
 
 /** a × b at scale, rounded down (collateral, equity, gains). */
 export function mulFloor(a: bigint, b: bigint): bigint {
+  // × 1 is exact: a settle asset at 1 USD (USDT's index) is most legs' price.
+  if (b === SCALE) return a;
   return divFloor(a * b, SCALE);
 }
 
 /** a × b at scale, rounded up (requirements, losses). */
 export function mulCeil(a: bigint, b: bigint): bigint {
+  if (b === SCALE) return a;
   return divCeil(a * b, SCALE);
 }
 
