@@ -16,10 +16,12 @@ import { stateHash } from '../ledger/state-hash.ts';
 import type { DatedSlice } from '../ledger/volatility-feed.ts';
 import { sviParameterMax, volatilityMax } from '../limits.ts';
 import type { CollateralRule } from '../model/rulebook.ts';
+import { yearMs } from '../pricing/year.ts';
 import type { Command } from './command.ts';
 import type { DecideContext } from './decide.ts';
 import { checkOrder } from './decide-order.ts';
 import { type Answer, execute } from './execute.ts';
+import { ledgerPrices } from './ledger-prices.ts';
 
 // The volatility feed: an underlying's surface set through the engine, so accounts holding
 // options are margined (their greeks, their scenarios), and every surface it refuses named.
@@ -28,7 +30,7 @@ const expiryMs = Date.UTC(2027, 2, 26, 8);
 const nowMs = Date.UTC(2026, 11, 1, 8);
 const call = option('BTC-C', 'BTC', 'call', '80000', 'inverse');
 const book = rulebook(
-  { BTCUSDT: binanceLikeBrackets },
+  { BTCUSDT: binanceLikeBrackets, ETHUSDT: binanceLikeBrackets },
   new Map<string, CollateralRule>([
     ['USDT', flatCollateral('1')],
     ['BTC', flatCollateral('0.95')],
@@ -36,7 +38,8 @@ const book = rulebook(
 );
 const context: DecideContext = {
   nowMs,
-  venue: venue([linearPerp('BTCUSDT', 'BTC'), call], {
+  // ETH has a perpetual and no option: no surface is set for it.
+  venue: venue([linearPerp('BTCUSDT', 'BTC'), linearPerp('ETHUSDT', 'ETH'), call], {
     ...book,
     instruments: new Map([...book.instruments, ['BTC-C', deribitOptionRule]]),
   }),
@@ -207,6 +210,12 @@ describe('a surface the engine refuses, naming the field, the books unchanged', 
       'underlying',
     ],
     [
+      'an asset never listed',
+      surface([quarter], 1, nowMs, 'DOGE'),
+      'underlying_not_found',
+      'underlying',
+    ],
+    [
       'a settle-only asset',
       surface([quarter], 1, nowMs, 'USDT'),
       'underlying_not_found',
@@ -282,6 +291,44 @@ describe('a surface the engine refuses, naming the field, the books unchanged', 
     expect(run(ledger, command)).toMatchObject({ kind: 'rejected', rejection: { code, field } });
   });
 
+  it('takes a stamp at the edges of the window, a volatility and parameters at their limits', () => {
+    const edge = { ...quarter, atmVolatility: volatilityMax, sigma: sviParameterMax };
+    for (const [sequence, timeMs] of [
+      [1, nowMs - enginePriceGuard.staleAfterMs],
+      [2, nowMs + enginePriceGuard.futureSkewMs],
+    ] as const) {
+      const ledger = books();
+      expect(run(ledger, surface([edge], sequence, timeMs)).kind).toBe('accepted');
+    }
+    // 128 expiries, a day apart, is the most a surface holds; one more is refused.
+    const days = (count: number) =>
+      Array.from({ length: count }, (_, k) => ({
+        ...quarter,
+        expiryMs: expiryMs + k * 86_400_000,
+      }));
+    expect(run(books(), surface(days(128))).kind).toBe('accepted');
+    expect(run(books(), surface(days(129)))).toMatchObject({
+      rejection: { code: 'surface_invalid', field: 'slices' },
+    });
+  });
+
+  it.each([
+    ['expiryMs', { expiryMs: expiryMs + 1 }],
+    ['atmVolatility', { atmVolatility: 0.56 }],
+    ['b', { b: 0.11 }],
+    ['m', { m: 0.01 }],
+    ['sigma', { sigma: 0.11 }],
+  ])('a surface of the last sequence with another %s conflicts', (_field, change) => {
+    const ledger = books();
+    run(ledger, surface([quarter], 3));
+    expect(run(ledger, surface([{ ...quarter, ...change }], 3))).toMatchObject({
+      rejection: { code: 'tick_conflicting' },
+    });
+    // And one slice more.
+    const two = [quarter, { ...quarter, expiryMs: expiryMs + 1 }];
+    expect(run(ledger, surface(two, 3))).toMatchObject({ rejection: { code: 'tick_conflicting' } });
+  });
+
   it('judges the sequence as a price feed does: the same surface again, another, an older one', () => {
     const ledger = books();
     run(ledger, surface([quarter], 5));
@@ -299,5 +346,59 @@ describe('a surface the engine refuses, naming the field, the books unchanged', 
     });
     expect(run(ledger, surface([{ ...quarter, atmVolatility: 0.6 }], 6)).kind).toBe('accepted');
     expect(ledger.volatility.get('BTC')?.slices[0]?.atmVolatility).toBe(0.6);
+  });
+});
+
+describe('the ledger’s prices at the log’s time', () => {
+  it('date each slice from the log’s time, and have no surface where none is set', () => {
+    const ledger = books();
+    run(ledger, surface([quarter, { ...quarter, expiryMs: expiryMs + 86_400_000 }]));
+    const later = nowMs + 30 * 86_400_000;
+    const prices = ledgerPrices(ledger, later);
+    expect(prices.volatility('BTC').slices.map((slice) => slice.yearsToExpiry)).toEqual([
+      (expiryMs - later) / yearMs,
+      (expiryMs + 86_400_000 - later) / yearMs,
+    ]);
+    // At the first expiry, only the second is left.
+    expect(ledgerPrices(ledger, expiryMs).volatility('BTC').slices).toHaveLength(1);
+    expect(() => prices.volatility('ETH')).toThrow(/no volatility surface for ETH/);
+  });
+
+  it('leave unpriced what reads an asset or a settle asset without a price', () => {
+    const ledger = newLedger();
+    for (const command of [
+      tick('index:BTC', '100000'),
+      tick('mark:BTCUSDT', '100000'),
+      { id: id(), type: 'open_account', account: 'a', poolMode: 'cross' },
+      { id: id(), type: 'open_account', account: 'b', poolMode: 'cross' },
+      { id: id(), type: 'deposit', account: 'a', asset: 'BTC', amount: d('1') },
+      { id: id(), type: 'deposit', account: 'b', asset: 'BTC', amount: d('1') },
+    ] as Command[]) {
+      expect(run(ledger, command).kind).toBe('accepted');
+    }
+    // No USDT price: a withdrawal of it reads one.
+    expect(run(ledger, withdraw('a', '1'))).toMatchObject({
+      rejection: { code: 'price_unavailable', field: 'asset' },
+    });
+    const out = (): Command => ({
+      id: id(),
+      type: 'withdraw',
+      account: 'a',
+      asset: 'BTC',
+      amount: d('0.1'),
+    });
+    expect(run(ledger, out()).kind).toBe('accepted');
+    // A position settled in USDT, whose price is missing: BTC no longer leaves either.
+    run(ledger, {
+      id: id(),
+      type: 'fill',
+      instrument: 'BTCUSDT',
+      takerSide: 'buy',
+      size: d('0.1'),
+      price: d('100000'),
+      taker: { account: 'a', feeRate: 0n },
+      maker: { account: 'b', feeRate: 0n },
+    });
+    expect(run(ledger, out())).toMatchObject({ rejection: { code: 'price_unavailable' } });
   });
 });
