@@ -149,5 +149,34 @@ export function scratchFolder(): { path: (name: string) => string; write: WriteJ
 
 export type WriteJson = (name: string, content: unknown) => string;
 
+/**
+ * A recorded day of commands (`examples/engine/…jsonl`) through `xmargin run --clock commands`
+ * on its venue, into a new log `db`: the log, and the answers' lines. Fails the test where the run
+ * says anything on stderr or exits other than 0.
+ */
+export async function runDay(
+  db: string,
+  commands: string,
+  venue: string,
+): Promise<{ db: string; lines: string[] }> {
+  const run = await runCliAsync([
+    'run',
+    db,
+    '--commands',
+    commands,
+    '--venue',
+    venue,
+    '--clock',
+    'commands',
+  ]);
+  expect(run.stderr).toBe('');
+  expect(run.code).toBe(0);
+  return { db, lines: run.stdout.trim().split('\n') };
+}
+
+/** The answer line of command `id` in `run`'s output. */
+export const answerLine = (lines: readonly string[], id: string) =>
+  lines.find((l) => l.startsWith(`${id}  `));
+
 /** A decimal string as the formats write every amount, price and size. */
 export const decimalPattern = /^-?\d+(\.\d{1,18})?$/;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { pinClock, runCliAsync, scratchFolder } from './cli-harness.ts';
+import { answerLine, pinClock, runCliAsync, runDay, scratchFolder } from './cli-harness.ts';
 
 /**
  * examples/engine/day.jsonl through `xmargin run --clock commands` on examples/engine/venue.json
@@ -12,23 +12,9 @@ pinClock();
 const scratch = scratchFolder();
 const venue = ['--venue', 'examples/engine/venue.json'];
 
-async function dayLog(name: string): Promise<{ db: string; lines: string[] }> {
-  const db = scratch.path(name);
-  const run = await runCliAsync([
-    'run',
-    db,
-    '--commands',
-    'examples/engine/day.jsonl',
-    ...venue,
-    '--clock',
-    'commands',
-  ]);
-  expect(run.stderr).toBe('');
-  expect(run.code).toBe(0);
-  return { db, lines: run.stdout.trim().split('\n') };
-}
-
-const line = (lines: string[], id: string) => lines.find((l) => l.startsWith(`${id}  `));
+const dayLog = (name: string) =>
+  runDay(scratch.path(name), 'examples/engine/day.jsonl', 'examples/engine/venue.json');
+const line = answerLine;
 
 describe('a day of the engine from examples/engine/day.jsonl', () => {
   it('answers each command as the venue would, and the log replays to the hash it printed', async () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { pinClock, runCliAsync, scratchFolder } from './cli-harness.ts';
+import { answerLine, pinClock, runCliAsync, runDay, scratchFolder } from './cli-harness.ts';
 
 /**
  * examples/engine/options-day.jsonl through `xmargin run --clock commands` on
@@ -13,23 +13,13 @@ pinClock();
 const scratch = scratchFolder();
 const venue = ['--venue', 'examples/engine/options-venue.json'];
 
-async function optionsLog(name: string): Promise<{ db: string; lines: string[] }> {
-  const db = scratch.path(name);
-  const run = await runCliAsync([
-    'run',
-    db,
-    '--commands',
+const optionsLog = (name: string) =>
+  runDay(
+    scratch.path(name),
     'examples/engine/options-day.jsonl',
-    ...venue,
-    '--clock',
-    'commands',
-  ]);
-  expect(run.stderr).toBe('');
-  expect(run.code).toBe(0);
-  return { db, lines: run.stdout.trim().split('\n') };
-}
-
-const line = (lines: string[], id: string) => lines.find((l) => l.startsWith(`${id}  `));
+    'examples/engine/options-venue.json',
+  );
+const line = answerLine;
 
 describe('a day of options through the engine, from examples/engine/options-day.jsonl', () => {
   it('prices options once the surface is set, and checks writers against Deribit’s formula', async () => {

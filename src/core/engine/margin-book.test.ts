@@ -104,6 +104,21 @@ function opened(engines: TwoEngines, usdt: Record<string, string>, ctx = context
   }
 }
 
+/** The call's mark at 0.2 BTC, and the writer's 10 sold to the dealer at it. */
+function writeCalls(engines: TwoEngines): Answer['kind'] {
+  engines.send(tick('mark:BTC-C', '0.2'));
+  return engines.send({
+    id: 'write',
+    type: 'fill',
+    instrument: 'BTC-C',
+    takerSide: 'buy',
+    size: d('10'),
+    price: d('0.2'),
+    taker: { account: 'dealer', feeRate: 0n },
+    maker: { account: 'writer', feeRate: 0n },
+  }).kind;
+}
+
 const buy = (account: string, size: string, from = 'dealer'): Command => ({
   id: `buy-${account}-${size}`,
   type: 'fill',
@@ -156,18 +171,7 @@ describe('margin states on the fast path', () => {
   it('keep an option holder as it is until its option is priced, as the exact path does', () => {
     const engines = new TwoEngines();
     opened(engines, { dealer: '3000', writer: '3000' });
-    engines.send(tick('mark:BTC-C', '0.2'));
-    const sell: Command = {
-      id: 'write',
-      type: 'fill',
-      instrument: 'BTC-C',
-      takerSide: 'buy',
-      size: d('10'),
-      price: d('0.2'),
-      taker: { account: 'dealer', feeRate: 0n },
-      maker: { account: 'writer', feeRate: 0n },
-    };
-    expect(engines.send(sell).kind).toBe('accepted');
+    expect(writeCalls(engines)).toBe('accepted');
     // A crash the writer could not survive: no state is called on a price that is not there,
     // nor after the book is built again from the ledger (a record applied without it).
     expect(engines.changes(tick('index:BTC', '60000'))).toEqual({});
@@ -179,17 +183,7 @@ describe('margin states on the fast path', () => {
   it('call an option holder once its surface is set, and keep it again once the surface runs out', () => {
     const engines = new TwoEngines();
     opened(engines, { dealer: '300000', writer: '3000' });
-    engines.send(tick('mark:BTC-C', '0.2'));
-    engines.send({
-      id: 'write',
-      type: 'fill',
-      instrument: 'BTC-C',
-      takerSide: 'buy',
-      size: d('10'),
-      price: d('0.2'),
-      taker: { account: 'dealer', feeRate: 0n },
-      maker: { account: 'writer', feeRate: 0n },
-    });
+    writeCalls(engines);
     const weekMs = 7 * 86_400_000;
     const week = {
       expiryMs: context.nowMs + weekMs,
