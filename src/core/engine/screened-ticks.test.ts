@@ -192,6 +192,69 @@ describe('mark ticks screened on the fast path', () => {
     expect(engines.tick('mark:SOLUSDT', '198.8')).toEqual({ a: 'margin_call' });
   });
 
+  it('screen an inverse holder on small moves, and re-margin it as they add up to a crossing', () => {
+    const engines = new TwoEngines();
+    for (const [feed, price] of [
+      ['index:USDT', '1'],
+      ['index:BTC', '100000'],
+      ['mark:BTCUSD', '100000'],
+    ] as const) {
+      engines.tick(feed, price);
+    }
+    // Long 1,000 contracts of 100 USD (1 BTC at 100,000) on 0.05 BTC of its own.
+    engines.open('i', '0');
+    engines.send({ type: 'deposit', account: 'i', asset: 'BTC', amount: d('0.05') });
+    engines.send({
+      type: 'fill',
+      instrument: 'BTCUSD',
+      takerSide: 'buy',
+      size: d('1000'),
+      price: d('100000'),
+      taker: { account: 'i', feeRate: 0n },
+      maker: { account: 'dealer', feeRate: 0n },
+    });
+    engines.tick('mark:BTCUSD', '100000');
+    let mark = 100_000;
+    const states: Record<string, string>[] = [];
+    const before = engines.book.tally.screened;
+    // Down 0.1 % a tick: screened while the moves since its anchor stay short of its room.
+    while (mark > 93_000) {
+      mark = Math.round(mark * 0.999 * 10) / 10;
+      states.push(engines.tick('mark:BTCUSD', mark.toFixed(1)));
+    }
+    expect(engines.book.tally.screened - before).toBeGreaterThan(10);
+    expect(states.flatMap((s) => Object.values(s))).toContain('liquidatable');
+  });
+
+  it('bound an inverse holder’s slope at the lowest mark it screens, so a crash is re-margined', () => {
+    const engines = new TwoEngines();
+    for (const [feed, price] of [
+      ['index:USDT', '1'],
+      ['index:BTC', '100000'],
+      ['mark:BTCUSD', '100000'],
+    ] as const) {
+      engines.tick(feed, price);
+    }
+    // 1.9 BTC against 1 BTC of inverse long: 180,500 − 800 free, a room of about 89,850.
+    engines.open('w', '0');
+    engines.send({ type: 'deposit', account: 'w', asset: 'BTC', amount: d('1.9') });
+    engines.send({
+      type: 'fill',
+      instrument: 'BTCUSD',
+      takerSide: 'buy',
+      size: d('1000'),
+      price: d('100000'),
+      taker: { account: 'w', feeRate: 0n },
+      maker: { account: 'dealer', feeRate: 0n },
+    });
+    engines.tick('mark:BTCUSD', '100000');
+    // A crash to 30,000, confirmed by a second tick: 100,000 × (1/30,000 − 1/100,000) × 100,000
+    // = 233,333 lost, far past the room, though 70,000 × the slope at the anchor's mark (1.008)
+    // is within it. Below half the anchor's mark the holder is never screened.
+    engines.tick('mark:BTCUSD', '30000');
+    expect(engines.tick('mark:BTCUSD', '30000')).toEqual({ w: 'liquidatable' });
+  });
+
   it('re-margin a holder whose notional crosses a bracket edge, however small the move', () => {
     const engines = new TwoEngines();
     for (const [feed, price] of [

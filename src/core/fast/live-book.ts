@@ -261,10 +261,10 @@ export class LiveBook {
    * screening mark ticks: `budget` (USD) the room its margin has before its state could change
    * (0: not screened). For each instrument it holds, the screen's slope (how many USD its
    * margin moves per unit of that mark, at most) and the marks between which that holds. Only
-   * accounts whose every leg is a linear contract under brackets, in cross, with no open order,
-   * on a rulebook with no closing fee or profit weight, are screened: each of their requirements
-   * and values moves at most linearly with the mark between bracket edges (the exact path's too),
-   * which is what the screen's bound needs.
+   * accounts whose every leg is a future or perpetual (linear or inverse) under brackets, in
+   * cross, with no open order, on a rulebook with no closing fee or profit weight, are screened:
+   * between bracket edges each of their requirements and values moves with the mark at a rate
+   * bounded there (the exact path's too), which is what the screen's bound needs.
    */
   anchor(row: number, budget: number): void {
     this.spent[row] = 0;
@@ -281,7 +281,6 @@ export class LiveBook {
         legs += 1;
         if (
           c.ruleKind[i] !== ruleBrackets ||
-          c.inverse[i] !== 0 ||
           c.option[i] !== 0 ||
           c.marginAtIndex[i] !== 0 ||
           c.marginAtEntry[i] !== 0 ||
@@ -290,8 +289,10 @@ export class LiveBook {
         ) {
           return;
         }
+        const mark = c.mark[i]!;
+        const inverse = c.inverse[i] === 1;
         const face = Math.abs(c.legSize[l]!) * c.contractSize[i]!;
-        const notional = face * c.mark[i]!;
+        const notional = inverse ? face / mark : face * mark;
         const first = c.bracketStart[i]!;
         const last = c.bracketEnd[i]! - 1;
         let b = first;
@@ -301,14 +302,29 @@ export class LiveBook {
           c.bracketMaintenanceRate[b]!,
           c.legLeverageFloor[l]!,
         );
-        // Value and requirements together move at most (1 + the steepest rate) × face × price.
-        slope += face * c.price[c.settleAsset[i]!]! * (1 + rate);
-        // The bracket the notional stays in, short of float error either side of its edges.
+        // The marks the notional stays in its bracket between, short of float error either side
+        // of its edges (an inverse contract's notional, face / mark, falls as the mark rises).
+        let below = 0;
+        let above = Number.POSITIVE_INFINITY;
         if (c.tierByContracts[i] === 0 && face > 0) {
-          if (b > first)
-            low = Math.max(low, (c.bracketCap[b - 1]! / face) * (1 + 4 * fastTolerance));
-          if (b < last) high = Math.min(high, (c.bracketCap[b]! / face) * (1 - 4 * fastTolerance));
+          const floor = b > first ? c.bracketCap[b - 1]! : undefined;
+          const cap = b < last ? c.bracketCap[b]! : undefined;
+          if (inverse) {
+            if (cap !== undefined) below = (face / cap) * (1 + 4 * fastTolerance);
+            if (floor !== undefined) above = (face / floor) * (1 - 4 * fastTolerance);
+          } else {
+            if (floor !== undefined) below = (floor / face) * (1 + 4 * fastTolerance);
+            if (cap !== undefined) above = (cap / face) * (1 - 4 * fastTolerance);
+          }
         }
+        // Value and requirements together move at most (1 + the steepest rate) × the notional's
+        // own rate of change: face × price for a linear contract; for an inverse one, in the coin,
+        // face × price / mark², steepest at the lowest mark (kept to half the anchor's).
+        const price = c.price[c.settleAsset[i]!]!;
+        if (inverse) below = Math.max(below, mark / 2);
+        slope += (face * price * (1 + rate)) / (inverse ? below * below : 1);
+        low = Math.max(low, below);
+        high = Math.min(high, above);
       }
       if (legs === 0 || !(slope >= 0 && low < high)) return;
       const holders = this.markHolding[i]!;
