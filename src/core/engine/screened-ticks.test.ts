@@ -255,6 +255,25 @@ describe('mark ticks screened on the fast path', () => {
     expect(engines.tick('mark:BTCUSD', '30000')).toEqual({ w: 'liquidatable' });
   });
 
+  it('re-margin a holder whose notional rises past its bracket’s cap on a small move', () => {
+    const engines = new TwoEngines();
+    for (const [feed, price] of [
+      ['index:USDT', '1'],
+      ['index:BTC', '104100'],
+      ['mark:BTCUSDT', '104100'],
+    ] as const) {
+      engines.tick(feed, price);
+    }
+    // Long 2.4 BTC at 104,100: 249,840 of notional, second bracket (1 %: IM 2,498.40); 3,498.40
+    // of USDT leaves 1,000 free.
+    engines.open('g', '3498.4');
+    engines.buy('g', 'BTCUSDT', '2.4', '104100');
+    engines.tick('mark:BTCUSDT', '104100');
+    // 100 up is 240 of profit; but 250,080 is in the third bracket, at 2 %: IM 5,001.60, free
+    // 3,738.40 − 5,001.60 < 0. A margin call.
+    expect(engines.tick('mark:BTCUSDT', '104200')).toEqual({ g: 'margin_call' });
+  });
+
   it('re-margin a holder whose notional crosses a bracket edge, however small the move', () => {
     const engines = new TwoEngines();
     for (const [feed, price] of [
