@@ -319,7 +319,7 @@ export async function engineBench(quick: boolean): Promise<void> {
   const walked = measure(tick);
   const jumped = measure(jump);
   console.log(
-    `  (c) a BTCUSDT tick, ${holders.length.toLocaleString('en-US')} holders re-margined (` +
+    `  (c) a BTCUSDT tick over ${holders.length.toLocaleString('en-US')} holders (` +
       `${rows.length.toLocaleString('en-US')} positions; one dense pass over them ${walked.passMs} ms), target ≤ ×5:`,
   );
   console.log(
