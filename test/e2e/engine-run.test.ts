@@ -72,6 +72,11 @@ describe('xmargin run', () => {
     // Nothing changed: the same five events (the venue's rules first), the same state.
     expect(summary.summary).toMatchObject({ events: 5, stateHash: hash });
 
+    // The rules recorded are the venue file's, without the accounts that file holds.
+    const rules = await runCliAsync(['events', db, '--type', 'venue_set', '--json']);
+    const recorded = JSON.parse(JSON.parse(rules.stdout.trim()).rules);
+    expect(recorded.file.accounts).toEqual([]);
+    expect(recorded.file.instruments.length).toBeGreaterThan(0);
     // The log alone rebuilds the same ledger, and margins it under the rules it recorded.
     const replayed = await runCliAsync(['replay', db]);
     expect(replayed.code).toBe(0);

@@ -118,15 +118,7 @@ export async function runCommand(
       ]);
     }
   }
-  const given =
-    options.venue === undefined
-      ? undefined
-      : rulesFromFiles(options.venue, options.locations, nowMs());
-  if (given === undefined && options.locations !== undefined) {
-    throw new InputError([
-      '--locations: comes with --venue (the rules recorded hold their places)',
-    ]);
-  }
+  const given = givenRules(options);
   const store = openLog(db, { mustExist: false });
   try {
     // The log's clock: the host's, or each command's own `issuedAtMs` (a day replayed from a file).
@@ -565,15 +557,10 @@ export interface VenueOptions {
  * written under; else the ones the log recorded; else none.
  */
 function rulesFor(ledger: Ledger, options: VenueOptions): VenueRules | undefined {
-  if (options.venue === undefined) {
-    if (options.locations !== undefined) {
-      throw new InputError([
-        '--locations: comes with --venue (the rules recorded hold their places)',
-      ]);
-    }
+  const rules = givenRules(options);
+  if (rules === undefined) {
     return ledger.venueRules === undefined ? undefined : recordedRules(ledger, '');
   }
-  const rules = rulesFromFiles(options.venue, options.locations, nowMs());
   if (ledger.venue !== undefined && ledger.venue !== rules.digest) {
     throw new InputError([
       `--venue: the log was written under other rules (venue digest ${ledger.venue}; these ` +
@@ -581,6 +568,17 @@ function rulesFor(ledger: Ledger, options: VenueOptions): VenueRules | undefined
     ]);
   }
   return rules;
+}
+
+/** The rules the files given say; undefined without `--venue`. */
+function givenRules(options: VenueOptions): VenueRules | undefined {
+  if (options.venue !== undefined) return rulesFromFiles(options.venue, options.locations, nowMs());
+  if (options.locations !== undefined) {
+    throw new InputError([
+      '--locations: comes with --venue (the rules recorded hold their places)',
+    ]);
+  }
+  return undefined;
 }
 
 /** The rules the log recorded, checked against their digest; `missing` where it records none. */

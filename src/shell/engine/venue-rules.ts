@@ -40,7 +40,8 @@ export function rulesFromFiles(
   if (typeof given !== 'object' || given === null || Array.isArray(given)) {
     throw new InputError([`${label}: must be an object (a portfolio file)`]);
   }
-  const file = withRulebooksIn(given as Record<string, unknown>, folder);
+  // Its accounts are not the venue's rules (a portfolio file given as the venue may hold many).
+  const file = { ...withRulebooksIn(given as Record<string, unknown>, folder), accounts: [] };
   const places =
     locationsPath === undefined
       ? null
