@@ -6,12 +6,13 @@ import type { Venue } from '../model/venue.ts';
 import { expiriesPerSurfaceMax, surfaceIssue } from '../pricing/vol-surface.ts';
 import type { DecideContext } from './decide.ts';
 import { type CommandOf, type Decision, refuse } from './decision.ts';
+import { stampRefusal } from './price-guard.ts';
 
 /**
  * An underlying's volatility surface from the venue's feed: what options on it are priced from
  * (their greeks in every report, their scenarios in portfolio margin). Checked in this order:
  * `underlying_not_found` (no option the venue lists is written on it); then the feed's sequence
- * and stamp as a price tick's are judged (price-guard.ts): `tick_out_of_order`, `tick_duplicate`
+ * and stamp as a price tick's are judged (price-guard.ts `stampRefusal`): `tick_out_of_order`, `tick_duplicate`
  * (the last surface again, harmless) or `tick_conflicting` (its sequence with another body),
  * `tick_stale`, `tick_from_future`; then the slices: `slice_expired` (an expiry at or before the
  * log's time), `surface_invalid` naming the field (no slice or more than 128, expiries not
@@ -31,14 +32,13 @@ export function decideVolatility(
     return refuse('underlying_not_found', 'underlying');
   }
   const last = ledger.volatility.get(underlying);
-  if (last !== undefined && sequence < last.sequence)
-    return refuse('tick_out_of_order', 'sequence');
-  if (last !== undefined && sequence === last.sequence) {
-    const same = timeMs === last.timeMs && sameSlices(slices, last.slices);
-    return refuse(same ? 'tick_duplicate' : 'tick_conflicting', 'sequence');
+  const same = () =>
+    last !== undefined && timeMs === last.timeMs && sameSlices(slices, last.slices);
+  const stamp = stampRefusal(last?.sequence ?? -1, command, same, nowMs, priceGuard);
+  if (stamp !== undefined) {
+    const late = stamp === 'tick_stale' || stamp === 'tick_from_future';
+    return refuse(stamp, late ? 'timeMs' : 'sequence');
   }
-  if (timeMs < nowMs - priceGuard.staleAfterMs) return refuse('tick_stale', 'timeMs');
-  if (timeMs > nowMs + priceGuard.futureSkewMs) return refuse('tick_from_future', 'timeMs');
   const invalid = sliceRefusal(slices, nowMs);
   if (invalid !== undefined) return invalid;
   return { events: [{ type: 'volatility_set', underlying, sequence, timeMs, slices }] };

@@ -26,7 +26,7 @@ export function ledgerPrices(ledger: Ledger, nowMs: number): PriceView {
 }
 
 /** The underlying's surface at `nowMs`; undefined where the feed set none or every slice is past. */
-export function liveSurface(
+function liveSurface(
   ledger: Ledger,
   underlying: AssetId,
   nowMs: number,

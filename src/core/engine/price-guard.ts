@@ -100,16 +100,38 @@ function refusalOf(
   nowMs: number,
   policy: GuardPolicy,
 ): TickRefusal | undefined {
-  if (tick.sequence < feed.sequence) return 'tick_out_of_order';
-  if (tick.sequence === feed.sequence) {
-    const seen = feed.held.at(-1) ?? feed.last;
-    const same = seen !== undefined && seen.price === tick.price && seen.timeMs === tick.timeMs;
-    return same ? 'tick_duplicate' : 'tick_conflicting';
-  }
-  if (tick.timeMs < nowMs - policy.staleAfterMs) return 'tick_stale';
-  if (tick.timeMs > nowMs + policy.futureSkewMs) return 'tick_from_future';
+  const seen = feed.held.at(-1) ?? feed.last;
+  const same = seen !== undefined && seen.price === tick.price && seen.timeMs === tick.timeMs;
+  const stamp = stampRefusal(feed.sequence, tick, () => same, nowMs, policy);
+  if (stamp !== undefined) return stamp;
   if (tick.price < 0n) return 'price_negative';
   if (tick.price === 0n && !policy.zeroAllowed) return 'price_zero_not_allowed';
+  return undefined;
+}
+
+/**
+ * A feed's message judged by its sequence and its stamp, as every feed's is (a price's, a
+ * volatility surface's): below the last sequence, out of order; at it, a duplicate where `same`
+ * says the body is the last one's, else a conflict; then stale or from the future on the log's
+ * time. Undefined where it passes.
+ */
+export function stampRefusal(
+  lastSequence: number,
+  message: { readonly sequence: number; readonly timeMs: number },
+  same: () => boolean,
+  nowMs: number,
+  policy: Pick<GuardPolicy, 'staleAfterMs' | 'futureSkewMs'>,
+):
+  | 'tick_out_of_order'
+  | 'tick_duplicate'
+  | 'tick_conflicting'
+  | 'tick_stale'
+  | 'tick_from_future'
+  | undefined {
+  if (message.sequence < lastSequence) return 'tick_out_of_order';
+  if (message.sequence === lastSequence) return same() ? 'tick_duplicate' : 'tick_conflicting';
+  if (message.timeMs < nowMs - policy.staleAfterMs) return 'tick_stale';
+  if (message.timeMs > nowMs + policy.futureSkewMs) return 'tick_from_future';
   return undefined;
 }
 

@@ -3,7 +3,6 @@ import type { Account } from '../model/account.ts';
 import type { AssetId } from '../model/ids.ts';
 import type { Instrument } from '../model/instrument.ts';
 import type { Venue } from '../model/venue.ts';
-import { liveSurface } from './ledger-prices.ts';
 
 /**
  * Whether every price the account's margin reads is there at the log's time `nowMs`: each
@@ -36,7 +35,12 @@ export function contractPriced(ledger: Ledger, instrument: Instrument, nowMs: nu
     ledger.markPrices.has(instrument.id) &&
     ledger.assetPrices.has(instrument.settle) &&
     ledger.assetPrices.has(instrument.underlying) &&
-    (instrument.kind !== 'option' ||
-      liveSurface(ledger, instrument.underlying, nowMs) !== undefined)
+    (instrument.kind !== 'option' || surfaceRunsPast(ledger, instrument.underlying, nowMs))
   );
+}
+
+/** Whether the underlying's surface has an expiry after `nowMs`: its slices are in expiry order. */
+function surfaceRunsPast(ledger: Ledger, underlying: string, nowMs: number): boolean {
+  const last = ledger.volatility.get(underlying)?.slices.at(-1);
+  return last !== undefined && last.expiryMs > nowMs;
 }

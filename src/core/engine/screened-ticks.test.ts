@@ -89,6 +89,13 @@ class TwoEngines {
     });
   }
 
+  /** Each feed's first price. */
+  prices(feeds: Readonly<Record<`mark:${string}` | `index:${string}`, string>>): void {
+    for (const [feed, price] of Object.entries(feeds)) {
+      this.tick(feed as `mark:${string}` | `index:${string}`, price);
+    }
+  }
+
   /** An account with `usdt`, and a dealer to trade with. */
   open(account: string, usdt: string): void {
     for (const [id, amount] of [
@@ -101,8 +108,9 @@ class TwoEngines {
     }
   }
 
-  buy(account: string, instrument: string, size: string, price: string): void {
-    this.send({
+  /** A fill of `size` (negative: a sale) against the dealer, at no fee; the changes it made. */
+  buy(account: string, instrument: string, size: string, price: string): Record<string, string> {
+    return this.send({
       type: 'fill',
       instrument,
       takerSide: size.startsWith('-') ? 'sell' : 'buy',
@@ -165,17 +173,15 @@ const stepArb = fc.oneof(
 describe('mark ticks screened on the fast path', () => {
   it('count every mark an account holds against one room: three moves each within it are not', () => {
     const engines = new TwoEngines();
-    for (const [feed, price] of [
-      ['index:USDT', '1'],
-      ['index:BTC', '100000'],
-      ['index:ETH', '4000'],
-      ['index:SOL', '200'],
-      ['mark:BTCUSDT', '100000'],
-      ['mark:ETHUSDT', '4000'],
-      ['mark:SOLUSDT', '200'],
-    ] as const) {
-      engines.tick(feed, price);
-    }
+    engines.prices({
+      'index:USDT': '1',
+      'index:BTC': '100000',
+      'index:ETH': '4000',
+      'index:SOL': '200',
+      'mark:BTCUSDT': '100000',
+      'mark:ETHUSDT': '4000',
+      'mark:SOLUSDT': '200',
+    });
     // Long 40,000 USDT of each at 125× (0.8 %): IM 3 × 320 = 960, so 1,560 leaves 600 free.
     engines.open('a', '1560');
     engines.buy('a', 'BTCUSDT', '0.4', '100000');
@@ -194,25 +200,11 @@ describe('mark ticks screened on the fast path', () => {
 
   it('screen an inverse holder on small moves, and re-margin it as they add up to a crossing', () => {
     const engines = new TwoEngines();
-    for (const [feed, price] of [
-      ['index:USDT', '1'],
-      ['index:BTC', '100000'],
-      ['mark:BTCUSD', '100000'],
-    ] as const) {
-      engines.tick(feed, price);
-    }
+    engines.prices({ 'index:USDT': '1', 'index:BTC': '100000', 'mark:BTCUSD': '100000' });
     // Long 1,000 contracts of 100 USD (1 BTC at 100,000) on 0.05 BTC of its own.
     engines.open('i', '0');
     engines.send({ type: 'deposit', account: 'i', asset: 'BTC', amount: d('0.05') });
-    engines.send({
-      type: 'fill',
-      instrument: 'BTCUSD',
-      takerSide: 'buy',
-      size: d('1000'),
-      price: d('100000'),
-      taker: { account: 'i', feeRate: 0n },
-      maker: { account: 'dealer', feeRate: 0n },
-    });
+    engines.buy('i', 'BTCUSD', '1000', '100000');
     engines.tick('mark:BTCUSD', '100000');
     let mark = 100_000;
     const states: Record<string, string>[] = [];
@@ -228,25 +220,11 @@ describe('mark ticks screened on the fast path', () => {
 
   it('bound an inverse holder’s slope at the lowest mark it screens, so a crash is re-margined', () => {
     const engines = new TwoEngines();
-    for (const [feed, price] of [
-      ['index:USDT', '1'],
-      ['index:BTC', '100000'],
-      ['mark:BTCUSD', '100000'],
-    ] as const) {
-      engines.tick(feed, price);
-    }
+    engines.prices({ 'index:USDT': '1', 'index:BTC': '100000', 'mark:BTCUSD': '100000' });
     // 1.9 BTC against 1 BTC of inverse long: 180,500 − 800 free, a room of about 89,850.
     engines.open('w', '0');
     engines.send({ type: 'deposit', account: 'w', asset: 'BTC', amount: d('1.9') });
-    engines.send({
-      type: 'fill',
-      instrument: 'BTCUSD',
-      takerSide: 'buy',
-      size: d('1000'),
-      price: d('100000'),
-      taker: { account: 'w', feeRate: 0n },
-      maker: { account: 'dealer', feeRate: 0n },
-    });
+    engines.buy('w', 'BTCUSD', '1000', '100000');
     engines.tick('mark:BTCUSD', '100000');
     // A crash to 30,000, confirmed by a second tick: 100,000 × (1/30,000 − 1/100,000) × 100,000
     // = 233,333 lost, far past the room, though 70,000 × the slope at the anchor's mark (1.008)
@@ -257,13 +235,7 @@ describe('mark ticks screened on the fast path', () => {
 
   it('re-margin a holder whose notional rises past its bracket’s cap on a small move', () => {
     const engines = new TwoEngines();
-    for (const [feed, price] of [
-      ['index:USDT', '1'],
-      ['index:BTC', '104100'],
-      ['mark:BTCUSDT', '104100'],
-    ] as const) {
-      engines.tick(feed, price);
-    }
+    engines.prices({ 'index:USDT': '1', 'index:BTC': '104100', 'mark:BTCUSDT': '104100' });
     // Long 2.4 BTC at 104,100: 249,840 of notional, second bracket (1 %: IM 2,498.40); 3,498.40
     // of USDT leaves 1,000 free.
     engines.open('g', '3498.4');
@@ -276,27 +248,11 @@ describe('mark ticks screened on the fast path', () => {
 
   it('re-margin a holder whose notional crosses a bracket edge, however small the move', () => {
     const engines = new TwoEngines();
-    for (const [feed, price] of [
-      ['index:USDT', '1'],
-      ['index:BTC', '96160'],
-      ['mark:BTCUSDT', '96160'],
-    ] as const) {
-      engines.tick(feed, price);
-    }
+    engines.prices({ 'index:USDT': '1', 'index:BTC': '96160', 'mark:BTCUSDT': '96160' });
     // Short 2.6 BTC at 96,160: 250,016 of notional, in the third bracket (2 % IM: 5,000.32;
     // MM 1 % less 1,300: 1,200.16). 4,000.32 of USDT: 1,000 short of IM, a margin call.
     engines.open('s', '4000.32');
-    expect(
-      engines.send({
-        type: 'fill',
-        instrument: 'BTCUSDT',
-        takerSide: 'sell',
-        size: d('2.6'),
-        price: d('96160'),
-        taker: { account: 's', feeRate: 0n },
-        maker: { account: 'dealer', feeRate: 0n },
-      }),
-    ).toEqual({ s: 'margin_call' });
+    expect(engines.buy('s', 'BTCUSDT', '-2.6', '96160')).toEqual({ s: 'margin_call' });
     engines.tick('mark:BTCUSDT', '96160');
     // 10 down is 26 of profit, well within the room; but 249,990 falls in the second bracket,
     // at 1 %: IM 2,499.90, 1,526.42 free. Healthy.
@@ -307,36 +263,12 @@ describe('mark ticks screened on the fast path', () => {
     const tally = { screened: 0, fast: 0, exact: 0, changes: 0 };
     fc.assert(
       fc.property(fc.array(stepArb, { minLength: 20, maxLength: 120 }), (steps) => {
-        const exact = newLedger();
-        const fast = newLedger();
-        const book = new MarginBook();
-        let n = 0;
-        const sequences = new Map<string, number>();
+        const engines = new TwoEngines();
         const send = (body: CommandBody) => {
-          n += 1;
-          const command = { ...body, id: `c${n}` } as Command;
-          const slow = judgeCommand(exact, command, context);
-          const quick = judgeCommand(fast, command, context, book);
-          expect(quick).toEqual(slow);
-          if (slow.record !== undefined) {
-            applyRecord(exact, slow.record);
-            applyRecord(fast, quick.record!);
-            tally.changes += slow.record.events.filter(
-              (e) => e.type === 'margin_state_changed',
-            ).length;
-          }
-          return slow.answer.kind;
+          tally.changes += Object.keys(engines.send(body)).length;
         };
         const tick = (feed: `mark:${string}` | `index:${string}`, price: number) => {
-          const sequence = (sequences.get(feed) ?? 0) + 1;
-          sequences.set(feed, sequence);
-          send({
-            type: 'price_tick',
-            feed,
-            sequence,
-            timeMs: context.nowMs,
-            price: d(price.toFixed(2)),
-          });
+          tally.changes += Object.keys(engines.tick(feed, price.toFixed(2))).length;
         };
         tick('index:USDT', 1);
         tick('index:BTC', 100_000);
@@ -390,9 +322,9 @@ describe('mark ticks screened on the fast path', () => {
             });
           }
         }
-        tally.screened += book.tally.screened;
-        tally.fast += book.tally.fast;
-        tally.exact += book.tally.exact;
+        tally.screened += engines.book.tally.screened;
+        tally.fast += engines.book.tally.fast;
+        tally.exact += engines.book.tally.exact;
       }),
       { numRuns: 150 },
     );
