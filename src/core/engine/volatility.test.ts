@@ -402,3 +402,51 @@ describe('the ledger’s prices at the log’s time', () => {
     expect(run(ledger, out())).toMatchObject({ rejection: { code: 'price_unavailable' } });
   });
 });
+
+describe('commands on an option whose surface is missing', () => {
+  const check = (answer: Answer) =>
+    expect(answer).toMatchObject({
+      kind: 'rejected',
+      rejection: { code: 'price_unavailable', field: 'instrument' },
+    });
+  const place = (account: string, orderId: string, size = '1'): Command => ({
+    id: id(),
+    type: 'place_order',
+    account,
+    orderId,
+    instrument: 'BTC-C',
+    side: 'buy',
+    size: d(size),
+    price: d('0.1'),
+  });
+
+  it('refuse an order, its amendment up and a leverage setting, naming the instrument', () => {
+    const ledger = books();
+    // No surface yet: an order on the option, and the holder's leverage on it.
+    check(run(ledger, place('holder', 'o1')));
+    check(
+      run(ledger, {
+        id: id(),
+        type: 'set_leverage',
+        account: 'holder',
+        instrument: 'BTC-C',
+        leverage: d('10'),
+      }),
+    );
+    // With a week's surface an order rests; once the week is out, growing it is refused, and
+    // shrinking it (which only lowers margin) is still taken.
+    run(ledger, surface([{ ...quarter, expiryMs: nowMs + 7 * 86_400_000 }]));
+    expect(run(ledger, place('holder', 'o2')).kind).toBe('accepted');
+    const later = at(nowMs + 8 * 86_400_000);
+    const amend = (size: string): Command => ({
+      id: id(),
+      type: 'amend_order',
+      account: 'holder',
+      orderId: 'o2',
+      size: d(size),
+      price: d('0.1'),
+    });
+    check(run(ledger, amend('2'), later));
+    expect(run(ledger, amend('0.5'), later).kind).toBe('accepted');
+  });
+});
