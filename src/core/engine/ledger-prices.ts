@@ -26,11 +26,7 @@ export function ledgerPrices(ledger: Ledger, nowMs: number): PriceView {
 }
 
 /** The underlying's surface at `nowMs`; undefined where the feed set none or every slice is past. */
-function liveSurface(
-  ledger: Ledger,
-  underlying: AssetId,
-  nowMs: number,
-): VolSurface | undefined {
+function liveSurface(ledger: Ledger, underlying: AssetId, nowMs: number): VolSurface | undefined {
   const feed = ledger.volatility.get(underlying);
   return feed === undefined ? undefined : surfaceAt(feed.slices, nowMs);
 }
