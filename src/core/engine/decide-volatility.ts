@@ -6,7 +6,7 @@ import type { Venue } from '../model/venue.ts';
 import { expiriesPerSurfaceMax, surfaceIssue } from '../pricing/vol-surface.ts';
 import type { DecideContext } from './decide.ts';
 import { type CommandOf, type Decision, refuse } from './decision.ts';
-import { stampRefusal } from './price-guard.ts';
+import { stampRefusal, tickRefusalField } from './price-guard.ts';
 
 /**
  * An underlying's volatility surface from the venue's feed: what options on it are priced from
@@ -35,10 +35,7 @@ export function decideVolatility(
   const same = () =>
     last !== undefined && timeMs === last.timeMs && sameSlices(slices, last.slices);
   const stamp = stampRefusal(last?.sequence ?? -1, command, same, nowMs, priceGuard);
-  if (stamp !== undefined) {
-    const late = stamp === 'tick_stale' || stamp === 'tick_from_future';
-    return refuse(stamp, late ? 'timeMs' : 'sequence');
-  }
+  if (stamp !== undefined) return refuse(stamp, tickRefusalField(stamp));
   const invalid = sliceRefusal(slices, nowMs);
   if (invalid !== undefined) return invalid;
   return { events: [{ type: 'volatility_set', underlying, sequence, timeMs, slices }] };

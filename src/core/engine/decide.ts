@@ -27,7 +27,7 @@ import { decideAmendOrder, decideCancelOrder, decidePlaceOrder } from './decide-
 import { decideVolatility } from './decide-volatility.ts';
 import { type Decision, refuse } from './decision.ts';
 import { ledgerPrices } from './ledger-prices.ts';
-import { type GuardPolicy, guardTick } from './price-guard.ts';
+import { type GuardPolicy, guardTick, tickRefusalField } from './price-guard.ts';
 import { pricesHeld } from './prices-held.ts';
 import { judgeWithdrawal } from './withdrawal-rule.ts';
 
@@ -153,7 +153,7 @@ export function decide(ledger: Ledger, command: Command, context: DecideContext)
         context.nowMs,
         { ...context.priceGuard, zeroAllowed },
       );
-      if (verdict.kind === 'refused') return refuse(verdict.code, 'sequence');
+      if (verdict.kind === 'refused') return refuse(verdict.code, tickRefusalField(verdict.code));
       const type = verdict.kind === 'accepted' ? 'price_accepted' : 'price_held';
       return { events: [{ type, feed: command.feed, state: feed }] };
     }

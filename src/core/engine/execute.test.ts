@@ -334,13 +334,8 @@ describe('price ticks through the engine', () => {
       'tick_conflicting',
       'sequence',
     ],
-    ['a stale tick', tick('index:BTC', '100000', 2, 939_999), 'tick_stale', 'sequence'],
-    [
-      'a zero mark of a perpetual',
-      tick('mark:BTCUSDT', '0', 2),
-      'price_zero_not_allowed',
-      'sequence',
-    ],
+    ['a stale tick', tick('index:BTC', '100000', 2, 939_999), 'tick_stale', 'timeMs'],
+    ['a zero mark of a perpetual', tick('mark:BTCUSDT', '0', 2), 'price_zero_not_allowed', 'price'],
   ] as [string, Command, string, string][])(
     'refuses %s, changing nothing',
     (_name, command, code, field) => {

@@ -49,6 +49,13 @@ export type TickRefusal =
   | 'price_negative'
   | 'price_zero_not_allowed';
 
+/** The tick's field a refusal is about: its stamp, its price, else its sequence number. */
+export function tickRefusalField(code: TickRefusal): 'timeMs' | 'price' | 'sequence' {
+  if (code === 'tick_stale' || code === 'tick_from_future') return 'timeMs';
+  if (code === 'price_negative' || code === 'price_zero_not_allowed') return 'price';
+  return 'sequence';
+}
+
 export type TickVerdict =
   | { readonly kind: 'accepted'; readonly price: Price; readonly confirmedBy: number }
   | { readonly kind: 'held'; readonly held: number }

@@ -7,14 +7,20 @@ import { homeLocation, homeOnly, marginView, splitHoldingKey } from '../../core/
 import { stateHash } from '../../core/ledger/state-hash.ts';
 import type { Position } from '../../core/model/account.ts';
 import type { Portfolio } from '../../core/model/portfolio.ts';
-import { fixed, formatFixed } from '../../core/num/fixed.ts';
+import { formatFixed } from '../../core/num/fixed.ts';
 import { nowMs } from '../clock.ts';
 import { EngineHost, replay, snapshotEveryEvents } from '../engine/engine-host.ts';
-import { rulesFromFiles, rulesFromLog, type VenueRules } from '../engine/venue-rules.ts';
+import {
+  rulesFromFiles,
+  rulesFromLog,
+  settingsOf,
+  type VenueRules,
+} from '../engine/venue-rules.ts';
 import { type EngineLine, readCommandFile, readCommandLine } from '../import/command-file.ts';
 import { inputLabel, readInputText, stdinName } from '../import/input-text.ts';
 import { portfolioOfJson } from '../import/load-portfolio.ts';
 import { InputError } from '../import/reader.ts';
+import { accountsOf } from '../store/event-accounts.ts';
 import type { EventStore } from '../store/event-store.ts';
 import { decimalsForBigints } from '../store/ledger-codec.ts';
 import { openSqliteEventStore } from '../store/sqlite-event-store.ts';
@@ -76,18 +82,6 @@ function checkJson(id: string, answer: CheckAnswer): object {
 }
 
 /**
- * The guard on price ticks until a venue's own is part of its rulebook: 60 s of staleness, 5 s
- * ahead, a 20 % band, confirmed by 3 ticks within a minute.
- */
-const priceGuard = {
-  staleAfterMs: 60_000,
-  futureSkewMs: 5_000,
-  jumpBand: fixed('0.2'),
-  confirmations: 3,
-  confirmWithinMs: 60_000,
-};
-
-/**
  * `xmargin run DB --commands FILE --venue FILE`: the engine over the event log in DB (a SQLite
  * file, made if absent), the ledger rebuilt from it, then every command of FILE (JSON lines,
  * checked whole first) judged, appended durably and answered, one line each; last, the log's
@@ -129,12 +123,7 @@ export async function runCommand(
       store,
       (ledger) => {
         rules ??= recordedRules(ledger, '--venue: required: this log records no venue rules yet');
-        return {
-          venue: rules.venue,
-          withdrawableProfitShare: 0n,
-          priceGuard,
-          ...(rules.locations === undefined ? {} : { locations: rules.locations }),
-        };
+        return settingsOf(rules);
       },
       clock,
       snapshotEvery,
@@ -501,15 +490,6 @@ function positionInFile(position: Position): Record<string, string> {
       ? {}
       : { unsettledPnl: formatFixed(position.unsettledPnl) }),
   };
-}
-
-/** Every account an event names: a transfer's two, a fill's sides, whoever a movement moves. */
-function accountsOf(body: Record<string, unknown>): Set<unknown> {
-  const accounts = new Set([body.account, body.from, body.to, body.taker, body.maker]);
-  for (const list of [body.movements, body.positions]) {
-    if (Array.isArray(list)) for (const item of list) accounts.add(item.account);
-  }
-  return accounts;
 }
 
 function sequenceOption(value: string | undefined, name: string): number | undefined {

@@ -35,6 +35,7 @@ import {
   withMarginOptions,
 } from './margin-command.ts';
 import { printable, printableOutput, unprintableNames } from './printable.ts';
+import { keysCommand, type ServeFlags, serveCommand } from './serve-command.ts';
 import { table } from './table.ts';
 import { limitsOf, parseOrder, parseTransfer, whatIfs } from './whatif.ts';
 import { whatIfBookText } from './whatif-book.ts';
@@ -234,6 +235,49 @@ export function program(): Command {
       "the log's time: host (default), or commands (each command's issuedAtMs: a day replayed)",
     )
     .action((db: string, options: RunOptions) => runCommand(db, options, print));
+
+  cli
+    .command('serve')
+    .description(
+      'the engine as a service: its HTTP API, docs and metrics, the log and keys in a data folder; ' +
+        'with the demo (on by default) a live price feed and demo accounts',
+    )
+    .option('--port <port>', 'the port to listen on (default 8080; 0: any free one)')
+    .option('--host <host>', 'the address to listen on (default 127.0.0.1)')
+    .option(
+      '--data <folder>',
+      'the event log (xmargin.db) and API keys (keys.json) (default ./data)',
+    )
+    .option('--demo', 'run the demo: its accounts and a live price feed (the default)')
+    .option('--no-demo', 'no demo: a venue feeds it (give --venue on a new log)')
+    .option('--venue <file>', "a portfolio file: its instruments and rulebook are the venue's")
+    .option('--locations <file>', 'the places collateral is held at besides the venue (JSON)')
+    .option(
+      '--config <file>',
+      'a JSON file of these settings (port, host, data, demo, venue, ' +
+        'locations, logLevel, rateLimitPerMinute); a flag given wins',
+    )
+    .option('--log-level <level>', 'pino log level (default warn)')
+    .action((options: ServeFlags) => serveCommand(options, print));
+
+  cli
+    .command('keys <action> [id]')
+    .description('API keys in DATA/keys.json: create (the secret printed once), list, revoke ID')
+    .option('--data <folder>', 'the data folder (default ./data)')
+    .option('--role <role>', 'create: trader, operator, risk_viewer or admin')
+    .option(
+      '--account <id>',
+      "create: a trader's account (repeat for several)",
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .option('--label <text>', 'create: what the key is for')
+    .action(
+      (
+        action: string,
+        id: string | undefined,
+        options: { data?: string; role?: string; account?: string[]; label?: string },
+      ) => keysCommand(action, id === undefined ? [] : [id], options, print),
+    );
 
   cli
     .command('replay <db>')

@@ -30,7 +30,7 @@ export class EngineHost {
 
   private constructor(
     private readonly store: EventStore,
-    private readonly settings: EngineSettings,
+    readonly settings: EngineSettings,
     private readonly clock: () => number,
     readonly ledger: Ledger,
     private logTimeMs: number,
@@ -67,7 +67,7 @@ export class EngineHost {
           'record new rules from here on',
       ]);
     }
-    const nowMs = Math.max(this.logTimeMs, this.clock());
+    const nowMs = this.timeMs();
     const record = {
       command: `venue@${this.ledger.events + 1}`,
       digest,
@@ -78,14 +78,18 @@ export class EngineHost {
     this.logTimeMs = nowMs;
   }
 
+  /** The log's time now: the clock's, never earlier than the last event's. */
+  timeMs(): number {
+    return Math.max(this.logTimeMs, this.clock());
+  }
+
   /** A pre-trade check on the ledger as it is, at the log's time now: nothing changes. */
   check(order: OrderCheck): CheckAnswer {
-    const nowMs = Math.max(this.logTimeMs, this.clock());
-    return checkOrder(this.ledger, order, { ...this.settings, nowMs });
+    return checkOrder(this.ledger, order, { ...this.settings, nowMs: this.timeMs() });
   }
 
   async submit(command: Command): Promise<Answer> {
-    const nowMs = Math.max(this.logTimeMs, this.clock());
+    const nowMs = this.timeMs();
     const context = { ...this.settings, nowMs };
     const { answer, record } = judgeCommand(this.ledger, command, context, this.book);
     if (record === undefined) return answer;

@@ -2,12 +2,14 @@ import { dirname, resolve } from 'node:path';
 import { venueDigest } from '../../core/engine/venue-digest.ts';
 import type { LocationPolicy } from '../../core/ledger/location.ts';
 import type { Venue } from '../../core/model/venue.ts';
+import { fixed } from '../../core/num/fixed.ts';
 import { inputLabel, readInputText, stdinName } from '../import/input-text.ts';
 import { parseJsonText } from '../import/json-text.ts';
 import { portfolioOfJson } from '../import/load-portfolio.ts';
 import { readLocationFile } from '../import/location-file.ts';
 import { presetJson, readJsonFile } from '../import/presets.ts';
 import { InputError } from '../import/reader.ts';
+import type { EngineSettings } from './engine-host.ts';
 
 /**
  * The venue's rules a log runs under, as the commands that read a log take them: from the files
@@ -37,15 +39,29 @@ export function rulesFromFiles(
   const label = inputLabel(venuePath);
   const folder = venuePath === stdinName ? process.cwd() : dirname(resolve(venuePath));
   const given = parseJsonText(readInputText(venuePath, label), label);
+  const places =
+    locationsPath === undefined
+      ? null
+      : parseJsonText(readInputText(locationsPath), inputLabel(locationsPath));
+  return rulesOfVenueFile(given, folder, places, nowMs, label);
+}
+
+/**
+ * The rules of a venue file already read (`given`), its rulebooks named relative to `folder`;
+ * `places` a places file's JSON, or null.
+ */
+export function rulesOfVenueFile(
+  given: unknown,
+  folder: string,
+  places: unknown,
+  nowMs: number,
+  label: string,
+): VenueRules {
   if (typeof given !== 'object' || given === null || Array.isArray(given)) {
     throw new InputError([`${label}: must be an object (a portfolio file)`]);
   }
   // Its accounts are not the venue's rules (a portfolio file given as the venue may hold many).
   const file = { ...withRulebooksIn(given as Record<string, unknown>, folder), accounts: [] };
-  const places =
-    locationsPath === undefined
-      ? null
-      : parseJsonText(readInputText(locationsPath), inputLabel(locationsPath));
   return rulesOf(file, places, nowMs, label);
 }
 
@@ -103,5 +119,27 @@ function withRulebooksIn(file: Record<string, unknown>, folder: string): Record<
           ),
         }
       : {}),
+  };
+}
+
+/**
+ * The guard on price ticks until a venue's own is part of its rulebook: 60 s of staleness, 5 s
+ * ahead, a 20 % band, confirmed by 3 ticks within a minute.
+ */
+const priceGuard = {
+  staleAfterMs: 60_000,
+  futureSkewMs: 5_000,
+  jumpBand: fixed('0.2'),
+  confirmations: 3,
+  confirmWithinMs: 60_000,
+};
+
+/** The engine's settings under the rules: no unrealised profit withdrawable, the guard above. */
+export function settingsOf(rules: VenueRules): EngineSettings {
+  return {
+    venue: rules.venue,
+    withdrawableProfitShare: 0n,
+    priceGuard,
+    ...(rules.locations === undefined ? {} : { locations: rules.locations }),
   };
 }

@@ -1,0 +1,236 @@
+import type { Command } from '../../core/engine/command.ts';
+import { viewOf } from '../../core/engine/decide-location.ts';
+import type { CheckAnswer, OrderCheck } from '../../core/engine/decide-order.ts';
+import type { Answer } from '../../core/engine/execute.ts';
+import { ledgerPrices } from '../../core/engine/ledger-prices.ts';
+import { pricesHeld } from '../../core/engine/prices-held.ts';
+import type { LedgerEvent, MarginState } from '../../core/ledger/ledger-event.ts';
+import { stateHash } from '../../core/ledger/state-hash.ts';
+import { assessWith } from '../../core/margin/assess.ts';
+import { marginFigures } from '../../core/margin/margin-figures.ts';
+import type { RiskReport } from '../../core/margin/risk-report.ts';
+import type { Account } from '../../core/model/account.ts';
+import type { PriceView } from '../../core/model/price-view.ts';
+import type { Amount, Ratio } from '../../core/num/fixed.ts';
+import { ratioCeil } from '../../core/num/rounding.ts';
+import type { EngineHost } from '../engine/engine-host.ts';
+import { accountsOf } from '../store/event-accounts.ts';
+import type { EventStore, StoredEvent } from '../store/event-store.ts';
+import { decimalsForBigints } from '../store/ledger-codec.ts';
+import { ApiError } from './api-error.ts';
+
+/** What one accepted command changed: its events from sequence `first` on. */
+export interface Change {
+  readonly command: Command;
+  readonly first: number;
+  readonly events: readonly LedgerEvent[];
+  /** The events as JSON reads them (amounts as decimal strings), made once for every listener. */
+  readonly bodies: readonly Record<string, unknown>[];
+}
+
+/**
+ * The engine behind the server: commands one at a time, in arrival order (the host's ledger is
+ * its alone, and an append must finish before the next command is judged), each change told to
+ * the listeners (the streams) once its events are durable; and the reads the routes answer.
+ */
+export class EngineService {
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly listeners = new Set<(change: Change) => void>();
+
+  constructor(
+    readonly host: EngineHost,
+    private readonly store: EventStore,
+  ) {}
+
+  /** Answered in the order submitted; the change told to every listener before the answer. */
+  submit(command: Command): Promise<Answer> {
+    return this.serially(() => this.applied(command));
+  }
+
+  /** Each command of a batch in turn, none of another request between them. */
+  submitAll(commands: readonly Command[]): Promise<Answer[]> {
+    return this.serially(async () => {
+      const answers: Answer[] = [];
+      for (const command of commands) answers.push(await this.applied(command));
+      return answers;
+    });
+  }
+
+  private async applied(command: Command): Promise<Answer> {
+    const answer = await this.host.submit(command);
+    if (answer.kind === 'accepted' && this.listeners.size > 0) {
+      const { first, events } = answer;
+      const bodies = events.map(
+        (event) => JSON.parse(JSON.stringify(event, decimalsForBigints)) as Record<string, unknown>,
+      );
+      const change = { command, first, events, bodies };
+      for (const listener of this.listeners) listener(change);
+    }
+    return answer;
+  }
+
+  /** A pre-trade check: on the ledger between two commands, never halfway through one. */
+  check(order: OrderCheck): Promise<CheckAnswer> {
+    return this.serially(async () => this.host.check(order));
+  }
+
+  listen(listener: (change: Change) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The last event's sequence number: every read reflects the log up to it. */
+  get sequence(): number {
+    return this.host.ledger.events;
+  }
+
+  /**
+   * The account's risk report now, exact, as `xmargin margin --json` gives one (joint moves
+   * left out: a search, not a figure); 404 for no such account, 422 where a price it needs is
+   * not held yet.
+   */
+  report(id: string): RiskReport {
+    const { account, prices } = this.margined(id);
+    return assessWith(account, this.host.settings.venue, prices, { jointMoves: false });
+  }
+
+  /**
+   * The account as its margin sees it (its holdings elsewhere at their places' weights) and the
+   * prices now: 404 for no such account, 422 where a price it is margined at is not held yet.
+   */
+  margined(id: string): { account: Account; prices: PriceView } {
+    const { ledger, settings } = this.host;
+    const account = ledger.accounts.get(id);
+    if (account === undefined)
+      throw new ApiError(404, 'account_not_found', `no account ${id}`, 'account');
+    const nowMs = this.host.timeMs();
+    const viewed = viewOf(ledger, account, settings);
+    if (!pricesHeld(ledger, viewed, settings.venue, nowMs)) {
+      throw new ApiError(
+        422,
+        'price_unavailable',
+        `a price account ${id} is margined at is not held yet`,
+        'account',
+      );
+    }
+    return { account: viewed, prices: ledgerPrices(ledger, nowMs) };
+  }
+
+  /**
+   * The accounts by margin ratio (maintenance margin over equity, rounded up: the riskier way),
+   * riskiest first, those at or below zero equity before all, ties by id; those without every
+   * price they need left out. Exact, every account margined at each call: a risk desk's view,
+   * not a hot path (the engine's own states are `status`).
+   */
+  accountsByRisk(): readonly AccountRisk[] {
+    const { ledger, settings } = this.host;
+    const nowMs = this.host.timeMs();
+    const prices = ledgerPrices(ledger, nowMs);
+    const rows: AccountRisk[] = [];
+    for (const account of ledger.accounts.values()) {
+      const viewed = viewOf(ledger, account, settings);
+      if (!pricesHeld(ledger, viewed, settings.venue, nowMs)) continue;
+      const figures = marginFigures(viewed, settings.venue, prices);
+      rows.push({
+        account: account.id,
+        state: ledger.marginStates.get(account.id) ?? 'healthy',
+        equity: figures.equity,
+        initialMargin: figures.initialMargin,
+        maintenanceMargin: figures.maintenanceMargin,
+        marginRatio:
+          figures.equity <= 0n ? null : ratioCeil(figures.maintenanceMargin, figures.equity),
+      });
+    }
+    return rows.sort(byRisk);
+  }
+
+  /** Every event from sequence `from` to the log's end now, as stored, checksums checked. */
+  async *eventsFrom(
+    from: number,
+  ): AsyncIterable<{ sequence: number; command: string; event: Record<string, unknown> }> {
+    for await (const stored of this.store.read(from)) {
+      const {
+        command,
+        digest: _digest,
+        count: _count,
+        ...event
+      } = JSON.parse(stored.body) as Record<string, unknown>;
+      yield { sequence: stored.sequence, command: command as string, event };
+    }
+  }
+
+  /**
+   * The account's events from sequence `from` on, at most `limit`, and where to read on from
+   * (`next`, absent at the log's end): each checksum checked as it is read.
+   */
+  async eventsOf(account: string, from: number, limit: number) {
+    const events: (Pick<StoredEvent, 'sequence' | 'logTimeMs' | 'type'> & { body: unknown })[] = [];
+    let next: number | undefined;
+    for await (const event of this.store.read(from)) {
+      const body = JSON.parse(event.body) as Record<string, unknown>;
+      if (!accountsOf(body).has(account)) continue;
+      if (events.length === limit) {
+        next = event.sequence;
+        break;
+      }
+      events.push({ sequence: event.sequence, logTimeMs: event.logTimeMs, type: event.type, body });
+    }
+    return { events, ...(next === undefined ? {} : { next }) };
+  }
+
+  status() {
+    const { ledger } = this.host;
+    return {
+      sequence: ledger.events,
+      logTimeMs: this.host.timeMs(),
+      accounts: ledger.accounts.size,
+      commands: ledger.answered.size,
+      marginStates: this.marginStates(),
+      stateHash: stateHash(ledger),
+    };
+  }
+
+  /** Accounts by the margin state the log last recorded. */
+  marginStates(): { healthy: number; marginCall: number; liquidatable: number } {
+    const { ledger } = this.host;
+    let marginCall = 0;
+    let liquidatable = 0;
+    for (const state of ledger.marginStates.values()) {
+      if (state === 'margin_call') marginCall++;
+      else liquidatable++;
+    }
+    return { healthy: ledger.accounts.size - marginCall - liquidatable, marginCall, liquidatable };
+  }
+
+  /** Resolved once every command submitted so far is answered. */
+  async drained(): Promise<void> {
+    await this.queue;
+  }
+
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work);
+    // A failed command must not stop the ones queued after it.
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+export interface AccountRisk {
+  readonly account: string;
+  /** The state the log last recorded for it. */
+  readonly state: MarginState;
+  readonly equity: Amount;
+  readonly initialMargin: Amount;
+  readonly maintenanceMargin: Amount;
+  /** Null at or below zero equity: past any ratio. */
+  readonly marginRatio: Ratio | null;
+}
+
+function byRisk(a: AccountRisk, b: AccountRisk): number {
+  if (a.marginRatio !== b.marginRatio) {
+    if (a.marginRatio === null) return -1;
+    if (b.marginRatio === null) return 1;
+    return a.marginRatio > b.marginRatio ? -1 : 1;
+  }
+  return a.account < b.account ? -1 : a.account > b.account ? 1 : 0;
+}

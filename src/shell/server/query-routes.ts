@@ -1,0 +1,226 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { withProfitAtMost } from '../../core/engine/withdrawal-rule.ts';
+import { homeLocation, splitHoldingKey } from '../../core/ledger/location.ts';
+import { compareModes } from '../../core/margin/compare.ts';
+import { maxWithdrawal } from '../../core/margin/what-if.ts';
+import { toJsonLine } from '../cli/figures.ts';
+import { ApiError } from './api-error.ts';
+import type { Role } from './api-keys.ts';
+import type { EngineService } from './engine-service.ts';
+import { mayRead } from './route-access.ts';
+
+const readers: readonly Role[] = ['trader', 'operator', 'risk_viewer'];
+const bookReaders: readonly Role[] = ['operator', 'risk_viewer', 'trader'];
+
+/** Accounts one page of the list may hold; events one page of an account's log. */
+export const pageMax = 500;
+
+const accountParams = Type.Object({ account: Type.String({ minLength: 1, maxLength: 200 }) });
+const paging = Type.Object(
+  {
+    limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$' })),
+    after: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    from: Type.Optional(Type.String({ pattern: '^[0-9]{1,16}$' })),
+  },
+  { additionalProperties: false },
+);
+
+export function registerQueryRoutes(app: FastifyInstance, service: () => EngineService): void {
+  const scoped = (summary: string) => ({
+    schema: { summary, tags: ['accounts'], params: accountParams, security: [{ apiKey: [] }] },
+    config: { roles: readers },
+  });
+
+  app.get<{ Params: { account: string } }>(
+    '/v1/accounts/:account',
+    scoped('The account’s risk report, exact, as `xmargin margin --json` gives it'),
+    async (request, reply) => {
+      mayRead(request, request.params.account);
+      const engine = service();
+      return figures(
+        reply,
+        { sequence: engine.sequence },
+        { report: engine.report(request.params.account) },
+      );
+    },
+  );
+
+  app.get<{ Params: { account: string } }>(
+    '/v1/accounts/:account/positions',
+    scoped('The account’s positions as the ledger holds them'),
+    async (request) => {
+      mayRead(request, request.params.account);
+      const engine = service();
+      const account = known(engine, request.params.account);
+      return {
+        sequence: engine.sequence,
+        positions: account.positions,
+        openOrders: account.openOrders,
+      };
+    },
+  );
+
+  app.get<{ Params: { account: string } }>(
+    '/v1/accounts/:account/balances',
+    scoped('The account’s balances by asset and by place'),
+    async (request) => {
+      mayRead(request, request.params.account);
+      const engine = service();
+      const account = known(engine, request.params.account);
+      const { ledger } = engine.host;
+      const places: Record<string, Record<string, bigint>> = {
+        [homeLocation]: Object.fromEntries(account.balances),
+      };
+      for (const [key, held] of ledger.holdings) {
+        const [owner, place] = splitHoldingKey(key);
+        if (owner === account.id) places[place] = Object.fromEntries(held);
+      }
+      const pending = [...ledger.pendingMoves].filter(([, move]) => move.account === account.id);
+      return {
+        sequence: engine.sequence,
+        places,
+        pending: pending.map(([id, move]) => ({ id, ...move })),
+      };
+    },
+  );
+
+  app.get<{ Params: { account: string }; Querystring: { limit?: string; from?: string } }>(
+    '/v1/accounts/:account/events',
+    {
+      ...scoped('The account’s events, in log order, from a sequence number on'),
+      schema: { ...scoped('').schema, summary: 'The account’s events', querystring: paging },
+    },
+    async (request) => {
+      mayRead(request, request.params.account);
+      const engine = service();
+      known(engine, request.params.account);
+      const from = Number(request.query.from ?? '1');
+      return engine.eventsOf(
+        request.params.account,
+        Math.max(from, 1),
+        limitOf(request.query.limit),
+      );
+    },
+  );
+
+  app.get<{ Params: { account: string } }>(
+    '/v1/accounts/:account/limits',
+    scoped('What the account may still do: the largest withdrawal of each asset the engine allows'),
+    async (request, reply) => {
+      mayRead(request, request.params.account);
+      const engine = service();
+      const { account, prices } = engine.margined(request.params.account);
+      const { venue, withdrawableProfitShare } = engine.host.settings;
+      const rules = withProfitAtMost(venue, withdrawableProfitShare);
+      const withdrawals = Object.fromEntries(
+        [...account.balances.keys()]
+          .sort()
+          .map((asset) => [asset, maxWithdrawal(account, rules, prices, asset)]),
+      );
+      return figures(reply, { sequence: engine.sequence }, { maxWithdrawal: withdrawals });
+    },
+  );
+
+  app.get<{ Params: { account: string } }>(
+    '/v1/accounts/:account/compare',
+    scoped('The account’s book as all-isolated, as cross and as portfolio margin'),
+    async (request, reply) => {
+      mayRead(request, request.params.account);
+      const engine = service();
+      const { account, prices } = engine.margined(request.params.account);
+      const comparison = compareModes(account, engine.host.settings.venue, prices, {
+        jointMoves: false,
+      });
+      return figures(reply, { sequence: engine.sequence }, { comparison });
+    },
+  );
+
+  app.get<{ Querystring: { limit?: string; after?: string } }>(
+    '/v1/accounts',
+    {
+      schema: {
+        summary:
+          'Accounts by margin ratio, riskiest first, a page at a time (`after`: the last id seen)',
+        tags: ['accounts'],
+        querystring: paging,
+        security: [{ apiKey: [] }],
+      },
+      config: { roles: bookReaders },
+    },
+    async (request, reply) => {
+      const engine = service();
+      const caller = request.caller!;
+      const all = engine
+        .accountsByRisk()
+        .filter((row) => caller.role !== 'trader' || caller.accounts.has(row.account));
+      const start =
+        request.query.after === undefined
+          ? 0
+          : all.findIndex((row) => row.account === request.query.after) + 1;
+      if (request.query.after !== undefined && start === 0) {
+        throw new ApiError(
+          400,
+          'bad_input',
+          `after: no account ${request.query.after} in the list`,
+          'after',
+        );
+      }
+      const limit = limitOf(request.query.limit);
+      const page = all.slice(start, start + limit);
+      const more = start + limit < all.length;
+      return figures(
+        reply,
+        { sequence: engine.sequence, total: all.length },
+        {
+          accounts: page,
+          ...(more ? { after: page.at(-1)!.account } : {}),
+        },
+      );
+    },
+  );
+
+  app.get(
+    '/v1/status',
+    {
+      schema: {
+        summary: 'The engine: log length, accounts by state, state hash',
+        tags: ['engine'],
+        security: [{ apiKey: [] }],
+      },
+      config: { roles: ['trader', 'operator', 'risk_viewer', 'admin'] },
+    },
+    async () => service().status(),
+  );
+}
+
+function known(engine: EngineService, id: string) {
+  const account = engine.host.ledger.accounts.get(id);
+  if (account === undefined)
+    throw new ApiError(404, 'account_not_found', `no account ${id}`, 'account');
+  return account;
+}
+
+function limitOf(given: string | undefined): number {
+  if (given === undefined) return 100;
+  const limit = Number(given);
+  if (limit < 1 || limit > pageMax) {
+    throw new ApiError(400, 'bad_input', `limit: must be 1 to ${pageMax} (got ${given})`, 'limit');
+  }
+  return limit;
+}
+
+/**
+ * The body as the CLI's --json writes figures (amounts exact, floats as plain decimals), after
+ * `head`'s counts as numbers: the sequence number the figures reflect, a list's length.
+ */
+function figures(
+  reply: FastifyReply,
+  head: Record<string, number>,
+  value: Record<string, unknown>,
+) {
+  const counts = JSON.stringify(head).slice(0, -1);
+  return reply
+    .type('application/json; charset=utf-8')
+    .send(`${counts},${toJsonLine(value).slice(1)}`);
+}

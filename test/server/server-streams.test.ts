@@ -1,0 +1,189 @@
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { bodyOf, type KeyName, testServer } from './server-kit.ts';
+
+type Server = Awaited<ReturnType<typeof testServer>>;
+type Message = {
+  type: string;
+  sequence: number;
+  channel?: string;
+  account?: string;
+  code?: string;
+  state?: string;
+};
+
+const day = readFileSync('examples/engine/day.jsonl', 'utf8')
+  .split('\n')
+  .filter((l) => l.trim() !== '');
+const open: WebSocket[] = [];
+const servers: Server[] = [];
+afterEach(async () => {
+  for (const socket of open.splice(0)) socket.terminate();
+  for (const t of servers.splice(0)) await t.app.close();
+});
+
+async function feed(t: Server, lines: readonly string[]): Promise<void> {
+  for (const line of lines) {
+    const sent = JSON.parse(line) as Record<string, unknown>;
+    t.at(sent.issuedAtMs as number);
+    const { url, body } = bodyOf(sent);
+    const key: KeyName = ['set_leverage', 'set_margin_mode'].includes(sent.type as string)
+      ? 'trader'
+      : 'operator';
+    await t.post(url, body, key);
+  }
+}
+
+async function listening(t: Server): Promise<string> {
+  servers.push(t);
+  const address = await t.app.listen({ host: '127.0.0.1', port: 0 });
+  return address.replace('http', 'ws');
+}
+
+/** A client on a real socket, collecting what it is sent. */
+function connect(url: string, key: string) {
+  const messages: Message[] = [];
+  const socket = new WebSocket(url, { headers: { authorization: `Bearer ${key}` } });
+  open.push(socket);
+  socket.on('message', (data) => messages.push(JSON.parse(String(data)) as Message));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    socket.on('close', (code, reason) => resolve({ code, reason: String(reason) })),
+  );
+  const until = async (done: (m: Message[]) => boolean, ms = 10_000) => {
+    const start = Date.now();
+    while (!done(messages)) {
+      if (Date.now() - start > ms)
+        throw new Error(`timed out; got ${JSON.stringify(messages.slice(-3))}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  };
+  /** Until nothing new has come for `quietMs`. */
+  const settled = async (quietMs = 200) => {
+    let count = -1;
+    while (count !== messages.length) {
+      count = messages.length;
+      await new Promise((r) => setTimeout(r, quietMs));
+    }
+  };
+  return { socket, messages, closed, until, settled };
+}
+
+/** The sequences of the log's events naming the account, read from the store. */
+async function namedIn(t: Server, account: string): Promise<number[]> {
+  const sequences: number[] = [];
+  let from = 1;
+  for (;;) {
+    const page = await t.service.eventsOf(account, from, 500);
+    sequences.push(...page.events.map((e) => e.sequence));
+    if (page.next === undefined) return sequences;
+    from = page.next;
+  }
+}
+
+const accountEvents = (messages: Message[], account: string) =>
+  messages
+    .filter((m) => m.type === 'event' && m.channel === `account:${account}`)
+    .map((m) => m.sequence);
+
+describe('the WebSocket streams, on a real socket', () => {
+  it("streams an account's events from the log and then live, each once, in order, with its margin", async () => {
+    const t = await testServer();
+    await feed(t, day.slice(0, 25));
+    const url = await listening(t);
+    const client = connect(
+      `${url}/v1/stream?channels=account:alice,alerts,prices&from=1`,
+      t.keys.trader,
+    );
+    await client.until((m) => m.some((x) => x.type === 'live'));
+    await feed(t, day.slice(25));
+    await client.settled();
+    const seen = accountEvents(client.messages, 'alice');
+    expect(seen).toEqual(await namedIn(t, 'alice'));
+    expect(seen.length).toBeGreaterThan(5);
+    const margins = client.messages.filter((m) => m.type === 'margin');
+    expect(margins.length).toBeGreaterThan(1);
+    expect(margins.every((m) => m.account === 'alice')).toBe(true);
+    expect(client.messages.filter((m) => m.type === 'price').length).toBeGreaterThan(20);
+  });
+
+  it('resumes from a sequence number after a disconnect without a gap or a duplicate', async () => {
+    const t = await testServer();
+    await feed(t, day.slice(0, 20));
+    const url = await listening(t);
+    const first = connect(`${url}/v1/stream?channels=account:alice,prices&from=1`, t.keys.trader);
+    await first.until((m) => m.some((x) => x.type === 'live'));
+    await feed(t, day.slice(20, 30));
+    await first.settled();
+    first.socket.close();
+    const last = Math.max(...first.messages.map((m) => m.sequence));
+    // Commands land while the client is away.
+    await feed(t, day.slice(30));
+    const second = connect(
+      `${url}/v1/stream?channels=account:alice,prices&from=${last + 1}`,
+      t.keys.trader,
+    );
+    await second.until((m) => m.some((x) => x.type === 'live'));
+    const events = (m: Message[]) =>
+      m
+        .filter((x) => x.type === 'event' || x.type === 'price')
+        .map((x) => `${x.type}@${x.sequence}`);
+    const joined = [...events(first.messages), ...events(second.messages)];
+    expect(new Set(joined).size).toBe(joined.length);
+    const whole = connect(`${url}/v1/stream?channels=account:alice,prices&from=1`, t.keys.trader);
+    await whole.until((m) => m.some((x) => x.type === 'live'));
+    expect(joined).toEqual(events(whole.messages));
+  });
+
+  it("refuses another trader's account, the book to a trader, and a stream without a key", async () => {
+    const t = await testServer();
+    await feed(t, day.slice(0, 12));
+    const url = await listening(t);
+    const carol = connect(`${url}/v1/stream?channels=account:carol`, t.keys.trader);
+    expect((await carol.closed).code).toBe(4403);
+    expect(carol.messages[0]).toMatchObject({ type: 'error', code: 'account_forbidden' });
+    const book = connect(`${url}/v1/stream?channels=book`, t.keys.trader);
+    expect((await book.closed).code).toBe(4403);
+    expect(book.messages[0]).toMatchObject({ type: 'error', code: 'role_forbidden' });
+    const nobody = connect(`${url}/v1/stream?channels=prices`, 'xm_0_wrong');
+    expect(await nobody.closed).toEqual({ code: 4401, reason: 'key_invalid' });
+    const bad = connect(`${url}/v1/stream?channels=everything`, t.keys.risk_viewer);
+    expect(await bad.closed).toEqual({ code: 4400, reason: 'bad_input' });
+    const viewer = connect(`${url}/v1/stream?channels=book`, t.keys.risk_viewer);
+    await viewer.until((m) => m.some((x) => x.type === 'live'));
+  });
+
+  it('drops a client that stops reading, with a reason, and never holds the engine back', async () => {
+    const t = await testServer(undefined, { streamBufferBytes: 64 * 1024 });
+    await feed(t, day.slice(0, 12));
+    const url = await listening(t);
+    const slow = connect(`${url}/v1/stream?channels=prices,book`, t.keys.risk_viewer);
+    await slow.until((m) => m.some((x) => x.type === 'live'));
+    (slow.socket as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
+    let sequence = 100;
+    const timeMs = Date.UTC(2026, 11, 24, 0, 2);
+    t.at(timeMs);
+    const drops = async () => (await t.server.metrics.streamDrops.get()).values[0]?.value ?? 0;
+    // The kernel's socket buffers take the first megabytes: flood until the server's own fill up.
+    for (let batch = 0; batch < 400 && (await drops()) === 0; batch++) {
+      const items = Array.from({ length: 500 }, () => {
+        sequence++;
+        return {
+          id: `flood-${sequence}`,
+          feed: 'mark:BTCUSDT',
+          sequence,
+          timeMs,
+          price: String(95_000 + (sequence % 50)),
+        };
+      });
+      const answered = await t.post('/v1/prices', { items }, 'operator');
+      // The engine answers at once whatever the stream's client does.
+      expect(answered.statusCode).toBe(200);
+    }
+    expect(await drops()).toBe(1);
+    (slow.socket as unknown as { _socket: { resume(): void } })._socket.resume();
+    const closed = await slow.closed;
+    expect(closed).toEqual({ code: 4008, reason: 'slow consumer' });
+    expect(slow.messages.filter((m) => m.type === 'price').length).toBeLessThan(sequence - 100);
+  });
+});
