@@ -200,3 +200,4 @@ jsonReadingBench(quick);
 bookBench(quick);
 await (await import('./event-store.ts')).eventStoreBench(quick);
 await (await import('./engine.ts')).engineBench(quick);
+await (await import('./server.ts')).serverBench(quick);

@@ -3,6 +3,14 @@
  * account is worth, needs and may still do. Everything here is re-exported from where it lives;
  * the CLI (src/shell/cli) is built on the same calls.
  */
+
+export {
+  type CommandAnswer,
+  type CommandBody,
+  type StreamMessage,
+  XmarginClient,
+  XmarginError,
+} from './client/client.ts';
 export { type AssessOptions, assess, assessWith } from './core/margin/assess.ts';
 export type { CollateralLine } from './core/margin/collateral-lines.ts';
 export { type Comparison, compareModes, type PositionMove } from './core/margin/compare.ts';
@@ -39,3 +47,4 @@ export {
 export { readPortfolio } from './shell/import/portfolio-file.ts';
 export { presetIds, readPreset, readRulebookFile } from './shell/import/presets.ts';
 export { InputError } from './shell/import/reader.ts';
+export { type RunningServer, type StartOptions, startServer } from './shell/server/start-server.ts';

@@ -216,7 +216,7 @@ function settleOf(report: Json): string {
   return (report.positions as Json[])[0]!.settle as string;
 }
 
-describe('the main example (npm start)', () => {
+describe('the main example (examples/cross-and-isolated.json)', () => {
   const path = 'examples/cross-and-isolated.json';
 
   it('cross margin frees capital and puts every liquidation further away', () => {

@@ -198,7 +198,7 @@ describe('a preset without a rule for the symbols says how to fix it', () => {
 describe('the README and the format page show what the CLI prints', () => {
   const scratch = scratchFolder();
 
-  it("README's first report lines are npm start's", () => {
+  it("README's first report lines are `xmargin margin examples/cross-and-isolated.json`'s", () => {
     const readme = readFileSync('README.md', 'utf8');
     const block = /## First steps[\s\S]*?```\n([\s\S]*?)```/.exec(readme)![1]!;
     const shown = block

@@ -4,7 +4,7 @@ import { stateHash } from '../../src/core/ledger/state-hash.ts';
 import { EngineHost } from '../../src/shell/engine/engine-host.ts';
 import { rulesFromFiles, settingsOf } from '../../src/shell/engine/venue-rules.ts';
 import { KeyRing, type Role } from '../../src/shell/server/api-keys.ts';
-import { commandRoutes } from '../../src/shell/server/command-routes.ts';
+import { commandRoutes } from '../../src/shell/server/command-paths.ts';
 import { EngineService } from '../../src/shell/server/engine-service.ts';
 import { buildServer, type ServerOptions } from '../../src/shell/server/server.ts';
 import { MemoryEventLog, openMemoryEventStore } from '../../src/shell/store/memory-event-store.ts';
@@ -23,7 +23,8 @@ export async function testServer(
   venueFile = 'examples/engine/venue.json',
   options: Partial<ServerOptions> = {},
 ) {
-  let timeMs = Date.UTC(2026, 11, 24);
+  // Before every recorded day and the host clock: the test moves it on (`at`).
+  let timeMs = Date.UTC(2026, 10, 1);
   const rules = rulesFromFiles(venueFile, undefined, timeMs);
   const ring = KeyRing.inMemory();
   const now = new Date(timeMs);

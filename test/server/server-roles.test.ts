@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Role } from '../../src/shell/server/api-keys.ts';
-import { commandRoutes } from '../../src/shell/server/command-routes.ts';
+import { commandRoutes } from '../../src/shell/server/command-paths.ts';
 import { testServer } from './server-kit.ts';
 
 type Server = Awaited<ReturnType<typeof testServer>>;

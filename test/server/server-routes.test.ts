@@ -4,7 +4,7 @@ import { stateHash } from '../../src/core/ledger/state-hash.ts';
 import { EngineHost } from '../../src/shell/engine/engine-host.ts';
 import { rulesFromFiles, settingsOf } from '../../src/shell/engine/venue-rules.ts';
 import { readCommandFile } from '../../src/shell/import/command-file.ts';
-import { commandRoutes } from '../../src/shell/server/command-routes.ts';
+import { commandRoutes } from '../../src/shell/server/command-paths.ts';
 import { MemoryEventLog, openMemoryEventStore } from '../../src/shell/store/memory-event-store.ts';
 import { bodyOf, routeOf, testServer } from './server-kit.ts';
 

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nowMs } from '../clock.ts';
 import { parseJsonText } from '../import/json-text.ts';
@@ -140,7 +140,9 @@ export function keysCommand(
   flags: { data?: string; role?: string; account?: string[]; label?: string },
   print: (text: string) => void,
 ): void {
-  const ring = KeyRing.open(join(flags.data ?? 'data', 'keys.json'));
+  const data = flags.data ?? 'data';
+  if (action === 'create') mkdirSync(data, { recursive: true });
+  const ring = KeyRing.open(join(data, 'keys.json'));
   const now = new Date(nowMs());
   switch (action) {
     case 'create': {
