@@ -23,8 +23,8 @@ import Fastify from 'fastify';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { Command } from '../src/core/engine/command.ts';
 import { parseFixed } from '../src/core/num/fixed.ts';
+import { seededRandom } from '../src/shell/seeded-random.ts';
 import { KeyRing } from '../src/shell/server/api-keys.ts';
-import { seeded } from '../src/shell/server/demo.ts';
 import { type RunningServer, startServer } from '../src/shell/server/start-server.ts';
 
 const loadChild = resolve('bench/load-child.mjs');
@@ -66,7 +66,7 @@ async function load(url: string, seconds: number, body: string, key?: string): P
 
 async function bookOn(running: RunningServer, accounts: number): Promise<void> {
   const service = running.server.service!;
-  const random = seeded(9);
+  const random = seededRandom(9);
   const now = Date.now();
   const commands: Command[] = [];
   const tick = (feed: string, price: string): Command => ({

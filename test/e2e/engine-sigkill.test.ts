@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { stateHash } from '../../src/core/ledger/state-hash.ts';
 import { replay, replayFromStart } from '../../src/shell/engine/engine-host.ts';
+import { seededRandom } from '../../src/shell/seeded-random.ts';
 import type { EventStore } from '../../src/shell/store/event-store.ts';
 import { openSqliteEventStore } from '../../src/shell/store/sqlite-event-store.ts';
 import { pinClock, pinnedNow, runCliAsync, scratchFolder } from './cli-harness.ts';
@@ -75,12 +76,12 @@ type Stop = { readonly afterAnswers: number; readonly afterMs?: number } | 'at_e
 
 describe('xmargin run killed with SIGKILL while commands stream in', () => {
   it(`loses nothing answered and applies nothing twice, over ${kills} kills`, async () => {
-    const random = mulberry32(seed);
+    const random = seededRandom(seed);
     const lines = commandStream(random, streamLength);
 
     // The reference: the whole stream, uninterrupted, into a fresh log.
     const cleanDb = scratch.path('clean.db');
-    const clean = await session(cleanDb, lines, 0, 'at_end', mulberry32(seed - 1));
+    const clean = await session(cleanDb, lines, 0, 'at_end', seededRandom(seed - 1));
     expect(clean.stderr).toBe('');
     expect(clean.code).toBe(0);
     expect(clean.answers.map(verdict)).toEqual(lines.map((line) => line.expected));
@@ -103,7 +104,7 @@ describe('xmargin run killed with SIGKILL while commands stream in', () => {
       const afterAnswers = 1 + Math.floor(random() * Math.ceil(left / (kills - killed + 2)));
       const stop: Stop =
         random() < 0.3 ? { afterAnswers, afterMs: Math.floor(random() * 1200) } : { afterAnswers };
-      const run = await session(db, lines, start, stop, mulberry32(seed + killed));
+      const run = await session(db, lines, start, stop, seededRandom(seed + killed));
       expect(run.signal, run.stderr).toBe('SIGKILL');
       killed += 1;
       if (run.answers.length === 0) killedBeforeAnAnswer += 1;
@@ -148,7 +149,7 @@ describe('xmargin run killed with SIGKILL while commands stream in', () => {
     expect(snapshotAndTail).toBeGreaterThanOrEqual(kills / 4);
 
     // The rest of the stream, to its end: the uninterrupted run's log and state.
-    const last = await session(db, lines, Math.max(0, next - 2), 'at_end', mulberry32(seed - 2));
+    const last = await session(db, lines, Math.max(0, next - 2), 'at_end', seededRandom(seed - 2));
     expect(last.stderr).toBe('');
     expect(last.code).toBe(0);
     expect(await logOf(db)).toEqual(cleanLog);
@@ -156,7 +157,7 @@ describe('xmargin run killed with SIGKILL while commands stream in', () => {
     await recoveredLedger(db);
 
     // The whole stream once more: every command in the log answered as before, nothing changed.
-    const again = await session(db, lines, 0, 'at_end', mulberry32(seed - 3));
+    const again = await session(db, lines, 0, 'at_end', seededRandom(seed - 3));
     expect(again.code).toBe(0);
     const firstEvents = new Map(
       clean.answers.filter((a) => a.kind === 'accepted').map((a) => [a.id, a.first]),
@@ -501,16 +502,4 @@ function commandStream(random: () => number, length: number): Line[] {
 function decimal(units: bigint, decimals: number): string {
   const scale = 10n ** BigInt(decimals);
   return `${units / scale}.${(units % scale).toString().padStart(decimals, '0')}`;
-}
-
-/** A small seeded generator (mulberry32): the same stream and kills on every run. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -81,7 +81,16 @@ export async function serverAfter(
   const lines = readFileSync(day, 'utf8')
     .split('\n')
     .filter((l) => l.trim() !== '');
-  for (const line of lines.slice(0, count)) {
+  await feed(t, lines.slice(0, count));
+  return t;
+}
+
+/**
+ * Each line of a recorded day through its route at its time: a trader-only command with the
+ * trader's key, every other with the operator's.
+ */
+export async function feed(t: Awaited<ReturnType<typeof testServer>>, lines: readonly string[]) {
+  for (const line of lines) {
     const sent = JSON.parse(line) as Record<string, unknown>;
     t.at(sent.issuedAtMs as number);
     const { url, body } = bodyOf(sent);
@@ -90,7 +99,6 @@ export async function serverAfter(
       : 'operator';
     await t.post(url, body, key);
   }
-  return t;
 }
 
 /** The route that submits a command type. */

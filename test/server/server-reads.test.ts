@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { formatFixed, parseFixed } from '../../src/core/num/fixed.ts';
 import { runCliAsync, runDay, scratchFolder } from '../e2e/cli-harness.ts';
 import { serverAfter, testServer } from './server-kit.ts';
 
@@ -109,6 +110,21 @@ describe('the reads, after examples/engine/day.jsonl', () => {
       'operator',
     );
     expect(taken.json().kind).toBe('accepted');
+    // The largest order the what-if finds is the largest the engine's own pre-trade check takes.
+    const { buy } = (await t.get('/v1/accounts/bob/limits', 'trader')).json().maxOrder.BTCUSDT;
+    expect(Number(buy)).toBeGreaterThan(0);
+    const check = async (size: string) =>
+      (
+        await t.post(
+          '/v1/pre-trade-checks',
+          { id: 'c', account: 'bob', instrument: 'BTCUSDT', side: 'buy', size },
+          'trader',
+        )
+      ).json();
+    expect((await check(buy)).verdict).toBe('accepted');
+    // One size step (BTCUSDT's 0.001) more is refused.
+    const onePast = formatFixed(parseFixed(buy)! + parseFixed('0.001')!);
+    expect((await check(onePast)).verdict).not.toBe('accepted');
     const compare = (await t.get('/v1/accounts/alice/compare', 'trader')).json();
     expect(compare.comparison).toBeDefined();
   });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { bodyOf, type KeyName, testServer } from './server-kit.ts';
+import { feed, testServer } from './server-kit.ts';
 
 type Server = Awaited<ReturnType<typeof testServer>>;
 type Message = {
@@ -22,18 +22,6 @@ afterEach(async () => {
   for (const socket of open.splice(0)) socket.terminate();
   for (const t of servers.splice(0)) await t.app.close();
 });
-
-async function feed(t: Server, lines: readonly string[]): Promise<void> {
-  for (const line of lines) {
-    const sent = JSON.parse(line) as Record<string, unknown>;
-    t.at(sent.issuedAtMs as number);
-    const { url, body } = bodyOf(sent);
-    const key: KeyName = ['set_leverage', 'set_margin_mode'].includes(sent.type as string)
-      ? 'trader'
-      : 'operator';
-    await t.post(url, body, key);
-  }
-}
 
 async function listening(t: Server): Promise<string> {
   servers.push(t);

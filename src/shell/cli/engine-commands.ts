@@ -9,6 +9,7 @@ import type { Position } from '../../core/model/account.ts';
 import type { Portfolio } from '../../core/model/portfolio.ts';
 import { formatFixed } from '../../core/num/fixed.ts';
 import { nowMs } from '../clock.ts';
+import { checkAnswerJson } from '../engine/check-answer.ts';
 import { EngineHost, replay, snapshotEveryEvents } from '../engine/engine-host.ts';
 import {
   rulesFromFiles,
@@ -69,18 +70,6 @@ function checkText(id: string, answer: CheckAnswer): string {
   );
 }
 
-function checkJson(id: string, answer: CheckAnswer): object {
-  if (answer.kind === 'refused') return { id, kind: 'rejected', rejection: answer.rejection };
-  const { equity, initialMargin, maintenanceMargin, freeCollateral, liquidatable } = answer.after;
-  return {
-    id,
-    kind: 'checked',
-    placement: answer.placement,
-    ...answer.judgement,
-    after: { equity, initialMargin, maintenanceMargin, freeCollateral, liquidatable },
-  };
-}
-
 /**
  * `xmargin run DB --commands FILE --venue FILE`: the engine over the event log in DB (a SQLite
  * file, made if absent), the ledger rebuilt from it, then every command of FILE (JSON lines,
@@ -136,7 +125,9 @@ export async function runCommand(
         const { id, type: _type, issuedAtMs: _at, ...order } = command;
         const checked = host.check(order);
         counts[checked.kind === 'checked' ? 'checked' : 'rejected'] += 1;
-        print(options.json === true ? engineJson(checkJson(id, checked)) : checkText(id, checked));
+        print(
+          options.json === true ? engineJson(checkAnswerJson(id, checked)) : checkText(id, checked),
+        );
         return;
       }
       const answer = await host.submit(command);

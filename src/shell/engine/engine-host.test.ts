@@ -34,6 +34,18 @@ function storeOf(opened: Opened): EventStore {
   return opened.store;
 }
 
+/** The store with its append replaced. */
+function withAppend(store: EventStore, append: EventStore['append']): EventStore {
+  return {
+    append,
+    read: (from) => store.read(from),
+    lastSequence: () => store.lastSequence(),
+    writeSnapshot: (snapshot) => store.writeSnapshot(snapshot),
+    latestSnapshot: () => store.latestSnapshot(),
+    close: () => store.close(),
+  };
+}
+
 const folder = mkdtempSync(join(tmpdir(), 'xmargin-host-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
@@ -92,6 +104,57 @@ describe('the engine over an event log', () => {
       await second.close();
     },
   );
+
+  it('commits a batch as one: the answers and the ledger of the commands one by one, in one append', async () => {
+    const oneByOne = await EngineHost.open(
+      storeOf(openMemoryEventStore(new MemoryEventLog())),
+      settings,
+      () => 10_000,
+    );
+    const singly = [];
+    for (const command of commands) singly.push(await oneByOne.submit(command));
+    const log = new MemoryEventLog();
+    const store = storeOf(openMemoryEventStore(log));
+    let appends = 0;
+    const counted = withAppend(store, (rows) => {
+      appends++;
+      return store.append(rows);
+    });
+    const batched = await EngineHost.open(counted, settings, () => 10_000);
+    // A command given twice in one batch: the second is answered as the first.
+    const answers = await batched.submitAll([...commands, commands[4]!]);
+    expect(answers.slice(0, -1)).toEqual(singly);
+    expect(answers.at(-1)).toEqual({ kind: 'duplicate', first: 5, count: 1 });
+    expect(appends).toBe(1);
+    expect(stateHash(batched.ledger)).toBe(stateHash(oneByOne.ledger));
+    const restarted = await EngineHost.open(
+      storeOf(openMemoryEventStore(log)),
+      settings,
+      () => 10_000,
+    );
+    expect(stateHash(restarted.ledger)).toBe(stateHash(oneByOne.ledger));
+  });
+
+  it('refuses everything once the log refused a batch it had applied: a restart recovers the log’s state', async () => {
+    const log = new MemoryEventLog();
+    const store = storeOf(openMemoryEventStore(log));
+    let failing = false;
+    const flaky = withAppend(store, (rows) =>
+      failing ? Promise.reject(new Error('disk full')) : store.append(rows),
+    );
+    const host = await EngineHost.open(flaky, settings, () => 10_000);
+    await host.submitAll(commands.slice(0, 3));
+    const before = stateHash(host.ledger);
+    failing = true;
+    await expect(host.submitAll(commands.slice(3))).rejects.toThrow('disk full');
+    failing = false;
+    await expect(host.submit(commands[5]!)).rejects.toThrow(/restart to recover/);
+    expect(() =>
+      host.check({ account: 'a', instrument: 'BTCUSDT', side: 'buy', size: d('1') }),
+    ).toThrow(/restart/);
+    const again = await EngineHost.open(storeOf(openMemoryEventStore(log)), settings, () => 10_000);
+    expect(stateHash(again.ledger)).toBe(before);
+  });
 
   it('keeps the log clock from going back when the host clock does (S28)', async () => {
     const store = storeOf(openMemoryEventStore(new MemoryEventLog()));

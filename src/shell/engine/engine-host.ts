@@ -85,10 +85,12 @@ export class EngineHost {
 
   /** A pre-trade check on the ledger as it is, at the log's time now: nothing changes. */
   check(order: OrderCheck): CheckAnswer {
+    this.mustBeWhole();
     return checkOrder(this.ledger, order, { ...this.settings, nowMs: this.timeMs() });
   }
 
   async submit(command: Command): Promise<Answer> {
+    this.mustBeWhole();
     const nowMs = this.timeMs();
     const context = { ...this.settings, nowMs };
     const { answer, record } = judgeCommand(this.ledger, command, context, this.book);
@@ -96,11 +98,63 @@ export class EngineHost {
     await this.store.append(encodeRecord(record, nowMs));
     applyRecord(this.ledger, record);
     this.logTimeMs = nowMs;
+    await this.snapshotIfDue();
+    return answer;
+  }
+
+  /**
+   * A batch committed as one: each command judged on the ledger as the ones before it left it,
+   * then every accepted record appended in one transaction (one sync of the log for the batch,
+   * not one per command), then all answered. The records are applied as they are judged, before
+   * the append, so a later command of the batch sees an earlier one; should the append fail,
+   * the ledger holds what the log does not, and this host refuses everything from then on: the
+   * process must restart, and recovery rebuilds the ledger from the log, which has none of the
+   * batch. Nothing unacknowledged is ever answered as done.
+   */
+  async submitAll(commands: readonly Command[]): Promise<Answer[]> {
+    this.mustBeWhole();
+    const answers: Answer[] = [];
+    const rows: ReturnType<typeof encodeRecord> = [];
+    for (const command of commands) {
+      const nowMs = this.timeMs();
+      const { answer, record } = judgeCommand(
+        this.ledger,
+        command,
+        { ...this.settings, nowMs },
+        this.book,
+      );
+      answers.push(answer);
+      if (record === undefined) continue;
+      rows.push(...encodeRecord(record, nowMs));
+      applyRecord(this.ledger, record);
+      this.logTimeMs = nowMs;
+    }
+    if (rows.length === 0) return answers;
+    try {
+      await this.store.append(rows);
+    } catch (error) {
+      this.broken = error as Error;
+      throw error;
+    }
+    await this.snapshotIfDue();
+    return answers;
+  }
+
+  private broken: Error | undefined;
+
+  private mustBeWhole(): void {
+    if (this.broken !== undefined) {
+      throw new Error(
+        `the event log refused a batch the ledger had applied: restart to recover (${this.broken.message})`,
+      );
+    }
+  }
+
+  private async snapshotIfDue(): Promise<void> {
     if (this.ledger.events - this.snapshotAt >= this.snapshotEvery) {
       await this.store.writeSnapshot(snapshotOf(this.ledger));
       this.snapshotAt = this.ledger.events;
     }
-    return answer;
   }
 }
 

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Command } from '../../core/engine/command.ts';
 import type { CheckAnswer } from '../../core/engine/decide-order.ts';
 import type { Answer } from '../../core/engine/execute.ts';
+import { checkAnswerJson } from '../engine/check-answer.ts';
 import { readCommand } from '../import/command-file.ts';
 import { Reader } from '../import/reader.ts';
 import { ApiError, badInput, rejectionStatus } from './api-error.ts';
@@ -125,24 +126,14 @@ function answerBody(id: string, answer: Answer) {
 }
 
 function checkBody(id: string, answer: CheckAnswer, reply: FastifyReply) {
-  if (answer.kind === 'refused') {
-    const { code, field } = answer.rejection;
-    const error = new ApiError(
-      rejectionStatus(answer.rejection),
-      code,
-      `refused: ${code} (${field})`,
-      field,
-    );
-    return reply
-      .code(error.status)
-      .send({ ...error.body(), id, kind: 'rejected', rejection: answer.rejection });
-  }
-  const { equity, initialMargin, maintenanceMargin, freeCollateral, liquidatable } = answer.after;
-  return {
-    id,
-    kind: 'checked',
-    placement: answer.placement,
-    ...answer.judgement,
-    after: { equity, initialMargin, maintenanceMargin, freeCollateral, liquidatable },
-  };
+  const body = checkAnswerJson(id, answer);
+  if (body.kind === 'checked') return body;
+  const { code, field } = body.rejection;
+  const error = new ApiError(
+    rejectionStatus(body.rejection),
+    code,
+    `refused: ${code} (${field})`,
+    field,
+  );
+  return reply.code(error.status).send({ ...error.body(), ...body });
 }

@@ -3,6 +3,7 @@ import type { PriceFeed } from '../../core/ledger/ledger-event.ts';
 import { formatFixed, parseFixed, SCALE } from '../../core/num/fixed.ts';
 import { blackPrice } from '../../core/pricing/black.ts';
 import { yearMs } from '../../core/pricing/year.ts';
+import { seededRandom } from '../seeded-random.ts';
 import type { EngineService } from './engine-service.ts';
 
 /**
@@ -95,18 +96,6 @@ export const demoAccounts = {
   street: 'demo-street',
 } as const;
 
-/** A small PRNG (mulberry32): the same seed, the same walk. */
-export function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /**
  * The walk's next index from `index`: a normal step of `sigma` most ticks (Box–Muller), a jump of
  * 2 to 6 % either way one tick in fifty: the fat tails a real feed has.
@@ -136,7 +125,7 @@ export class DemoFeed {
     seed: number,
     private readonly everyMs = 500,
   ) {
-    this.random = seeded(seed);
+    this.random = seededRandom(seed);
   }
 
   /** The venue's instruments (the call's id), read from the engine's rules. */

@@ -47,26 +47,35 @@ export class EngineService {
     return this.serially(() => this.applied(command));
   }
 
-  /** Each command of a batch in turn, none of another request between them. */
+  /**
+   * A batch in turn, none of another request between them, committed to the log as one
+   * (engine-host.ts `submitAll`): each change told to the listeners once all are durable.
+   */
   submitAll(commands: readonly Command[]): Promise<Answer[]> {
     return this.serially(async () => {
-      const answers: Answer[] = [];
-      for (const command of commands) answers.push(await this.applied(command));
+      const answers = await this.host.submitAll(commands);
+      answers.forEach((answer, i) => {
+        this.tell(commands[i]!, answer);
+      });
       return answers;
     });
   }
 
   private async applied(command: Command): Promise<Answer> {
     const answer = await this.host.submit(command);
-    if (answer.kind === 'accepted' && this.listeners.size > 0) {
-      const { first, events } = answer;
-      const bodies = events.map(
-        (event) => JSON.parse(JSON.stringify(event, decimalsForBigints)) as Record<string, unknown>,
-      );
-      const change = { command, first, events, bodies };
-      for (const listener of this.listeners) listener(change);
-    }
+    this.tell(command, answer);
     return answer;
+  }
+
+  /** An accepted command's change, to every listener. */
+  private tell(command: Command, answer: Answer): void {
+    if (answer.kind !== 'accepted' || this.listeners.size === 0) return;
+    const { first, events } = answer;
+    const bodies = events.map(
+      (event) => JSON.parse(JSON.stringify(event, decimalsForBigints)) as Record<string, unknown>,
+    );
+    const change = { command, first, events, bodies };
+    for (const listener of this.listeners) listener(change);
   }
 
   /** A pre-trade check: on the ledger between two commands, never halfway through one. */

@@ -1,9 +1,11 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { contractPriced } from '../../core/engine/prices-held.ts';
 import { withProfitAtMost } from '../../core/engine/withdrawal-rule.ts';
 import { homeLocation, splitHoldingKey } from '../../core/ledger/location.ts';
 import { compareModes } from '../../core/margin/compare.ts';
-import { maxWithdrawal } from '../../core/margin/what-if.ts';
+import { maxOrderSize, maxWithdrawal } from '../../core/margin/what-if.ts';
+import type { Instrument } from '../../core/model/instrument.ts';
 import { toJsonLine } from '../cli/figures.ts';
 import { ApiError } from './api-error.ts';
 import type { Role } from './api-keys.ts';
@@ -11,7 +13,6 @@ import type { EngineService } from './engine-service.ts';
 import { mayRead } from './route-access.ts';
 
 const readers: readonly Role[] = ['trader', 'operator', 'risk_viewer'];
-const bookReaders: readonly Role[] = ['operator', 'risk_viewer', 'trader'];
 
 /** Accounts one page of the list may hold; events one page of an account's log. */
 export const pageMax = 500;
@@ -106,7 +107,10 @@ export function registerQueryRoutes(app: FastifyInstance, service: () => EngineS
 
   app.get<{ Params: { account: string } }>(
     '/v1/accounts/:account/limits',
-    scoped('What the account may still do: the largest withdrawal of each asset the engine allows'),
+    scoped(
+      'What the account may still do: the largest withdrawal of each asset the engine allows, ' +
+        'the largest order each side of each instrument at its mark',
+    ),
     async (request, reply) => {
       mayRead(request, request.params.account);
       const engine = service();
@@ -118,7 +122,26 @@ export function registerQueryRoutes(app: FastifyInstance, service: () => EngineS
           .sort()
           .map((asset) => [asset, maxWithdrawal(account, rules, prices, asset)]),
       );
-      return figures(reply, { sequence: engine.sequence }, { maxWithdrawal: withdrawals });
+      const { ledger } = engine.host;
+      const nowMs = engine.host.timeMs();
+      // Those the account may trade now: priced, not halted, not past expiry.
+      const tradable = (i: Instrument) =>
+        contractPriced(ledger, i, nowMs) &&
+        !ledger.halted.has(i.id) &&
+        (i.expiryMs === undefined || i.expiryMs > nowMs);
+      const orders = Object.fromEntries(
+        [...venue.instruments.values()].filter(tradable).map((i) => {
+          const mark = ledger.markPrices.get(i.id)!;
+          const most = (side: 'buy' | 'sell') =>
+            maxOrderSize(account, venue, prices, i.id, side, mark);
+          return [i.id, { buy: most('buy'), sell: most('sell') }];
+        }),
+      );
+      return figures(
+        reply,
+        { sequence: engine.sequence },
+        { maxWithdrawal: withdrawals, maxOrder: orders },
+      );
     },
   );
 
@@ -146,7 +169,7 @@ export function registerQueryRoutes(app: FastifyInstance, service: () => EngineS
         querystring: paging,
         security: [{ apiKey: [] }],
       },
-      config: { roles: bookReaders },
+      config: { roles: readers },
     },
     async (request, reply) => {
       const engine = service();
