@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 
 /**
  * Who may do what: a trader acts on and reads only its own accounts; an operator (the venue's
@@ -39,20 +39,46 @@ const prefix = 'xm_';
  */
 export class KeyRing {
   private readonly keys = new Map<string, StoredKey>();
+  /**
+   * Which version of the file was last read (its inode, time and size: each save renames a new
+   * file over it, and a file's time alone is too coarse to tell two quick writes apart), and
+   * when it was last looked at.
+   */
+  private readVersion = '';
+  private lookedAtMs = Number.NEGATIVE_INFINITY;
 
-  private constructor(private readonly file: string | undefined) {}
+  private constructor(
+    private readonly file: string | undefined,
+    private readonly clock: () => number,
+  ) {}
 
   static inMemory(): KeyRing {
-    return new KeyRing(undefined);
+    return new KeyRing(undefined, () => 0);
   }
 
-  static open(file: string): KeyRing {
-    const ring = new KeyRing(file);
-    if (existsSync(file)) {
-      const stored = JSON.parse(readFileSync(file, 'utf8')) as { keys: StoredKey[] };
-      for (const key of stored.keys) ring.keys.set(key.id, key);
-    }
+  /**
+   * The ring in `file`, read again when the file changes (looked at once a second at most): a
+   * key `xmargin keys` makes or revokes while a server runs counts there within a second.
+   */
+  static open(file: string, clock: () => number = Date.now): KeyRing {
+    const ring = new KeyRing(file, clock);
+    ring.refresh();
     return ring;
+  }
+
+  /** `force`: before a change, so one process's write never drops another's key. */
+  private refresh(force = false): void {
+    if (this.file === undefined) return;
+    const now = this.clock();
+    if (!force && now - this.lookedAtMs < 1_000) return;
+    this.lookedAtMs = now;
+    const version = versionOf(this.file);
+    if (version === this.readVersion) return;
+    this.readVersion = version;
+    this.keys.clear();
+    if (version === '') return;
+    const stored = JSON.parse(readFileSync(this.file, 'utf8')) as { keys: StoredKey[] };
+    for (const key of stored.keys) this.keys.set(key.id, key);
   }
 
   /** A new key: its secret is in the answer alone, once. */
@@ -65,6 +91,7 @@ export class KeyRing {
     if (role === 'trader' && accounts.length === 0) {
       throw new RangeError('a trader key names the accounts it may act on');
     }
+    this.refresh(true);
     const id = randomBytes(6).toString('hex');
     const secret = randomBytes(32).toString('base64url');
     const stored: StoredKey = {
@@ -82,6 +109,7 @@ export class KeyRing {
 
   /** Revoked from now on; false where no such key is stored. */
   revoke(id: string, now: Date): boolean {
+    this.refresh(true);
     const key = this.keys.get(id);
     if (key === undefined) return false;
     if (key.revokedAt === undefined) this.keys.set(id, { ...key, revokedAt: now.toISOString() });
@@ -97,6 +125,7 @@ export class KeyRing {
 
   /** The caller a presented key names, or undefined for no such key, a wrong secret, a revoked key. */
   verify(presented: string): Caller | undefined {
+    this.refresh();
     if (!presented.startsWith(prefix)) return undefined;
     const cut = presented.indexOf('_', prefix.length);
     if (cut < 0) return undefined;
@@ -114,7 +143,14 @@ export class KeyRing {
     const next = `${this.file}.next`;
     writeFileSync(next, `${JSON.stringify({ keys: this.list() }, null, 2)}\n`, { mode: 0o600 });
     renameSync(next, this.file);
+    this.readVersion = versionOf(this.file);
   }
+}
+
+function versionOf(file: string): string {
+  if (!existsSync(file)) return '';
+  const { ino, mtimeMs, size } = statSync(file);
+  return `${ino}:${mtimeMs}:${size}`;
 }
 
 function digest(secret: string): string {
