@@ -174,9 +174,10 @@ export class DemoFeed {
       ),
       ...(
         [
-          [demoAccounts.cross, '1'],
-          [demoAccounts.isolated, '1'],
-          [demoAccounts.portfolio, '0.5'],
+          // About 4× leverage in cross, 6× isolated; the call writer near its margin call.
+          [demoAccounts.cross, '0.05'],
+          [demoAccounts.isolated, '0.1'],
+          [demoAccounts.portfolio, '1'],
           [demoAccounts.street, '1000'],
         ] as const
       ).map(
@@ -209,7 +210,7 @@ export class DemoFeed {
         type: 'move_isolated_margin',
         account: demoAccounts.isolated,
         instrument: perpetual,
-        amount: parseFixed('0.4')!,
+        amount: parseFixed('0.05')!,
       },
       fill(
         'demo-portfolio-calls',
