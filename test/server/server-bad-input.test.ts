@@ -606,6 +606,25 @@ describe('bad input through the API (SCENARIOS.md C2)', () => {
     expect(revoked.json().error.code).toBe('key_invalid');
   });
 
+  it('counts each refusal in /metrics under its command and outcome', async () => {
+    const text = (await t.app.inject({ url: '/metrics' })).body;
+    const count = (type: string, outcome: string) =>
+      Number(
+        new RegExp(`xmargin_commands_total\\{type="${type}",outcome="${outcome}"\\} (\\d+)`).exec(
+          text,
+        )?.[1] ?? 0,
+      );
+    const deposits = cases.filter((c) => c.url === '/v1/deposits');
+    const badDeposits = deposits.filter((c) => [400, 413, 415].includes(c.status)).length;
+    expect(count('deposit', 'bad_input')).toBe(badDeposits);
+    expect(count('deposit', 'refused')).toBe(
+      deposits.filter((c) => [401, 403].includes(c.status)).length,
+    );
+    expect(count('fill', 'bad_input')).toBe(
+      cases.filter((c) => c.url === '/v1/fills' && c.status === 400).length,
+    );
+  });
+
   it('answers an unknown route 404 route_not_found', async () => {
     const response = await t.get('/v1/nothing', 'operator');
     expect(response.statusCode).toBe(404);

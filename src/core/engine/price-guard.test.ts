@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type FeedState, newFeed, type Tick } from '../ledger/price-feed.ts';
 import { fixed } from '../num/fixed.ts';
-import { type GuardPolicy, guardTick, isBeyondBand } from './price-guard.ts';
+import { type GuardPolicy, guardTick, isBeyondBand, tickRefusalField } from './price-guard.ts';
 
 const policy: GuardPolicy = {
   staleAfterMs: 5_000,
@@ -200,5 +200,19 @@ describe('over any stream of ticks', () => {
         },
       ),
     );
+  });
+});
+
+describe('the field a refused tick names', () => {
+  it.each([
+    ['tick_out_of_order', 'sequence'],
+    ['tick_duplicate', 'sequence'],
+    ['tick_conflicting', 'sequence'],
+    ['tick_stale', 'timeMs'],
+    ['tick_from_future', 'timeMs'],
+    ['price_negative', 'price'],
+    ['price_zero_not_allowed', 'price'],
+  ] as const)('%s: %s', (code, field) => {
+    expect(tickRefusalField(code)).toBe(field);
   });
 });

@@ -29,7 +29,7 @@ export function registerCommandRoutes(
           body: route.batch === true ? batchOf(item, batchItemsMax) : item,
           security: [{ apiKey: [] }],
         },
-        config: { roles: route.roles },
+        config: { roles: route.roles, command: route.type },
       },
       async (request, reply) => {
         const end = metrics.commandSeconds.startTimer({ type: route.type });
@@ -55,7 +55,6 @@ async function answer(
   const commands = items.map((item, index) => {
     const read = readOne(route.type, item);
     if ('issues' in read) {
-      metrics.commands.inc({ type: route.type, outcome: 'bad_input' });
       throw badInput(read.issues, route.batch === true ? `items[${index}]` : '');
     }
     return read.command;
@@ -64,7 +63,6 @@ async function answer(
   commands.forEach((command, index) => {
     // Two items of one batch with one id: the second would answer as the first, silently.
     if (seen.has(command.id)) {
-      metrics.commands.inc({ type: route.type, outcome: 'bad_input' });
       throw badInput([
         `items[${index}].id: "${command.id}" is given twice in this batch: one id per command`,
       ]);

@@ -10,7 +10,7 @@ export class ServerMetrics {
   readonly registry = new Registry();
   readonly commands = new Counter({
     name: 'xmargin_commands_total',
-    help: 'Commands answered, by type and outcome (accepted, duplicate, rejected, bad_input)',
+    help: 'Commands answered, by type and outcome (accepted, duplicate, rejected by the engine, bad_input, refused for the key or rate, error)',
     labelNames: ['type', 'outcome'] as const,
     registers: [this.registry],
   });

@@ -10,6 +10,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The roles that may call the route; absent: a public route (health, docs, metrics). */
     roles?: readonly Role[];
+    /** A command route's command type: what its metrics count under. */
+    command?: string;
   }
 }
 

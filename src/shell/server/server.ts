@@ -86,6 +86,17 @@ export async function buildServer(options: ServerOptions): Promise<RiskServer> {
   app.setReplySerializer((payload) => JSON.stringify(payload, decimalsForBigints));
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const answer = errorOf(error);
+    // A command refused before the engine saw it: bad input, or a key or rate that does not let it.
+    const command = request.routeOptions.config.command;
+    if (command !== undefined) {
+      const outcome =
+        answer.status === 401 || answer.status === 403 || answer.status === 429
+          ? 'refused'
+          : answer.status >= 500
+            ? 'error'
+            : 'bad_input';
+      metrics.commands.inc({ type: command, outcome });
+    }
     if (answer.status >= 500 && answer.code !== 'recovering') request.log.error(error);
     return reply.code(answer.status).send(answer.body());
   });
