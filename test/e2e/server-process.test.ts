@@ -192,3 +192,52 @@ describe('xmargin serve killed with SIGKILL under load', () => {
     acknowledged = [];
   });
 });
+
+describe('xmargin serve on a port already taken', () => {
+  it('says so, naming the option, with exit code 2', async () => {
+    const first = await serve(['--data', scratch.path('taken-a')]);
+    const port = new URL(first.address).port;
+    const second = spawnSync(
+      process.execPath,
+      [bin, 'serve', '--port', port, '--data', scratch.path('taken-b')],
+      {
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    );
+    expect(second.status).toBe(2);
+    expect(second.stderr).toContain(`--port, --host: 127.0.0.1:${port} is in use`);
+  });
+});
+
+describe('xmargin serve refusing to start', () => {
+  it('on a data folder another server holds; a lock its dead owner left is taken over', async () => {
+    const data = scratch.path('locked');
+    const first = await serve(['--data', data]);
+    const second = spawnSync(process.execPath, [bin, 'serve', '--port', '0', '--data', data], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(second.status).toBe(2);
+    expect(second.stderr).toContain(`is in use by another xmargin (process ${first.child.pid})`);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    // The lock is still there, its process gone: the next start takes it.
+    expect(readFileSync(join(data, 'xmargin.lock'), 'utf8')).toBe(String(first.child.pid));
+    const third = await serve(['--data', data]);
+    await untilReady(third.address);
+  });
+
+  it('without a venue on a new log, and exits rather than listen on', () => {
+    const bare = spawnSync(
+      process.execPath,
+      [bin, 'serve', '--port', '0', '--no-demo', '--data', scratch.path('no-venue')],
+      {
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    );
+    expect(bare.status).toBe(2);
+    expect(bare.stderr).toContain('--venue: required');
+  });
+});

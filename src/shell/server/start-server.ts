@@ -10,8 +10,10 @@ import {
   type VenueRules,
 } from '../engine/venue-rules.ts';
 import { InputError } from '../import/reader.ts';
+import type { EventStore } from '../store/event-store.ts';
 import { openSqliteEventStore } from '../store/sqlite-event-store.ts';
 import { KeyRing, type Role } from './api-keys.ts';
+import { lockData } from './data-lock.ts';
 import { DemoFeed, demoAccounts, demoVenueFile } from './demo.ts';
 import { EngineService } from './engine-service.ts';
 import { buildServer, type RiskServer } from './server.ts';
@@ -50,6 +52,16 @@ export interface RunningServer {
  */
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   mkdirSync(options.data, { recursive: true });
+  const unlock = lockData(options.data);
+  try {
+    return await started(options, unlock);
+  } catch (error) {
+    unlock();
+    throw error;
+  }
+}
+
+async function started(options: StartOptions, unlock: () => void): Promise<RunningServer> {
   const keys = KeyRing.open(join(options.data, 'keys.json'));
   const server = await buildServer({
     keys,
@@ -58,42 +70,75 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       ? {}
       : { rateLimitPerMinute: options.rateLimitPerMinute }),
   });
-  const address = await server.app.listen({ host: options.host, port: options.port });
+  let address: string;
+  try {
+    address = await server.app.listen({ host: options.host, port: options.port });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EADDRINUSE' && code !== 'EADDRNOTAVAIL' && code !== 'EACCES') throw error;
+    const why =
+      code === 'EADDRINUSE'
+        ? 'is in use'
+        : code === 'EACCES'
+          ? 'is not allowed'
+          : 'is not an address of this machine';
+    throw new InputError([
+      `--port, --host: ${options.host}:${options.port} ${why}: give another (--port 0 takes any free one)`,
+    ]);
+  }
+  try {
+    return await recovered(options, server, keys, address, unlock);
+  } catch (error) {
+    // Nothing listens on for an engine that did not start.
+    await server.app.close();
+    throw error;
+  }
+}
+
+/** The engine behind a listening server: the log replayed, the venue adopted, the demo set up. */
+async function recovered(
+  options: StartOptions,
+  server: RiskServer,
+  keys: KeyRing,
+  address: string,
+  unlock: () => void,
+): Promise<RunningServer> {
   const db = join(options.data, 'xmargin.db');
   const opened = openSqliteEventStore(db);
   if (!opened.ok) {
-    await server.app.close();
     throw new InputError([`${db}: the event log is damaged: ${opened.corruption.detail}`]);
   }
   const store = server.metrics.timed(opened.store);
   let rules: VenueRules | undefined;
-  const host = await EngineHost.open(
-    store,
-    (ledger) => {
-      rules =
-        options.venue !== undefined
-          ? rulesFromFiles(options.venue, options.locations, nowMs())
-          : ledger.venueRules !== undefined
-            ? rulesFromLog(ledger.venueRules, nowMs())
-            : options.demo
-              ? rulesOfVenueFile(
-                  demoVenueFile(nowMs()),
-                  process.cwd(),
-                  null,
-                  nowMs(),
-                  'the demo venue',
-                )
-              : undefined;
-      if (rules === undefined) {
-        throw new InputError([
-          '--venue: required: this log records no venue rules yet (or run the demo: --demo)',
-        ]);
-      }
-      return settingsOf(rules);
-    },
-    nowMs,
+  const host = await closingOnFailure(store, () =>
+    EngineHost.open(
+      store,
+      (ledger) => {
+        rules =
+          options.venue !== undefined
+            ? rulesFromFiles(options.venue, options.locations, nowMs())
+            : ledger.venueRules !== undefined
+              ? rulesFromLog(ledger.venueRules, nowMs())
+              : options.demo
+                ? rulesOfVenueFile(
+                    demoVenueFile(nowMs()),
+                    process.cwd(),
+                    null,
+                    nowMs(),
+                    'the demo venue',
+                  )
+                : undefined;
+        if (rules === undefined) {
+          throw new InputError([
+            '--venue: required: this log records no venue rules yet (or run the demo: --demo)',
+          ]);
+        }
+        return settingsOf(rules);
+      },
+      nowMs,
+    ),
   );
-  await host.adoptVenue(rules!.digest, false, rules!.text);
+  await closingOnFailure(store, () => host.adoptVenue(rules!.digest, false, rules!.text));
   const service = new EngineService(host, store);
   let demo: DemoFeed | undefined;
   let demoKeys: Record<Role, string> | undefined;
@@ -113,8 +158,19 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       await server.app.close();
       await service.drained();
       await store.close();
+      unlock();
     },
   };
+}
+
+/** `work`'s answer; the store closed where it fails. */
+async function closingOnFailure<T>(store: EventStore, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
 }
 
 /**
