@@ -141,6 +141,22 @@ describe('the WebSocket streams, on a real socket', () => {
     await viewer.until((m) => m.some((x) => x.type === 'live'));
   });
 
+  it('refuses a stream while the engine recovers, 4503', async () => {
+    const { buildServer } = await import('../../src/shell/server/server.ts');
+    const { KeyRing } = await import('../../src/shell/server/api-keys.ts');
+    const ring = KeyRing.inMemory();
+    const { key } = ring.create('risk_viewer', [], '', new Date(0));
+    const server = await buildServer({ keys: ring });
+    const address = (await server.app.listen({ host: '127.0.0.1', port: 0 })).replace('http', 'ws');
+    try {
+      const client = connect(`${address}/v1/stream?channels=prices`, key);
+      expect(await client.closed).toEqual({ code: 4503, reason: 'recovering' });
+    } finally {
+      for (const socket of open.splice(0)) socket.terminate();
+      await server.app.close();
+    }
+  });
+
   it('drops a client that stops reading, with a reason, and never holds the engine back', async () => {
     const t = await testServer(undefined, { streamBufferBytes: 64 * 1024 });
     await feed(t, day.slice(0, 12));

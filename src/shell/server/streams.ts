@@ -53,18 +53,21 @@ export async function registerStreams(
     (socket, request) => {
       let channels: readonly Channel[];
       let from: number;
+      let engine: EngineService;
       try {
         authorize(request, keys);
         ({ channels, from } = subscription(request));
+        engine = service();
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
-        // The HTTP status as a close code: 4401 no valid key, 4403 not allowed, 4400 bad input.
+        // The HTTP status as a close code: 4401 no valid key, 4403 not allowed, 4400 bad input,
+        // 4503 recovering.
         socket.send(JSON.stringify({ type: 'error', code: error.code, message: error.message }));
         socket.close(4000 + error.status, error.code);
         return;
       }
       metrics.streamClients.inc();
-      const stream = new Stream(socket, channels, request.caller!, service(), bufferMax, () =>
+      const stream = new Stream(socket, channels, request.caller!, engine, bufferMax, () =>
         metrics.streamDrops.inc(),
       );
       socket.on('close', () => {
