@@ -121,7 +121,17 @@ describe('the reads, after examples/engine/day.jsonl', () => {
           'trader',
         )
       ).json();
-    expect((await check(buy)).verdict).toBe('accepted');
+    const accepted = await check(buy);
+    expect(accepted.verdict).toBe('accepted');
+    // The check also says where the position would be liquidated after the order.
+    const after = accepted.after.positions.find(
+      (p: { instrument: string }) => p.instrument === 'BTCUSDT',
+    );
+    expect(after.size).toBe(formatFixed(parseFixed(buy)!));
+    expect(Number(after.liquidationPrice)).toBeGreaterThan(0);
+    // A long at its largest size: liquidated below the mark (BTCUSDT's last, 96,120.4), not far below.
+    expect(Number(after.liquidationPrice)).toBeLessThan(96_120.4);
+    expect(Number(after.liquidationPrice)).toBeGreaterThan(80_000);
     // One size step (BTCUSDT's 0.001) more is refused.
     const onePast = formatFixed(parseFixed(buy)! + parseFixed('0.001')!);
     expect((await check(onePast)).verdict).not.toBe('accepted');
