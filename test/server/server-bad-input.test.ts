@@ -23,6 +23,15 @@ const fill = {
   maker: { account: 'mm', feeRate: '0.0002' },
 };
 const fills = (...items: object[]) => ({ items });
+const order = (instrument: string) => ({
+  id: 'o',
+  account: 'alice',
+  orderId: 'x',
+  instrument,
+  side: 'buy',
+  size: '1',
+  price: '1',
+});
 
 interface Case {
   readonly name: string;
@@ -168,15 +177,7 @@ const cases: readonly Case[] = [
     name: 'an unknown instrument',
     url: '/v1/orders',
     key: 'trader',
-    body: {
-      id: 'o',
-      account: 'alice',
-      orderId: 'x',
-      instrument: 'DOGEUSDT',
-      side: 'buy',
-      size: '1',
-      price: '1',
-    },
+    body: order('DOGEUSDT'),
     status: 404,
     code: 'instrument_not_found',
     field: 'instrument',
@@ -185,15 +186,7 @@ const cases: readonly Case[] = [
     name: 'the right symbol in the wrong case',
     url: '/v1/orders',
     key: 'trader',
-    body: {
-      id: 'o',
-      account: 'alice',
-      orderId: 'x',
-      instrument: 'btcusdt',
-      side: 'buy',
-      size: '1',
-      price: '1',
-    },
+    body: order('btcusdt'),
     status: 404,
     code: 'instrument_not_found',
     field: 'instrument',

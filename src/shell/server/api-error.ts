@@ -70,3 +70,9 @@ export function rejectionStatus(rejection: Rejection): number {
   if (rejection.code.endsWith('_not_found')) return 404;
   return 422;
 }
+
+/** The engine's rejection as the error the route answers with, at its status. */
+export function refusal(rejection: Rejection): ApiError {
+  const { code, field } = rejection;
+  return new ApiError(rejectionStatus(rejection), code, `refused: ${code} (${field})`, field);
+}

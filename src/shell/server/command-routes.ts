@@ -6,7 +6,7 @@ import type { Answer } from '../../core/engine/execute.ts';
 import { checkAnswerJson } from '../engine/check-answer.ts';
 import { readCommand } from '../import/command-file.ts';
 import { Reader } from '../import/reader.ts';
-import { ApiError, badInput, rejectionStatus } from './api-error.ts';
+import { badInput, refusal } from './api-error.ts';
 import { batchItemsMax, type CommandRoute, commandRoutes } from './command-paths.ts';
 import { batchOf, type CommandType, commandBodies } from './command-schemas.ts';
 import type { EngineService } from './engine-service.ts';
@@ -93,13 +93,7 @@ async function answer(
   const answered = await service.submit(command);
   metrics.commands.inc({ type: route.type, outcome: answered.kind });
   if (answered.kind === 'rejected') {
-    const { code, field } = answered.rejection;
-    const error = new ApiError(
-      rejectionStatus(answered.rejection),
-      code,
-      `refused: ${code} (${field})`,
-      field,
-    );
+    const error = refusal(answered.rejection);
     return reply.code(error.status).send({ ...error.body(), ...answerBody(command.id, answered) });
   }
   return { sequence: service.sequence, ...answerBody(command.id, answered) };
@@ -126,12 +120,6 @@ function answerBody(id: string, answer: Answer) {
 function checkBody(id: string, answer: CheckAnswer, reply: FastifyReply) {
   const body = checkAnswerJson(id, answer);
   if (body.kind === 'checked') return body;
-  const { code, field } = body.rejection;
-  const error = new ApiError(
-    rejectionStatus(body.rejection),
-    code,
-    `refused: ${code} (${field})`,
-    field,
-  );
+  const error = refusal(body.rejection);
   return reply.code(error.status).send({ ...error.body(), ...body });
 }
