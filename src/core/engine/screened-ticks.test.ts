@@ -326,7 +326,8 @@ describe('mark ticks screened on the fast path', () => {
         tally.fast += engines.book.tally.fast;
         tally.exact += engines.book.tally.exact;
       }),
-      { numRuns: 150 },
+      // A fixed seed: the floors below count this run's books, the same every run.
+      { numRuns: 150, seed: 20_261_202 },
     );
     // The screen was used, and so were the fast path and the exact confirmations, with changes.
     expect(tally.screened).toBeGreaterThan(1_500);

@@ -114,7 +114,8 @@ describe('the liquidation price search at extreme prices', () => {
           else seen.belowFirstTick += 1;
         },
       ),
-      { numRuns: 400 },
+      // A fixed seed: the floors below count this run's cases, the same every run.
+      { numRuns: 400, seed: 20_261_202 },
     );
     // Every kind of answer was met, so none of the checks above passed for want of a case.
     expect(seen.price).toBeGreaterThanOrEqual(150);
@@ -212,7 +213,7 @@ describe("a report's liquidation prices at extreme prices", () => {
           }
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 300, seed: 20_261_202 },
     );
     expect(seen.price).toBeGreaterThanOrEqual(100);
     expect(seen.none).toBeGreaterThanOrEqual(30);
