@@ -42,6 +42,19 @@ async function serve(args: readonly string[]): Promise<Served> {
   return { child, address: /serving on (\S+)/.exec(output)![1]!, output: () => output, exited };
 }
 
+/** `xmargin replay --json`'s state hash of the log in `data`. */
+function replayedHash(data: string): string {
+  const replayed = spawnSync(
+    process.execPath,
+    [bin, 'replay', join(data, 'xmargin.db'), '--json'],
+    {
+      encoding: 'utf8',
+    },
+  );
+  expect(replayed.status).toBe(0);
+  return (JSON.parse(replayed.stdout) as { stateHash: string }).stateHash;
+}
+
 async function untilReady(address: string, withinMs = 10_000): Promise<number> {
   const started = Date.now();
   for (;;) {
@@ -102,13 +115,7 @@ describe('xmargin serve, the demo', () => {
 
     demo.child.kill('SIGTERM');
     expect(await demo.exited).toBe(0);
-    const replayed = spawnSync(
-      process.execPath,
-      [bin, 'replay', join(data, 'xmargin.db'), '--json'],
-      { encoding: 'utf8' },
-    );
-    expect(replayed.status).toBe(0);
-    const { stateHash } = JSON.parse(replayed.stdout) as { stateHash: string };
+    const stateHash = replayedHash(data);
     // Started again without the demo's feed: the same state, from its own log.
     const again = await serve(['--data', data, '--no-demo']);
     await untilReady(again.address);
@@ -183,12 +190,7 @@ describe('xmargin serve killed with SIGKILL under load', () => {
     const status = await json(server.address, '/v1/status', key);
     server.child.kill('SIGTERM');
     expect(await server.exited).toBe(0);
-    const replayed = spawnSync(
-      process.execPath,
-      [bin, 'replay', join(data, 'xmargin.db'), '--json'],
-      { encoding: 'utf8' },
-    );
-    expect(JSON.parse(replayed.stdout).stateHash).toBe(status.body.stateHash);
+    expect(replayedHash(data)).toBe(status.body.stateHash);
     acknowledged = [];
   });
 });

@@ -114,3 +114,10 @@ export function bodyOf(line: Record<string, unknown>): { url: string; body: unkn
   const route = routeOf(type as string);
   return { url: route.path, body: route.batch === true ? { items: [rest] } : rest };
 }
+
+/** A server whose engine never attaches, as one still replaying its log, and a key of `role`. */
+export async function recoveringServer(role: Role) {
+  const ring = KeyRing.inMemory();
+  const { key } = ring.create(role, [], '', new Date(0));
+  return { server: await buildServer({ keys: ring }), key };
+}

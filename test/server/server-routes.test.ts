@@ -6,7 +6,7 @@ import { rulesFromFiles, settingsOf } from '../../src/shell/engine/venue-rules.t
 import { readCommandFile } from '../../src/shell/import/command-file.ts';
 import { commandRoutes } from '../../src/shell/server/command-paths.ts';
 import { MemoryEventLog, openMemoryEventStore } from '../../src/shell/store/memory-event-store.ts';
-import { bodyOf, routeOf, testServer } from './server-kit.ts';
+import { bodyOf, recoveringServer, routeOf, testServer } from './server-kit.ts';
 
 /**
  * The routes give the engine exactly the commands `xmargin run` reads from a file: each recorded
@@ -90,11 +90,7 @@ describe('the OpenAPI document and its page', () => {
 
 describe('health, readiness and recovery', () => {
   it('answers 503 recovering on every engine route until the engine is attached', async () => {
-    const { buildServer } = await import('../../src/shell/server/server.ts');
-    const { KeyRing } = await import('../../src/shell/server/api-keys.ts');
-    const ring = KeyRing.inMemory();
-    const { key } = ring.create('operator', [], '', new Date(0));
-    const server = await buildServer({ keys: ring });
+    const { server, key } = await recoveringServer('operator');
     const headers = { authorization: `Bearer ${key}` };
     expect((await server.app.inject({ url: '/health' })).statusCode).toBe(200);
     const ready = await server.app.inject({ url: '/ready' });

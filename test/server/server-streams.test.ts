@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { feed, testServer } from './server-kit.ts';
+import { feed, recoveringServer, testServer } from './server-kit.ts';
 
 type Server = Awaited<ReturnType<typeof testServer>>;
 type Message = {
@@ -142,11 +142,7 @@ describe('the WebSocket streams, on a real socket', () => {
   });
 
   it('refuses a stream while the engine recovers, 4503', async () => {
-    const { buildServer } = await import('../../src/shell/server/server.ts');
-    const { KeyRing } = await import('../../src/shell/server/api-keys.ts');
-    const ring = KeyRing.inMemory();
-    const { key } = ring.create('risk_viewer', [], '', new Date(0));
-    const server = await buildServer({ keys: ring });
+    const { server, key } = await recoveringServer('risk_viewer');
     const address = (await server.app.listen({ host: '127.0.0.1', port: 0 })).replace('http', 'ws');
     try {
       const client = connect(`${address}/v1/stream?channels=prices`, key);

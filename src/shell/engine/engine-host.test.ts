@@ -14,7 +14,7 @@ import {
 } from '../../../test/kit.ts';
 import type { Command } from '../../core/engine/command.ts';
 import { canonicalState, stateHash } from '../../core/ledger/state-hash.ts';
-import type { EventStore, Opened } from '../store/event-store.ts';
+import { type EventStore, type Opened, withAppend } from '../store/event-store.ts';
 import { ledgerOf, snapshotOf } from '../store/ledger-snapshot.ts';
 import { MemoryEventLog, openMemoryEventStore } from '../store/memory-event-store.ts';
 import { openSqliteEventStore } from '../store/sqlite-event-store.ts';
@@ -32,18 +32,6 @@ const settings: EngineSettings = {
 function storeOf(opened: Opened): EventStore {
   if (!opened.ok) throw new Error(`log did not open: ${JSON.stringify(opened.corruption)}`);
   return opened.store;
-}
-
-/** The store with its append replaced. */
-function withAppend(store: EventStore, append: EventStore['append']): EventStore {
-  return {
-    append,
-    read: (from) => store.read(from),
-    lastSequence: () => store.lastSequence(),
-    writeSnapshot: (snapshot) => store.writeSnapshot(snapshot),
-    latestSnapshot: () => store.latestSnapshot(),
-    close: () => store.close(),
-  };
 }
 
 const folder = mkdtempSync(join(tmpdir(), 'xmargin-host-'));

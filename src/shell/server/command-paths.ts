@@ -9,7 +9,6 @@ export interface CommandRoute {
   readonly path: string;
   readonly type: CommandType;
   readonly roles: readonly Role[];
-  readonly summary: string;
   /** Items are sent as `{ items: [...] }`, each checked before any is applied. */
   readonly batch?: true;
 }
@@ -17,103 +16,33 @@ export interface CommandRoute {
 const traderOrOperator: readonly Role[] = ['trader', 'operator'];
 const operator: readonly Role[] = ['operator'];
 
-/** A route for every engine command, each with the roles that may send it. */
+/**
+ * A route for every engine command, each with the roles that may send it; its OpenAPI summary is
+ * its body schema's description (command-schemas.ts).
+ */
 export const commandRoutes: readonly CommandRoute[] = [
-  { path: '/v1/accounts', type: 'open_account', roles: operator, summary: 'Open an account' },
-  { path: '/v1/deposits', type: 'deposit', roles: operator, summary: 'Deposit collateral' },
-  {
-    path: '/v1/withdrawals',
-    type: 'withdraw',
-    roles: traderOrOperator,
-    summary: 'Withdraw collateral',
-  },
-  {
-    path: '/v1/transfers',
-    type: 'transfer',
-    roles: traderOrOperator,
-    summary: 'Transfer between accounts',
-  },
-  {
-    path: '/v1/collateral-moves',
-    type: 'move_collateral',
-    roles: traderOrOperator,
-    summary: 'Move collateral between places',
-  },
-  {
-    path: '/v1/collateral-moves/settle',
-    type: 'settle_collateral_move',
-    roles: operator,
-    summary: 'A move between places arrived',
-  },
-  {
-    path: '/v1/isolated-margin',
-    type: 'move_isolated_margin',
-    roles: traderOrOperator,
-    summary: 'Move collateral into or out of an isolated position',
-  },
-  {
-    path: '/v1/leverage',
-    type: 'set_leverage',
-    roles: ['trader'],
-    summary: 'Set the leverage on an instrument',
-  },
-  {
-    path: '/v1/margin-mode',
-    type: 'set_margin_mode',
-    roles: ['trader'],
-    summary: 'Set the margin mode on an instrument',
-  },
-  { path: '/v1/orders', type: 'place_order', roles: traderOrOperator, summary: 'Place an order' },
-  {
-    path: '/v1/orders/amend',
-    type: 'amend_order',
-    roles: traderOrOperator,
-    summary: 'Amend an order',
-  },
-  {
-    path: '/v1/orders/cancel',
-    type: 'cancel_order',
-    roles: traderOrOperator,
-    summary: 'Cancel an order',
-  },
+  { path: '/v1/accounts', type: 'open_account', roles: operator },
+  { path: '/v1/deposits', type: 'deposit', roles: operator },
+  { path: '/v1/withdrawals', type: 'withdraw', roles: traderOrOperator },
+  { path: '/v1/transfers', type: 'transfer', roles: traderOrOperator },
+  { path: '/v1/collateral-moves', type: 'move_collateral', roles: traderOrOperator },
+  { path: '/v1/collateral-moves/settle', type: 'settle_collateral_move', roles: operator },
+  { path: '/v1/isolated-margin', type: 'move_isolated_margin', roles: traderOrOperator },
+  { path: '/v1/leverage', type: 'set_leverage', roles: ['trader'] },
+  { path: '/v1/margin-mode', type: 'set_margin_mode', roles: ['trader'] },
+  { path: '/v1/orders', type: 'place_order', roles: traderOrOperator },
+  { path: '/v1/orders/amend', type: 'amend_order', roles: traderOrOperator },
+  { path: '/v1/orders/cancel', type: 'cancel_order', roles: traderOrOperator },
   {
     path: '/v1/pre-trade-checks',
     type: 'pre_trade_check',
     roles: ['trader', 'operator', 'risk_viewer'],
-    summary: 'Check an order: changes nothing',
   },
-  {
-    path: '/v1/fills',
-    type: 'fill',
-    roles: operator,
-    summary: 'Apply fills from the matching engine',
-    batch: true,
-  },
-  {
-    path: '/v1/prices',
-    type: 'price_tick',
-    roles: operator,
-    summary: 'Mark and index prices',
-    batch: true,
-  },
-  {
-    path: '/v1/volatility-surfaces',
-    type: 'volatility_surface',
-    roles: operator,
-    summary: 'A volatility surface',
-  },
-  { path: '/v1/funding', type: 'funding', roles: operator, summary: 'A funding interval' },
-  { path: '/v1/settlements', type: 'settle_expiry', roles: operator, summary: 'Settle an expiry' },
-  {
-    path: '/v1/instruments/halt',
-    type: 'halt_instrument',
-    roles: operator,
-    summary: 'Halt an instrument',
-  },
-  {
-    path: '/v1/instruments/resume',
-    type: 'resume_instrument',
-    roles: operator,
-    summary: 'Resume an instrument',
-  },
+  { path: '/v1/fills', type: 'fill', roles: operator, batch: true },
+  { path: '/v1/prices', type: 'price_tick', roles: operator, batch: true },
+  { path: '/v1/volatility-surfaces', type: 'volatility_surface', roles: operator },
+  { path: '/v1/funding', type: 'funding', roles: operator },
+  { path: '/v1/settlements', type: 'settle_expiry', roles: operator },
+  { path: '/v1/instruments/halt', type: 'halt_instrument', roles: operator },
+  { path: '/v1/instruments/resume', type: 'resume_instrument', roles: operator },
 ];

@@ -2,7 +2,6 @@ import type { TObject } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Command } from '../../core/engine/command.ts';
 import type { CheckAnswer } from '../../core/engine/decide-order.ts';
-import type { Answer } from '../../core/engine/execute.ts';
 import { checkAnswerJson } from '../engine/check-answer.ts';
 import { readCommand } from '../import/command-file.ts';
 import { Reader } from '../import/reader.ts';
@@ -24,7 +23,7 @@ export function registerCommandRoutes(
       route.path,
       {
         schema: {
-          summary: route.summary,
+          summary: item.description ?? route.type,
           tags: ['commands'],
           body: route.batch === true ? batchOf(item, batchItemsMax) : item,
           security: [{ apiKey: [] }],
@@ -52,22 +51,20 @@ async function answer(
 ) {
   const body = request.body as Record<string, unknown>;
   const items = route.batch === true ? (body.items as Record<string, unknown>[]) : [body];
+  const seen = new Set<string>();
   const commands = items.map((item, index) => {
     const read = readOne(route.type, item);
     if ('issues' in read) {
       throw badInput(read.issues, route.batch === true ? `items[${index}]` : '');
     }
-    return read.command;
-  });
-  const seen = new Set<string>();
-  commands.forEach((command, index) => {
     // Two items of one batch with one id: the second would answer as the first, silently.
-    if (seen.has(command.id)) {
+    if (seen.has(read.command.id)) {
       throw badInput([
-        `items[${index}].id: "${command.id}" is given twice in this batch: one id per command`,
+        `items[${index}].id: "${read.command.id}" is given twice in this batch: one id per command`,
       ]);
     }
-    seen.add(command.id);
+    seen.add(read.command.id);
+    return read.command;
   });
   for (const command of commands) mayTouch(request, command);
   const line = commands[0]!;
@@ -86,7 +83,7 @@ async function answer(
     for (const a of answers) metrics.commands.inc({ type: route.type, outcome: a.kind });
     return {
       sequence: service.sequence,
-      answers: answers.map((a, i) => answerBody(batch[i]!.id, a)),
+      answers: answers.map((a, i) => ({ id: batch[i]!.id, ...a })),
     };
   }
   const command = line;
@@ -94,9 +91,9 @@ async function answer(
   metrics.commands.inc({ type: route.type, outcome: answered.kind });
   if (answered.kind === 'rejected') {
     const error = refusal(answered.rejection);
-    return reply.code(error.status).send({ ...error.body(), ...answerBody(command.id, answered) });
+    return reply.code(error.status).send({ ...error.body(), id: command.id, ...answered });
   }
-  return { sequence: service.sequence, ...answerBody(command.id, answered) };
+  return { sequence: service.sequence, id: command.id, ...answered };
 }
 
 /** The body read as the command the route names: the command file's reader, one line's worth. */
@@ -104,17 +101,6 @@ function readOne(type: CommandType, body: Record<string, unknown>) {
   const reader = new Reader({ ...body, type }, '', []);
   const command = readCommand(reader);
   return reader.issues.length > 0 ? { issues: reader.issues } : { command };
-}
-
-function answerBody(id: string, answer: Answer) {
-  switch (answer.kind) {
-    case 'accepted':
-      return { id, kind: answer.kind, first: answer.first, events: answer.events };
-    case 'duplicate':
-      return { id, kind: answer.kind, first: answer.first, count: answer.count };
-    case 'rejected':
-      return { id, kind: answer.kind, rejection: answer.rejection };
-  }
 }
 
 function checkBody(id: string, answer: CheckAnswer, reply: FastifyReply) {

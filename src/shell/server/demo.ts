@@ -1,6 +1,6 @@
 import type { Command } from '../../core/engine/command.ts';
 import type { PriceFeed } from '../../core/ledger/ledger-event.ts';
-import { formatFixed, parseFixed, SCALE } from '../../core/num/fixed.ts';
+import { formatFixed, type Price, parseFixed, SCALE } from '../../core/num/fixed.ts';
 import { blackPrice } from '../../core/pricing/black.ts';
 import { yearMs } from '../../core/pricing/year.ts';
 import { seededRandom } from '../seeded-random.ts';
@@ -108,10 +108,9 @@ export function nextIndex(index: number, random: () => number, sigma = 0.002): n
 }
 
 /** A float price as the venue's tick, nearest: a feed's figure, not an amount owed. */
-function onTick(price: number, tick: number): string {
+function onTick(price: number, tick: number): Price {
   const ticks = Math.max(1, Math.round(price / tick));
-  const scaled = BigInt(ticks) * parseFixed(String(tick))!;
-  return formatFixed(scaled);
+  return BigInt(ticks) * parseFixed(String(tick))!;
 }
 
 /** The demo's day running: ticks each `everyMs`, a trade now and then. */
@@ -149,14 +148,14 @@ export class DemoFeed {
       account: string,
       takerSide: 'buy' | 'sell',
       contracts: bigint,
-      price: string,
+      price: Price,
     ): Command => ({
       id,
       type: 'fill',
       instrument,
       takerSide,
       size: contracts * SCALE,
-      price: parseFixed(price)!,
+      price,
       taker: { account, feeRate: 0n },
       maker: { account: demoAccounts.street, feeRate: 0n },
       external: 'maker',
@@ -212,14 +211,7 @@ export class DemoFeed {
         instrument: perpetual,
         amount: parseFixed('0.05')!,
       },
-      fill(
-        'demo-portfolio-calls',
-        option,
-        demoAccounts.portfolio,
-        'sell',
-        5n,
-        formatFixed(premium),
-      ),
+      fill('demo-portfolio-calls', option, demoAccounts.portfolio, 'sell', 5n, premium),
       fill(
         'demo-portfolio-hedge',
         perpetual,
@@ -276,7 +268,7 @@ export class DemoFeed {
     const option = this.option;
     const years = (option.expiryMs - nowMs) / yearMs;
     const call = years > 0 ? blackPrice('call', index, strike, years, volatility, 0) / index : 0;
-    const feeds: [PriceFeed, string][] = [
+    const feeds: [PriceFeed, Price][] = [
       ['index:BTC', onTick(index, 0.01)],
       [`mark:${perpetual}`, onTick(index * (1 + 0.0002 * (this.random() - 0.5)), 0.5)],
       [`mark:${option.id}`, onTick(Math.max(call, 0.0005), 0.0005)],
@@ -288,7 +280,7 @@ export class DemoFeed {
         feed,
         sequence: (ledger.feeds.get(feed)?.sequence ?? 0) + 1,
         timeMs: nowMs,
-        price: parseFixed(price)!,
+        price,
       }),
     );
     const surface = ledger.volatility.get('BTC');

@@ -7,7 +7,7 @@ import { pricesHeld } from '../../core/engine/prices-held.ts';
 import type { LedgerEvent, MarginState } from '../../core/ledger/ledger-event.ts';
 import { stateHash } from '../../core/ledger/state-hash.ts';
 import { assessWith } from '../../core/margin/assess.ts';
-import { marginFigures } from '../../core/margin/margin-figures.ts';
+import { type MarginFigures, marginFigures } from '../../core/margin/margin-figures.ts';
 import type { RiskReport } from '../../core/margin/risk-report.ts';
 import type { Account } from '../../core/model/account.ts';
 import type { PriceView } from '../../core/model/price-view.ts';
@@ -26,6 +26,8 @@ export interface Change {
   readonly events: readonly LedgerEvent[];
   /** The events as JSON reads them (amounts as decimal strings), made once for every listener. */
   readonly bodies: readonly Record<string, unknown>[];
+  /** The accounts each event names, found once for every listener. */
+  readonly named: readonly ReadonlySet<unknown>[];
 }
 
 /**
@@ -74,7 +76,7 @@ export class EngineService {
     const bodies = events.map(
       (event) => JSON.parse(JSON.stringify(event, decimalsForBigints)) as Record<string, unknown>,
     );
-    const change = { command, first, events, bodies };
+    const change = { command, first, events, bodies, named: bodies.map(accountsOf) };
     for (const listener of this.listeners) listener(change);
   }
 
@@ -93,6 +95,21 @@ export class EngineService {
     return this.host.ledger.events;
   }
 
+  /** The account as the ledger holds it; 404 for no such account. */
+  account(id: string): Account {
+    const account = this.host.ledger.accounts.get(id);
+    if (account === undefined) {
+      throw new ApiError(404, 'account_not_found', `no account ${id}`, 'account');
+    }
+    return account;
+  }
+
+  /** The account's headline figures now, exact: what a stream says after each change. */
+  figures(id: string): MarginFigures {
+    const { account, prices } = this.margined(id);
+    return marginFigures(account, this.host.settings.venue, prices);
+  }
+
   /**
    * The account's risk report now, exact, as `xmargin margin --json` gives one (joint moves
    * left out: a search, not a figure); 404 for no such account, 422 where a price it needs is
@@ -109,9 +126,7 @@ export class EngineService {
    */
   margined(id: string): { account: Account; prices: PriceView } {
     const { ledger, settings } = this.host;
-    const account = ledger.accounts.get(id);
-    if (account === undefined)
-      throw new ApiError(404, 'account_not_found', `no account ${id}`, 'account');
+    const account = this.account(id);
     const nowMs = this.host.timeMs();
     const viewed = viewOf(ledger, account, settings);
     if (!pricesHeld(ledger, viewed, settings.venue, nowMs)) {
@@ -199,17 +214,27 @@ export class EngineService {
     };
   }
 
-  /** Accounts by the margin state the log last recorded. */
-  marginStates(): { healthy: number; marginCall: number; liquidatable: number } {
+  /** Accounts by the margin state the log last recorded, counted once per sequence. */
+  marginStates(): MarginStateCounts {
     const { ledger } = this.host;
+    if (this.counted?.sequence === ledger.events) return this.counted.counts;
     let marginCall = 0;
     let liquidatable = 0;
     for (const state of ledger.marginStates.values()) {
       if (state === 'margin_call') marginCall++;
       else liquidatable++;
     }
-    return { healthy: ledger.accounts.size - marginCall - liquidatable, marginCall, liquidatable };
+    const counts = {
+      healthy: ledger.accounts.size - marginCall - liquidatable,
+      marginCall,
+      liquidatable,
+    };
+    this.counted = { sequence: ledger.events, counts };
+    return counts;
   }
+
+  /** The last counts and the sequence they are of: every stream of the book asks for them. */
+  private counted: { sequence: number; counts: MarginStateCounts } | undefined;
 
   /** Resolved once every command submitted so far is answered. */
   async drained(): Promise<void> {
@@ -222,6 +247,12 @@ export class EngineService {
     this.queue = run.catch(() => undefined);
     return run;
   }
+}
+
+export interface MarginStateCounts {
+  readonly healthy: number;
+  readonly marginCall: number;
+  readonly liquidatable: number;
 }
 
 export interface AccountRisk {

@@ -33,18 +33,12 @@ export function readJsonBody(body: Buffer): unknown {
   } catch (error) {
     const issue = (error as InputError).issues[0] ?? 'body: not valid JSON';
     const rest = issue.slice('body: '.length);
+    // The reader says a key given twice as "PATH: key "K" given twice…", anything else is syntax.
     const duplicate = /^([^ ]*): key "/.exec(rest);
-    return reject(rest, duplicate === null ? '(root)' : duplicate[1]!);
+    throw duplicate === null
+      ? new ApiError(400, 'invalid_json', rest, '(root)')
+      : new ApiError(400, 'duplicate_key', rest, duplicate[1]);
   }
-}
-
-function reject(message: string, field: string): never {
-  throw new ApiError(
-    400,
-    message.startsWith('not valid JSON') ? 'invalid_json' : 'duplicate_key',
-    message,
-    field,
-  );
 }
 
 /** How deep the text's objects and arrays nest, counted outside strings; stops past the limit. */

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { EventStore } from '../store/event-store.ts';
+import { type EventStore, withAppend } from '../store/event-store.ts';
 
 /**
  * The server's Prometheus metrics, in a registry of its own (two servers in one process, as the
@@ -57,20 +57,13 @@ export class ServerMetrics {
   /** The store with each append timed. */
   timed(store: EventStore): EventStore {
     const seconds = this.appendSeconds;
-    return {
-      async append(events) {
-        const end = seconds.startTimer();
-        try {
-          return await store.append(events);
-        } finally {
-          end();
-        }
-      },
-      read: (from) => store.read(from),
-      lastSequence: () => store.lastSequence(),
-      writeSnapshot: (snapshot) => store.writeSnapshot(snapshot),
-      latestSnapshot: () => store.latestSnapshot(),
-      close: () => store.close(),
-    };
+    return withAppend(store, async (events) => {
+      const end = seconds.startTimer();
+      try {
+        return await store.append(events);
+      } finally {
+        end();
+      }
+    });
   }
 }

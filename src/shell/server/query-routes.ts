@@ -27,94 +27,88 @@ const paging = Type.Object(
   { additionalProperties: false },
 );
 
+interface Paging {
+  readonly limit?: string;
+  readonly after?: string;
+  readonly from?: string;
+}
+
 export function registerQueryRoutes(app: FastifyInstance, service: () => EngineService): void {
-  const scoped = (summary: string) => ({
-    schema: { summary, tags: ['accounts'], params: accountParams, security: [{ apiKey: [] }] },
-    config: { roles: readers },
+  /** A read of one account: a trader's own only, the engine ready, the account's id given. */
+  const accountRoute = (
+    path: string,
+    summary: string,
+    read: (engine: EngineService, account: string, reply: FastifyReply, query: Paging) => unknown,
+    paged = false,
+  ) =>
+    app.get<{ Params: { account: string }; Querystring: Paging }>(
+      `/v1/accounts/:account${path}`,
+      {
+        schema: {
+          summary,
+          tags: ['accounts'],
+          params: accountParams,
+          ...(paged ? { querystring: paging } : {}),
+          security: [{ apiKey: [] }],
+        },
+        config: { roles: readers },
+      },
+      async (request, reply) => {
+        mayRead(request, request.params.account);
+        return read(service(), request.params.account, reply, request.query);
+      },
+    );
+
+  accountRoute(
+    '',
+    'The account’s risk report, exact, as `xmargin margin --json` gives it',
+    (engine, id, reply) =>
+      figures(reply, { sequence: engine.sequence }, { report: engine.report(id) }),
+  );
+
+  accountRoute('/positions', 'The account’s positions as the ledger holds them', (engine, id) => {
+    const account = engine.account(id);
+    return {
+      sequence: engine.sequence,
+      positions: account.positions,
+      openOrders: account.openOrders,
+    };
   });
 
-  app.get<{ Params: { account: string } }>(
-    '/v1/accounts/:account',
-    scoped('The account’s risk report, exact, as `xmargin margin --json` gives it'),
-    async (request, reply) => {
-      mayRead(request, request.params.account);
-      const engine = service();
-      return figures(
-        reply,
-        { sequence: engine.sequence },
-        { report: engine.report(request.params.account) },
-      );
+  accountRoute('/balances', 'The account’s balances by asset and by place', (engine, id) => {
+    const account = engine.account(id);
+    const { ledger } = engine.host;
+    const places: Record<string, Record<string, bigint>> = {
+      [homeLocation]: Object.fromEntries(account.balances),
+    };
+    for (const [key, held] of ledger.holdings) {
+      const [owner, place] = splitHoldingKey(key);
+      if (owner === account.id) places[place] = Object.fromEntries(held);
+    }
+    const pending = [...ledger.pendingMoves].filter(([, move]) => move.account === account.id);
+    return {
+      sequence: engine.sequence,
+      places,
+      pending: pending.map(([move, pendingMove]) => ({ id: move, ...pendingMove })),
+    };
+  });
+
+  accountRoute(
+    '/events',
+    'The account’s events, in log order, from a sequence number on (`from`, `limit`)',
+    (engine, id, _reply, query) => {
+      engine.account(id);
+      return engine.eventsOf(id, Math.max(Number(query.from ?? '1'), 1), limitOf(query.limit));
     },
+    true,
   );
 
-  app.get<{ Params: { account: string } }>(
-    '/v1/accounts/:account/positions',
-    scoped('The account’s positions as the ledger holds them'),
-    async (request) => {
-      mayRead(request, request.params.account);
-      const engine = service();
-      const account = known(engine, request.params.account);
-      return {
-        sequence: engine.sequence,
-        positions: account.positions,
-        openOrders: account.openOrders,
-      };
-    },
-  );
-
-  app.get<{ Params: { account: string } }>(
-    '/v1/accounts/:account/balances',
-    scoped('The account’s balances by asset and by place'),
-    async (request) => {
-      mayRead(request, request.params.account);
-      const engine = service();
-      const account = known(engine, request.params.account);
-      const { ledger } = engine.host;
-      const places: Record<string, Record<string, bigint>> = {
-        [homeLocation]: Object.fromEntries(account.balances),
-      };
-      for (const [key, held] of ledger.holdings) {
-        const [owner, place] = splitHoldingKey(key);
-        if (owner === account.id) places[place] = Object.fromEntries(held);
-      }
-      const pending = [...ledger.pendingMoves].filter(([, move]) => move.account === account.id);
-      return {
-        sequence: engine.sequence,
-        places,
-        pending: pending.map(([id, move]) => ({ id, ...move })),
-      };
-    },
-  );
-
-  app.get<{ Params: { account: string }; Querystring: { limit?: string; from?: string } }>(
-    '/v1/accounts/:account/events',
-    {
-      ...scoped('The account’s events, in log order, from a sequence number on'),
-      schema: { ...scoped('').schema, summary: 'The account’s events', querystring: paging },
-    },
-    async (request) => {
-      mayRead(request, request.params.account);
-      const engine = service();
-      known(engine, request.params.account);
-      const from = Number(request.query.from ?? '1');
-      return engine.eventsOf(
-        request.params.account,
-        Math.max(from, 1),
-        limitOf(request.query.limit),
-      );
-    },
-  );
-
-  app.get<{ Params: { account: string } }>(
-    '/v1/accounts/:account/limits',
-    scoped(
-      'What the account may still do: the largest withdrawal of each asset the engine allows, ' +
-        'the largest order each side of each instrument at its mark',
-    ),
-    async (request, reply) => {
-      mayRead(request, request.params.account);
-      const engine = service();
-      const { account, prices } = engine.margined(request.params.account);
+  accountRoute(
+    '/limits',
+    'What the account may still do: the largest withdrawal of each asset the engine allows, ' +
+      'the largest order each side of each instrument at its mark',
+    (engine, id, reply) => {
+      const { account, prices } = engine.margined(id);
       const { venue, withdrawableProfitShare } = engine.host.settings;
       const rules = withProfitAtMost(venue, withdrawableProfitShare);
       const withdrawals = Object.fromEntries(
@@ -145,13 +139,11 @@ export function registerQueryRoutes(app: FastifyInstance, service: () => EngineS
     },
   );
 
-  app.get<{ Params: { account: string } }>(
-    '/v1/accounts/:account/compare',
-    scoped('The account’s book as all-isolated, as cross and as portfolio margin'),
-    async (request, reply) => {
-      mayRead(request, request.params.account);
-      const engine = service();
-      const { account, prices } = engine.margined(request.params.account);
+  accountRoute(
+    '/compare',
+    'The account’s book as all-isolated, as cross and as portfolio margin',
+    (engine, id, reply) => {
+      const { account, prices } = engine.margined(id);
       const comparison = compareModes(account, engine.host.settings.venue, prices, {
         jointMoves: false,
       });
@@ -215,13 +207,6 @@ export function registerQueryRoutes(app: FastifyInstance, service: () => EngineS
     },
     async () => service().status(),
   );
-}
-
-function known(engine: EngineService, id: string) {
-  const account = engine.host.ledger.accounts.get(id);
-  if (account === undefined)
-    throw new ApiError(404, 'account_not_found', `no account ${id}`, 'account');
-  return account;
 }
 
 function limitOf(given: string | undefined): number {

@@ -162,7 +162,7 @@ class Stream {
     else {
       for await (const { sequence, command, event } of this.service.eventsFrom(from)) {
         if (this.socket.readyState !== this.socket.OPEN) return;
-        this.sendEvent(sequence, command, event);
+        this.sendEvent(sequence, command, event, accountsOf(event));
       }
     }
     for (const change of held) this.sendChange(change);
@@ -178,9 +178,9 @@ class Stream {
   private sendChange(change: Change): void {
     const touched = new Set<string>();
     change.bodies.forEach((body, index) => {
-      for (const account of accountsOf(body))
-        if (this.accounts.has(account as string)) touched.add(account as string);
-      this.sendEvent(change.first + index, change.command.id, body);
+      const named = change.named[index]!;
+      for (const account of this.accounts) if (named.has(account)) touched.add(account);
+      this.sendEvent(change.first + index, change.command.id, body, named);
     });
     const last = change.first + change.events.length - 1;
     this.sendMargins(touched, last);
@@ -190,10 +190,14 @@ class Stream {
   }
 
   /** One event, on each channel it belongs to, where it is past what was sent. */
-  private sendEvent(sequence: number, command: string, body: Record<string, unknown>): void {
+  private sendEvent(
+    sequence: number,
+    command: string,
+    body: Record<string, unknown>,
+    named: ReadonlySet<unknown>,
+  ): void {
     if (sequence <= this.sent) return;
     this.sent = sequence;
-    const named = accountsOf(body);
     for (const channel of this.channels) {
       switch (channel.kind) {
         case 'account':
@@ -236,8 +240,8 @@ class Stream {
   private sendMargins(accounts: ReadonlySet<string>, sequence: number): void {
     for (const account of accounts) {
       try {
-        const report = this.service.report(account);
-        const { equity, initialMargin, maintenanceMargin, freeCollateral, liquidatable } = report;
+        const { equity, initialMargin, maintenanceMargin, freeCollateral, liquidatable } =
+          this.service.figures(account);
         const state = this.service.host.ledger.marginStates.get(account) ?? 'healthy';
         this.send({
           type: 'margin',

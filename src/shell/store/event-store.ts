@@ -118,3 +118,15 @@ export interface Recovery {
 export type Opened =
   | { readonly ok: true; readonly store: EventStore; readonly recovery?: Recovery }
   | { readonly ok: false; readonly corruption: LogCorruption; readonly recovery?: Recovery };
+
+/** The store with its append wrapped (timed, failed on purpose in a test); the rest as it is. */
+export function withAppend(store: EventStore, append: EventStore['append']): EventStore {
+  return {
+    append,
+    read: (from) => store.read(from),
+    lastSequence: () => store.lastSequence(),
+    writeSnapshot: (snapshot) => store.writeSnapshot(snapshot),
+    latestSnapshot: () => store.latestSnapshot(),
+    close: () => store.close(),
+  };
+}
