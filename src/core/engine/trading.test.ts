@@ -800,6 +800,18 @@ describe('collateral held in several places', () => {
     expect(run(ledger, withdraw('1500'), places)).toMatchObject({
       rejection: { code: 'insufficient_balance', field: 'amount' },
     });
+    // And so is a transfer out of home: what arbitrum holds does not leave from home.
+    const transfer = {
+      id: 'move-1500',
+      type: 'transfer',
+      from: 'c',
+      to: 'b',
+      asset: 'USDT',
+      amount: d('1500'),
+    } as const;
+    expect(run(ledger, transfer, places)).toMatchObject({
+      rejection: { code: 'insufficient_balance', field: 'amount' },
+    });
     // From arbitrum: 1,999 out would leave 1,000 + 0.9 = 1,000.9 ≥ IM 1,000; 2,000.01 is not there.
     expect(run(ledger, withdraw('2000.01', 'arbitrum'), places)).toMatchObject({
       rejection: { code: 'insufficient_balance' },
