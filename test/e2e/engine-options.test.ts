@@ -58,7 +58,12 @@ describe('a day of options through the engine, from examples/engine/options-day.
     const again = await runCliAsync(['replay', db, ...venue, '--json']);
     expect(again.code).toBe(0);
     const { marginStates, book } = JSON.parse(again.stdout);
-    expect(marginStates).toEqual({ healthy: 2, marginCall: ['hedger'], liquidatable: [] });
+    expect(marginStates).toEqual({
+      healthy: 2,
+      marginCall: ['hedger'],
+      liquidationWarning: [],
+      liquidatable: [],
+    });
     expect(book.byState).toEqual({ liquidatable: 0, 'below-initial': 1, healthy: 2 });
     expect(book.riskiest[0].account).toBe('hedger');
   });

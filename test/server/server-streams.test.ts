@@ -1,6 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { presetJson } from '../../src/shell/import/presets.ts';
 import { feed, recoveringServer, testServer } from './server-kit.ts';
 
 type Server = Awaited<ReturnType<typeof testServer>>;
@@ -139,6 +142,37 @@ describe('the WebSocket streams, on a real socket', () => {
     expect(await bad.closed).toEqual({ code: 4400, reason: 'bad_input' });
     const viewer = connect(`${url}/v1/stream?channels=book`, t.keys.risk_viewer);
     await viewer.until((m) => m.some((x) => x.type === 'live'));
+  });
+
+  it('alerts at the venue’s warning level before liquidation, each account’s to its own trader', async () => {
+    // The day's venue, warning early, at a margin ratio of 0.15: carol's long, 77 of MM on 480 of
+    // equity at 96,480, is warned before 94,100.7 liquidates her, and again once 96,120.4 lifts her
+    // back above maintenance (76.9 on 409).
+    const folder = mkdtempSync(join(tmpdir(), 'xmargin-alerts-'));
+    const venue = JSON.parse(readFileSync('examples/engine/venue.json', 'utf8'));
+    const rulebook = { ...(presetJson('binance-usdm') as object), liquidationWarning: '0.15' };
+    writeFileSync(join(folder, 'venue.json'), JSON.stringify({ ...venue, rulebook }));
+    const t = await testServer(join(folder, 'venue.json'));
+    const url = await listening(t);
+    const viewer = connect(`${url}/v1/stream?channels=alerts`, t.keys.risk_viewer);
+    const trader = connect(`${url}/v1/stream?channels=alerts`, t.keys.other_trader);
+    const alice = connect(`${url}/v1/stream?channels=alerts`, t.keys.trader);
+    for (const client of [viewer, trader, alice]) {
+      await client.until((m) => m.some((x) => x.type === 'live'));
+    }
+    await feed(t, day);
+    await viewer.settled();
+    const states = (m: Message[], account: string) =>
+      m.filter((x) => x.type === 'alert' && x.account === account).map((x) => x.state);
+    const carol = states(viewer.messages, 'carol');
+    expect(carol).toEqual(['liquidation_warning', 'liquidatable', 'liquidation_warning']);
+    // Her trader sees hers, and the other trader none of them.
+    expect(states(trader.messages, 'carol')).toEqual(carol);
+    expect(alice.messages.filter((x) => x.type === 'alert' && x.account === 'carol')).toEqual([]);
+    // The log's counts and the metrics name the state too.
+    const metrics = await t.get('/metrics');
+    expect(metrics.body).toMatch(/xmargin_accounts\{state="liquidation_warning"\} \d/);
+    rmSync(folder, { recursive: true });
   });
 
   it('refuses a stream while the engine recovers, 4503', async () => {

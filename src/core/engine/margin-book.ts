@@ -2,14 +2,15 @@ import {
   crossInitialEquity,
   crossInitialMargin,
   lowestHealth,
+  lowestWarningHealth,
   roundingSlack,
 } from '../fast/fast-figures.ts';
 import { figureCount } from '../fast/fast-margin.ts';
 import type { HolderSet } from '../fast/holder-set.ts';
 import { LiveBook } from '../fast/live-book.ts';
-import { errorBand, stateCall } from '../fast/screen.ts';
+import { errorBand, stateCall, warningCall } from '../fast/screen.ts';
 import { type Ledger, splitFeed } from '../ledger/ledger.ts';
-import type { LedgerEvent, MarginState } from '../ledger/ledger-event.ts';
+import { type LedgerEvent, type MarginState, marginStates } from '../ledger/ledger-event.ts';
 import type { Account } from '../model/account.ts';
 import type { PriceView } from '../model/price-view.ts';
 import type { Venue } from '../model/venue.ts';
@@ -117,7 +118,7 @@ export class MarginBook {
     for (const id of named) {
       const row = this.rewrite(live, after, after.accounts.get(id)!, context);
       const fast = this.priced[row] === 1 && live.book.exactOnly[row] === 0;
-      const call = fast ? fromCall(stateCall(this.out, confirmBelow)) : undefined;
+      const call = fast ? fastCall(this.out, confirmBelow) : undefined;
       const change = this.judge(live, row, call, after, context, prices);
       if (change !== undefined) changes.push(change);
     }
@@ -226,7 +227,7 @@ export class MarginBook {
       if (exactOnly[row] === 0) {
         if (i < 0) live.remargin(row, out);
         else live.remarginOn(row, i, out);
-        call = fromCall(stateCall(out, confirmBelow));
+        call = fastCall(out, confirmBelow);
         if (call !== undefined && stateCode(call) === states[row]) {
           this.tally.fast += 1;
           live.anchor(row, confirmBelow ? 0 : room(out, call));
@@ -257,7 +258,7 @@ export class MarginBook {
     if (this.priced[row] === 0 || !pricesHeld(after, live.book.accounts[row]!, venue, nowMs)) {
       return undefined;
     }
-    const current = stateNames[this.states[row]!]!;
+    const current = marginStates[this.states[row]!]!;
     if (call === current) {
       this.tally.fast += 1;
       return undefined;
@@ -274,34 +275,39 @@ export class MarginBook {
   }
 }
 
-const stateNames: readonly MarginState[] = ['healthy', 'margin_call', 'liquidatable'];
-
 /**
  * How far the account's margin can move with its state unchanged, from the figures in `out` that
  * called it `state` (USD): the distance of each threshold the state depends on, less the fast
  * path's error band and once more its rounding slack (a requirement's unit may round the other
  * way at another price), halved for the float error of the screen's own sums. 0 where none is
- * left.
+ * left. The warning's distance, r × equity − MM, moves no faster than the health does (r < 1).
  */
 function room(out: Float64Array, state: MarginState): number {
   const free = out[crossInitialEquity]! - out[crossInitialMargin]!;
   const health = out[lowestHealth]!;
+  const warning = out[lowestWarningHealth]!;
   const distance =
     state === 'liquidatable'
       ? -health
-      : state === 'margin_call'
-        ? Math.min(-free, health)
-        : Math.min(free, health);
+      : state === 'liquidation_warning'
+        ? Math.min(-warning, health)
+        : state === 'margin_call'
+          ? Math.min(-free, health, warning)
+          : Math.min(free, health, warning);
   const left = distance - errorBand(out) - out[roundingSlack]!;
   return left > 0 ? left / 2 : 0;
 }
 
 function stateCode(state: MarginState): number {
-  return state === 'healthy' ? 0 : state === 'margin_call' ? 1 : 2;
+  return marginStates.indexOf(state);
 }
 
-function fromCall(
-  call: 'healthy' | 'below-initial' | 'liquidatable' | undefined,
-): MarginState | undefined {
+/** The state the figures in `out` call beyond doubt, else undefined (the exact path decides). */
+function fastCall(out: Float64Array, confirmBelow: boolean): MarginState | undefined {
+  const call = stateCall(out, confirmBelow);
+  if (call === undefined || call === 'liquidatable') return call;
+  const warned = warningCall(out);
+  if (warned === undefined) return undefined;
+  if (warned) return 'liquidation_warning';
   return call === 'below-initial' ? 'margin_call' : call;
 }

@@ -7,6 +7,7 @@ import type { Account } from '../model/account.ts';
 import type { AccountId } from '../model/ids.ts';
 import type { PriceView } from '../model/price-view.ts';
 import type { Venue } from '../model/venue.ts';
+import { ONE, type Ratio } from '../num/fixed.ts';
 import type { DecideContext } from './decide.ts';
 import { viewOf } from './decide-location.ts';
 import { ledgerPrices } from './ledger-prices.ts';
@@ -70,7 +71,7 @@ export function stateChange(
   current: MarginState,
 ): LedgerEvent | undefined {
   const report = marginFigures(account, venue, prices);
-  const state = marginStateOf(report);
+  const state = marginStateOf(report, venue.rulebook.liquidationWarning);
   if (state === current) return undefined;
   const { equity, initialMargin, maintenanceMargin } = report;
   return {
@@ -84,15 +85,29 @@ export function stateChange(
 }
 
 /**
- * Below maintenance in any bucket, then below initial in any pool, else healthy. Each pool on its
- * own: where the venue keeps one per settle asset (Deribit), the account's free collateral counts
- * each at no less than zero, so one pool short hides behind the others' surplus.
+ * Below maintenance in any bucket; then, where the rulebook warns at a margin ratio
+ * (`warningAt`), any bucket with a requirement at or above it (maintenance × 1 ≥ equity ×
+ * `warningAt`, exactly: no ratio is rounded); then below initial in any pool; else healthy. Each
+ * pool on its own: where the venue keeps one per settle asset (Deribit), the account's free
+ * collateral counts each at no less than zero, so one pool short hides behind the others' surplus.
  */
-export function marginStateOf(report: {
-  readonly liquidatable: boolean;
-  readonly buckets: readonly Pick<BucketFigures, 'marginMode' | 'freeCollateral'>[];
-}): MarginState {
+export function marginStateOf(
+  report: {
+    readonly liquidatable: boolean;
+    readonly buckets: readonly Pick<
+      BucketFigures,
+      'marginMode' | 'freeCollateral' | 'equity' | 'maintenanceMargin'
+    >[];
+  },
+  warningAt?: Ratio,
+): MarginState {
   if (report.liquidatable) return 'liquidatable';
+  const warned =
+    warningAt !== undefined &&
+    report.buckets.some(
+      (b) => b.maintenanceMargin > 0n && b.maintenanceMargin * ONE >= b.equity * warningAt,
+    );
+  if (warned) return 'liquidation_warning';
   const short = report.buckets.some((b) => b.marginMode !== 'isolated' && b.freeCollateral < 0n);
   return short ? 'margin_call' : 'healthy';
 }

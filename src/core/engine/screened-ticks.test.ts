@@ -50,6 +50,18 @@ const context: DecideContext = {
   withdrawableProfitShare: 0n,
   priceGuard: { ...enginePriceGuard, jumpBand: d('0.5') },
 };
+/**
+ * The same venue warning at a margin ratio of 0.4: a fourth state, with its own room; below
+ * initial margin for some (at 125× the first bracket's IM is 2 × MM, so equity at 2.5 × MM is
+ * warned and above initial), so a healthy account can be warned without a margin call between.
+ */
+const warned: DecideContext = {
+  ...context,
+  venue: {
+    ...context.venue,
+    rulebook: { ...context.venue.rulebook, liquidationWarning: d('0.4') },
+  },
+};
 const marks = { BTCUSDT: 100_000, ETHUSDT: 4_000, BTCUSD: 100_000 } as const;
 type Market = keyof typeof marks;
 
@@ -59,13 +71,16 @@ class TwoEngines {
   readonly fast = newLedger();
   readonly book = new MarginBook();
   private n = 0;
+
+  constructor(private readonly rules: DecideContext = context) {}
+
   private readonly sequences = new Map<string, number>();
 
   send(body: CommandBody): Record<string, string> {
     this.n += 1;
     const command = { ...body, id: `c${this.n}` } as Command;
-    const slow = judgeCommand(this.exact, command, context);
-    const quick = judgeCommand(this.fast, command, context, this.book);
+    const slow = judgeCommand(this.exact, command, this.rules);
+    const quick = judgeCommand(this.fast, command, this.rules, this.book);
     expect(quick).toEqual(slow);
     if (slow.record === undefined) return {};
     applyRecord(this.exact, slow.record);
@@ -171,6 +186,23 @@ const stepArb = fc.oneof(
 );
 
 describe('mark ticks screened on the fast path', () => {
+  it('hold a healthy account’s room to the warning level too, where that is nearer than initial', () => {
+    const engines = new TwoEngines(warned);
+    engines.prices({ 'index:USDT': '1', 'index:BTC': '100000', 'mark:BTCUSDT': '100000' });
+    // Long 40,000 USDT at 125×: IM 320, MM 160. Equity 430: 110 free, and 0.4 × 430 − 160 = 12
+    // from the warning.
+    engines.open('a', '430');
+    engines.buy('a', 'BTCUSDT', '0.4', '100000');
+    expect(engines.tick('mark:BTCUSDT', '100000')).toEqual({});
+    // Equity 418: 98.1 free, 7.25 from the warning.
+    expect(engines.tick('mark:BTCUSDT', '99970')).toEqual({});
+    // A 28 USDT loss, a quarter of what is free but past the warning: 0.4 × 390 ≤ 159.84.
+    const screened = engines.book.tally.screened;
+    expect(engines.tick('mark:BTCUSDT', '99900')).toEqual({ a: 'liquidation_warning' });
+    // The dealer's short alone was screened.
+    expect(engines.book.tally.screened).toBe(screened + 1);
+  });
+
   it('count every mark an account holds against one room: three moves each within it are not', () => {
     const engines = new TwoEngines();
     engines.prices({
@@ -259,80 +291,93 @@ describe('mark ticks screened on the fast path', () => {
     expect(engines.tick('mark:BTCUSDT', '96150')).toEqual({ s: 'healthy' });
   });
 
-  it('give the exact engine’s records over any walk of the marks, fills and deposits', () => {
-    const tally = { screened: 0, fast: 0, exact: 0, changes: 0 };
-    fc.assert(
-      fc.property(fc.array(stepArb, { minLength: 20, maxLength: 120 }), (steps) => {
-        const engines = new TwoEngines();
-        const send = (body: CommandBody) => {
-          tally.changes += Object.keys(engines.send(body)).length;
-        };
-        const tick = (feed: `mark:${string}` | `index:${string}`, price: number) => {
-          tally.changes += Object.keys(engines.tick(feed, price.toFixed(2))).length;
-        };
-        tick('index:USDT', 1);
-        tick('index:BTC', 100_000);
-        tick('index:ETH', 4_000);
-        for (const market of Object.keys(marks) as Market[]) tick(`mark:${market}`, marks[market]);
-        const last = { ...marks } as Record<Market, number>;
-        const accounts = Array.from({ length: 12 }, (_, k) => `a${k}`);
-        for (const [k, account] of ['dealer', ...accounts].entries()) {
-          send({ type: 'open_account', account, poolMode: 'cross' });
-          const amount = account === 'dealer' ? '100000000' : String(800 + 700 * k);
-          send({ type: 'deposit', account, asset: 'USDT', amount: d(amount) });
+  it.each([
+    ['no warning level', context, 0],
+    ['a liquidation warning at a margin ratio of 0.4', warned, 15],
+  ])(
+    'give the exact engine’s records over any walk of the marks, fills and deposits: %s',
+    (_, venueContext, warningsAtLeast) => {
+      const tally = { screened: 0, fast: 0, exact: 0, changes: 0, warnings: 0 };
+      const count = (changes: Record<string, string>) => {
+        tally.changes += Object.keys(changes).length;
+        for (const state of Object.values(changes)) {
+          if (state === 'liquidation_warning') tally.warnings += 1;
         }
-        for (const step of steps) {
-          if (step.kind === 'tick') {
-            const price = Math.max(1, last[step.market] * (1 + step.move / 10_000));
-            last[step.market] = price;
-            tick(`mark:${step.market}`, price);
-          } else if (step.kind === 'fill') {
-            const size =
-              step.market === 'BTCUSD'
-                ? BigInt(step.units) * 10n ** 18n
-                : BigInt(step.units) * (step.market === 'ETHUSDT' ? 2n * 10n ** 16n : 10n ** 15n);
-            const account = accounts[step.account]!;
-            const mark = last[step.market];
-            send({
-              type: 'fill',
-              instrument: step.market,
-              takerSide: step.buy ? 'buy' : 'sell',
-              size,
-              price: d(mark.toFixed(step.market === 'BTCUSD' ? 1 : 2)),
-              taker: {
-                account,
-                feeRate: d('0.0005'),
-                ...(step.isolated ? { marginMode: 'isolated' as const } : {}),
-              },
-              maker: { account: 'dealer', feeRate: 0n },
-            });
-          } else if (step.kind === 'deposit') {
-            send({
-              type: 'deposit',
-              account: accounts[step.account]!,
-              asset: 'USDT',
-              amount: d(String(step.amount)),
-            });
-          } else {
-            send({
-              type: 'set_leverage',
-              account: accounts[step.account]!,
-              instrument: 'BTCUSDT',
-              leverage: d(step.leverage),
-            });
+      };
+      fc.assert(
+        fc.property(fc.array(stepArb, { minLength: 20, maxLength: 120 }), (steps) => {
+          const engines = new TwoEngines(venueContext);
+          const send = (body: CommandBody) => count(engines.send(body));
+          const tick = (feed: `mark:${string}` | `index:${string}`, price: number) =>
+            count(engines.tick(feed, price.toFixed(2)));
+          tick('index:USDT', 1);
+          tick('index:BTC', 100_000);
+          tick('index:ETH', 4_000);
+          for (const market of Object.keys(marks) as Market[])
+            tick(`mark:${market}`, marks[market]);
+          const last = { ...marks } as Record<Market, number>;
+          const accounts = Array.from({ length: 12 }, (_, k) => `a${k}`);
+          for (const [k, account] of ['dealer', ...accounts].entries()) {
+            send({ type: 'open_account', account, poolMode: 'cross' });
+            const amount = account === 'dealer' ? '100000000' : String(800 + 700 * k);
+            send({ type: 'deposit', account, asset: 'USDT', amount: d(amount) });
           }
-        }
-        tally.screened += engines.book.tally.screened;
-        tally.fast += engines.book.tally.fast;
-        tally.exact += engines.book.tally.exact;
-      }),
-      // A fixed seed: the floors below count this run's books, the same every run.
-      { numRuns: 150, seed: 20_261_202 },
-    );
-    // The screen was used, and so were the fast path and the exact confirmations, with changes.
-    expect(tally.screened).toBeGreaterThan(1_500);
-    expect(tally.fast).toBeGreaterThan(4_000);
-    expect(tally.exact).toBeGreaterThan(300);
-    expect(tally.changes).toBeGreaterThan(300);
-  });
+          for (const step of steps) {
+            if (step.kind === 'tick') {
+              const price = Math.max(1, last[step.market] * (1 + step.move / 10_000));
+              last[step.market] = price;
+              tick(`mark:${step.market}`, price);
+            } else if (step.kind === 'fill') {
+              const size =
+                step.market === 'BTCUSD'
+                  ? BigInt(step.units) * 10n ** 18n
+                  : BigInt(step.units) * (step.market === 'ETHUSDT' ? 2n * 10n ** 16n : 10n ** 15n);
+              const account = accounts[step.account]!;
+              const mark = last[step.market];
+              send({
+                type: 'fill',
+                instrument: step.market,
+                takerSide: step.buy ? 'buy' : 'sell',
+                size,
+                price: d(mark.toFixed(step.market === 'BTCUSD' ? 1 : 2)),
+                taker: {
+                  account,
+                  feeRate: d('0.0005'),
+                  ...(step.isolated ? { marginMode: 'isolated' as const } : {}),
+                },
+                maker: { account: 'dealer', feeRate: 0n },
+              });
+            } else if (step.kind === 'deposit') {
+              send({
+                type: 'deposit',
+                account: accounts[step.account]!,
+                asset: 'USDT',
+                amount: d(String(step.amount)),
+              });
+            } else {
+              send({
+                type: 'set_leverage',
+                account: accounts[step.account]!,
+                instrument: 'BTCUSDT',
+                leverage: d(step.leverage),
+              });
+            }
+          }
+          tally.screened += engines.book.tally.screened;
+          tally.fast += engines.book.tally.fast;
+          tally.exact += engines.book.tally.exact;
+        }),
+        // A fixed seed: the floors below count this run's books, the same every run.
+        { numRuns: 150, seed: 20_261_202 },
+      );
+      // The screen was used, and so were the fast path and the exact confirmations, with changes.
+      expect(tally.screened).toBeGreaterThan(1_500);
+      expect(tally.fast).toBeGreaterThan(4_000);
+      expect(tally.exact).toBeGreaterThan(300);
+      expect(tally.changes).toBeGreaterThan(300);
+      // Under a warning level, accounts passed through it (and none without one).
+      if (warningsAtLeast === 0) expect(tally.warnings).toBe(0);
+      else expect(tally.warnings).toBeGreaterThan(warningsAtLeast);
+    },
+  );
 });

@@ -43,7 +43,14 @@ export const roundingSlack = 11;
 export const worstStanding = 12;
 /** That bucket's maintenance margin (USD): of two equal standings the larger goes first. */
 export const worstMaintenance = 13;
-export const figureCount = 14;
+/**
+ * Where the rulebook warns at a margin ratio r (`liquidationWarning`), the lowest r × equity − MM
+ * over the account's buckets (≤ 0 with a requirement: warned); +∞ where it sets no ratio. r < 1,
+ * so its float error is within the health's; a bucket with none is never warned, and the screen
+ * reads this only once every health is clearly positive, where r × equity − 0 is too.
+ */
+export const lowestWarningHealth = 14;
+export const figureCount = 15;
 
 /**
  * Relative error bound of the fast path against the exact one, as a fraction of `magnitude`; and

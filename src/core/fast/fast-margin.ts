@@ -9,6 +9,7 @@ import {
   crossMaintenanceMargin,
   initialNearEdge,
   lowestHealth,
+  lowestWarningHealth,
   magnitude,
   maintenanceNearEdge,
   roundingSlack,
@@ -207,6 +208,9 @@ export function sumAccount(
   let isolatedInitial = 0;
   let isolatedMaintenance = 0;
   let lowest = Number.POSITIVE_INFINITY;
+  let warning = Number.POSITIVE_INFINITY;
+  const ratio = book.warningRatio;
+  const warns = !Number.isNaN(ratio);
   out[worstStanding] = Number.POSITIVE_INFINITY;
   out[worstMaintenance] = 0;
   const needsMargin = book.venue.rulebook.liquidationNeedsMargin === true;
@@ -228,10 +232,14 @@ export function sumAccount(
     isolatedInitial += legs[o + legInitialMargin]!;
     isolatedMaintenance += mm;
     if (bucketEquity - mm < lowest) lowest = bucketEquity - mm;
+    if (warns && ratio * bucketEquity - mm < warning) warning = ratio * bucketEquity - mm;
     rank(out, bucketEquity, mm, needsMargin);
   }
   if (book.closingFeeRate !== 0) maintenanceMargin += crossBankruptcyFees(book, account, equity);
   if (equity - maintenanceMargin < lowest) lowest = equity - maintenanceMargin;
+  if (warns && ratio * equity - maintenanceMargin < warning) {
+    warning = ratio * equity - maintenanceMargin;
+  }
   rank(out, equity, maintenanceMargin, needsMargin);
   out[crossEquity] = equity;
   out[crossInitialEquity] = initialEquity;
@@ -241,6 +249,7 @@ export function sumAccount(
   out[accountInitialMargin] = initialMargin + isolatedInitial;
   out[accountMaintenanceMargin] = maintenanceMargin + isolatedMaintenance;
   out[lowestHealth] = lowest;
+  out[lowestWarningHealth] = warning;
   out[magnitude] = scale;
   out[maintenanceNearEdge] = edges & 1;
   out[initialNearEdge] = (edges >> 1) & 1;

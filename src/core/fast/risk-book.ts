@@ -67,6 +67,8 @@ export interface RiskBook extends AccountColumns {
   readonly closingFeeInMaintenance: number;
   /** 1 where the fee is added to initial margin. */
   readonly closingFeeInInitial: number;
+  /** The rulebook's `liquidationWarning` margin ratio; NaN where it warns at none. */
+  readonly warningRatio: number;
   /** The rulebook's `openOrdersInMaintenance` and `openOrdersFilledAtMark`, 1 where true. */
   readonly ordersInMaintenance: number;
   readonly ordersFilledAtMark: number;
@@ -242,6 +244,10 @@ export function marketTables(
     closingFeeAtBankruptcy: fee?.valuedAt === 'bankruptcy' ? 1 : 0,
     closingFeeInMaintenance: fee?.inMaintenance === true ? 1 : 0,
     closingFeeInInitial: fee?.inInitial === true ? 1 : 0,
+    warningRatio:
+      venue.rulebook.liquidationWarning === undefined
+        ? Number.NaN
+        : toNumber(venue.rulebook.liquidationWarning),
     ordersInMaintenance: venue.rulebook.openOrdersInMaintenance === true ? 1 : 0,
     ordersFilledAtMark: venue.rulebook.openOrdersFilledAtMark === true ? 1 : 0,
     netNotionalValue: venue.rulebook.netNotionalValue === true ? 1 : 0,

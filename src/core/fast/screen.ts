@@ -9,6 +9,7 @@ import {
   figureCount,
   initialNearEdge,
   lowestHealth,
+  lowestWarningHealth,
   magnitude,
   maintenanceNearEdge,
   marginAccount,
@@ -114,4 +115,18 @@ export function stateCall(out: Float64Array, confirmBelow: boolean): MarginState
   const free = out[crossInitialEquity]! - out[crossInitialMargin]!;
   if (Number.isNaN(free) || Math.abs(free) <= band) return undefined;
   return free < 0 ? 'below-initial' : 'healthy';
+}
+
+/**
+ * Whether the figures in `out` put a bucket at or above the rulebook's warning margin ratio beyond
+ * doubt (true), clearly not (false, and where it sets none), or undefined where the exact path
+ * decides. Read only once `maintenanceCall` is false: every bucket clearly above maintenance.
+ */
+export function warningCall(out: Float64Array): boolean | undefined {
+  const warning = out[lowestWarningHealth]!;
+  if (warning === Number.POSITIVE_INFINITY) return false;
+  if (Number.isNaN(warning)) return undefined;
+  const band = errorBand(out);
+  if (warning < -band) return true;
+  return warning <= band ? undefined : false;
 }

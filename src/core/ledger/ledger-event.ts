@@ -156,11 +156,20 @@ export type LedgerEvent =
     };
 
 /**
- * What an account's margin says of it: at or above initial margin (`healthy`), below initial
- * but above maintenance (`margin_call`: it may not add risk or take money out), below maintenance
- * in any bucket (`liquidatable`).
+ * What an account's margin says of it, the worst that holds: below maintenance in any bucket
+ * (`liquidatable`); else a bucket's margin ratio at or above the rulebook's warning level
+ * (`liquidation_warning`: `Rulebook.liquidationWarning`); else below initial margin
+ * (`margin_call`: it may not add risk or take money out); else `healthy`.
  */
-export type MarginState = 'healthy' | 'margin_call' | 'liquidatable';
+export type MarginState = 'healthy' | 'margin_call' | 'liquidation_warning' | 'liquidatable';
+
+/** The margin states from the best to the worst. */
+export const marginStates: readonly MarginState[] = [
+  'healthy',
+  'margin_call',
+  'liquidation_warning',
+  'liquidatable',
+];
 
 /** A position as an event left it: `after` absent when the event closed it. */
 export interface PositionChange {

@@ -303,6 +303,13 @@ export interface Rulebook {
    */
   readonly liquidationNeedsMargin?: boolean;
   /**
+   * The margin ratio (a bucket's maintenance margin over its equity, as Binance states it:
+   * liquidated at 100 %) at and above which a bucket not yet liquidatable puts its account in
+   * `liquidation_warning`, so the trader is told while there is still room to act. Between 0 and
+   * 1, exclusive. Absent: no warning state.
+   */
+  readonly liquidationWarning?: Ratio;
+  /**
    * dYdX v4's net collateral: the chain keeps no entry price, so a linear future's or perpetual's
    * value is its quote balance (−size × contractSize × entry, plus its unsettled PnL, rounded down
    * to the settle unit) plus its signed notional at the mark truncated toward zero to the unit

@@ -354,10 +354,12 @@ function recordedStates(ledger: Ledger) {
       .map(([id]) => id)
       .sort();
   const marginCall = named('margin_call');
+  const liquidationWarning = named('liquidation_warning');
   const liquidatable = named('liquidatable');
   return {
-    healthy: ledger.accounts.size - marginCall.length - liquidatable.length,
+    healthy: ledger.accounts.size - ledger.marginStates.size,
     marginCall,
+    liquidationWarning,
     liquidatable,
   };
 }
@@ -369,8 +371,15 @@ function recordedStatesText(states: ReturnType<typeof recordedStates>): string {
       : `: ${ids.slice(0, namedMax).map(printable).join(', ')}${ids.length > namedMax ? ', …' : ''}`;
   return [
     `Margin states as the log recorded them: ${states.healthy} healthy, ` +
-      `${states.marginCall.length} margin call, ${states.liquidatable.length} liquidatable.`,
+      `${states.marginCall.length} margin call, ` +
+      (states.liquidationWarning.length === 0
+        ? ''
+        : `${states.liquidationWarning.length} liquidation warning, `) +
+      `${states.liquidatable.length} liquidatable.`,
     ...(states.marginCall.length === 0 ? [] : [`  margin call${list(states.marginCall)}`]),
+    ...(states.liquidationWarning.length === 0
+      ? []
+      : [`  liquidation warning${list(states.liquidationWarning)}`]),
     ...(states.liquidatable.length === 0 ? [] : [`  liquidatable${list(states.liquidatable)}`]),
   ].join('\n');
 }

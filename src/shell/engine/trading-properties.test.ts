@@ -23,6 +23,7 @@ import { conservationGaps, openInterestGaps } from '../../core/ledger/conservati
 import { roundingAccount } from '../../core/ledger/house-accounts.ts';
 import { applyRecord, newLedger } from '../../core/ledger/ledger.ts';
 import type { PriceFeed } from '../../core/ledger/ledger-event.ts';
+import { marginStates } from '../../core/ledger/ledger-event.ts';
 import { type LocationPolicy, marginView } from '../../core/ledger/location.ts';
 import { stateHash } from '../../core/ledger/state-hash.ts';
 import { assessWith } from '../../core/margin/assess.ts';
@@ -62,6 +63,8 @@ const futures = rulebook(
 const book = {
   ...futures,
   instruments: new Map([...futures.instruments, ['BTC-C', deribitOptionRule]]),
+  // A fourth state to reach and leave: a bucket's margin ratio at 80 % or more.
+  liquidationWarning: d('0.8'),
 };
 const locations: LocationPolicy = {
   elsewhere: new Map([['arbitrum', { weight: d('0.9'), transferDelayMs: interval }]]),
@@ -358,6 +361,7 @@ function setup(): Command[] {
 describe('over any sequence of trading commands', () => {
   it('the books balance, markets net to zero, and the log and its snapshots rebuild the same hash', async () => {
     const tally = { fast: 0, exact: 0, surfaces: 0, optionsPriced: 0, optionsUnpriced: 0 };
+    const states = new Set<string>();
     await fc.assert(
       fc.asyncProperty(
         fc.array(stepArb, { maxLength: 60 }),
@@ -453,7 +457,11 @@ describe('over any sequence of trading commands', () => {
                 else tally.optionsUnpriced += 1;
               }
               if (!priced) continue;
-              const state = marginStateOf(assessWith(view, settings.venue, prices));
+              const state = marginStateOf(
+                assessWith(view, settings.venue, prices),
+                book.liquidationWarning,
+              );
+              states.add(state);
               expect([account.id, ledger.marginStates.get(account.id) ?? 'healthy']).toEqual([
                 account.id,
                 state,
@@ -489,6 +497,8 @@ describe('over any sequence of trading commands', () => {
     expect(tally.surfaces).toBeGreaterThan(80);
     expect(tally.optionsPriced).toBeGreaterThan(20);
     expect(tally.optionsUnpriced).toBeGreaterThan(10);
+    // Every margin state was held by some account.
+    expect([...states].sort()).toEqual([...marginStates].sort());
   });
 });
 

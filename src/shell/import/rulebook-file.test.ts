@@ -231,6 +231,27 @@ describe('netNotionalValue (dYdX net collateral)', () => {
   });
 });
 
+describe('liquidationWarning (a margin ratio to warn at)', () => {
+  it('reads a ratio below 1 as a fixed-point ratio; absent, there is none', () => {
+    const doc = presetJson('binance-usdm');
+    expect(read({ ...doc, liquidationWarning: '0.85' }).rulebook.liquidationWarning).toBe(
+      fixed('0.85'),
+    );
+    expect(read(doc).rulebook).not.toHaveProperty('liquidationWarning');
+  });
+
+  it('refuses 1 (liquidation itself), more, zero and a number that is not a decimal string', () => {
+    const issues = (value: unknown) =>
+      read({ ...presetJson('binance-usdm'), liquidationWarning: value }).issues;
+    expect(issues('1')).toEqual([
+      'liquidationWarning: must be below 1 (a margin ratio of 1 is liquidation)',
+    ]);
+    expect(issues('1.5')).toHaveLength(1);
+    expect(issues('0')).toEqual([expect.stringMatching(/^liquidationWarning: /)]);
+    expect(issues('eighty')).toEqual([expect.stringMatching(/^liquidationWarning: /)]);
+  });
+});
+
 describe('Mango: maintenanceWeightShift and liquidationEndHealth', () => {
   const withShift = (shift: unknown, tiers?: unknown) => {
     const doc = presetJson('mango-v4');

@@ -54,6 +54,7 @@ export function readRulebook(reader: Reader): Rulebook {
     'crossPool',
     'marginPrice',
     'liquidationNeedsMargin',
+    'liquidationWarning',
     'netNotionalValue',
     'liquidationEndHealth',
     'closingFee',
@@ -108,6 +109,11 @@ export function readRulebook(reader: Reader): Rulebook {
     ? reader.field('crossLiquidationPrice').oneOf(['apportioned'] as const)
     : undefined;
   const needsMargin = reader.field('liquidationNeedsMargin').optionalBoolean();
+  // A ratio of 1 is liquidation itself: a warning must come before it.
+  const warning = reader.field('liquidationWarning').optionalDecimal({
+    positive: true,
+    max: { value: ONE - 1n, message: 'must be below 1 (a margin ratio of 1 is liquidation)' },
+  });
   const netNotional = reader.field('netNotionalValue').optionalBoolean();
   const liquidationEnd = reader.field('liquidationEndHealth').optionalBoolean();
   return {
@@ -122,6 +128,7 @@ export function readRulebook(reader: Reader): Rulebook {
     ...(closingFee ? { closingFee } : {}),
     ...(crossLiquidationPrice ? { crossLiquidationPrice } : {}),
     ...(needsMargin ? { liquidationNeedsMargin: true } : {}),
+    ...(warning === undefined ? {} : { liquidationWarning: warning }),
     ...(netNotional ? { netNotionalValue: true } : {}),
     ...(liquidationEnd ? { liquidationEndHealth: true } : {}),
     ...(reader.has('unrealisedProfit')

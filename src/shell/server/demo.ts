@@ -3,6 +3,7 @@ import type { PriceFeed } from '../../core/ledger/ledger-event.ts';
 import { formatFixed, type Price, parseFixed, SCALE } from '../../core/num/fixed.ts';
 import { blackPrice } from '../../core/pricing/black.ts';
 import { yearMs } from '../../core/pricing/year.ts';
+import { presetJson } from '../import/presets.ts';
 import { seededRandom } from '../seeded-random.ts';
 import type { EngineService } from './engine-service.ts';
 
@@ -27,8 +28,9 @@ export function demoVenueFile(nowMs: number): Record<string, unknown> {
   return {
     format: 'xmargin.portfolio/1',
     description:
-      'The demo venue of `xmargin serve --demo`: Deribit’s published rules, the BTC perpetual and one call.',
-    rulebook: 'deribit-options',
+      'The demo venue of `xmargin serve --demo`: Deribit’s published rules (warning at a margin ratio of 80 %), the BTC perpetual and one call.',
+    // Deribit's rules, with a warning once a bucket's maintenance margin reaches 80 % of its equity.
+    rulebook: { ...(presetJson('deribit-options') as object), liquidationWarning: '0.8' },
     assets: [
       { id: 'BTC', name: 'Bitcoin' },
       { id: 'USD', name: 'US dollar (the quote)' },

@@ -218,17 +218,17 @@ export class EngineService {
   marginStates(): MarginStateCounts {
     const { ledger } = this.host;
     if (this.counted?.sequence === ledger.events) return this.counted.counts;
-    let marginCall = 0;
-    let liquidatable = 0;
-    for (const state of ledger.marginStates.values()) {
-      if (state === 'margin_call') marginCall++;
-      else liquidatable++;
-    }
     const counts = {
-      healthy: ledger.accounts.size - marginCall - liquidatable,
-      marginCall,
-      liquidatable,
+      healthy: ledger.accounts.size,
+      marginCall: 0,
+      liquidationWarning: 0,
+      liquidatable: 0,
     };
+    // The ledger holds a state only for an account that is not healthy.
+    for (const state of ledger.marginStates.values()) {
+      counts.healthy -= 1;
+      counts[countOf[state]] += 1;
+    }
     this.counted = { sequence: ledger.events, counts };
     return counts;
   }
@@ -252,8 +252,17 @@ export class EngineService {
 export interface MarginStateCounts {
   readonly healthy: number;
   readonly marginCall: number;
+  readonly liquidationWarning: number;
   readonly liquidatable: number;
 }
+
+/** Each state's count, as the API names it. */
+export const countOf = {
+  healthy: 'healthy',
+  margin_call: 'marginCall',
+  liquidation_warning: 'liquidationWarning',
+  liquidatable: 'liquidatable',
+} as const satisfies Record<MarginState, keyof MarginStateCounts>;
 
 export interface AccountRisk {
   readonly account: string;

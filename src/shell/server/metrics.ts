@@ -1,5 +1,7 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { marginStates } from '../../core/ledger/ledger-event.ts';
 import { type EventStore, withAppend } from '../store/event-store.ts';
+import { countOf, type MarginStateCounts } from './engine-service.ts';
 
 /**
  * The server's Prometheus metrics, in a registry of its own (two servers in one process, as the
@@ -39,7 +41,7 @@ export class ServerMetrics {
   });
 
   /** Accounts by margin state, read from `states` when scraped. */
-  countAccounts(states: () => { healthy: number; marginCall: number; liquidatable: number }): void {
+  countAccounts(states: () => MarginStateCounts): void {
     new Gauge({
       name: 'xmargin_accounts',
       help: 'Accounts by margin state',
@@ -47,9 +49,7 @@ export class ServerMetrics {
       registers: [this.registry],
       collect() {
         const now = states();
-        this.set({ state: 'healthy' }, now.healthy);
-        this.set({ state: 'margin_call' }, now.marginCall);
-        this.set({ state: 'liquidatable' }, now.liquidatable);
+        for (const state of marginStates) this.set({ state }, now[countOf[state]]);
       },
     });
   }

@@ -170,7 +170,13 @@ export async function buildServer(options: ServerOptions): Promise<RiskServer> {
   registerKeyRoutes(app, options.keys, now);
 
   metrics.countAccounts(
-    () => attached?.marginStates() ?? { healthy: 0, marginCall: 0, liquidatable: 0 },
+    () =>
+      attached?.marginStates() ?? {
+        healthy: 0,
+        marginCall: 0,
+        liquidationWarning: 0,
+        liquidatable: 0,
+      },
   );
   return {
     app,

@@ -19,7 +19,7 @@ const closeGraceMs = 5_000;
 export type Channel =
   /** `account:ID`: every event naming the account, then its margin after each change. */
   | { readonly kind: 'account'; readonly account: string }
-  /** Every margin-state change (healthy, margin call, liquidatable); a trader's own accounts. */
+  /** Every margin-state change (healthy, margin call, liquidation warning, liquidatable); a trader's own accounts. */
   | { readonly kind: 'alerts' }
   /** Prices the feeds' guard accepted, and funding paid. */
   | { readonly kind: 'prices' }

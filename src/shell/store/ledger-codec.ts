@@ -1,10 +1,11 @@
 import type { FundingIndex } from '../../core/ledger/funding-index.ts';
-import type {
-  CommandRecord,
-  FundingCarry,
-  LedgerEvent,
-  PositionChange,
-  PriceFeed,
+import {
+  type CommandRecord,
+  type FundingCarry,
+  type LedgerEvent,
+  marginStates,
+  type PositionChange,
+  type PriceFeed,
 } from '../../core/ledger/ledger-event.ts';
 import type { Movement, MovementReason } from '../../core/ledger/movement.ts';
 import type { FeedState, Tick } from '../../core/ledger/price-feed.ts';
@@ -283,7 +284,7 @@ function readEvent(reader: Reader, type: string): LedgerEvent {
       return {
         type,
         account: reader.field('account').string(),
-        state: reader.field('state').oneOf(['healthy', 'margin_call', 'liquidatable'] as const),
+        state: reader.field('state').oneOf(marginStates),
         equity: reader.field('equity').decimal(),
         initialMargin: reader.field('initialMargin').decimal(notNegative),
         maintenanceMargin: reader.field('maintenanceMargin').decimal(notNegative),
