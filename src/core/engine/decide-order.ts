@@ -57,14 +57,16 @@ export function decidePlaceOrder(
   }
   const figures = figuresRefusal(instrument, size, price);
   if (figures !== undefined) return figures;
+  const view = viewOf(ledger, account, context);
   if (
-    !pricesHeld(ledger, viewOf(ledger, account, context), venue, context.nowMs) ||
+    !pricesHeld(ledger, view, venue, context.nowMs) ||
     !contractPriced(ledger, instrument, context.nowMs)
   ) {
     return refuse('price_unavailable', 'instrument');
   }
   const order: OpenOrder = { id: orderId, instrument: instrument.id, side, size, price };
-  const judgement = judgeOn(ledger, account, { kind: 'resting-order', order }, context);
+  const prices = ledgerPrices(ledger, context.nowMs);
+  const judgement = judge(view, venue, prices, { kind: 'resting-order', order });
   if (judgement.verdict !== 'accepted') return refuse(judgement.verdict, 'size');
   return { events: [{ type: 'order_placed', account: account.id, order }] };
 }
@@ -164,9 +166,11 @@ export function checkOrder(ledger: Ledger, check: OrderCheck, context: OrderCont
   const mark = ledger.markPrices.get(instrument.id);
   const figures = figuresRefusal(instrument, check.size, check.price ?? mark ?? 1n);
   if (figures !== undefined) return { kind: 'refused', rejection: figures.rejection };
+  // The account as margin sees it and the prices, made once: a pre-trade check is a hot path.
+  const view = viewOf(ledger, account, context);
   if (
     mark === undefined ||
-    !pricesHeld(ledger, viewOf(ledger, account, context), venue, context.nowMs) ||
+    !pricesHeld(ledger, view, venue, context.nowMs) ||
     !contractPriced(ledger, instrument, context.nowMs)
   ) {
     return refused('price_unavailable', 'instrument');
@@ -176,9 +180,8 @@ export function checkOrder(ledger: Ledger, check: OrderCheck, context: OrderCont
     { instrument: instrument.id, side, size, ...(price === undefined ? {} : { limit: price }) },
     mark,
   );
-  const judgement = judgeOn(ledger, account, change, context);
   const prices = ledgerPrices(ledger, context.nowMs);
-  const view = viewOf(ledger, account, context);
+  const judgement = judge(view, venue, prices, change);
   const after = assessWith(applyHypothetical(view, venue, change), venue, prices);
   const placement = change.kind === 'order' ? 'filled' : 'rested';
   return { kind: 'checked', placement, judgement, after };
