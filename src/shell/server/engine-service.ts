@@ -218,12 +218,7 @@ export class EngineService {
   marginStates(): MarginStateCounts {
     const { ledger } = this.host;
     if (this.counted?.sequence === ledger.events) return this.counted.counts;
-    const counts = {
-      healthy: ledger.accounts.size,
-      marginCall: 0,
-      liquidationWarning: 0,
-      liquidatable: 0,
-    };
+    const counts = { ...noAccounts, healthy: ledger.accounts.size };
     // The ledger holds a state only for an account that is not healthy.
     for (const state of ledger.marginStates.values()) {
       counts.healthy -= 1;
@@ -255,6 +250,14 @@ export interface MarginStateCounts {
   readonly liquidationWarning: number;
   readonly liquidatable: number;
 }
+
+/** The counts of a book with no accounts (a server with no log attached yet). */
+export const noAccounts: MarginStateCounts = {
+  healthy: 0,
+  marginCall: 0,
+  liquidationWarning: 0,
+  liquidatable: 0,
+};
 
 /** Each state's count, as the API names it. */
 export const countOf = {

@@ -6,7 +6,7 @@ import { decimalsForBigints } from '../store/ledger-codec.ts';
 import { ApiError } from './api-error.ts';
 import type { KeyRing } from './api-keys.ts';
 import { registerCommandRoutes } from './command-routes.ts';
-import type { EngineService } from './engine-service.ts';
+import { type EngineService, noAccounts } from './engine-service.ts';
 import { readJsonBody } from './json-body.ts';
 import { registerKeyRoutes } from './key-routes.ts';
 import { ServerMetrics } from './metrics.ts';
@@ -169,15 +169,7 @@ export async function buildServer(options: ServerOptions): Promise<RiskServer> {
   registerQueryRoutes(app, service);
   registerKeyRoutes(app, options.keys, now);
 
-  metrics.countAccounts(
-    () =>
-      attached?.marginStates() ?? {
-        healthy: 0,
-        marginCall: 0,
-        liquidationWarning: 0,
-        liquidatable: 0,
-      },
-  );
+  metrics.countAccounts(() => attached?.marginStates() ?? noAccounts);
   return {
     app,
     metrics,
