@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { type MarginState, marginStates } from '../../src/core/ledger/ledger-event.ts';
 import { formatFixed, parseFixed } from '../../src/core/num/fixed.ts';
 import { runCliAsync, runDay, scratchFolder } from '../e2e/cli-harness.ts';
 import { serverAfter, testServer } from './server-kit.ts';
@@ -45,7 +46,7 @@ describe('the reads, after examples/engine/day.jsonl', () => {
   });
 
   it('lists the accounts riskiest first, every one once over the pages; a trader sees its own', async () => {
-    const seen: { account: string; marginRatio: string | null }[] = [];
+    const seen: { account: string; state: string; marginRatio: string | null }[] = [];
     let after: string | undefined;
     do {
       const page = (
@@ -61,11 +62,13 @@ describe('the reads, after examples/engine/day.jsonl', () => {
     expect(seen.map((row) => row.account).sort()).toEqual(
       [...t.host.ledger.accounts.keys()].sort(),
     );
-    const ratios = seen.map((row) =>
+    // The worse state first, then the higher margin ratio.
+    const ranks = seen.map((row) => [
+      marginStates.indexOf(row.state as MarginState),
       row.marginRatio === null ? Number.POSITIVE_INFINITY : Number(row.marginRatio),
-    );
-    expect(ratios).toEqual([...ratios].sort((a, b) => b - a));
-    expect(ratios.some((ratio) => ratio > 0)).toBe(true);
+    ]);
+    expect(ranks).toEqual([...ranks].sort((a, b) => b[0]! - a[0]! || b[1]! - a[1]!));
+    expect(ranks.some(([, ratio]) => ratio! > 0)).toBe(true);
     const own = (await t.get('/v1/accounts', 'trader')).json();
     expect(own.accounts.map((row: { account: string }) => row.account).sort()).toEqual([
       'alice',

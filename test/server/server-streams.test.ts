@@ -175,6 +175,51 @@ describe('the WebSocket streams, on a real socket', () => {
     rmSync(folder, { recursive: true });
   });
 
+  it('sums the book up for the risk viewer after each change: accounts by state and the riskiest', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'xmargin-book-'));
+    const venue = JSON.parse(readFileSync('examples/engine/venue.json', 'utf8'));
+    const rulebook = { ...(presetJson('binance-usdm') as object), liquidationWarning: '0.15' };
+    writeFileSync(join(folder, 'venue.json'), JSON.stringify({ ...venue, rulebook }));
+    const t = await testServer(join(folder, 'venue.json'));
+    const url = await listening(t);
+    const viewer = connect(`${url}/v1/stream?channels=book`, t.keys.risk_viewer);
+    await viewer.until((m) => m.some((x) => x.type === 'live'));
+    await feed(t, day);
+    await viewer.settled();
+    // One change more, well after the last: the riskiest are made again for it.
+    await new Promise((r) => setTimeout(r, 50));
+    await feed(t, [JSON.stringify({ ...JSON.parse(day[11]!), id: 'late-deposit', amount: '1' })]);
+    await viewer.settled();
+    type Book = Message & {
+      liquidatable: number;
+      riskiest: { sequence: number; accounts: { account: string; state: string }[] };
+    };
+    const books = viewer.messages.filter((m) => m.type === 'book') as Book[];
+    const last = books.at(-1)!;
+    const { marginStates, sequence } = JSON.parse((await t.get('/v1/status', 'risk_viewer')).body);
+    expect(last).toMatchObject({ sequence, ...marginStates });
+    const listed = JSON.parse((await t.get('/v1/accounts', 'risk_viewer')).body).accounts as {
+      state: string;
+    }[];
+    expect(last.riskiest).toEqual({
+      sequence,
+      accounts: listed.filter((row) => row.state !== 'healthy'),
+    });
+    // Every account not healthy is there (fewer than the ten shown), carol among them.
+    expect(last.riskiest.accounts).toHaveLength(t.host.ledger.marginStates.size);
+    expect(last.riskiest.accounts.map((row) => row.account)).toContain('carol');
+    // While bob's isolated position was liquidatable and carol warned, bob came first, though
+    // his account's margin ratio (0.033) was below hers (0.16); once carol was liquidatable too,
+    // she came first (ratio 16.2).
+    const states = books.map((b) =>
+      b.riskiest.accounts.map((row) => `${row.account}:${row.state}`).join(' '),
+    );
+    expect(states).toContain('bob:liquidatable carol:liquidation_warning');
+    expect(states).toContain('carol:liquidatable bob:liquidatable');
+    expect(books.every((b, i) => i === 0 || b.sequence > books[i - 1]!.sequence)).toBe(true);
+    rmSync(folder, { recursive: true });
+  });
+
   it('refuses a stream while the engine recovers, 4503', async () => {
     const { server, key } = await recoveringServer('risk_viewer');
     const address = (await server.app.listen({ host: '127.0.0.1', port: 0 })).replace('http', 'ws');

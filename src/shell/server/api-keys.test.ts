@@ -1,8 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KeyRing } from './api-keys.ts';
+import { takeLock } from './process-lock.ts';
 
 const folder = mkdtempSync(join(tmpdir(), 'xmargin-keys-'));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));
@@ -31,6 +33,55 @@ describe('the key ring in a file', () => {
     now = 3_000;
     expect(server.verify(made.key)).toBeUndefined();
     expect(server.verify(own.key)?.role).toBe('risk_viewer');
+  });
+
+  it('keeps every key two processes make at the same instant', async () => {
+    const file = join(folder, 'raced.json');
+    const each = 40;
+    const startAt = Date.now() + 1_500;
+    // Each process waits for one moment, then makes its keys as fast as it can.
+    const script = `
+      const { KeyRing } = await import(${JSON.stringify(new URL('./api-keys.ts', import.meta.url).href)});
+      while (Date.now() < ${startAt});
+      const ring = KeyRing.open(${JSON.stringify(file)});
+      const keys = [];
+      for (let i = 0; i < ${each}; i++) keys.push(ring.create('operator', [], 'raced', new Date(0)).key);
+      process.stdout.write(JSON.stringify(keys));`;
+    const made = await Promise.all(
+      [0, 1].map(
+        () =>
+          new Promise<string[]>((resolve, reject) => {
+            const child = spawn(
+              process.execPath,
+              ['--import', 'tsx', '--input-type=module', '-e', script],
+              { stdio: ['ignore', 'pipe', 'inherit'] },
+            );
+            let out = '';
+            child.stdout.on('data', (chunk) => (out += chunk));
+            child.on('error', reject);
+            child.on('exit', (code) =>
+              code === 0 ? resolve(JSON.parse(out) as string[]) : reject(new Error(`exit ${code}`)),
+            );
+          }),
+      ),
+    );
+    const ring = KeyRing.open(file);
+    expect(ring.list()).toHaveLength(2 * each);
+    for (const key of made.flat()) expect(ring.verify(key)?.role).toBe('operator');
+  }, 30_000);
+
+  it('takes over a lock whose process is gone, and not one whose process runs', () => {
+    const file = join(folder, 'keys.json.lock');
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    writeFileSync(file, String(gone));
+    const release = takeLock(file);
+    expect(typeof release).toBe('function');
+    expect(takeLock(file)).toEqual({ owner: process.pid });
+    if (typeof release === 'function') release();
+    writeFileSync(file, '');
+    // Created, its pid not yet written: it stays its taker's.
+    expect(takeLock(file)).toEqual({});
+    rmSync(file);
   });
 
   it('refuses a wrong secret, an unknown id and a malformed key alike', () => {

@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { takeLock } from './process-lock.ts';
 
 /**
  * Who may do what: a trader acts on and reads only its own accounts; an operator (the venue's
@@ -91,7 +92,6 @@ export class KeyRing {
     if (role === 'trader' && accounts.length === 0) {
       throw new RangeError('a trader key names the accounts it may act on');
     }
-    this.refresh(true);
     const id = randomBytes(6).toString('hex');
     const secret = randomBytes(32).toString('base64url');
     const stored: StoredKey = {
@@ -102,19 +102,18 @@ export class KeyRing {
       hash: digest(secret),
       createdAt: now.toISOString(),
     };
-    this.keys.set(id, stored);
-    this.save();
+    this.change(() => this.keys.set(id, stored));
     return { key: `${prefix}${id}_${secret}`, stored };
   }
 
   /** Revoked from now on; false where no such key is stored. */
   revoke(id: string, now: Date): boolean {
-    this.refresh(true);
-    const key = this.keys.get(id);
-    if (key === undefined) return false;
-    if (key.revokedAt === undefined) this.keys.set(id, { ...key, revokedAt: now.toISOString() });
-    this.save();
-    return true;
+    return this.change(() => {
+      const key = this.keys.get(id);
+      if (key === undefined) return false;
+      if (key.revokedAt === undefined) this.keys.set(id, { ...key, revokedAt: now.toISOString() });
+      return true;
+    });
   }
 
   list(): readonly StoredKey[] {
@@ -138,12 +137,46 @@ export class KeyRing {
     return { keyId: stored.id, role: stored.role, accounts: new Set(stored.accounts) };
   }
 
-  private save(): void {
-    if (this.file === undefined) return;
-    const next = `${this.file}.next`;
+  /**
+   * A change made on the file as it is now and written back under the file's lock, so two
+   * processes changing keys in the same instant (a server and `xmargin keys`) each keep the
+   * other's change.
+   */
+  private change<T>(made: () => T): T {
+    if (this.file === undefined) return made();
+    const release = waitForLock(`${this.file}.lock`);
+    try {
+      this.refresh(true);
+      const result = made();
+      this.save(this.file);
+      return result;
+    } finally {
+      release();
+    }
+  }
+
+  private save(file: string): void {
+    const next = `${file}.next`;
     writeFileSync(next, `${JSON.stringify({ keys: this.list() }, null, 2)}\n`, { mode: 0o600 });
-    renameSync(next, this.file);
-    this.readVersion = versionOf(this.file);
+    renameSync(next, file);
+    this.readVersion = versionOf(file);
+  }
+}
+
+const lockWaitMs = 5_000;
+
+/** The lock, waited for in steps of 5 ms: a change to the key file takes well under one. */
+function waitForLock(file: string): () => void {
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  for (const start = Date.now(); ; ) {
+    const taken = takeLock(file);
+    if (typeof taken === 'function') return taken;
+    if (Date.now() - start > lockWaitMs) {
+      throw new Error(
+        `${file}: held by process ${taken.owner ?? '(starting)'} for over ${lockWaitMs / 1_000} s`,
+      );
+    }
+    Atomics.wait(sleeper, 0, 0, 5);
   }
 }
 

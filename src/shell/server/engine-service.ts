@@ -4,7 +4,11 @@ import type { CheckAnswer, OrderCheck } from '../../core/engine/decide-order.ts'
 import type { Answer } from '../../core/engine/execute.ts';
 import { ledgerPrices } from '../../core/engine/ledger-prices.ts';
 import { pricesHeld } from '../../core/engine/prices-held.ts';
-import type { LedgerEvent, MarginState } from '../../core/ledger/ledger-event.ts';
+import {
+  type LedgerEvent,
+  type MarginState,
+  marginStates,
+} from '../../core/ledger/ledger-event.ts';
 import { stateHash } from '../../core/ledger/state-hash.ts';
 import { assessWith } from '../../core/margin/assess.ts';
 import { type MarginFigures, marginFigures } from '../../core/margin/margin-figures.ts';
@@ -141,23 +145,52 @@ export class EngineService {
   }
 
   /**
-   * The accounts by margin ratio (maintenance margin over equity, rounded up: the riskier way),
-   * riskiest first, those at or below zero equity before all, ties by id; those without every
+   * The accounts riskiest first (`byRisk`: the worse recorded state, then the higher margin
+   * ratio, maintenance margin over equity rounded up: the riskier way); those without every
    * price they need left out. Exact, every account margined at each call: a risk desk's view,
    * not a hot path (the engine's own states are `status`).
    */
   accountsByRisk(): readonly AccountRisk[] {
+    return this.ranked(this.host.ledger.accounts.keys());
+  }
+
+  /**
+   * The riskiest accounts not healthy (the accounts list's first rows among them), at most
+   * `riskiestShown`, and the sequence they are of. Made again for a new sequence only once ten
+   * times what the last making took has passed: each is margined exactly, one by one, and in a
+   * crash most of the book is not healthy, so the summary never takes over a tenth of the
+   * engine's time; between makings the last list is given, with its own sequence.
+   */
+  riskiest(): Riskiest {
+    const sequence = this.host.ledger.events;
+    const made = this.riskiestMade;
+    const startMs = performance.now();
+    if (made !== undefined) {
+      if (made.list.sequence === sequence || startMs < made.atMs + 10 * made.tookMs) {
+        return made.list;
+      }
+    }
+    const accounts = this.ranked(this.host.ledger.marginStates.keys()).slice(0, riskiestShown);
+    const list = { sequence, accounts };
+    this.riskiestMade = { list, atMs: startMs, tookMs: performance.now() - startMs };
+    return list;
+  }
+
+  private riskiestMade: { list: Riskiest; atMs: number; tookMs: number } | undefined;
+
+  /** The accounts by margin ratio, exact; those without every price they need left out. */
+  private ranked(ids: Iterable<string>): AccountRisk[] {
     const { ledger, settings } = this.host;
     const nowMs = this.host.timeMs();
     const prices = ledgerPrices(ledger, nowMs);
     const rows: AccountRisk[] = [];
-    for (const account of ledger.accounts.values()) {
-      const viewed = viewOf(ledger, account, settings);
+    for (const id of ids) {
+      const viewed = viewOf(ledger, ledger.accounts.get(id)!, settings);
       if (!pricesHeld(ledger, viewed, settings.venue, nowMs)) continue;
       const figures = marginFigures(viewed, settings.venue, prices);
       rows.push({
-        account: account.id,
-        state: ledger.marginStates.get(account.id) ?? 'healthy',
+        account: id,
+        state: ledger.marginStates.get(id) ?? 'healthy',
         equity: figures.equity,
         initialMargin: figures.initialMargin,
         maintenanceMargin: figures.maintenanceMargin,
@@ -267,6 +300,14 @@ export const countOf = {
   liquidatable: 'liquidatable',
 } as const satisfies Record<MarginState, keyof MarginStateCounts>;
 
+/** How many of the riskiest accounts the book's summary lists. */
+export const riskiestShown = 10;
+
+export interface Riskiest {
+  readonly sequence: number;
+  readonly accounts: readonly AccountRisk[];
+}
+
 export interface AccountRisk {
   readonly account: string;
   /** The state the log last recorded for it. */
@@ -278,7 +319,13 @@ export interface AccountRisk {
   readonly marginRatio: Ratio | null;
 }
 
+/**
+ * The worse recorded state first (an isolated position's liquidation hides in its account's ratio),
+ * then the higher margin ratio, those at or below zero equity first, then by id.
+ */
 function byRisk(a: AccountRisk, b: AccountRisk): number {
+  const severity = marginStates.indexOf(b.state) - marginStates.indexOf(a.state);
+  if (severity !== 0) return severity;
   if (a.marginRatio !== b.marginRatio) {
     if (a.marginRatio === null) return -1;
     if (b.marginRatio === null) return 1;

@@ -156,7 +156,7 @@ export function registerQueryRoutes(app: FastifyInstance, service: () => EngineS
     {
       schema: {
         summary:
-          'Accounts by margin ratio, riskiest first, a page at a time (`after`: the last id seen)',
+          'Accounts riskiest first (the worse margin state, then the higher margin ratio), a page at a time (`after`: the last id seen)',
         tags: ['accounts'],
         querystring: paging,
         security: [{ apiKey: [] }],

@@ -13,9 +13,9 @@ import { InputError } from '../import/reader.ts';
 import type { EventStore } from '../store/event-store.ts';
 import { openSqliteEventStore } from '../store/sqlite-event-store.ts';
 import { KeyRing, type Role } from './api-keys.ts';
-import { lockData } from './data-lock.ts';
 import { DemoFeed, demoAccounts, demoVenueFile } from './demo.ts';
 import { EngineService } from './engine-service.ts';
+import { lockData } from './process-lock.ts';
 import { buildServer, type RiskServer } from './server.ts';
 
 export interface StartOptions {

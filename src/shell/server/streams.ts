@@ -23,7 +23,10 @@ export type Channel =
   | { readonly kind: 'alerts' }
   /** Prices the feeds' guard accepted, and funding paid. */
   | { readonly kind: 'prices' }
-  /** The whole book's summary after each change: accounts by margin state (not for traders). */
+  /**
+   * The whole book's summary after each change (not for traders): accounts by margin state and
+   * the riskiest of those not healthy (engine-service.ts `riskiest`).
+   */
   | { readonly kind: 'book' };
 
 /**
@@ -168,6 +171,7 @@ class Stream {
     for (const change of held) this.sendChange(change);
     live = true;
     this.sendMargins(this.accounts, this.service.sequence);
+    this.sendBook(this.service.sequence);
     this.send({ type: 'live', sequence: this.service.sequence });
   }
 
@@ -184,9 +188,14 @@ class Stream {
     });
     const last = change.first + change.events.length - 1;
     this.sendMargins(touched, last);
-    if (this.channels.some((c) => c.kind === 'book')) {
-      this.send({ type: 'book', sequence: last, ...this.service.marginStates() });
-    }
+    this.sendBook(last);
+  }
+
+  /** The book's summary as of `sequence`, where the book is asked for. */
+  private sendBook(sequence: number): void {
+    if (!this.channels.some((c) => c.kind === 'book')) return;
+    const riskiest = this.service.riskiest();
+    this.send({ type: 'book', sequence, ...this.service.marginStates(), riskiest });
   }
 
   /** One event, on each channel it belongs to, where it is past what was sent. */
