@@ -40,7 +40,7 @@ export function judgeCommand(
   if (command.id.length === 0 || command.id.length > idLengthMax) {
     return { answer: { kind: 'rejected', rejection: { code: 'command_id_invalid', field: 'id' } } };
   }
-  const digest = commandDigest(command);
+  const digest = commandDigest(command, context.sha256);
   const seen = ledger.answered.get(command.id);
   if (seen !== undefined) {
     if (seen.digest !== digest) {
@@ -78,8 +78,8 @@ export function execute(
  * The SHA-256 of the command's body in a canonical form: keys sorted at every depth (a fill's
  * parties are objects), amounts as decimals.
  */
-export function commandDigest(command: Command): string {
-  return sha256(JSON.stringify(canonical(command)));
+export function commandDigest(command: Command, hash = sha256): string {
+  return hash(JSON.stringify(canonical(command)));
 }
 
 function canonical(value: unknown): unknown {

@@ -1,7 +1,7 @@
 /**
  * SHA-256 (FIPS 180-4) of a UTF-8 string, as 64 hex digits: the core may not import node:crypto,
- * and a state hash must be the same on any machine. Used for state hashes and command digests,
- * never on a hot path.
+ * and a state hash must be the same on any machine. Used for state hashes, and for command
+ * digests where the shell gives no faster one (DecideContext `sha256`).
  */
 const K = Uint32Array.from([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,

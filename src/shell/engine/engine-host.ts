@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Command } from '../../core/engine/command.ts';
 import type { DecideContext } from '../../core/engine/decide.ts';
 import { type CheckAnswer, checkOrder, type OrderCheck } from '../../core/engine/decide-order.ts';
@@ -92,7 +93,7 @@ export class EngineHost {
   async submit(command: Command): Promise<Answer> {
     this.mustBeWhole();
     const nowMs = this.timeMs();
-    const context = { ...this.settings, nowMs };
+    const context = { ...this.settings, nowMs, sha256 };
     const { answer, record } = judgeCommand(this.ledger, command, context, this.book);
     if (record === undefined) return answer;
     await this.store.append(encodeRecord(record, nowMs));
@@ -120,7 +121,7 @@ export class EngineHost {
       const { answer, record } = judgeCommand(
         this.ledger,
         command,
-        { ...this.settings, nowMs },
+        { ...this.settings, nowMs, sha256 },
         this.book,
       );
       answers.push(answer);
@@ -191,4 +192,9 @@ export async function replayFromStart(store: EventStore): Promise<Ledger> {
   const ledger = newLedger();
   for await (const { record } of decodeRecords(store.read(1))) applyRecord(ledger, record);
   return ledger;
+}
+
+/** The runtime's SHA-256 (the core's own gives the same digest, slower). */
+function sha256(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
 }
