@@ -1,0 +1,57 @@
+import { bucketRisk } from '../margin/bucket-risk.ts';
+import type { Bucket } from '../model/bucket.ts';
+import type { PriceView } from '../model/price-view.ts';
+import type { Venue } from '../model/venue.ts';
+import { assert } from '../num/assert.ts';
+import { abs, ONE, type Price, type Ratio } from '../num/fixed.ts';
+import { divFloor, mulFloor } from '../num/rounding.ts';
+import { type Closing, closedAt, releasedMaintenance, worstPriceKeeping } from './bucket-close.ts';
+
+/** How far from the mark a liquidation order's limit may go (dYdX's `FillablePriceConfig`). */
+export interface FillablePriceConfig {
+  /** At least 1: how fast the limit leaves the mark as the bucket falls below maintenance. */
+  readonly bankruptcyAdjustment: Ratio;
+  /** Above 0: the widest spread from the mark, as a share of the position's maintenance margin. */
+  readonly spreadToMaintenance: Ratio;
+}
+
+/**
+ * The limit price of a liquidation order, as dYdX v4 defines it (dydxprotocol/v4-chain
+ * protocol/x/clob/keeper/liquidations.go `GetFillablePrice`): the price at which closing the whole
+ * position costs the account, against a close at the mark,
+ *
+ *   spread = ABR × spreadToMaintenance × the position's MM,  ABR = clamp(BA × (1 − TNC / MM), 0, 1)
+ *
+ * (TNC and MM the bucket's): at the mark while the bucket is at maintenance, the whole spread once
+ * its equity is gone, between the mark and the bankruptcy price in between. The position's MM is
+ * what closing it whole at the mark takes off the bucket's, so a portfolio bucket's leg has one
+ * too. The spread rounds down and the price the account's way (a sell's up, a buy's down), as
+ * dYdX rounds its subticks; the same price whatever part of the position is closed.
+ */
+export function fillablePrice(
+  venue: Venue,
+  bucket: Bucket,
+  leg: number,
+  prices: PriceView,
+  config: FillablePriceConfig,
+): Price | null {
+  assert(config.bankruptcyAdjustment >= ONE, 'the bankruptcy adjustment is at least 1');
+  assert(config.spreadToMaintenance > 0n, 'the spread to maintenance is above 0');
+  const whole: Closing = { leg, size: abs(bucket.legs[leg]!.size) };
+  const { equity, maintenanceMargin } = bucketRisk(venue, bucket, prices);
+  const widest = mulFloor(
+    releasedMaintenance(venue, bucket, whole, prices),
+    config.spreadToMaintenance,
+  );
+  // ABR × MM × ONE, kept whole: the adjustment is exact until the spread is rounded.
+  const adjusted = config.bankruptcyAdjustment * (maintenanceMargin - equity);
+  const spread =
+    adjusted <= 0n
+      ? 0n
+      : adjusted >= maintenanceMargin * ONE
+        ? widest
+        : divFloor(widest * adjusted, maintenanceMargin * ONE);
+  const mark = prices.markPrice(bucket.legs[leg]!.instrument);
+  const atMark = bucketRisk(venue, closedAt(venue, bucket, whole, mark), prices).equity;
+  return worstPriceKeeping(venue, bucket, whole, prices, atMark - spread);
+}
