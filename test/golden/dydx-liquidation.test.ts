@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { bankruptcyPrice } from '../../src/core/liquidation/bankruptcy-price.ts';
 import { fillablePrice } from '../../src/core/liquidation/fillable-price.ts';
 import { insuranceFundDelta } from '../../src/core/liquidation/insurance-fund-delta.ts';
+import { liquidationSize } from '../../src/core/liquidation/liquidation-size.ts';
 import { bucketsOf } from '../../src/core/model/bucket.ts';
 import { marketView } from '../../src/core/model/price-view.ts';
 import type { LiquidityTierRule } from '../../src/core/model/rulebook.ts';
@@ -323,5 +324,44 @@ describe("the insurance fund's part of a liquidation fill, pinned to dYdX v4's o
     const delta = insuranceFundDelta(received, bankrupt, d(fee), quantum);
     expect(delta / quantum).toBe(expected);
     expect(delta % quantum).toBe(0n);
+  });
+});
+
+describe("a liquidation step's size, pinned to dYdX v4's own cases", () => {
+  // liquidations_test.go `TestGetPerpetualPositionToLiquidate` and
+  // `TestGetMaxAndMinPositionNotionalLiquidatable` (the same commit), over
+  // `GetLiquidatablePositionSizeDelta`: dYdX closes up to its cap whatever the account's margin,
+  // so the buffer here is one no close reaches, and the step is the cap. Its "no limit" floor is
+  // one quantum; sizes in base quantums of 1e-8 BTC, notionals in USDC.
+  const beyond = { buffer: d('1000'), minNotional: quantum };
+  it.each([
+    ['half the position at most', '0.1', '0.5', '1000000', '0.05'],
+    ['the account may lose 2,500 this block', '0.1', '1', '2500', '0.05'],
+    ['2,000 this block and half the position', '0.1', '0.5', '2000', '0.04'],
+    ['2,500 this block and 40 % of the position', '0.1', '0.4', '2500', '0.04'],
+    ['a 140-quantum position at 10 %, on a step of 5', '0.0000014', '0.1', '1000000', '0.0000001'],
+    ['a 20-quantum position at 10 %: one step', '0.0000002', '0.1', '1000000', '0.00000005'],
+  ] as const)('%s', (_name, size, portion, remaining, expected) => {
+    const stepped = venue([{ ...btc, sizeStep: d('0.00000005') }, eth], dydx.rulebook);
+    const [bucket] = bucketsOf(
+      account({ USDC: '-100' }, [position('BTC-USD', size, '50000')]),
+      stepped,
+    );
+    const sizing = { ...beyond, maxPortion: d(portion) };
+    const closed = liquidationSize(stepped, bucket!, 0, prices, d('49500'), sizing, d(remaining));
+    expect(closed).toBe(d(expected));
+  });
+
+  it('floors a step at the smaller of the minimum notional and the whole position', () => {
+    // `TestGetMaxAndMinPositionNotionalLiquidatable`'s third case: a minimum of 10 USDC on a
+    // position of 5 USDC (10,000 quantums of BTC) makes the floor the position itself.
+    const [bucket] = bucketsOf(
+      account({ USDC: '-1' }, [position('BTC-USD', '0.0001', '50000')]),
+      dydx,
+    );
+    const sizing = { buffer: d('1000'), minNotional: d('10'), maxPortion: d('0.01') };
+    expect(liquidationSize(dydx, bucket!, 0, prices, d('49500'), sizing, d('1000000'))).toBe(
+      d('0.0001'),
+    );
   });
 });

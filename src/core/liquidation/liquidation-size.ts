@@ -1,0 +1,81 @@
+import { lastHealthy } from '../margin/boundary-search.ts';
+import { bucketRisk } from '../margin/bucket-risk.ts';
+import { notional } from '../margin/contract-value.ts';
+import type { Bucket } from '../model/bucket.ts';
+import type { PriceView } from '../model/price-view.ts';
+import type { Venue } from '../model/venue.ts';
+import { assert } from '../num/assert.ts';
+import {
+  type Amount,
+  abs,
+  max,
+  min,
+  ONE,
+  type Price,
+  type Quantity,
+  type Ratio,
+} from '../num/fixed.ts';
+import { ceilToStep, divFloor, floorToStep, mulCeil, mulFloor } from '../num/rounding.ts';
+import { closedAt } from './bucket-close.ts';
+
+/** How a liquidation step is sized: the venue's rules. */
+export interface LiquidationSizing {
+  /** A step brings the bucket back to maintenance margin × (1 + buffer): buffer ≥ 0. */
+  readonly buffer: Ratio;
+  /** A position worth this much or less (in its settle asset) is closed whole. */
+  readonly minNotional: Amount;
+  /** The largest share of a position one step closes: above 0, at most 1. */
+  readonly maxPortion: Ratio;
+}
+
+/**
+ * How much of a leg one liquidation step closes, on the size step: just enough that the bucket,
+ * the close filled at `price` (the order's limit: the worst it may fill at), is back at
+ * maintenance margin × (1 + buffer) (Binance's and Bybit's partial liquidation), but no more than
+ * the step's cap and no less than its floor, as dYdX v4 bounds a step (dydxprotocol/v4-chain
+ * protocol/x/clob/keeper/liquidations.go `GetLiquidatablePositionSizeDelta`,
+ * `GetMaxAndMinPositionNotionalLiquidatable`):
+ *
+ *   floor = min(minNotional, N),  cap = min(max(floor, N × maxPortion), remaining)
+ *
+ * with N the position's notional at the mark and `remaining` what the account may still have
+ * liquidated in this block of time; a position within its cap, or of one size step, is closed
+ * whole. Sizes come from notionals in proportion to the position's own (a cap rounds down to the
+ * step, a floor up). 0 where nothing remains to liquidate in this block.
+ */
+export function liquidationSize(
+  venue: Venue,
+  bucket: Bucket,
+  leg: number,
+  prices: PriceView,
+  price: Price,
+  sizing: LiquidationSizing,
+  remaining: Amount,
+): Quantity {
+  assert(sizing.buffer >= 0n, 'a liquidation buffer is not negative');
+  assert(sizing.maxPortion > 0n && sizing.maxPortion <= ONE, 'a step closes part of a position');
+  const held = bucket.legs[leg]!;
+  const instrument = venue.instruments.get(held.instrument)!;
+  const step = instrument.sizeStep;
+  const whole = abs(held.size);
+  const worth = notional(instrument, whole, prices.markPrice(held.instrument));
+  const floorWorth = min(sizing.minNotional, worth);
+  const capWorth = min(max(floorWorth, mulFloor(worth, sizing.maxPortion)), remaining);
+  if (capWorth <= 0n) return 0n;
+  const sizeOf = (value: Amount) => (worth === 0n ? whole : divFloor(value * whole, worth));
+  // At least one step, at most the whole position.
+  const bounded = (size: Quantity) => max(step, min(whole, size));
+  const cap =
+    worth <= capWorth || whole <= step ? whole : bounded(floorToStep(sizeOf(capWorth), step));
+  const least = min(cap, bounded(ceilToStep(sizeOf(floorWorth), step)));
+  const health = (steps: bigint) => {
+    const size = steps * step;
+    const after = bucketRisk(venue, closedAt(venue, bucket, { leg, size }, price), prices);
+    return after.equity - mulCeil(after.maintenanceMargin, ONE + sizing.buffer);
+  };
+  const [fewest, most] = [divFloor(least, step), divFloor(cap, step)];
+  // A whole position off the step grid is closed whole: no part of it sits between.
+  if (cap % step !== 0n || health(most) < 0n) return cap;
+  if (health(fewest) >= 0n) return least;
+  return lastHealthy(most, fewest, 1n, health) * step;
+}
