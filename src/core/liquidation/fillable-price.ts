@@ -1,6 +1,7 @@
 import { bucketRisk } from '../margin/bucket-risk.ts';
 import type { Bucket } from '../model/bucket.ts';
 import type { PriceView } from '../model/price-view.ts';
+import type { LiquidationRule } from '../model/rulebook.ts';
 import type { Venue } from '../model/venue.ts';
 import { assert } from '../num/assert.ts';
 import { abs, ONE, type Price, type Ratio } from '../num/fixed.ts';
@@ -8,12 +9,10 @@ import { divFloor, mulFloor } from '../num/rounding.ts';
 import { type Closing, closedAt, releasedMaintenance, worstPriceKeeping } from './bucket-close.ts';
 
 /** How far from the mark a liquidation order's limit may go (dYdX's `FillablePriceConfig`). */
-export interface FillablePriceConfig {
-  /** At least 1: how fast the limit leaves the mark as the bucket falls below maintenance. */
-  readonly bankruptcyAdjustment: Ratio;
-  /** Above 0: the widest spread from the mark, as a share of the position's maintenance margin. */
-  readonly spreadToMaintenance: Ratio;
-}
+export type FillablePriceConfig = Pick<
+  LiquidationRule,
+  'bankruptcyAdjustment' | 'spreadToMaintenance'
+>;
 
 /**
  * The limit price of a liquidation order, as dYdX v4 defines it (dydxprotocol/v4-chain

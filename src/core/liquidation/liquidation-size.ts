@@ -3,6 +3,7 @@ import { bucketRisk } from '../margin/bucket-risk.ts';
 import { notional } from '../margin/contract-value.ts';
 import type { Bucket } from '../model/bucket.ts';
 import type { PriceView } from '../model/price-view.ts';
+import type { LiquidationRule } from '../model/rulebook.ts';
 import type { Venue } from '../model/venue.ts';
 import { assert } from '../num/assert.ts';
 import {
@@ -19,14 +20,7 @@ import { ceilToStep, divFloor, floorToStep, mulCeil, mulFloor } from '../num/rou
 import { closedAt } from './bucket-close.ts';
 
 /** How a liquidation step is sized: the venue's rules. */
-export interface LiquidationSizing {
-  /** A step brings the bucket back to maintenance margin × (1 + buffer): buffer ≥ 0. */
-  readonly buffer: Ratio;
-  /** A position worth this much or less (in its settle asset) is closed whole. */
-  readonly minNotional: Amount;
-  /** The largest share of a position one step closes: above 0, at most 1. */
-  readonly maxPortion: Ratio;
-}
+export type LiquidationSizing = Pick<LiquidationRule, 'buffer' | 'minNotional' | 'maxPortion'>;
 
 /**
  * How much of a leg one liquidation step closes, on the size step: just enough that the bucket,

@@ -1,4 +1,4 @@
-import type { Amount, Quantity, Ratio } from '../num/fixed.ts';
+import { type Amount, fixed, ONE, type Quantity, type Ratio } from '../num/fixed.ts';
 import type { VolShock } from '../pricing/vol-shock.ts';
 import type { AssetId, InstrumentId } from './ids.ts';
 
@@ -309,6 +309,8 @@ export interface Rulebook {
    * 1, exclusive. Absent: no warning state.
    */
   readonly liquidationWarning?: Ratio;
+  /** How the venue liquidates a bucket below maintenance; absent: `defaultLiquidationRule`. */
+  readonly liquidation?: LiquidationRule;
   /**
    * dYdX v4's net collateral: the chain keeps no entry price, so a linear future's or perpetual's
    * value is its quote balance (−size × contractSize × entry, plus its unsettled PnL, rounded down
@@ -455,3 +457,37 @@ export interface PortfolioRule {
   /** IM = MM × this (≥ 1). */
   readonly initialToMaintenance: Ratio;
 }
+
+/**
+ * How a venue liquidates (src/core/liquidation): each step's size, its order's limit price and
+ * the fee it pays the insurance fund.
+ */
+export interface LiquidationRule {
+  /** A step brings the bucket back to maintenance margin × (1 + buffer): 0 or more. */
+  readonly buffer: Ratio;
+  /** A position worth this much or less, in its settle asset, is closed whole: 0 or more. */
+  readonly minNotional: Amount;
+  /** The largest share of a position one step closes: above 0, at most 1. */
+  readonly maxPortion: Ratio;
+  /** The liquidation fee, a share of the fill's value, to the insurance fund: 0 to 1. */
+  readonly feeRate: Ratio;
+  /** dYdX's bankruptcy adjustment: how fast the limit leaves the mark below maintenance; ≥ 1. */
+  readonly bankruptcyAdjustment: Ratio;
+  /** The widest spread of the limit from the mark, a share of the position's MM: above 0, ≤ 1. */
+  readonly spreadToMaintenance: Ratio;
+}
+
+/**
+ * dYdX v4's defaults (dydxprotocol/v4-chain protocol/x/clob/types/liquidations_config_keeper.go
+ * `LiquidationsConfig_Default`: a fee of 5,000 ppm, bankruptcy adjustment 1,000,000 ppm, spread
+ * 100,000 ppm of MM, a minimum notional of 1,000 quote quantums, a portion of 1,000,000 ppm), with
+ * no buffer: a step closes just enough to bring the bucket back to maintenance.
+ */
+export const defaultLiquidationRule: LiquidationRule = {
+  buffer: 0n,
+  minNotional: fixed('0.001'),
+  maxPortion: ONE,
+  feeRate: fixed('0.005'),
+  bankruptcyAdjustment: ONE,
+  spreadToMaintenance: fixed('0.1'),
+};

@@ -4,7 +4,7 @@ import { portfolioIssues } from '../../../test/portfolio-file-kit.ts';
 import { requirement } from '../../core/margin/leg-risk.ts';
 import { sizePremiumRate } from '../../core/margin/size-premium.ts';
 import type { Instrument } from '../../core/model/instrument.ts';
-import type { Rulebook } from '../../core/model/rulebook.ts';
+import { defaultLiquidationRule, type Rulebook } from '../../core/model/rulebook.ts';
 import { assert } from '../../core/num/assert.ts';
 import { fixed, ONE } from '../../core/num/fixed.ts';
 import { mulCeil } from '../../core/num/rounding.ts';
@@ -550,5 +550,46 @@ describe('a closing fee in maintenance only leaves room in every rule kind', () 
     // On initial only, the premium widens the room: accepted.
     doc.instruments['*'].premium.appliesTo = 'initial';
     expect(read(doc).issues).toEqual([]);
+  });
+});
+
+describe('liquidation (how the venue liquidates)', () => {
+  const doc = presetJson('binance-usdm') as Record<string, unknown>;
+  it("reads each field given and takes dYdX v4's default for each one not", () => {
+    const { rulebook } = read({ ...doc, liquidation: { buffer: '0.1', maxPortion: '0.25' } });
+    expect(rulebook.liquidation).toEqual({
+      ...defaultLiquidationRule,
+      buffer: fixed('0.1'),
+      maxPortion: fixed('0.25'),
+    });
+    expect(defaultLiquidationRule).toMatchObject({
+      feeRate: fixed('0.005'),
+      spreadToMaintenance: fixed('0.1'),
+      minNotional: fixed('0.001'),
+    });
+    expect(read(doc).rulebook).not.toHaveProperty('liquidation');
+  });
+
+  it('refuses a rule that could not end a liquidation, naming the field', () => {
+    const issues = (liquidation: unknown) => read({ ...doc, liquidation }).issues;
+    expect(issues({ buffer: '-0.1' })).toEqual(['liquidation.buffer: must not be negative']);
+    expect(issues({ maxPortion: '0' })).toEqual([
+      expect.stringMatching(/^liquidation\.maxPortion: /),
+    ]);
+    expect(issues({ maxPortion: '1.5' })).toEqual([
+      'liquidation.maxPortion: must be at most 1 (the whole position)',
+    ]);
+    expect(issues({ bankruptcyAdjustment: '0.9' })).toEqual([
+      'liquidation.bankruptcyAdjustment: must be at least 1',
+    ]);
+    expect(issues({ spreadToMaintenance: '0' })).toEqual([
+      expect.stringMatching(/^liquidation\.spreadToMaintenance: /),
+    ]);
+    expect(issues({ feeRate: '2' })).toEqual([expect.stringMatching(/^liquidation\.feeRate: /)]);
+    expect(issues({ minNotional: '-1' })).toEqual([
+      'liquidation.minNotional: must not be negative',
+    ]);
+    expect(issues({ cooldown: '1' })).toEqual([expect.stringMatching(/^liquidation\.cooldown: /)]);
+    expect(issues('fast')).toEqual([expect.stringMatching(/^liquidation: /)]);
   });
 });

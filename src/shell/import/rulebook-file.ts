@@ -6,18 +6,20 @@ import {
   leverageMax,
 } from '../../core/limits.ts';
 import { type BracketTerms, completeBrackets } from '../../core/margin/brackets.ts';
-import type {
-  Bracket,
-  CollateralRule,
-  CollateralTier,
-  MarginPrice,
-  MarginRule,
-  OptionStandardRule,
-  PremiumScope,
-  Rulebook,
-  SizePremium,
-  TierContinuation,
-  TierMeasure,
+import {
+  type Bracket,
+  type CollateralRule,
+  type CollateralTier,
+  defaultLiquidationRule,
+  type LiquidationRule,
+  type MarginPrice,
+  type MarginRule,
+  type OptionStandardRule,
+  type PremiumScope,
+  type Rulebook,
+  type SizePremium,
+  type TierContinuation,
+  type TierMeasure,
 } from '../../core/model/rulebook.ts';
 import type { Amount, Ratio } from '../../core/num/fixed.ts';
 import { formatFixed, ONE, SCALE } from '../../core/num/fixed.ts';
@@ -35,7 +37,7 @@ import {
 } from './pool-rule-file.ts';
 import { readPortfolioRule } from './portfolio-rule-file.ts';
 import { checkPremiumRoom } from './premium-room.ts';
-import { atMost, nonNegative, type Reader } from './reader.ts';
+import { atMost, type DecimalBounds, nonNegative, type Reader } from './reader.ts';
 import { healthFlagFields, readHealthFlags } from './stable-price-file.ts';
 import { continuedTerms, readTierContinuation } from './tier-continuation-file.ts';
 
@@ -55,6 +57,7 @@ export function readRulebook(reader: Reader): Rulebook {
     'marginPrice',
     'liquidationNeedsMargin',
     'liquidationWarning',
+    'liquidation',
     'netNotionalValue',
     'liquidationEndHealth',
     'closingFee',
@@ -129,6 +132,9 @@ export function readRulebook(reader: Reader): Rulebook {
     ...(crossLiquidationPrice ? { crossLiquidationPrice } : {}),
     ...(needsMargin ? { liquidationNeedsMargin: true } : {}),
     ...(warning === undefined ? {} : { liquidationWarning: warning }),
+    ...(reader.has('liquidation')
+      ? { liquidation: readLiquidation(reader.field('liquidation')) }
+      : {}),
     ...(netNotional ? { netNotionalValue: true } : {}),
     ...(liquidationEnd ? { liquidationEndHealth: true } : {}),
     ...(reader.has('unrealisedProfit')
@@ -136,6 +142,27 @@ export function readRulebook(reader: Reader): Rulebook {
       : {}),
     ...(readContractHealthInSettleAsset(reader) ? { contractHealthInSettleAsset: true } : {}),
     ...readHealthFlags(reader),
+  };
+}
+
+/**
+ * How the venue liquidates: each field optional, dYdX v4's default where absent; a rule that
+ * could not end a liquidation (a buffer below zero, a step of nothing) is refused.
+ */
+function readLiquidation(reader: Reader): LiquidationRule {
+  if (!reader.object()) return defaultLiquidationRule;
+  reader.only(Object.keys(defaultLiquidationRule));
+  const read = (field: keyof LiquidationRule, bounds: DecimalBounds) =>
+    reader.field(field).optionalDecimal(bounds) ?? defaultLiquidationRule[field];
+  return {
+    buffer: read('buffer', { min: nonNegative, max: atMost(10n * ONE, '10') }),
+    minNotional: read('minNotional', { min: nonNegative }),
+    maxPortion: read('maxPortion', { positive: true, max: atMost(ONE, '1 (the whole position)') }),
+    feeRate: read('feeRate', rate),
+    bankruptcyAdjustment: read('bankruptcyAdjustment', {
+      min: { value: ONE, message: 'must be at least 1' },
+    }),
+    spreadToMaintenance: read('spreadToMaintenance', { positive: true, max: atMost(ONE, '1') }),
   };
 }
 
