@@ -1,8 +1,11 @@
 import fc from 'fast-check';
 import { completeBrackets } from '../src/core/margin/brackets.ts';
+import { bucketRisk } from '../src/core/margin/bucket-risk.ts';
 import type { Account, Position } from '../src/core/model/account.ts';
+import { bucketsOf } from '../src/core/model/bucket.ts';
 import type { Instrument } from '../src/core/model/instrument.ts';
 import type { Market } from '../src/core/model/market.ts';
+import type { PriceView } from '../src/core/model/price-view.ts';
 import type { MarginRule, PortfolioRule, Rulebook } from '../src/core/model/rulebook.ts';
 import type { Venue } from '../src/core/model/venue.ts';
 import { fixed, SCALE } from '../src/core/num/fixed.ts';
@@ -399,3 +402,19 @@ export const pmMarket: Market = {
 };
 
 export const pmInstruments = [...pmVenue.instruments.keys()];
+
+/**
+ * The account with its USDT cut (or topped up) until its first bucket's equity is `percent` % of
+ * that bucket's maintenance margin: a book below maintenance for the liquidation tests.
+ */
+export function withEquityAt(
+  held: Account,
+  on: Venue,
+  prices: PriceView,
+  percent: number,
+): Account {
+  const risk = bucketRisk(on, bucketsOf(held, on)[0]!, prices);
+  const cut = risk.equity - (risk.maintenanceMargin * BigInt(percent)) / 100n;
+  const usdt = (held.balances.get('USDT') ?? 0n) - cut;
+  return { ...held, balances: new Map([...held.balances, ['USDT', usdt]]) };
+}

@@ -1,11 +1,12 @@
+import { jointMoveUpMax } from '../limits.ts';
 import { bucketRisk } from '../margin/bucket-risk.ts';
 import type { Bucket } from '../model/bucket.ts';
 import type { PriceView } from '../model/price-view.ts';
 import type { LiquidationRule } from '../model/rulebook.ts';
 import type { Venue } from '../model/venue.ts';
 import { assert } from '../num/assert.ts';
-import { abs, ONE, type Price, type Ratio } from '../num/fixed.ts';
-import { divFloor, mulFloor } from '../num/rounding.ts';
+import { abs, ONE, type Price } from '../num/fixed.ts';
+import { divCeil, divFloor, mulFloor } from '../num/rounding.ts';
 import { type Closing, closedAt, releasedMaintenance, worstPriceKeeping } from './bucket-close.ts';
 
 /** How far from the mark a liquidation order's limit may go (dYdX's `FillablePriceConfig`). */
@@ -25,7 +26,9 @@ export type FillablePriceConfig = Pick<
  * its equity is gone, between the mark and the bankruptcy price in between. The position's MM is
  * what closing it whole at the mark takes off the bucket's, so a portfolio bucket's leg has one
  * too. The spread rounds down and the price the account's way (a sell's up, a buy's down), as
- * dYdX rounds its subticks; the same price whatever part of the position is closed.
+ * dYdX rounds its subticks; the same price whatever part of the position is closed. A buy that no
+ * price up to `jointMoveUpMax` × the mark costs the spread (an inverse short: its loss in coin is
+ * bounded) is limited there.
  */
 export function fillablePrice(
   venue: Venue,
@@ -33,7 +36,7 @@ export function fillablePrice(
   leg: number,
   prices: PriceView,
   config: FillablePriceConfig,
-): Price | null {
+): Price {
   assert(config.bankruptcyAdjustment >= ONE, 'the bankruptcy adjustment is at least 1');
   assert(config.spreadToMaintenance > 0n, 'the spread to maintenance is above 0');
   const whole: Closing = { leg, size: abs(bucket.legs[leg]!.size) };
@@ -52,5 +55,11 @@ export function fillablePrice(
         : divFloor(widest * adjusted, maintenanceMargin * ONE);
   const mark = prices.markPrice(bucket.legs[leg]!.instrument);
   const atMark = bucketRisk(venue, closedAt(venue, bucket, whole, mark), prices).equity;
-  return worstPriceKeeping(venue, bucket, whole, prices, atMark - spread);
+  const tick = venue.instruments.get(bucket.legs[leg]!.instrument)!.tickSize;
+  // Null only for a buy no price up to the search's ceiling costs the spread (an inverse short's
+  // loss in coin is bounded): the ceiling is then its limit.
+  return (
+    worstPriceKeeping(venue, bucket, whole, prices, atMark - spread) ??
+    divCeil(mark * jointMoveUpMax, tick) * tick
+  );
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bookArb, bookVenue, d } from '../../../test/kit.ts';
+import { bookArb, bookVenue, d, withEquityAt } from '../../../test/kit.ts';
 import { bucketRisk } from '../margin/bucket-risk.ts';
 import { applyHypothetical } from '../margin/hypothetical.ts';
 import { bucketsOf } from '../model/bucket.ts';
@@ -22,11 +22,7 @@ describe('a liquidation step, on random cross books', () => {
         ({ account: drawn, market: given }, pick, bufferPercent, spreadBasisPoints, fallen) => {
           if (drawn.positions.length === 0) return;
           const prices = marketView(given);
-          // The drawn book, its USDT cut until its equity is `fallen` % of its MM.
-          const drawnRisk = bucketRisk(bookVenue, bucketsOf(drawn, bookVenue)[0]!, prices);
-          const cut = drawnRisk.equity - (drawnRisk.maintenanceMargin * BigInt(fallen)) / 100n;
-          const usdt = (drawn.balances.get('USDT') ?? 0n) - cut;
-          const held = { ...drawn, balances: new Map([...drawn.balances, ['USDT', usdt]]) };
+          const held = withEquityAt(drawn, bookVenue, prices, fallen);
           const [bucket] = bucketsOf(held, bookVenue);
           const leg = pick % bucket!.legs.length;
           const { instrument, size: signed } = bucket!.legs[leg]!;

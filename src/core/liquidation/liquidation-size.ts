@@ -6,16 +6,7 @@ import type { PriceView } from '../model/price-view.ts';
 import type { LiquidationRule } from '../model/rulebook.ts';
 import type { Venue } from '../model/venue.ts';
 import { assert } from '../num/assert.ts';
-import {
-  type Amount,
-  abs,
-  max,
-  min,
-  ONE,
-  type Price,
-  type Quantity,
-  type Ratio,
-} from '../num/fixed.ts';
+import { type Amount, abs, max, min, ONE, type Price, type Quantity } from '../num/fixed.ts';
 import { ceilToStep, divFloor, floorToStep, mulCeil, mulFloor } from '../num/rounding.ts';
 import { closedAt } from './bucket-close.ts';
 
