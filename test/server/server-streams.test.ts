@@ -32,6 +32,15 @@ async function listening(t: Server): Promise<string> {
   return address.replace('http', 'ws');
 }
 
+/** A server on the day's venue that warns early, at a margin ratio of 0.15. */
+async function warningServer() {
+  const folder = mkdtempSync(join(tmpdir(), 'xmargin-warning-'));
+  const venue = JSON.parse(readFileSync('examples/engine/venue.json', 'utf8'));
+  const rulebook = { ...(presetJson('binance-usdm') as object), liquidationWarning: '0.15' };
+  writeFileSync(join(folder, 'venue.json'), JSON.stringify({ ...venue, rulebook }));
+  return { t: await testServer(join(folder, 'venue.json')), folder };
+}
+
 /** A client on a real socket, collecting what it is sent. */
 function connect(url: string, key: string) {
   const messages: Message[] = [];
@@ -148,11 +157,7 @@ describe('the WebSocket streams, on a real socket', () => {
     // The day's venue, warning early, at a margin ratio of 0.15: carol's long, 77 of MM on 480 of
     // equity at 96,480, is warned before 94,100.7 liquidates her, and again once 96,120.4 lifts her
     // back above maintenance (76.9 on 409).
-    const folder = mkdtempSync(join(tmpdir(), 'xmargin-alerts-'));
-    const venue = JSON.parse(readFileSync('examples/engine/venue.json', 'utf8'));
-    const rulebook = { ...(presetJson('binance-usdm') as object), liquidationWarning: '0.15' };
-    writeFileSync(join(folder, 'venue.json'), JSON.stringify({ ...venue, rulebook }));
-    const t = await testServer(join(folder, 'venue.json'));
+    const { t, folder } = await warningServer();
     const url = await listening(t);
     const viewer = connect(`${url}/v1/stream?channels=alerts`, t.keys.risk_viewer);
     const trader = connect(`${url}/v1/stream?channels=alerts`, t.keys.other_trader);
@@ -176,11 +181,7 @@ describe('the WebSocket streams, on a real socket', () => {
   });
 
   it('sums the book up for the risk viewer after each change: accounts by state and the riskiest', async () => {
-    const folder = mkdtempSync(join(tmpdir(), 'xmargin-book-'));
-    const venue = JSON.parse(readFileSync('examples/engine/venue.json', 'utf8'));
-    const rulebook = { ...(presetJson('binance-usdm') as object), liquidationWarning: '0.15' };
-    writeFileSync(join(folder, 'venue.json'), JSON.stringify({ ...venue, rulebook }));
-    const t = await testServer(join(folder, 'venue.json'));
+    const { t, folder } = await warningServer();
     const url = await listening(t);
     const viewer = connect(`${url}/v1/stream?channels=book`, t.keys.risk_viewer);
     await viewer.until((m) => m.some((x) => x.type === 'live'));

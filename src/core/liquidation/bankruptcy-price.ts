@@ -31,7 +31,7 @@ export function bankruptcyPrice(
   prices: PriceView,
 ): Price | null {
   const { equity, maintenanceMargin } = bucketRisk(venue, bucket, prices);
-  const released = releasedMaintenance(venue, bucket, closing, prices);
+  const released = releasedMaintenance(venue, bucket, closing, prices, maintenanceMargin);
   const share = maintenanceMargin === 0n ? 0n : divFloor(equity * released, maintenanceMargin);
   return worstPriceKeeping(venue, bucket, closing, prices, equity - share);
 }

@@ -31,16 +31,20 @@ export function closedAt(venue: Venue, bucket: Bucket, closing: Closing, price: 
   return { ...bucket, balances, legs };
 }
 
-/** What closing at the mark takes off the bucket's maintenance margin (0 where it adds to it). */
+/**
+ * What closing at the mark takes off the bucket's maintenance margin, `maintenanceMargin` (0 where
+ * it adds to it).
+ */
 export function releasedMaintenance(
   venue: Venue,
   bucket: Bucket,
   closing: Closing,
   prices: PriceView,
+  maintenanceMargin: Amount,
 ): Amount {
   const mark = prices.markPrice(bucket.legs[closing.leg]!.instrument);
   const after = bucketRisk(venue, closedAt(venue, bucket, closing, mark), prices);
-  return max(0n, bucketRisk(venue, bucket, prices).maintenanceMargin - after.maintenanceMargin);
+  return max(0n, maintenanceMargin - after.maintenanceMargin);
 }
 
 /**

@@ -42,7 +42,7 @@ export function fillablePrice(
   const whole: Closing = { leg, size: abs(bucket.legs[leg]!.size) };
   const { equity, maintenanceMargin } = bucketRisk(venue, bucket, prices);
   const widest = mulFloor(
-    releasedMaintenance(venue, bucket, whole, prices),
+    releasedMaintenance(venue, bucket, whole, prices, maintenanceMargin),
     config.spreadToMaintenance,
   );
   // ABR × MM × ONE, kept whole: the adjustment is exact until the spread is rounded.

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Command } from '../../core/engine/command.ts';
 import type { DecideContext } from '../../core/engine/decide.ts';
 import { type CheckAnswer, checkOrder, type OrderCheck } from '../../core/engine/decide-order.ts';
@@ -194,7 +194,7 @@ export async function replayFromStart(store: EventStore): Promise<Ledger> {
   return ledger;
 }
 
-/** The runtime's SHA-256 (the core's own gives the same digest, slower). */
+/** The runtime's SHA-256, as the store's checksums take it (the core's own gives the same, slower). */
 function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  return hash('sha256', text);
 }
