@@ -6,6 +6,7 @@ import { liquidationSize } from '../../src/core/liquidation/liquidation-size.ts'
 import { bucketsOf } from '../../src/core/model/bucket.ts';
 import { marketView } from '../../src/core/model/price-view.ts';
 import type { LiquidityTierRule } from '../../src/core/model/rulebook.ts';
+import { abs } from '../../src/core/num/fixed.ts';
 import { divFloor } from '../../src/core/num/rounding.ts';
 import {
   account,
@@ -321,7 +322,7 @@ describe("the insurance fund's part of a liquidation fill, pinned to dYdX v4's o
     const value = (price: bigint) => divFloor(size * price, unit) * quantum;
     const received = (long ? 1n : -1n) * value(subticks * quantum);
     const bankrupt = (long ? 1n : -1n) * value(atBankruptcy);
-    const delta = insuranceFundDelta(received, bankrupt, d(fee), quantum);
+    const delta = insuranceFundDelta(received - bankrupt, abs(received), d(fee), quantum);
     expect(delta / quantum).toBe(expected);
     expect(delta % quantum).toBe(0n);
   });
@@ -333,7 +334,7 @@ describe("a liquidation step's size, pinned to dYdX v4's own cases", () => {
   // `GetLiquidatablePositionSizeDelta`: dYdX closes up to its cap whatever the account's margin,
   // so the buffer here is one no close reaches, and the step is the cap. Its "no limit" floor is
   // one quantum; sizes in base quantums of 1e-8 BTC, notionals in USDC.
-  const beyond = { buffer: d('1000'), minNotional: quantum };
+  const beyond = { buffer: d('1000'), minNotional: quantum, feeRate: 0n };
   it.each([
     ['half the position at most', '0.1', '0.5', '1000000', '0.05'],
     ['the account may lose 2,500 this block', '0.1', '1', '2500', '0.05'],
@@ -359,7 +360,7 @@ describe("a liquidation step's size, pinned to dYdX v4's own cases", () => {
       account({ USDC: '-1' }, [position('BTC-USD', '0.0001', '50000')]),
       dydx,
     );
-    const sizing = { buffer: d('1000'), minNotional: d('10'), maxPortion: d('0.01') };
+    const sizing = { buffer: d('1000'), minNotional: d('10'), maxPortion: d('0.01'), feeRate: 0n };
     expect(liquidationSize(dydx, bucket!, 0, prices, d('49500'), sizing, d('1000000'))).toBe(
       d('0.0001'),
     );

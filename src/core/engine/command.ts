@@ -213,6 +213,7 @@ export type RejectionCode =
   | 'order_id_invalid'
   | 'order_exists'
   | 'order_size_exceeded'
+  | 'liquidation_limit_exceeded'
   | 'order_not_found'
   | 'orders_per_account_max'
   | FillRejectionCode

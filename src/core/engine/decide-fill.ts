@@ -3,10 +3,13 @@ import type { FillParty, SideFill } from '../ledger/fill.ts';
 import { venueAccountsOf } from '../ledger/house-accounts.ts';
 import { type Ledger, settingKey } from '../ledger/ledger.ts';
 import type { LedgerEvent, PositionChange } from '../ledger/ledger-event.ts';
+import type { LiquidationOrder } from '../ledger/liquidation-order.ts';
+import type { Movement } from '../ledger/movement.ts';
 import type { PositionSide } from '../model/account.ts';
 import type { InstrumentId } from '../model/ids.ts';
-import type { Venue } from '../model/venue.ts';
+import type { DecideContext } from './decide.ts';
 import { type CommandOf, type Decision, refuse } from './decision.ts';
+import { insuranceFundPart, liquidationLeft, liquidationOrderFilled } from './liquidation-fill.ts';
 
 /**
  * A fill from the venue's matching engine, checked in this order: `instrument_not_found`,
@@ -19,13 +22,19 @@ import { type CommandOf, type Decision, refuse } from './decision.ts';
  * is the engine's to act on (the liquidation issue). A side that names no margin mode opens a
  * new position in the one the account set for the instrument (`set_margin_mode`), else cross; a
  * side that names its order leaves it with what the fill did not take, or off the book.
+ *
+ * A side may name instead a liquidation order the engine emitted for its account (liquidation.ts):
+ * then `order_not_found`, `order_size_exceeded` and `liquidation_limit_exceeded` (a price worse
+ * than its limit) are its checks, and, after the fill's own, `price_unavailable` where a price the
+ * bucket reads is not there; the fill then also pays the insurance fund its part
+ * (liquidation-fill.ts: the fee, or the fund's cover).
  */
 export function decideFill(
   ledger: Ledger,
   command: CommandOf<'fill'>,
-  venue: Venue,
-  nowMs: number,
+  context: Pick<DecideContext, 'venue' | 'nowMs' | 'locations'>,
 ): Decision {
+  const { venue, nowMs } = context;
   const instrument = venue.instruments.get(command.instrument);
   if (instrument === undefined) return refuse('instrument_not_found', 'instrument');
   if (ledger.settled.has(instrument.id)) return refuse('instrument_settled', 'instrument');
@@ -35,12 +44,29 @@ export function decideFill(
   const maker = ledger.accounts.get(command.maker.account);
   if (maker === undefined) return refuse('account_not_found', 'maker.account');
   const orders: LedgerEvent[] = [];
+  const liquidated: { role: 'taker' | 'maker'; order: LiquidationOrder }[] = [];
   for (const [role, party, account] of [
     ['taker', command.taker, taker],
     ['maker', command.maker, maker],
   ] as const) {
     if (party.orderId === undefined) continue;
     const side = (role === 'taker') === (command.takerSide === 'buy') ? 'buy' : 'sell';
+    const { positionSide } = party;
+    const liquidation = liquidationOrderFilled(
+      ledger,
+      account,
+      party.orderId,
+      command,
+      side,
+      role,
+      positionSide,
+    );
+    if (liquidation !== undefined) {
+      if ('code' in liquidation) return { rejection: liquidation };
+      liquidated.push({ role, order: liquidation });
+      orders.push(liquidationLeft(liquidation, command.size));
+      continue;
+    }
     const order = account.openOrders.find(
       (o) => o.id === party.orderId && o.instrument === instrument.id && o.side === side,
     );
@@ -75,6 +101,22 @@ export function decideFill(
   if (outcome.kind === 'rejected') {
     return refuse(outcome.code, outcome.field === 'timeMs' ? 'instrument' : outcome.field);
   }
+  const sides = { taker: outcome.taker, maker: outcome.maker };
+  const movements: Movement[] = [...outcome.movements];
+  for (const { role, order } of liquidated) {
+    const part = insuranceFundPart(
+      ledger,
+      context,
+      role === 'taker' ? taker : maker,
+      order,
+      instrument,
+      command,
+      sides[role],
+    );
+    if (part === undefined) return refuse('price_unavailable', 'instrument');
+    sides[role] = part.side;
+    movements.push(...part.movements);
+  }
   const { takerSide, size, price } = command;
   return {
     events: [
@@ -87,10 +129,10 @@ export function decideFill(
         size,
         price,
         positions: [
-          change(outcome.taker, command.taker.positionSide, instrument.id),
-          change(outcome.maker, command.maker.positionSide, instrument.id),
+          change(sides.taker, command.taker.positionSide, instrument.id),
+          change(sides.maker, command.maker.positionSide, instrument.id),
         ],
-        movements: outcome.movements,
+        movements,
       },
       ...orders,
     ],

@@ -165,7 +165,7 @@ export function decide(ledger: Ledger, command: Command, context: DecideContext)
     case 'volatility_surface':
       return decideVolatility(ledger, command, context);
     case 'fill':
-      return decideFill(ledger, command, context.venue, context.nowMs);
+      return decideFill(ledger, command, context);
     case 'funding':
       return decideFunding(ledger, command, context.venue, context.nowMs);
     case 'settle_expiry':

@@ -236,6 +236,21 @@ describe('a command sent twice', () => {
       rejection: { code: 'command_id_reused', field: 'id' },
     });
   });
+
+  it('differing only in a number (a tick’s sequence, its stamp) is another body', () => {
+    const ledger = ledgerWith(open('a'));
+    const first = { ...tick('index:USDT', '1', 5, 999_000), id: 'same' };
+    expect(execute(ledger, first, context).kind).toBe('accepted');
+    for (const again of [
+      { ...tick('index:USDT', '1', 6, 999_000), id: 'same' },
+      { ...tick('index:USDT', '1', 5, 999_001), id: 'same' },
+    ]) {
+      expect(execute(ledger, again, context)).toEqual({
+        kind: 'rejected',
+        rejection: { code: 'command_id_reused', field: 'id' },
+      });
+    }
+  });
 });
 
 describe('the withdrawal rule (SCENARIOS.md S6)', () => {

@@ -5,6 +5,7 @@ import { idLengthMax } from '../limits.ts';
 import { formatFixed } from '../num/fixed.ts';
 import type { Command, Rejection } from './command.ts';
 import { type DecideContext, decide } from './decide.ts';
+import { withLiquidations } from './liquidation.ts';
 import type { MarginBook } from './margin-book.ts';
 import { withMarginStates } from './margin-state.ts';
 
@@ -26,7 +27,8 @@ export interface Outcome {
  * checked against those answered
  * (the same body again has no second effect; another body under a used id is refused), then
  * `decide`d, its events followed by the margin-state changes they cause (margin-state.ts: on the
- * fast path where a `book` is given, kept by the caller from command to command). A
+ * fast path where a `book` is given, kept by the caller from command to command), then by what
+ * liquidation makes of them (liquidation.ts). A
  * rejection is not remembered: sent again, the command is decided again, on the
  * ledger as it then is. The shell appends an accepted command's record durably, then applies it
  * (`applyRecord`), then acknowledges (DESIGN.md: data flows one way).
@@ -54,7 +56,12 @@ export function judgeCommand(
   if ('rejection' in decision) {
     return { answer: { kind: 'rejected', rejection: decision.rejection } };
   }
-  const events = withMarginStates(ledger, decision.events, context, book, command.id);
+  const events = withLiquidations(
+    ledger,
+    withMarginStates(ledger, decision.events, context, book, command.id),
+    context,
+    command.id,
+  );
   const first = ledger.events + 1;
   return {
     answer: { kind: 'accepted', events, first },

@@ -119,16 +119,22 @@ export function marginStateOf(
  * and on a price every account holding what it prices (a mark: a position or an open order on
  * the instrument; an index: a balance of the asset, or a position or order settled in it or
  * written on it; a volatility surface: a position or an order on an option written on it).
+ * `among`: only those accounts, in its order (liquidation.ts looks at the few below maintenance).
  */
 export function touchedAccounts(
   ledger: Ledger,
   events: readonly LedgerEvent[],
   venue: Venue,
+  among?: ReadonlySet<AccountId>,
 ): Set<AccountId> {
   const touched = new Set<AccountId>();
   const add = (id: AccountId) => {
-    if (ledger.accounts.has(id)) touched.add(id);
+    if (among === undefined ? ledger.accounts.has(id) : among.has(id)) touched.add(id);
   };
+  const holders = () =>
+    among === undefined
+      ? ledger.accounts.values()
+      : [...among].map((id) => ledger.accounts.get(id)!);
   for (const event of events) {
     switch (event.type) {
       case 'deposited':
@@ -140,7 +146,12 @@ export function touchedAccounts(
       case 'order_placed':
       case 'order_amended':
       case 'order_removed':
+      case 'liquidation_reduced':
+      case 'liquidation_ended':
         add(event.account);
+        break;
+      case 'liquidation_ordered':
+        add(event.order.account);
         break;
       case 'transferred':
         add(event.from);
@@ -165,7 +176,7 @@ export function touchedAccounts(
           }
         }
         // In the order the accounts were opened, as the fast path (margin-book.ts) lists them.
-        for (const account of ledger.accounts.values()) {
+        for (const account of holders()) {
           if (elsewhere.has(account.id) || pricedBy(account, event.feed, venue)) {
             touched.add(account.id);
           }
@@ -173,7 +184,7 @@ export function touchedAccounts(
         break;
       }
       case 'volatility_set':
-        for (const account of ledger.accounts.values()) {
+        for (const account of holders()) {
           if (writesOptionOn(account, event.underlying, venue)) touched.add(account.id);
         }
         break;

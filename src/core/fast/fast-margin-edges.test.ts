@@ -26,6 +26,7 @@ import {
   figureCount,
   initialNearEdge,
   lowestHealth,
+  lowestWarningHealth,
   magnitude,
   maintenanceNearEdge,
   marginAccount,
@@ -112,6 +113,39 @@ describe('the fast path ranks an account by its worst bucket', () => {
     const dydx = figures({ USDT: '-50' }, [], rules({ liquidationNeedsMargin: true }));
     expect(dydx[worstStanding]).toBe(Number.POSITIVE_INFINITY);
     expect(dydx[lowestHealth]).toBe(-50);
+  });
+});
+
+describe('the fast path’s warning health: ratio × equity − MM of the bucket nearest the level', () => {
+  const warning = rules({ liquidationWarning: d('0.8') });
+
+  it('is none where the rulebook sets no warning level', () => {
+    const out = figures({ USDT: '3000' }, [position('BTC-USDT', '1', '100000')]);
+    expect(out[lowestWarningHealth]).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('of a cross pool: 0.8 × 3,000 − 2,500 = −100, a long and a short alike', () => {
+    for (const size of ['1', '-1']) {
+      const out = figures({ USDT: '3000' }, [position('BTC-USDT', size, '100000')], warning);
+      expect(out[lowestWarningHealth]).toBeCloseTo(-100, 9);
+    }
+  });
+
+  it('of the isolated bucket nearest its level, not the cross pool nor the richer bucket', () => {
+    // Cross: 0.8 × 10,000 − 0 = 8,000. BTC on 5,000: 0.8 × 5,000 − 2,500 = 1,500. ETH on 700:
+    // 0.8 × 700 − 500 = 60, the lowest; in either order.
+    const btcOn = isolated(position('BTC-USDT', '1', '100000'), '5000');
+    const ethOn = isolated(position('ETH-USDT', '10', '2000'), '700');
+    for (const positions of [
+      [btcOn, ethOn],
+      [ethOn, btcOn],
+    ]) {
+      const out = figures({ USDT: '10000' }, positions, warning);
+      expect(out[lowestWarningHealth]).toBeCloseTo(60, 9);
+    }
+    // The cross pool nearest once its equity is small: 0.8 × 100 − 0 = 80 against BTC's 1,500.
+    const out = figures({ USDT: '100' }, [btcOn], warning);
+    expect(out[lowestWarningHealth]).toBeCloseTo(80, 9);
   });
 });
 

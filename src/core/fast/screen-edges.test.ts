@@ -8,10 +8,16 @@ import {
   rulebook,
   venue,
 } from '../../../test/kit.ts';
-import { figureCount, lowestHealth, magnitude, maintenanceNearEdge } from './fast-figures.ts';
+import {
+  figureCount,
+  lowestHealth,
+  lowestWarningHealth,
+  magnitude,
+  maintenanceNearEdge,
+} from './fast-figures.ts';
 import { marginAccount } from './fast-margin.ts';
 import { buildRiskBook } from './risk-book.ts';
-import { errorBand, maintenanceCall } from './screen.ts';
+import { errorBand, maintenanceCall, warningCall } from './screen.ts';
 
 /**
  * The screen's call at the very edges of its error band: a health exactly at ±band is within
@@ -74,5 +80,30 @@ describe('maintenanceCall at the edges of its band', () => {
     expect(callAt(nextDouble(-band, false), true)).toBeUndefined();
     expect(callAt(-band, true)).toBeUndefined();
     expect(callAt(nextDouble(band, true), true)).toBe(false);
+  });
+});
+
+describe('warningCall at the edges of the same band', () => {
+  const band = errorBand(row());
+  const callAt = (warning: number) => {
+    const out = row();
+    out[lowestWarningHealth] = warning;
+    return warningCall(out);
+  };
+
+  it('exactly ±band, and one double inside either side, go to the exact path', () => {
+    for (const warning of [-band, band, 0, nextDouble(-band, true), nextDouble(band, false)]) {
+      expect(callAt(warning)).toBeUndefined();
+    }
+  });
+
+  it('one double below −band is warned on the float alone; above +band, not', () => {
+    expect(callAt(nextDouble(-band, false))).toBe(true);
+    expect(callAt(nextDouble(band, true))).toBe(false);
+  });
+
+  it('no warning level is no warning; a figure the float could not price goes to the exact path', () => {
+    expect(callAt(Number.POSITIVE_INFINITY)).toBe(false);
+    expect(callAt(Number.NaN)).toBeUndefined();
   });
 });

@@ -12,6 +12,12 @@ export const houseAccountPrefix = '@';
 
 export const feeAccount: AccountId = '@fees';
 export const roundingAccount: AccountId = '@rounding';
+/**
+ * Receives liquidation fees and covers fills worse than bankruptcy (engine/liquidation-fill.ts).
+ * Its balance may go below zero: that is the loss it could not cover, the backstop's and
+ * auto-deleveraging's to take (not built yet), shown as it is rather than hidden.
+ */
+export const insuranceFund: AccountId = '@insurance';
 
 export function pnlPoolOf(instrument: InstrumentId): AccountId {
   return `@pnl:${instrument}`;

@@ -9,6 +9,7 @@ import type {
 import type { AccountId, AssetId, InstrumentId } from '../model/ids.ts';
 import type { Amount, Price, Quantity, Ratio } from '../num/fixed.ts';
 import type { FundingIndex } from './funding-index.ts';
+import type { LiquidationEnd, LiquidationOrder } from './liquidation-order.ts';
 import type { LocationId, PendingMove } from './location.ts';
 import type { Movement } from './movement.ts';
 import type { FeedState } from './price-feed.ts';
@@ -144,6 +145,25 @@ export type LedgerEvent =
    * wrote them (a text the core never reads), so the log alone can be margined again.
    */
   | { readonly type: 'venue_set'; readonly digest: string; readonly rules?: string }
+  /**
+   * A bucket below maintenance: the engine cancelled its open orders (`order_removed` before this)
+   * and emits a liquidation order for the venue's matching engine.
+   */
+  | { readonly type: 'liquidation_ordered'; readonly order: LiquidationOrder }
+  /** A fill of part of a liquidation order: `size` contracts of it are left. */
+  | {
+      readonly type: 'liquidation_reduced';
+      readonly account: AccountId;
+      readonly orderId: string;
+      readonly size: Quantity;
+    }
+  /** A liquidation order no longer outstanding, and why. */
+  | {
+      readonly type: 'liquidation_ended';
+      readonly account: AccountId;
+      readonly orderId: string;
+      readonly reason: LiquidationEnd;
+    }
   /** Trading on the instrument stopped, or started again. */
   | { readonly type: 'instrument_halted' | 'instrument_resumed'; readonly instrument: InstrumentId }
   /** A dated future or option settled at expiry: every position closed at `price`. */

@@ -24,6 +24,7 @@ export function ledgerOverlay(base: Ledger): Ledger {
     halted: new OverlayMap(base.halted),
     marginModes: new OverlayMap(base.marginModes),
     marginStates: new OverlayMap(base.marginStates),
+    liquidations: new OverlayMap(base.liquidations),
     answered: new OverlayMap(base.answered),
     events: base.events,
     ...(base.venue === undefined ? {} : { venue: base.venue }),

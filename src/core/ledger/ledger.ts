@@ -11,6 +11,7 @@ import type {
   PositionChange,
   PriceFeed,
 } from './ledger-event.ts';
+import type { LiquidationOrder } from './liquidation-order.ts';
 import { holdingKey, homeLocation, type PendingMove } from './location.ts';
 import { assertConserved, type Movement } from './movement.ts';
 import type { FeedState } from './price-feed.ts';
@@ -54,6 +55,8 @@ export interface Ledger {
   readonly marginModes: Map<string, MarginMode>;
   /** Each account's margin state as its last `margin_state_changed` left it; absent: healthy. */
   readonly marginStates: Map<AccountId, MarginState>;
+  /** Liquidation orders outstanding, by id: one per bucket at most. */
+  readonly liquidations: Map<string, LiquidationOrder>;
   /** Accepted commands by id: the digest of the body, and the events it produced. */
   readonly answered: Map<
     string,
@@ -85,6 +88,7 @@ export function newLedger(): Ledger {
     halted: new Map(),
     marginModes: new Map(),
     marginStates: new Map(),
+    liquidations: new Map(),
     answered: new Map(),
     events: 0,
   };
@@ -216,6 +220,27 @@ export function applyEvent(ledger: Ledger, event: LedgerEvent): void {
       ledger.accounts.set(event.account, { ...account, openOrders });
       return;
     }
+    case 'liquidation_ordered': {
+      const { order } = event;
+      assert(order.size > 0n, 'a liquidation order is of some size');
+      assert(!ledger.liquidations.has(order.id), 'a liquidation order id is new');
+      ledger.liquidations.set(order.id, order);
+      return;
+    }
+    case 'liquidation_reduced': {
+      const order = ledger.liquidations.get(event.orderId);
+      assert(order?.account === event.account, 'a liquidation order is reduced on its account');
+      assert(event.size > 0n && event.size < order.size, 'a reduced order has less left');
+      ledger.liquidations.set(order.id, { ...order, size: event.size });
+      return;
+    }
+    case 'liquidation_ended':
+      assert(
+        ledger.liquidations.get(event.orderId)?.account === event.account,
+        'a liquidation order ends once, on its account',
+      );
+      ledger.liquidations.delete(event.orderId);
+      return;
     case 'instrument_halted':
       ledger.halted.set(event.instrument, true);
       return;

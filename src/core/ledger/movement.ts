@@ -22,7 +22,11 @@ export type MovementReason =
   /** The part of an amount that did not divide evenly, kept by the rounding account. */
   | 'rounding'
   /** A perpetual's funding, paid by one side to the other (funding-settlement.ts). */
-  | 'funding';
+  | 'funding'
+  /** A liquidation fill's fee, from the liquidated account to the insurance fund. */
+  | 'liquidation-fee'
+  /** What the insurance fund pays a liquidated account whose fill was worse than bankruptcy. */
+  | 'insurance-cover';
 
 export interface Movement {
   readonly account: AccountId;

@@ -76,6 +76,20 @@ export function canonicalState(ledger: Ledger): string {
         halted: [...ledger.halted.keys()].sort(),
         marginModes: byKey(ledger.marginModes),
         marginStates: byKey(ledger.marginStates),
+        liquidations: byKey(ledger.liquidations).map(([id, order]) => [
+          id,
+          {
+            account: order.account,
+            bucket: order.bucket,
+            instrument: order.instrument,
+            ...(order.positionSide === undefined ? {} : { positionSide: order.positionSide }),
+            side: order.side,
+            size: order.size,
+            limitPrice: order.limitPrice,
+            bankruptcyPrice: order.bankruptcyPrice,
+            markSequence: order.markSequence,
+          },
+        ]),
         volatility: byKey(ledger.volatility).map(([underlying, feed]) => [
           underlying,
           {

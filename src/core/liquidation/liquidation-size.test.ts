@@ -7,6 +7,7 @@ import { bucketsOf } from '../model/bucket.ts';
 import { marketView } from '../model/price-view.ts';
 import { abs, ONE } from '../num/fixed.ts';
 import { mulCeil } from '../num/rounding.ts';
+import { liquidationFee, liquidationValue, settleUnit } from './insurance-fund-delta.ts';
 import { liquidationSize } from './liquidation-size.ts';
 
 describe('a liquidation step, on random cross books', () => {
@@ -19,7 +20,15 @@ describe('a liquidation step, on random cross books', () => {
         fc.integer({ min: 0, max: 50 }),
         fc.integer({ min: 0, max: 300 }),
         fc.integer({ min: 10, max: 99 }),
-        ({ account: drawn, market: given }, pick, bufferPercent, spreadBasisPoints, fallen) => {
+        fc.integer({ min: 0, max: 20 }),
+        (
+          { account: drawn, market: given },
+          pick,
+          bufferPercent,
+          spreadBasisPoints,
+          fallen,
+          feeTenthsOfBasisPoint,
+        ) => {
           if (drawn.positions.length === 0) return;
           const prices = marketView(given);
           const held = withEquityAt(drawn, bookVenue, prices, fallen);
@@ -35,7 +44,9 @@ describe('a liquidation step, on random cross books', () => {
           const away = ((mark * BigInt(spreadBasisPoints)) / 10_000n / tick) * tick;
           const price = signed > 0n ? mark - away : mark + away;
           const buffer = (BigInt(bufferPercent) * ONE) / 100n;
-          const sizing = { buffer, minNotional: 0n, maxPortion: ONE };
+          const feeRate = (BigInt(feeTenthsOfBasisPoint) * ONE) / 100_000n;
+          const sizing = { buffer, minNotional: 0n, maxPortion: ONE, feeRate };
+          const contract = bookVenue.instruments.get(instrument)!;
           const size = liquidationSize(
             bookVenue,
             bucket!,
@@ -45,22 +56,21 @@ describe('a liquidation step, on random cross books', () => {
             sizing,
             d('1000000000000'),
           );
-          // The close made the way a what-if makes it, not the step's own way.
+          // The close made the way a what-if makes it, not the step's own way, then its fee.
           const standsAfter = (closed: bigint) => {
-            const after = bucketRisk(
-              bookVenue,
-              bucketsOf(
-                applyHypothetical(held, bookVenue, {
-                  kind: 'order',
-                  instrument,
-                  side: signed > 0n ? 'sell' : 'buy',
-                  size: closed,
-                  price,
-                }),
-                bookVenue,
-              )[0]!,
-              prices,
-            );
+            const traded = applyHypothetical(held, bookVenue, {
+              kind: 'order',
+              instrument,
+              side: signed > 0n ? 'sell' : 'buy',
+              size: closed,
+              price,
+            });
+            const value = liquidationValue(contract, closed, price, prices);
+            const fee = liquidationFee(value, feeRate, settleUnit(bookVenue, contract));
+            const left = (traded.balances.get(contract.settle) ?? 0n) - fee;
+            const balances = new Map([...traded.balances, [contract.settle, left]]);
+            const charged = { ...traded, balances };
+            const after = bucketRisk(bookVenue, bucketsOf(charged, bookVenue)[0]!, prices);
             return after.equity >= mulCeil(after.maintenanceMargin, ONE + buffer);
           };
           expect(size).toBeGreaterThan(0n);

@@ -9,14 +9,19 @@ import { assert } from '../num/assert.ts';
 import { type Amount, abs, max, min, ONE, type Price, type Quantity } from '../num/fixed.ts';
 import { ceilToStep, divFloor, floorToStep, mulCeil, mulFloor } from '../num/rounding.ts';
 import { closedAt } from './bucket-close.ts';
+import { liquidationFee, liquidationValue, settleUnit } from './insurance-fund-delta.ts';
 
 /** How a liquidation step is sized: the venue's rules. */
-export type LiquidationSizing = Pick<LiquidationRule, 'buffer' | 'minNotional' | 'maxPortion'>;
+export type LiquidationSizing = Pick<
+  LiquidationRule,
+  'buffer' | 'minNotional' | 'maxPortion' | 'feeRate'
+>;
 
 /**
  * How much of a leg one liquidation step closes, on the size step: just enough that the bucket,
- * the close filled at `price` (the order's limit: the worst it may fill at), is back at
- * maintenance margin × (1 + buffer) (Binance's and Bybit's partial liquidation), but no more than
+ * the close filled at `price` (the order's limit: the worst it may fill at) and its liquidation
+ * fee paid in full (the fund may take less: insurance-fund-delta.ts), is back at maintenance
+ * margin × (1 + buffer) (Binance's and Bybit's partial liquidation), but no more than
  * the step's cap and no less than its floor, as dYdX v4 bounds a step (dydxprotocol/v4-chain
  * protocol/x/clob/keeper/liquidations.go `GetLiquidatablePositionSizeDelta`,
  * `GetMaxAndMinPositionNotionalLiquidatable`):
@@ -53,9 +58,18 @@ export function liquidationSize(
   const cap =
     worth <= capWorth || whole <= step ? whole : bounded(floorToStep(sizeOf(capWorth), step));
   const least = min(cap, bounded(ceilToStep(sizeOf(floorWorth), step)));
+  const unit = settleUnit(venue, instrument);
   const health = (steps: bigint) => {
     const size = steps * step;
-    const after = bucketRisk(venue, closedAt(venue, bucket, { leg, size }, price), prices);
+    const closed = closedAt(venue, bucket, { leg, size }, price);
+    const fee = liquidationFee(
+      liquidationValue(instrument, size, price, prices),
+      sizing.feeRate,
+      unit,
+    );
+    const balances = new Map(closed.balances);
+    balances.set(instrument.settle, (balances.get(instrument.settle) ?? 0n) - fee);
+    const after = bucketRisk(venue, { ...closed, balances }, prices);
     return after.equity - mulCeil(after.maintenanceMargin, ONE + sizing.buffer);
   };
   const [fewest, most] = [divFloor(least, step), divFloor(cap, step)];

@@ -309,7 +309,11 @@ export interface Rulebook {
    * 1, exclusive. Absent: no warning state.
    */
   readonly liquidationWarning?: Ratio;
-  /** How the venue liquidates a bucket below maintenance; absent: `defaultLiquidationRule`. */
+  /**
+   * How the venue liquidates a bucket below maintenance (engine/liquidation.ts). Absent: the
+   * engine reports margin states and liquidates nothing (a desk watching another venue's
+   * accounts); a figure that needs a rule then takes `defaultLiquidationRule`.
+   */
   readonly liquidation?: LiquidationRule;
   /**
    * dYdX v4's net collateral: the chain keeps no entry price, so a linear future's or perpetual's

@@ -7,6 +7,7 @@ import {
   type PositionChange,
   type PriceFeed,
 } from '../../core/ledger/ledger-event.ts';
+import { liquidationEnds } from '../../core/ledger/liquidation-order.ts';
 import type { Movement, MovementReason } from '../../core/ledger/movement.ts';
 import type { FeedState, Tick } from '../../core/ledger/price-feed.ts';
 import type { DatedSlice } from '../../core/ledger/volatility-feed.ts';
@@ -257,6 +258,56 @@ function readEvent(reader: Reader, type: string): LedgerEvent {
         account: reader.field('account').string(),
         orderId: reader.field('orderId').string(),
       };
+    case 'liquidation_ordered': {
+      reader.only([...head, 'order']);
+      const order = reader.field('order');
+      order.only([
+        'id',
+        'account',
+        'bucket',
+        'instrument',
+        'positionSide',
+        'side',
+        'size',
+        'limitPrice',
+        'bankruptcyPrice',
+        'markSequence',
+      ]);
+      const bankruptcy = order.field('bankruptcyPrice');
+      return {
+        type,
+        order: {
+          id: order.field('id').string(),
+          account: order.field('account').string(),
+          bucket: order.field('bucket').string(),
+          instrument: order.field('instrument').string(),
+          ...(order.has('positionSide')
+            ? { positionSide: readSide(order.field('positionSide')) }
+            : {}),
+          side: order.field('side').oneOf(['buy', 'sell'] as const),
+          size: order.field('size').decimal({ positive: true }),
+          limitPrice: order.field('limitPrice').decimal(notNegative),
+          bankruptcyPrice: bankruptcy.value === null ? null : bankruptcy.decimal(notNegative),
+          markSequence: wholeNumber(order.field('markSequence'), 0),
+        },
+      };
+    }
+    case 'liquidation_reduced':
+      reader.only([...head, 'account', 'orderId', 'size']);
+      return {
+        type,
+        account: reader.field('account').string(),
+        orderId: reader.field('orderId').string(),
+        size: reader.field('size').decimal({ positive: true }),
+      };
+    case 'liquidation_ended':
+      reader.only([...head, 'account', 'orderId', 'reason']);
+      return {
+        type,
+        account: reader.field('account').string(),
+        orderId: reader.field('orderId').string(),
+        reason: reader.field('reason').oneOf(liquidationEnds),
+      };
     case 'instrument_halted':
     case 'instrument_resumed':
       reader.only([...head, 'instrument']);
@@ -365,6 +416,8 @@ const movementReasons: readonly MovementReason[] = [
   'isolated-margin-release',
   'rounding',
   'funding',
+  'liquidation-fee',
+  'insurance-cover',
 ];
 
 function readMovements(reader: Reader): Movement[] {

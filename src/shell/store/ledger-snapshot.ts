@@ -1,6 +1,7 @@
 import type { FundingIndex } from '../../core/ledger/funding-index.ts';
 import { type Ledger, newLedger } from '../../core/ledger/ledger.ts';
 import type { MarginState, PriceFeed } from '../../core/ledger/ledger-event.ts';
+import type { LiquidationOrder } from '../../core/ledger/liquidation-order.ts';
 import type { PendingMove } from '../../core/ledger/location.ts';
 import type { FeedState } from '../../core/ledger/price-feed.ts';
 import { canonicalState, stateHash } from '../../core/ledger/state-hash.ts';
@@ -81,6 +82,15 @@ export function ledgerOf(snapshot: Snapshot): Ledger {
     for (const [key, mode] of state.marginModes ?? []) ledger.marginModes.set(key, mode);
     for (const [id, marginState] of state.marginStates ?? [])
       ledger.marginStates.set(id, marginState);
+    for (const [id, order] of state.liquidations ?? []) {
+      ledger.liquidations.set(id, {
+        ...order,
+        id,
+        size: amount(order.size),
+        limitPrice: amount(order.limitPrice),
+        bankruptcyPrice: order.bankruptcyPrice === null ? null : amount(order.bankruptcyPrice),
+      });
+    }
     for (const [asset, value] of amounts(state.deposited)) ledger.deposited.set(asset, value);
     for (const [asset, value] of amounts(state.withdrawn)) ledger.withdrawn.set(asset, value);
     for (const [asset, value] of amounts(state.assetPrices)) ledger.assetPrices.set(asset, value);
@@ -166,6 +176,14 @@ interface CanonicalState {
   readonly halted?: readonly string[];
   readonly marginModes?: readonly [string, MarginMode][];
   readonly marginStates?: readonly [string, MarginState][];
+  readonly liquidations?: readonly [
+    string,
+    Omit<LiquidationOrder, 'id' | 'size' | 'limitPrice' | 'bankruptcyPrice'> & {
+      readonly size: string;
+      readonly limitPrice: string;
+      readonly bankruptcyPrice: string | null;
+    },
+  ][];
   readonly volatility?: readonly [string, VolatilityFeed][];
   readonly answered: readonly [string, { digest: string; first: number; count: number }][];
 }

@@ -1,0 +1,299 @@
+import { describe, expect, it } from 'vitest';
+import {
+  binanceLikeBrackets,
+  d,
+  enginePriceGuard,
+  linearPerp,
+  rulebook,
+  venue,
+} from '../../../test/kit.ts';
+import { conservationGaps, openInterestGaps } from '../ledger/conservation.ts';
+import { insuranceFund } from '../ledger/house-accounts.ts';
+import { applyRecord, type Ledger, newLedger } from '../ledger/ledger.ts';
+import type { LedgerEvent, PriceFeed } from '../ledger/ledger-event.ts';
+import { stateHash } from '../ledger/state-hash.ts';
+import { defaultLiquidationRule } from '../model/rulebook.ts';
+import type { Command } from './command.ts';
+import type { DecideContext } from './decide.ts';
+import { type Answer, judgeCommand } from './execute.ts';
+
+// Liquidation through the engine: each figure worked by hand from the rules it comes from.
+
+const btc = linearPerp('BTCUSDT', 'BTC');
+const watching = rulebook({ BTCUSDT: binanceLikeBrackets });
+const liquidating = {
+  ...watching,
+  // dYdX v4's rule with a fee of 0.1 %: at 0.5 % (above Binance's 0.4 % MM rate) no partial
+  // close could bring a bucket back, and every liquidation would be of the whole position.
+  liquidation: { ...defaultLiquidationRule, feeRate: d('0.001') },
+};
+const monitor: DecideContext = {
+  nowMs: Date.UTC(2026, 11, 3, 8),
+  venue: venue([btc], watching),
+  withdrawableProfitShare: 0n,
+  priceGuard: enginePriceGuard,
+};
+const context: DecideContext = { ...monitor, venue: venue([btc], liquidating) };
+
+let next = 0;
+const count = () => {
+  next += 1;
+  return next;
+};
+const id = () => `l${count()}`;
+const tick = (feed: PriceFeed, price: string, sequence = count()): Command => ({
+  id: id(),
+  type: 'price_tick',
+  feed,
+  sequence,
+  timeMs: context.nowMs,
+  price: d(price),
+});
+const fill = (
+  taker: { account: string; orderId?: string },
+  takerSide: 'buy' | 'sell',
+  size: string,
+  price: string,
+  maker = 'mm',
+): Command => ({
+  id: id(),
+  type: 'fill',
+  instrument: 'BTCUSDT',
+  takerSide,
+  size: d(size),
+  price: d(price),
+  taker: { ...taker, feeRate: 0n },
+  maker: { account: maker, feeRate: 0n },
+});
+
+/** The records the engine accepted, in order: a new ledger fed them must end the same. */
+let log: Parameters<typeof applyRecord>[1][] = [];
+
+/** Judges and applies one command, checking the books after it whatever the answer. */
+function run(ledger: Ledger, command: Command, ctx = context): Answer {
+  const before = stateHash(ledger);
+  const { answer, record } = judgeCommand(ledger, command, ctx);
+  if (record !== undefined) {
+    applyRecord(ledger, record);
+    log.push(record);
+  }
+  if (answer.kind === 'rejected') expect(stateHash(ledger)).toBe(before);
+  expect(conservationGaps(ledger, ctx.venue.instruments)).toEqual(new Map());
+  expect(openInterestGaps(ledger)).toEqual(new Map());
+  return answer;
+}
+
+const events = (answer: Answer): readonly LedgerEvent[] =>
+  answer.kind === 'accepted' ? answer.events : [];
+const ordered = (answer: Answer) => {
+  const event = events(answer).find((e) => e.type === 'liquidation_ordered');
+  return event?.type === 'liquidation_ordered' ? event.order : undefined;
+};
+
+/**
+ * Alice long 1 BTCUSDT at 40,000 over 1,000 USDT (MM 0.4 % of 40,000 = 160: healthy), against
+ * a market maker with a million; `isolated`: the long on its own 1,000 of margin, 5,000 in cross.
+ * Set up under the watching venue, so that an isolated fill (it opens with no margin: the margin
+ * follows in the next command) is not liquidated before its margin comes.
+ */
+function books(isolated = false): Ledger {
+  log = [];
+  const ledger = newLedger();
+  const setup: Command[] = [
+    tick('index:USDT', '1'),
+    tick('index:BTC', '40000'),
+    tick('mark:BTCUSDT', '40000'),
+    { id: id(), type: 'open_account', account: 'alice', poolMode: 'cross' },
+    { id: id(), type: 'open_account', account: 'mm', poolMode: 'cross' },
+    { id: id(), type: 'deposit', account: 'mm', asset: 'USDT', amount: d('1000000') },
+    {
+      id: id(),
+      type: 'deposit',
+      account: 'alice',
+      asset: 'USDT',
+      amount: d(isolated ? '6000' : '1000'),
+    },
+  ];
+  if (isolated) {
+    setup.push({
+      id: id(),
+      type: 'set_margin_mode',
+      account: 'alice',
+      instrument: 'BTCUSDT',
+      marginMode: 'isolated',
+    });
+  }
+  setup.push(fill({ account: 'alice' }, 'buy', '1', '40000'));
+  if (isolated) {
+    setup.push({
+      id: id(),
+      type: 'move_isolated_margin',
+      account: 'alice',
+      instrument: 'BTCUSDT',
+      amount: d('1000'),
+    });
+  }
+  for (const command of setup) expect(run(ledger, command, monitor).kind).toBe('accepted');
+  expect(ledger.marginStates.get('alice')).toBeUndefined();
+  return ledger;
+}
+
+const usdt = (ledger: Ledger, account: string) =>
+  ledger.accounts.get(account)?.balances.get('USDT') ?? ledger.house.get(account)?.get('USDT');
+
+describe('a cross account below maintenance', () => {
+  it('is ordered a step just big enough, filled at its limit, its fee to the insurance fund', () => {
+    const ledger = books();
+    // 39,150: equity 1,000 − 850 = 150 below MM 0.4 % × 39,150 = 156.6.
+    const drop = tick('mark:BTCUSDT', '39150');
+    const answer = run(ledger, drop);
+    expect(events(answer).map((e) => e.type)).toEqual([
+      'price_accepted',
+      'margin_state_changed',
+      'liquidation_ordered',
+    ]);
+    // The limit (dYdX's fillable price): ABR = 1 − 150 / 156.6 = 6.6 / 156.6; the spread is
+    // ABR × 10 % of the position's MM 156.6 = 0.66 on the whole position, so 39,149.34. The
+    // size: closing x at 39,149.34 and paying 0.1 % of it leaves 150 − 0.66x − 39.14934x, which
+    // must be at least 156.6 (1 − x): x ≥ 0.05695, 0.057 on the 0.001 step. Its bankruptcy price:
+    // the account keeps 150 × (1 − 0.057) = 141.45 where 150 + 0.057 (p − 39,150) = 141.45,
+    // p = 39,000.
+    expect(ordered(answer)).toEqual({
+      id: `liq:${drop.id}:alice:cross`,
+      account: 'alice',
+      bucket: 'cross',
+      instrument: 'BTCUSDT',
+      side: 'sell',
+      size: d('0.057'),
+      limitPrice: d('39149.34'),
+      bankruptcyPrice: d('39000'),
+      markSequence: (drop as { sequence: number }).sequence,
+    });
+    const order = ordered(answer)!;
+    // Not at a worse price than its limit, nor more than it.
+    expect(
+      run(ledger, fill({ account: 'alice', orderId: order.id }, 'sell', '0.057', '39149.33')),
+    ).toMatchObject({ rejection: { code: 'liquidation_limit_exceeded', field: 'price' } });
+    expect(
+      run(ledger, fill({ account: 'alice', orderId: order.id }, 'sell', '0.058', '39149.34')),
+    ).toMatchObject({ rejection: { code: 'order_size_exceeded', field: 'size' } });
+    const filled = run(
+      ledger,
+      fill({ account: 'alice', orderId: order.id }, 'sell', '0.057', '39149.34'),
+    );
+    // Realised 0.057 × (39,149.34 − 40,000) = −48.48762; the fee 0.1 % × 2,231.51238 =
+    // 2.23151238, less than the 8.51238 the fill left above bankruptcy, so charged in full.
+    expect(usdt(ledger, 'alice')).toBe(d('949.28086762'));
+    expect(usdt(ledger, insuranceFund)).toBe(d('2.23151238'));
+    // Equity 949.28086762 − 0.943 × 850 = 147.73086762 ≥ MM 147.6738: no longer liquidatable.
+    expect(events(filled).map((e) => e.type)).toEqual([
+      'filled',
+      'liquidation_ended',
+      'margin_state_changed',
+    ]);
+    expect(ledger.marginStates.get('alice')).toBe('margin_call');
+    expect(ledger.liquidations.size).toBe(0);
+  });
+
+  it('has its open orders cancelled before its step is ordered', () => {
+    const ledger = books();
+    const place: Command = {
+      id: id(),
+      type: 'place_order',
+      account: 'alice',
+      orderId: 'o1',
+      instrument: 'BTCUSDT',
+      side: 'buy',
+      size: d('0.1'),
+      price: d('38000'),
+    };
+    expect(run(ledger, place).kind).toBe('accepted');
+    const answer = run(ledger, tick('mark:BTCUSDT', '39150'));
+    expect(events(answer).map((e) => e.type)).toEqual([
+      'price_accepted',
+      'margin_state_changed',
+      'order_removed',
+      'liquidation_ordered',
+    ]);
+    expect(ledger.accounts.get('alice')!.openOrders).toEqual([]);
+  });
+
+  it('is only reported on a venue whose rulebook does not liquidate', () => {
+    const ledger = books();
+    const answer = run(ledger, tick('mark:BTCUSDT', '39150'), monitor);
+    expect(events(answer).map((e) => e.type)).toEqual(['price_accepted', 'margin_state_changed']);
+    expect(ledger.marginStates.get('alice')).toBe('liquidatable');
+  });
+
+  it('S25: a tick that restores it before execution ends the order; a late tick is refused', () => {
+    const ledger = books();
+    const decided = run(ledger, tick('mark:BTCUSDT', '39150', 1000));
+    expect(ordered(decided)?.markSequence).toBe(1000);
+    const order = ordered(decided)!;
+    // 39,400: equity 400 above MM 157.6: the order ends before any fill.
+    const restored = run(ledger, tick('mark:BTCUSDT', '39400', 1001));
+    expect(events(restored).filter((e) => e.type === 'liquidation_ended')).toEqual([
+      { type: 'liquidation_ended', account: 'alice', orderId: order.id, reason: 'recovered' },
+    ]);
+    expect(
+      run(ledger, fill({ account: 'alice', orderId: order.id }, 'sell', '0.057', '39149.34')),
+    ).toMatchObject({ rejection: { code: 'order_not_found', field: 'taker.orderId' } });
+    expect(run(ledger, tick('mark:BTCUSDT', '39150', 999)).kind).toBe('rejected');
+    expect(ledger.markPrices.get('BTCUSDT')).toBe(d('39400'));
+    expect(ledger.accounts.get('alice')!.positions[0]!.size).toBe(d('1'));
+  });
+
+  it('goes on step by step while it stays below, and replays to the same state', () => {
+    const ledger = books();
+    run(ledger, tick('mark:BTCUSDT', '39150'));
+    // Half the step fills; then the price falls on: the order stands (its bucket is busy), a
+    // fill of the rest ends it, and the next step is ordered on the prices then.
+    const first = ledger.liquidations.values().next().value!;
+    const half = run(
+      ledger,
+      fill({ account: 'alice', orderId: first.id }, 'sell', '0.028', '39149.34'),
+    );
+    expect(events(half).filter((e) => e.type === 'liquidation_reduced')).toEqual([
+      { type: 'liquidation_reduced', account: 'alice', orderId: first.id, size: d('0.029') },
+    ]);
+    expect(ordered(run(ledger, tick('mark:BTCUSDT', '39100')))).toBeUndefined();
+    const rest = run(
+      ledger,
+      fill({ account: 'alice', orderId: first.id }, 'sell', '0.029', '39149.34'),
+    );
+    const second = ordered(rest);
+    expect(second).toMatchObject({ account: 'alice', side: 'sell', bucket: 'cross' });
+    expect(second!.limitPrice).toBeLessThanOrEqual(d('39100'));
+    const replayed = newLedger();
+    for (const record of log) applyRecord(replayed, record);
+    expect(stateHash(replayed)).toBe(stateHash(ledger));
+  });
+});
+
+describe('S20: an isolated position below maintenance', () => {
+  it('is liquidated on its own, the fund covering a fill worse than bankruptcy, cross untouched', () => {
+    const ledger = books(true);
+    expect(usdt(ledger, 'alice')).toBe(d('5000'));
+    // A gap to 38,000: the isolated margin 1,000 − 2,000 = −1,000, below MM 152. No partial
+    // close restores it: the step is the whole position. Its bankruptcy price is where the
+    // margin is spent, 40,000 − 1,000 = 39,000, above the mark: the limit is the mark.
+    const answer = run(ledger, tick('mark:BTCUSDT', '38000'));
+    expect(ordered(answer)).toMatchObject({
+      bucket: 'BTCUSDT',
+      side: 'sell',
+      size: d('1'),
+      limitPrice: d('38000'),
+      bankruptcyPrice: d('39000'),
+    });
+    const order = ordered(answer)!;
+    expect(
+      run(ledger, fill({ account: 'alice', orderId: order.id }, 'sell', '1', '38000')).kind,
+    ).toBe('accepted');
+    // The fill realises −2,000 of the 1,000 margin; the fund pays the 1,000 more; the cross
+    // pool keeps its 5,000 (INV-ISO) and the account ends with no position.
+    expect(usdt(ledger, 'alice')).toBe(d('5000'));
+    expect(ledger.accounts.get('alice')!.positions).toEqual([]);
+    expect(usdt(ledger, insuranceFund)).toBe(d('-1000'));
+    expect(ledger.marginStates.get('alice')).toBeUndefined();
+  });
+});

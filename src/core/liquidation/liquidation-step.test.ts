@@ -1,0 +1,125 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { bookArb, bookVenue, d, withEquityAt } from '../../../test/kit.ts';
+import { bucketRisk } from '../margin/bucket-risk.ts';
+import { notional } from '../margin/contract-value.ts';
+import { applyHypothetical } from '../margin/hypothetical.ts';
+import type { Account } from '../model/account.ts';
+import { bucketsOf } from '../model/bucket.ts';
+import { marketView, type PriceView } from '../model/price-view.ts';
+import { defaultLiquidationRule } from '../model/rulebook.ts';
+import { abs, max, min, ONE } from '../num/fixed.ts';
+import { mulCeil } from '../num/rounding.ts';
+import { liquidationFee, liquidationValue, settleUnit } from './insurance-fund-delta.ts';
+import { liquidationStep } from './liquidation-step.ts';
+
+const rule = { ...defaultLiquidationRule, buffer: d('0.05'), spreadToMaintenance: d('0.5') };
+const noBlockLimit = d('1000000000000');
+
+/** The account after closing `size` of one instrument at `price`, made as a what-if makes it. */
+function closed(held: Account, instrument: string, size: bigint, price: bigint): Account {
+  const position = held.positions.find((p) => p.instrument === instrument)!;
+  const side = position.size > 0n ? 'sell' : 'buy';
+  return applyHypothetical(held, bookVenue, { kind: 'order', instrument, side, size, price });
+}
+
+const riskOf = (held: Account, prices: PriceView) =>
+  bucketRisk(bookVenue, bucketsOf(held, bookVenue)[0]!, prices);
+
+describe('a liquidation step, on random cross books', () => {
+  it('is none at or above maintenance, and one below it that closes enough, within its prices', () => {
+    const counts = { healthy: 0, stepped: 0, enough: 0, held: 0 };
+    fc.assert(
+      fc.property(bookArb, fc.integer({ min: 20, max: 140 }), ({ account, market }, percent) => {
+        if (account.positions.length === 0) return;
+        const prices = marketView(market);
+        const held = withEquityAt(account, bookVenue, prices, percent);
+        const before = riskOf(held, prices);
+        const step = liquidationStep(
+          bookVenue,
+          bucketsOf(held, bookVenue)[0]!,
+          prices,
+          rule,
+          noBlockLimit,
+        );
+        if (before.equity >= before.maintenanceMargin) {
+          expect(step).toBeUndefined();
+          counts.healthy += 1;
+          return;
+        }
+        expect(step).toBeDefined();
+        const { instrument, side, size, limitPrice, bankruptcyPrice } = step!;
+        counts.stepped += 1;
+        const position = held.positions.find((p) => p.instrument === instrument)!;
+        const mark = prices.markPrice(instrument);
+        expect(side).toBe(position.size > 0n ? 'sell' : 'buy');
+        expect(size).toBeGreaterThan(0n);
+        expect(size).toBeLessThanOrEqual(abs(position.size));
+        // The limit is on the close's worse side of the mark, not past the bankruptcy price
+        // (the mark itself where the mark is past it: the close bankrupts at any fillable price).
+        if (side === 'sell') {
+          expect(limitPrice).toBeLessThanOrEqual(mark);
+          if (bankruptcyPrice !== null) {
+            expect(limitPrice).toBeGreaterThanOrEqual(min(bankruptcyPrice, mark));
+          }
+        } else {
+          expect(limitPrice).toBeGreaterThanOrEqual(mark);
+          if (bankruptcyPrice !== null) {
+            expect(limitPrice).toBeLessThanOrEqual(max(bankruptcyPrice, mark));
+          }
+        }
+        counts.held += bankruptcyPrice === limitPrice ? 1 : 0;
+        // The position closed takes the most MM off per unit of notional of any, closed whole.
+        const perNotional = (id: string) => {
+          const whole = abs(held.positions.find((p) => p.instrument === id)!.size);
+          const off =
+            before.maintenanceMargin -
+            riskOf(closed(held, id, whole, prices.markPrice(id)), prices).maintenanceMargin;
+          const worth = notional(bookVenue.instruments.get(id)!, whole, prices.markPrice(id));
+          return { off, worth };
+        };
+        const best = perNotional(instrument);
+        for (const other of held.positions) {
+          const them = perNotional(other.instrument);
+          expect(best.off * them.worth).toBeGreaterThanOrEqual(them.off * best.worth);
+        }
+        // Filled at its limit and its fee paid, the step brings the bucket to MM × (1 + buffer),
+        // unless it closes the whole position (a step can do no more).
+        if (size < abs(position.size)) {
+          const contract = bookVenue.instruments.get(instrument)!;
+          const value = liquidationValue(contract, size, limitPrice, prices);
+          const fee = liquidationFee(value, rule.feeRate, settleUnit(bookVenue, contract));
+          const traded = closed(held, instrument, size, limitPrice);
+          const left = (traded.balances.get(contract.settle) ?? 0n) - fee;
+          const charged = {
+            ...traded,
+            balances: new Map([...traded.balances, [contract.settle, left]]),
+          };
+          const after = riskOf(charged, prices);
+          expect(after.equity).toBeGreaterThanOrEqual(
+            mulCeil(after.maintenanceMargin, ONE + rule.buffer),
+          );
+          counts.enough += 1;
+        }
+      }),
+      { numRuns: 300, seed: 20261204 },
+    );
+    expect(counts.healthy).toBeGreaterThan(20);
+    expect(counts.stepped).toBeGreaterThan(20);
+    expect(counts.enough).toBeGreaterThan(5);
+    expect(counts.held).toBeGreaterThan(5);
+  });
+
+  it('orders nothing where nothing remains to liquidate in the block', () => {
+    fc.assert(
+      fc.property(bookArb, ({ account, market }) => {
+        if (account.positions.length === 0) return;
+        const prices = marketView(market);
+        const held = withEquityAt(account, bookVenue, prices, 50);
+        const [bucket] = bucketsOf(held, bookVenue);
+        expect(liquidationStep(bookVenue, bucket!, prices, rule, 0n)).toBeUndefined();
+      }),
+      { numRuns: 50, seed: 20261205 },
+    );
+  });
+});
