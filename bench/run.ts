@@ -201,3 +201,4 @@ bookBench(quick);
 await (await import('./event-store.ts')).eventStoreBench(quick);
 await (await import('./engine.ts')).engineBench(quick);
 await (await import('./server.ts')).serverBench(quick);
+(await import('./liquidation.ts')).liquidationBench(quick);

@@ -106,12 +106,30 @@ describe('xmargin serve, the demo', () => {
     expect(later.body.report!.equity).not.toBe(first.body.report!.equity);
     expect((later.body.sequence as number) > (first.body.sequence as number)).toBe(true);
     const list = await json(demo.address, '/v1/accounts', keys.risk_viewer!);
-    expect((list.body.accounts as unknown[]).length).toBe(4);
+    expect((list.body.accounts as unknown[]).length).toBe(5);
     const isolated = await json(demo.address, '/v1/accounts/demo-isolated/positions', keys.trader!);
     expect(JSON.stringify(isolated.body)).toContain('"isolated"');
     const portfolio = await json(demo.address, '/v1/accounts/demo-portfolio', keys.trader!);
     expect(portfolio.status).toBe(200);
     expect(portfolio.body.report!.rulebook).toBe('deribit-options');
+    // The feed's crash (from its 12th tick, 6 s in) takes the levered account below maintenance:
+    // it is liquidated in steps the liquidity model fills, and their fees go to the fund.
+    let fund: Record<string, string> = {};
+    while (fund.BTC === undefined && Date.now() - started < 30_000) {
+      await new Promise((r) => setTimeout(r, 250));
+      const liquidations = await json(demo.address, '/v1/liquidations', keys.risk_viewer!);
+      fund = liquidations.body.insuranceFund as Record<string, string>;
+    }
+    expect(Number(fund.BTC)).toBeGreaterThan(0);
+    const levered = await json(demo.address, '/v1/accounts/demo-levered/events', keys.risk_viewer!);
+    const types = (levered.body.events as { type: string }[]).map((e) => e.type);
+    expect(types).toContain('liquidation_ordered');
+    expect(types).toContain('liquidation_ended');
+    const metrics = await (await fetch(`${demo.address}/metrics`)).text();
+    expect(metrics).toMatch(
+      /xmargin_liquidation_events_total\{type="liquidation_ordered",reason=""\} [1-9]/,
+    );
+    expect(metrics).toMatch(/xmargin_insurance_fund\{asset="BTC"\} 0\.0/);
 
     demo.child.kill('SIGTERM');
     expect(await demo.exited).toBe(0);

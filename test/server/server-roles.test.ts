@@ -39,6 +39,7 @@ const allowed: Record<string, readonly Role[]> = {
   'GET /v1/accounts/alice/compare': ['trader', 'operator', 'risk_viewer'],
   'GET /v1/accounts': ['trader', 'operator', 'risk_viewer'],
   'GET /v1/status': ['trader', 'operator', 'risk_viewer', 'admin'],
+  'GET /v1/liquidations': ['operator', 'risk_viewer'],
   'GET /v1/keys': ['admin'],
   'POST /v1/keys': ['admin'],
   'DELETE /v1/keys/nokey': ['admin'],

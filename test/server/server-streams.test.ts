@@ -41,6 +41,15 @@ async function warningServer() {
   return { t: await testServer(join(folder, 'venue.json')), folder };
 }
 
+/** A server on the day's venue that liquidates (dYdX v4's rule). */
+async function liquidatingServer() {
+  const folder = mkdtempSync(join(tmpdir(), 'xmargin-liquidating-'));
+  const venue = JSON.parse(readFileSync('examples/engine/venue.json', 'utf8'));
+  const rulebook = { ...(presetJson('binance-usdm') as object), liquidation: {} };
+  writeFileSync(join(folder, 'venue.json'), JSON.stringify({ ...venue, rulebook }));
+  return { t: await testServer(join(folder, 'venue.json')), folder };
+}
+
 /** A client on a real socket, collecting what it is sent. */
 function connect(url: string, key: string) {
   const messages: Message[] = [];
@@ -177,6 +186,36 @@ describe('the WebSocket streams, on a real socket', () => {
     // The log's counts and the metrics name the state too.
     const metrics = await t.get('/metrics');
     expect(metrics.body).toMatch(/xmargin_accounts\{state="liquidation_warning"\} \d/);
+    rmSync(folder, { recursive: true });
+  });
+
+  it('streams liquidation orders to the risk viewer as they are emitted, and lists those outstanding', async () => {
+    const { t, folder } = await liquidatingServer();
+    const url = await listening(t);
+    const viewer = connect(`${url}/v1/stream?channels=liquidations`, t.keys.risk_viewer);
+    const trader = connect(`${url}/v1/stream?channels=liquidations`, t.keys.trader);
+    expect(await trader.closed).toEqual({ code: 4403, reason: 'role_forbidden' });
+    await viewer.until((m) => m.some((x) => x.type === 'live'));
+    await feed(t, day);
+    await viewer.settled();
+    const events = viewer.messages
+      .filter((m) => m.type === 'liquidation')
+      .map((m) => (m as unknown as { event: { type: string; order: { id: string } } }).event);
+    const ordered = events.filter((e) => e.type === 'liquidation_ordered').map((e) => e.order.id);
+    // Bob's isolated ETH long falls below maintenance in the day: its step is ordered.
+    expect(ordered.length).toBeGreaterThan(0);
+    const listed = await t.get('/v1/liquidations', 'risk_viewer');
+    expect(listed.statusCode).toBe(200);
+    const { orders, total } = listed.json() as {
+      orders: { id: string; account: string }[];
+      total: number;
+    };
+    expect(orders.map((o) => o.id)).toEqual([...t.service.host.ledger.liquidations.keys()]);
+    expect(total).toBe(orders.length);
+    expect(orders.some((o) => o.account === 'bob')).toBe(true);
+    // Every order listed was streamed as it was emitted.
+    for (const order of orders) expect(ordered).toContain(order.id);
+    expect((await t.get('/metrics')).body).toMatch(/xmargin_liquidation_orders [1-9]/);
     rmSync(folder, { recursive: true });
   });
 

@@ -60,7 +60,6 @@ export function judgeCommand(
     ledger,
     withMarginStates(ledger, decision.events, context, book, command.id),
     context,
-    command.id,
   );
   const first = ledger.events + 1;
   return {

@@ -159,7 +159,7 @@ describe('a cross account below maintenance', () => {
     // the account keeps 150 × (1 − 0.057) = 141.45 where 150 + 0.057 (p − 39,150) = 141.45,
     // p = 39,000.
     expect(ordered(answer)).toEqual({
-      id: `liq:${drop.id}:alice:cross`,
+      id: `liq-${ledger.events}`,
       account: 'alice',
       bucket: 'cross',
       instrument: 'BTCUSDT',

@@ -33,7 +33,6 @@ export function withLiquidations(
   ledger: Ledger,
   events: readonly LedgerEvent[],
   context: Pick<DecideContext, 'venue' | 'nowMs' | 'locations'>,
-  command: string,
 ): readonly LedgerEvent[] {
   const { venue, nowMs } = context;
   const rule = venue.rulebook.liquidation;
@@ -76,7 +75,9 @@ export function withLiquidations(
       const step = liquidationStep(venue, bucket, prices, rule, amountMax);
       if (step === undefined) continue;
       const markSequence = after.feeds.get(`mark:${step.instrument}`)?.last?.sequence ?? 0;
-      const order = { id: `liq:${command}:${id}:${bucket.id}`, account: id, bucket: bucket.id };
+      // The event's own sequence number names the order: short, and never used twice.
+      const sequence = ledger.events + events.length + made.length + 1;
+      const order = { id: `liq-${sequence}`, account: id, bucket: bucket.id };
       made.push({ type: 'liquidation_ordered', order: { ...order, ...step, markSequence } });
     }
   }

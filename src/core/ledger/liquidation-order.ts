@@ -8,7 +8,7 @@ import type { Price, Quantity } from '../num/fixed.ts';
  * fills come back as fill commands naming it (`orderId`).
  */
 export interface LiquidationOrder {
-  /** `liq:COMMAND:ACCOUNT:BUCKET`: the command whose events put the bucket in liquidation. */
+  /** `liq-N`, N the sequence number of the event that ordered it. */
   readonly id: string;
   readonly account: AccountId;
   /** The bucket liquidated (Bucket.id): "cross", "cross:ASSET", or an isolated position's key. */

@@ -1,5 +1,6 @@
 import type { Command } from '../../core/engine/command.ts';
 import type { PriceFeed } from '../../core/ledger/ledger-event.ts';
+import { type LiquidityModel, liquidityFill } from '../../core/liquidation/liquidity-model.ts';
 import { formatFixed, type Price, parseFixed, SCALE } from '../../core/num/fixed.ts';
 import { blackPrice } from '../../core/pricing/black.ts';
 import { yearMs } from '../../core/pricing/year.ts';
@@ -9,10 +10,13 @@ import type { EngineService } from './engine-service.ts';
 
 /**
  * `npm start`'s demo: a Deribit-style venue (its published rules: an inverse BTC perpetual and
- * one BTC call, standard and portfolio margin), four accounts trading it in cross, isolated and
- * portfolio margin, and a price feed that moves them at once: a seeded, fat-tailed random walk
- * (a normal step most ticks, a jump of 2–6 % now and then), not market data. Everything it does
- * goes through the engine's own commands, so the log, the streams and the reports show it.
+ * one BTC call, standard and portfolio margin) that liquidates, five accounts trading it in
+ * cross, isolated and portfolio margin, one of them highly levered, and a price feed that moves
+ * them at once: a seeded, fat-tailed random walk (a normal step most ticks, a jump of 2–6 % now
+ * and then), not market data, with a crash in it a few seconds in. The engine's liquidation
+ * orders are filled by a liquidity model standing in for the venue's matching engine. Everything
+ * it does goes through the engine's own commands, so the log, the streams and the reports show
+ * it.
  */
 
 export const perpetual = 'BTC-PERPETUAL';
@@ -29,8 +33,14 @@ export function demoVenueFile(nowMs: number): Record<string, unknown> {
     format: 'xmargin.portfolio/1',
     description:
       'The demo venue of `xmargin serve --demo`: Deribit’s published rules (warning at a margin ratio of 80 %), the BTC perpetual and one call.',
-    // Deribit's rules, with a warning once a bucket's maintenance margin reaches 80 % of its equity.
-    rulebook: { ...(presetJson('deribit-options') as object), liquidationWarning: '0.8' },
+    // Deribit's rules, with a warning once a bucket's maintenance margin reaches 80 % of its
+    // equity, liquidating: each step back to 125 % of maintenance, a fee of 0.25 % to the fund
+    // (ours: Deribit's own liquidation fee is not among the rules it publishes).
+    rulebook: {
+      ...(presetJson('deribit-options') as object),
+      liquidationWarning: '0.8',
+      liquidation: { buffer: '0.25', feeRate: '0.0025' },
+    },
     assets: [
       { id: 'BTC', name: 'Bitcoin' },
       { id: 'USD', name: 'US dollar (the quote)' },
@@ -95,8 +105,18 @@ export const demoAccounts = {
   cross: 'demo-cross',
   isolated: 'demo-isolated',
   portfolio: 'demo-portfolio',
+  /** About 16× long: the crash takes it below maintenance, and it is liquidated step by step. */
+  levered: 'demo-levered',
   street: 'demo-street',
 } as const;
+
+/** The perpetual's book as the liquidity model sees it: 20 million USD each 1 % it gives way. */
+const perpetualBook: LiquidityModel = { depth: parseFixed('20000000')! };
+
+/** The crash: from the 12th tick, twenty ticks each 0.5 % lower than the walk would have it. */
+export function crashMove(beat: number): number {
+  return beat >= 12 && beat < 32 ? -0.005 : 0;
+}
 
 /**
  * The walk's next index from `index`: a normal step of `sigma` most ticks (Box–Muller), a jump of
@@ -179,6 +199,7 @@ export class DemoFeed {
           [demoAccounts.cross, '0.05'],
           [demoAccounts.isolated, '0.1'],
           [demoAccounts.portfolio, '1'],
+          [demoAccounts.levered, '0.01'],
           [demoAccounts.street, '1000'],
         ] as const
       ).map(
@@ -213,6 +234,7 @@ export class DemoFeed {
         instrument: perpetual,
         amount: parseFixed('0.05')!,
       },
+      fill('demo-levered-long', perpetual, demoAccounts.levered, 'buy', 1500n, onTick(index, 0.5)),
       fill('demo-portfolio-calls', option, demoAccounts.portfolio, 'sell', 5n, premium),
       fill(
         'demo-portfolio-hedge',
@@ -241,6 +263,7 @@ export class DemoFeed {
   private async step(): Promise<void> {
     this.beat++;
     await this.tick();
+    await this.fillLiquidations();
     // Now and then the cross account trades a little, so positions move as well as prices.
     if (this.beat % 20 === 0) {
       const { ledger } = this.service.host;
@@ -260,13 +283,44 @@ export class DemoFeed {
     }
   }
 
+  /**
+   * The engine's liquidation orders filled as the venue's matching engine would, by the liquidity
+   * model, against the street: what the book takes at no worse than each order's limit.
+   */
+  private async fillLiquidations(): Promise<void> {
+    const { ledger, settings } = this.service.host;
+    for (const order of [...ledger.liquidations.values()]) {
+      const instrument = settings.venue.instruments.get(order.instrument)!;
+      const mark = ledger.markPrices.get(order.instrument)!;
+      const filled = liquidityFill(instrument, order, mark, perpetualBook);
+      if (filled === undefined) continue;
+      await this.service.submit({
+        id: `demo-liquidation-${order.id}-${order.size}`,
+        type: 'fill',
+        instrument: order.instrument,
+        takerSide: order.side,
+        size: filled.size,
+        price: filled.price,
+        taker: {
+          account: order.account,
+          orderId: order.id,
+          feeRate: 0n,
+          ...(order.positionSide === undefined ? {} : { positionSide: order.positionSide }),
+        },
+        maker: { account: demoAccounts.street, feeRate: 0n },
+        external: 'maker',
+      });
+    }
+  }
+
   /** One tick of every feed: the index walks, the perpetual's mark follows, the call is priced. */
   private async tick(): Promise<void> {
     const { host } = this.service;
     const { ledger } = host;
     const nowMs = host.timeMs();
     const last = ledger.assetPrices.get('BTC');
-    const index = last === undefined ? 95_000 : nextIndex(Number(formatFixed(last)), this.random);
+    const walked = last === undefined ? 95_000 : nextIndex(Number(formatFixed(last)), this.random);
+    const index = walked * (1 + crashMove(this.beat));
     const option = this.option;
     const years = (option.expiryMs - nowMs) / yearMs;
     const call = years > 0 ? blackPrice('call', index, strike, years, volatility, 0) / index : 0;

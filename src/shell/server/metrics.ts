@@ -1,5 +1,8 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { marginStates } from '../../core/ledger/ledger-event.ts';
+import { insuranceFund } from '../../core/ledger/house-accounts.ts';
+import type { Ledger } from '../../core/ledger/ledger.ts';
+import { type LedgerEvent, marginStates } from '../../core/ledger/ledger-event.ts';
+import { formatFixed } from '../../core/num/fixed.ts';
 import { type EventStore, withAppend } from '../store/event-store.ts';
 import { countOf, type MarginStateCounts } from './engine-service.ts';
 
@@ -52,6 +55,49 @@ export class ServerMetrics {
         for (const state of marginStates) this.set({ state }, now[countOf[state]]);
       },
     });
+  }
+
+  /** Liquidation orders outstanding and the insurance fund's balance by asset, read when scraped. */
+  watchLiquidations(ledger: () => Ledger | undefined): void {
+    new Gauge({
+      name: 'xmargin_liquidation_orders',
+      help: 'Liquidation orders outstanding, waiting for the venue’s matching engine',
+      registers: [this.registry],
+      collect() {
+        this.set(ledger()?.liquidations.size ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'xmargin_insurance_fund',
+      help: 'The insurance fund’s balance by asset (below zero: a loss it could not cover)',
+      labelNames: ['asset'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const [asset, amount] of ledger()?.house.get(insuranceFund) ?? []) {
+          this.set({ asset }, Number(formatFixed(amount)));
+        }
+      },
+    });
+  }
+
+  /** Liquidation events by type (ordered, reduced, ended) as the engine makes them. */
+  readonly liquidations = new Counter({
+    name: 'xmargin_liquidation_events_total',
+    help: 'Liquidation events: orders emitted, reduced by a fill, ended (by reason)',
+    labelNames: ['type', 'reason'] as const,
+    registers: [this.registry],
+  });
+
+  /** Counts the liquidation events among `events`. */
+  countLiquidations(events: readonly LedgerEvent[]): void {
+    for (const event of events) {
+      if (event.type === 'liquidation_ordered' || event.type === 'liquidation_reduced') {
+        this.liquidations.inc({ type: event.type, reason: '' });
+      } else if (event.type === 'liquidation_ended') {
+        this.liquidations.inc({ type: event.type, reason: event.reason });
+      }
+    }
   }
 
   /** The store with each append timed. */

@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { contractPriced } from '../../core/engine/prices-held.ts';
 import { withProfitAtMost } from '../../core/engine/withdrawal-rule.ts';
+import { insuranceFund } from '../../core/ledger/house-accounts.ts';
 import { homeLocation, splitHoldingKey } from '../../core/ledger/location.ts';
 import { compareModes } from '../../core/margin/compare.ts';
 import { maxOrderSize, maxWithdrawal } from '../../core/margin/what-if.ts';
@@ -191,6 +192,30 @@ export function registerQueryRoutes(app: FastifyInstance, service: () => EngineS
           accounts: page,
           ...(more ? { after: page.at(-1)!.account } : {}),
         },
+      );
+    },
+  );
+
+  app.get(
+    '/v1/liquidations',
+    {
+      schema: {
+        summary:
+          'Liquidation orders outstanding, for the venue’s matching engine (their fills come back as fills naming them), and the insurance fund',
+        tags: ['engine'],
+        security: [{ apiKey: [] }],
+      },
+      config: { roles: ['operator', 'risk_viewer'] },
+    },
+    async (_request, reply) => {
+      const engine = service();
+      const { ledger } = engine.host;
+      const orders = [...ledger.liquidations.values()];
+      const fund = ledger.house.get(insuranceFund) ?? new Map();
+      return figures(
+        reply,
+        { sequence: engine.sequence, total: orders.length },
+        { orders, insuranceFund: Object.fromEntries(fund) },
       );
     },
   );

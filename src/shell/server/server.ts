@@ -170,11 +170,13 @@ export async function buildServer(options: ServerOptions): Promise<RiskServer> {
   registerKeyRoutes(app, options.keys, now);
 
   metrics.countAccounts(() => attached?.marginStates() ?? noAccounts);
+  metrics.watchLiquidations(() => attached?.host.ledger);
   return {
     app,
     metrics,
     attach(engine) {
       attached = engine;
+      engine.listen((change) => metrics.countLiquidations(change.events));
     },
     get service() {
       return attached;

@@ -27,7 +27,12 @@ export type Channel =
    * The whole book's summary after each change (not for traders): accounts by margin state and
    * the riskiest of those not healthy (engine-service.ts `riskiest`).
    */
-  | { readonly kind: 'book' };
+  | { readonly kind: 'book' }
+  /**
+   * Every liquidation order as it is emitted, reduced and ended, and each fill that paid the
+   * insurance fund or drew on it (not for traders: they see their own on `account:ID`).
+   */
+  | { readonly kind: 'liquidations' };
 
 /**
  * The live streams, over WebSocket at `/v1/stream?channels=…&from=N`: each message says the
@@ -91,7 +96,7 @@ function subscription(request: FastifyRequest): { channels: Channel[]; from: num
     throw new ApiError(
       400,
       'bad_input',
-      'channels: give 1 to 64 of account:ID, alerts, prices, book',
+      'channels: give 1 to 64 of account:ID, alerts, prices, book, liquidations',
       'channels',
     );
   }
@@ -108,7 +113,7 @@ function subscription(request: FastifyRequest): { channels: Channel[]; from: num
       }
       return { kind: 'account', account };
     }
-    if (name === 'book' && caller.role === 'trader') {
+    if ((name === 'book' || name === 'liquidations') && caller.role === 'trader') {
       throw new ApiError(
         403,
         'role_forbidden',
@@ -116,11 +121,13 @@ function subscription(request: FastifyRequest): { channels: Channel[]; from: num
         'channels',
       );
     }
-    if (name === 'alerts' || name === 'prices' || name === 'book') return { kind: name };
+    if (name === 'alerts' || name === 'prices' || name === 'book' || name === 'liquidations') {
+      return { kind: name };
+    }
     throw new ApiError(
       400,
       'bad_input',
-      `channels: ${name}: not a channel (account:ID, alerts, prices, book)`,
+      `channels: ${name}: not a channel (account:ID, alerts, prices, book, liquidations)`,
       'channels',
     );
   });
@@ -130,6 +137,17 @@ function subscription(request: FastifyRequest): { channels: Channel[]; from: num
     throw new ApiError(400, 'bad_input', 'from: an event sequence number, 1 or more', 'from');
   }
   return { channels, from };
+}
+
+/** A liquidation order's event, or a fill that paid the insurance fund or drew on it. */
+function isLiquidation(body: Record<string, unknown>): boolean {
+  if (typeof body.type === 'string' && body.type.startsWith('liquidation_')) return true;
+  return (
+    body.type === 'filled' &&
+    (body.movements as readonly { reason: string }[]).some(
+      (m) => m.reason === 'liquidation-fee' || m.reason === 'insurance-cover',
+    )
+  );
 }
 
 /** One client's stream: the log's events from its resume point, then the live ones. */
@@ -238,6 +256,10 @@ class Stream {
         case 'prices':
           if (body.type === 'price_accepted' || body.type === 'funding_paid')
             this.send({ type: 'price', sequence, event: body });
+          break;
+        case 'liquidations':
+          if (isLiquidation(body))
+            this.send({ type: 'liquidation', sequence, command, event: body });
           break;
         case 'book':
           break;
