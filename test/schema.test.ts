@@ -69,6 +69,29 @@ describe('presets validate against the rulebook schema', () => {
   });
 });
 
+describe('the rulebook schema takes what the reader reads', () => {
+  it('a warning level and a liquidation section with every field', () => {
+    const doc = {
+      ...JSON.parse(readFileSync(join('rulebooks', 'binance-usdm.json'), 'utf8')),
+      liquidationWarning: '0.8',
+      liquidation: {
+        buffer: '0.1',
+        minNotional: '1',
+        maxPortion: '0.5',
+        feeRate: '0.001',
+        bankruptcyAdjustment: '1',
+        spreadToMaintenance: '0.1',
+        coolDownMs: '2000',
+        blockMs: '1000',
+        maxBlockValue: '100000',
+      },
+    };
+    expect(rulebookValid(doc), errorsOf(rulebookValid)).toBe(true);
+    expect(rulebookValid({ ...doc, liquidation: { buffer: '-0.1' } })).toBe(false);
+    expect(rulebookValid({ ...doc, liquidation: { slice: '1' } })).toBe(false);
+  });
+});
+
 describe('schema and reader refuse the same bad inputs', () => {
   const seen = badInputs.filter((bad) => bad.schemaRefuses);
 

@@ -66,6 +66,18 @@ const fill = (
   maker: { account: maker, feeRate: 0n },
 });
 
+/** Alice's resting buy of BTCUSDT, `o1`. */
+const buyOrder = (size: string, price: string): Command => ({
+  id: id(),
+  type: 'place_order',
+  account: 'alice',
+  orderId: 'o1',
+  instrument: 'BTCUSDT',
+  side: 'buy',
+  size: d(size),
+  price: d(price),
+});
+
 /** The records the engine accepted, in order: a new ledger fed them must end the same. */
 let log: Parameters<typeof applyRecord>[1][] = [];
 
@@ -168,6 +180,9 @@ describe('a cross account below maintenance', () => {
       limitPrice: d('39149.34'),
       bankruptcyPrice: d('39000'),
       markSequence: (drop as { sequence: number }).sequence,
+      orderedAtMs: context.nowMs,
+      // 0.057 × 39,150 USDT at 1 USD.
+      value: d('2231.55'),
     });
     const order = ordered(answer)!;
     // Not at a worse price than its limit, nor more than it.
@@ -197,16 +212,7 @@ describe('a cross account below maintenance', () => {
 
   it('has its open orders cancelled before its step is ordered', () => {
     const ledger = books();
-    const place: Command = {
-      id: id(),
-      type: 'place_order',
-      account: 'alice',
-      orderId: 'o1',
-      instrument: 'BTCUSDT',
-      side: 'buy',
-      size: d('0.1'),
-      price: d('38000'),
-    };
+    const place = buyOrder('0.1', '38000');
     expect(run(ledger, place).kind).toBe('accepted');
     const answer = run(ledger, tick('mark:BTCUSDT', '39150'));
     expect(events(answer).map((e) => e.type)).toEqual([
@@ -216,6 +222,27 @@ describe('a cross account below maintenance', () => {
       'liquidation_ordered',
     ]);
     expect(ledger.accounts.get('alice')!.openOrders).toEqual([]);
+  });
+
+  it('where its orders count in maintenance (Mango) and alone put it below, has them cancelled only', () => {
+    const mango = {
+      ...context,
+      venue: venue([btc], { ...liquidating, openOrdersInMaintenance: true }),
+    };
+    const ledger = books();
+    const place = buyOrder('1', '40000');
+    expect(run(ledger, place, mango).kind).toBe('accepted');
+    // 39,300: equity 300 above the position's MM of 157.2, below it with the order's 1 more.
+    const answer = run(ledger, tick('mark:BTCUSDT', '39300'), mango);
+    expect(events(answer).map((e) => e.type)).toEqual([
+      'price_accepted',
+      'margin_state_changed',
+      'order_removed',
+      'margin_state_changed',
+    ]);
+    expect(events(answer)[1]).toMatchObject({ state: 'liquidatable' });
+    expect(ledger.marginStates.get('alice')).toBe('margin_call');
+    expect(ledger.liquidations.size).toBe(0);
   });
 
   it('is only reported on a venue whose rulebook does not liquidate', () => {
@@ -295,5 +322,62 @@ describe('S20: an isolated position below maintenance', () => {
     expect(ledger.accounts.get('alice')!.positions).toEqual([]);
     expect(usdt(ledger, insuranceFund)).toBe(d('-1000'));
     expect(ledger.marginStates.get('alice')).toBeUndefined();
+  });
+});
+
+describe('the pace of a liquidation', () => {
+  const paced = (rule: object): DecideContext => ({
+    ...context,
+    venue: venue([btc], { ...liquidating, liquidation: { ...liquidating.liquidation, ...rule } }),
+  });
+  const later = (ctx: DecideContext, ms: number): DecideContext => ({
+    ...ctx,
+    nowMs: ctx.nowMs + ms,
+  });
+  const tickAt = (price: string, ctx: DecideContext): Command => ({
+    id: id(),
+    type: 'price_tick',
+    feed: 'mark:BTCUSDT',
+    sequence: count(),
+    timeMs: ctx.nowMs,
+    price: d(price),
+  });
+
+  it('rests the account for coolDownMs after a step: below maintenance again, it waits', () => {
+    const ctx = paced({ coolDownMs: 60_000 });
+    const ledger = books();
+    const first = ordered(run(ledger, tick('mark:BTCUSDT', '39150'), ctx))!;
+    run(ledger, fill({ account: 'alice', orderId: first.id }, 'sell', '0.057', '39149.34'), ctx);
+    // 38,900 a second later: equity 147.73 − 0.943 × 250 = −88, below; at rest, no step.
+    const soon = later(ctx, 1_000);
+    const rested = run(ledger, tickAt('38900', soon), soon);
+    expect(ledger.marginStates.get('alice')).toBe('liquidatable');
+    expect(ordered(rested)).toBeUndefined();
+    // The first event touching it once the minute is over orders the next step.
+    const after = later(ctx, 60_000);
+    expect(ordered(run(ledger, tickAt('38900', after), after))).toMatchObject({
+      account: 'alice',
+      side: 'sell',
+    });
+  });
+
+  it('bounds what an account has liquidated in a block: the rest waits for the next block', () => {
+    const ctx = paced({ blockMs: 3_600_000, maxBlockValue: d('1000') });
+    const ledger = books();
+    // 1,000 USD of the 0.057 the step needs: 0.025 at 39,150 (978.75), the cap down to the step.
+    const first = ordered(run(ledger, tick('mark:BTCUSDT', '39150'), ctx))!;
+    expect(first).toMatchObject({ size: d('0.025'), value: d('978.75') });
+    run(ledger, fill({ account: 'alice', orderId: first.id }, 'sell', '0.025', '39149.34'), ctx);
+    // Still below; the 21.25 left of the block buys not one step (39.15): nothing more.
+    expect(ledger.marginStates.get('alice')).toBe('liquidatable');
+    expect(ledger.liquidations.size).toBe(0);
+    expect(ledger.liquidationPace.get('alice')).toEqual({
+      blockStartMs: ctx.nowMs - (ctx.nowMs % 3_600_000),
+      value: d('978.75'),
+      lastOrderedMs: ctx.nowMs,
+    });
+    // The next hour's block: the rest of the step.
+    const next = later(ctx, 3_600_000);
+    expect(ordered(run(ledger, tickAt('39150', next), next))).toMatchObject({ side: 'sell' });
   });
 });

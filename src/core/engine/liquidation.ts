@@ -7,11 +7,11 @@ import { liquidationStep, withoutOrders } from '../liquidation/liquidation-step.
 import { bucketRisk, isLiquidatable } from '../margin/bucket-risk.ts';
 import { type Bucket, bucketsOf } from '../model/bucket.ts';
 import type { AccountId } from '../model/ids.ts';
-import { abs } from '../num/fixed.ts';
+import { abs, max } from '../num/fixed.ts';
 import type { DecideContext } from './decide.ts';
 import { viewOf } from './decide-location.ts';
 import { ledgerPrices } from './ledger-prices.ts';
-import { touchedAccounts } from './margin-state.ts';
+import { stateChange, touchedAccounts } from './margin-state.ts';
 import { pricesHeld } from './prices-held.ts';
 
 /**
@@ -24,7 +24,9 @@ import { pricesHeld } from './prices-held.ts';
  *   execution re-checks against the latest tick), one whose position is gone or smaller ends
  *   `replaced`;
  * - each bucket below maintenance with no order outstanding has its open orders cancelled, then
- *   its next step ordered (liquidation-step.ts), recorded with the mark tick it was decided on.
+ *   its next step ordered (liquidation-step.ts), recorded with the mark tick it was decided on,
+ *   unless the account rests after its last step (`coolDownMs`); the step is bounded by what the
+ *   account may still have liquidated in the block of time (`blockMs`, `maxBlockValue`).
  * An isolated position is a bucket of its own: it is liquidated on its own (S20).
  * An account whose margin reads a price that is not there is left as it is (no check is made on a
  * price that is not there). The same on either margin path: it reads the states the events leave.
@@ -46,6 +48,7 @@ export function withLiquidations(
     outstanding.set(order.account, [...(outstanding.get(order.account) ?? []), order]);
   }
   const prices = ledgerPrices(after, nowMs);
+  const blockStartMs = rule.blockMs === undefined ? 0 : nowMs - (nowMs % rule.blockMs);
   const made: LedgerEvent[] = [];
   for (const id of touchedAccounts(after, events, venue, candidates)) {
     const account = viewOf(after, after.accounts.get(id)!, context);
@@ -65,23 +68,67 @@ export function withLiquidations(
       if (reason === undefined) busy.add(order.bucket);
       else made.push({ type: 'liquidation_ended', account: id, orderId: order.id, reason });
     }
+    let pace = after.liquidationPace.get(id);
     for (const bucket of buckets) {
-      if (busy.has(bucket.id) || !below(bucket)) continue;
-      for (const leg of bucket.legs) {
-        for (const order of leg.orders) {
-          made.push({ type: 'order_removed', account: id, orderId: order.id! });
-        }
+      if (busy.has(bucket.id)) continue;
+      const bare = below(bucket);
+      // Where open orders count in maintenance (Mango), they alone may put a bucket below it:
+      // cancelled, it may need no step.
+      const orders = bucket.legs.flatMap((leg) => leg.orders);
+      const held =
+        !bare &&
+        orders.length > 0 &&
+        isLiquidatable(bucketRisk(venue, bucket, prices), venue.rulebook);
+      if (!bare && !held) continue;
+      for (const order of orders) {
+        made.push({ type: 'order_removed', account: id, orderId: order.id! });
       }
-      const step = liquidationStep(venue, bucket, prices, rule, amountMax);
+      if (!bare) continue;
+      // At rest after the account's last step, the bucket waits for an event after the rest.
+      if (pace !== undefined && nowMs < pace.lastOrderedMs + (rule.coolDownMs ?? 0)) continue;
+      const used = pace?.blockStartMs === blockStartMs ? pace.value : 0n;
+      const remaining =
+        rule.maxBlockValue === undefined ? amountMax : max(0n, rule.maxBlockValue - used);
+      const step = liquidationStep(venue, bucket, prices, rule, remaining);
       if (step === undefined) continue;
       const markSequence = after.feeds.get(`mark:${step.instrument}`)?.last?.sequence ?? 0;
       // The event's own sequence number names the order: short, and never used twice.
       const sequence = ledger.events + events.length + made.length + 1;
       const order = { id: `liq-${sequence}`, account: id, bucket: bucket.id };
-      made.push({ type: 'liquidation_ordered', order: { ...order, ...step, markSequence } });
+      pace = { blockStartMs, value: used + step.value, lastOrderedMs: nowMs };
+      made.push({
+        type: 'liquidation_ordered',
+        order: { ...order, ...step, markSequence, orderedAtMs: nowMs },
+        pace,
+      });
     }
   }
-  return made.length === 0 ? events : [...events, ...made];
+  if (made.length === 0) return events;
+  return [...events, ...made, ...statesAfterCancels(after, made, context)];
+}
+
+/**
+ * The margin states of the accounts whose orders liquidation cancelled, where that changed them:
+ * an order counted in maintenance (Mango) may alone have put the account below it.
+ */
+function statesAfterCancels(
+  after: Ledger,
+  made: readonly LedgerEvent[],
+  context: Pick<DecideContext, 'venue' | 'nowMs' | 'locations'>,
+): LedgerEvent[] {
+  const cancelled = new Set(made.flatMap((e) => (e.type === 'order_removed' ? [e.account] : [])));
+  if (cancelled.size === 0) return [];
+  const final = ledgerOverlay(after);
+  for (const event of made) applyEvent(final, event);
+  const prices = ledgerPrices(final, context.nowMs);
+  const changes: LedgerEvent[] = [];
+  for (const id of cancelled) {
+    const account = viewOf(final, final.accounts.get(id)!, context);
+    const current = final.marginStates.get(id) ?? 'healthy';
+    const change = stateChange(account, context.venue, prices, current);
+    if (change !== undefined) changes.push(change);
+  }
+  return changes;
 }
 
 /**

@@ -9,7 +9,7 @@ import type {
 import type { AccountId, AssetId, InstrumentId } from '../model/ids.ts';
 import type { Amount, Price, Quantity, Ratio } from '../num/fixed.ts';
 import type { FundingIndex } from './funding-index.ts';
-import type { LiquidationEnd, LiquidationOrder } from './liquidation-order.ts';
+import type { LiquidationEnd, LiquidationOrder, LiquidationPace } from './liquidation-order.ts';
 import type { LocationId, PendingMove } from './location.ts';
 import type { Movement } from './movement.ts';
 import type { FeedState } from './price-feed.ts';
@@ -149,7 +149,12 @@ export type LedgerEvent =
    * A bucket below maintenance: the engine cancelled its open orders (`order_removed` before this)
    * and emits a liquidation order for the venue's matching engine.
    */
-  | { readonly type: 'liquidation_ordered'; readonly order: LiquidationOrder }
+  | {
+      readonly type: 'liquidation_ordered';
+      readonly order: LiquidationOrder;
+      /** The account's pace after it. */
+      readonly pace: LiquidationPace;
+    }
   /** A fill of part of a liquidation order: `size` contracts of it are left. */
   | {
       readonly type: 'liquidation_reduced';

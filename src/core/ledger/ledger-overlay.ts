@@ -25,6 +25,7 @@ export function ledgerOverlay(base: Ledger): Ledger {
     marginModes: new OverlayMap(base.marginModes),
     marginStates: new OverlayMap(base.marginStates),
     liquidations: new OverlayMap(base.liquidations),
+    liquidationPace: new OverlayMap(base.liquidationPace),
     answered: new OverlayMap(base.answered),
     events: base.events,
     ...(base.venue === undefined ? {} : { venue: base.venue }),

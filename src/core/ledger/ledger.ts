@@ -11,7 +11,7 @@ import type {
   PositionChange,
   PriceFeed,
 } from './ledger-event.ts';
-import type { LiquidationOrder } from './liquidation-order.ts';
+import type { LiquidationOrder, LiquidationPace } from './liquidation-order.ts';
 import { holdingKey, homeLocation, type PendingMove } from './location.ts';
 import { assertConserved, type Movement } from './movement.ts';
 import type { FeedState } from './price-feed.ts';
@@ -57,6 +57,8 @@ export interface Ledger {
   readonly marginStates: Map<AccountId, MarginState>;
   /** Liquidation orders outstanding, by id: one per bucket at most. */
   readonly liquidations: Map<string, LiquidationOrder>;
+  /** Each account's liquidation pace, as its last step left it (kept once the step ends). */
+  readonly liquidationPace: Map<AccountId, LiquidationPace>;
   /** Accepted commands by id: the digest of the body, and the events it produced. */
   readonly answered: Map<
     string,
@@ -89,6 +91,7 @@ export function newLedger(): Ledger {
     marginModes: new Map(),
     marginStates: new Map(),
     liquidations: new Map(),
+    liquidationPace: new Map(),
     answered: new Map(),
     events: 0,
   };
@@ -225,6 +228,7 @@ export function applyEvent(ledger: Ledger, event: LedgerEvent): void {
       assert(order.size > 0n, 'a liquidation order is of some size');
       assert(!ledger.liquidations.has(order.id), 'a liquidation order id is new');
       ledger.liquidations.set(order.id, order);
+      ledger.liquidationPace.set(order.account, event.pace);
       return;
     }
     case 'liquidation_reduced': {

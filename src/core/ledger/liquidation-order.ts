@@ -1,33 +1,37 @@
-import type { PositionSide, Side } from '../model/account.ts';
-import type { AccountId, InstrumentId } from '../model/ids.ts';
-import type { Price, Quantity } from '../num/fixed.ts';
+import type { LiquidationStep } from '../liquidation/liquidation-step.ts';
+import type { AccountId } from '../model/ids.ts';
+import type { Amount } from '../num/fixed.ts';
 
 /**
  * A liquidation order the engine emitted for the venue's matching engine (engine/liquidation.ts):
- * one per bucket at a time, outstanding until it is filled or the bucket no longer needs it. Its
- * fills come back as fill commands naming it (`orderId`).
+ * a step (liquidation-step.ts) for one bucket, outstanding until it is filled or the bucket no
+ * longer needs it, its `size` what is still to fill. Its fills come back as fill commands naming
+ * it (`orderId`).
  */
-export interface LiquidationOrder {
+export interface LiquidationOrder extends LiquidationStep {
   /** `liq-N`, N the sequence number of the event that ordered it. */
   readonly id: string;
   readonly account: AccountId;
   /** The bucket liquidated (Bucket.id): "cross", "cross:ASSET", or an isolated position's key. */
   readonly bucket: string;
-  readonly instrument: InstrumentId;
-  /** Hedge mode: which of the instrument's two positions is closed. */
-  readonly positionSide?: PositionSide;
-  readonly side: Side;
-  /** Contracts still to fill: positive. */
-  readonly size: Quantity;
-  /** The worst price it may fill at (liquidation-step.ts). */
-  readonly limitPrice: Price;
-  /** The step's bankruptcy price as decided; null: no price bankrupts the close. */
-  readonly bankruptcyPrice: Price | null;
   /**
    * The price snapshot the step was decided on: the sequence number of the instrument's last
    * accepted mark tick (SCENARIOS.md INV-HEALTHY, S25); 0 where the mark came from no tick.
    */
   readonly markSequence: number;
+  /** The log's time (ms) it was ordered at. */
+  readonly orderedAtMs: number;
+}
+
+/**
+ * How fast an account is being liquidated, as its last step left it: the block of time it fell
+ * in and what was ordered liquidated in that block (the rule's `maxBlockValue` bounds it), and
+ * when (the rule's `coolDownMs` rests the account after it).
+ */
+export interface LiquidationPace {
+  readonly blockStartMs: number;
+  readonly value: Amount;
+  readonly lastOrderedMs: number;
 }
 
 /** Why a liquidation order is no longer outstanding. */

@@ -88,7 +88,13 @@ export function canonicalState(ledger: Ledger): string {
             limitPrice: order.limitPrice,
             bankruptcyPrice: order.bankruptcyPrice,
             markSequence: order.markSequence,
+            orderedAtMs: order.orderedAtMs,
+            value: order.value,
           },
+        ]),
+        liquidationPace: byKey(ledger.liquidationPace).map(([account, pace]) => [
+          account,
+          { blockStartMs: pace.blockStartMs, value: pace.value, lastOrderedMs: pace.lastOrderedMs },
         ]),
         volatility: byKey(ledger.volatility).map(([underlying, feed]) => [
           underlying,

@@ -31,7 +31,7 @@ export type LiquidationSizing = Pick<
  * with N the position's notional at the mark and `remaining` what the account may still have
  * liquidated in this block of time; a position within its cap, or of one size step, is closed
  * whole. Sizes come from notionals in proportion to the position's own (a cap rounds down to the
- * step, a floor up). 0 where nothing remains to liquidate in this block.
+ * step, a floor up). 0 where what remains to liquidate in this block is not worth one size step.
  */
 export function liquidationSize(
   venue: Venue,
@@ -53,6 +53,8 @@ export function liquidationSize(
   const capWorth = min(max(floorWorth, mulFloor(worth, sizing.maxPortion)), remaining);
   if (capWorth <= 0n) return 0n;
   const sizeOf = (value: Amount) => (worth === 0n ? whole : divFloor(value * whole, worth));
+  // What is left of the block buys not one size step: nothing more this block.
+  if (remaining < worth && floorToStep(sizeOf(remaining), step) === 0n) return 0n;
   // At least one step, at most the whole position.
   const bounded = (size: Quantity) => max(step, min(whole, size));
   const cap =

@@ -6,7 +6,8 @@ import type { InstrumentId } from '../model/ids.ts';
 import type { PriceView } from '../model/price-view.ts';
 import type { LiquidationRule } from '../model/rulebook.ts';
 import type { Venue } from '../model/venue.ts';
-import { type Amount, abs, max, min, type Price, type Quantity } from '../num/fixed.ts';
+import { type Amount, abs, max, min, type Price, type Quantity, SCALE } from '../num/fixed.ts';
+import { divCeil, divFloor } from '../num/rounding.ts';
 import { bankruptcyPrice } from './bankruptcy-price.ts';
 import { releasedMaintenance } from './bucket-close.ts';
 import { fillablePrice } from './fillable-price.ts';
@@ -31,6 +32,8 @@ export interface LiquidationStep {
    * bankrupts the close.
    */
   readonly bankruptcyPrice: Price | null;
+  /** What it closes, valued at the mark in the valuation currency (USD), rounded up. */
+  readonly value: Amount;
 }
 
 /** The bucket as the engine liquidates it: its open orders cancelled, its flat legs gone. */
@@ -52,7 +55,8 @@ export function withoutOrders(bucket: Bucket): Bucket {
  * order that could fill worse than bankruptcy would spend the insurance fund before the book had
  * been tried at a price that costs it nothing; where the bankruptcy price is past the mark on the
  * close's better side, the limit is the mark. Its size is just enough at that limit (liquidation-size.ts), within the
- * step's floor and cap and `remaining`, what the account may still have liquidated in this block.
+ * step's floor and cap and `remaining`, what the account may still have liquidated in this block
+ * (valued at the mark in the valuation currency, USD).
  */
 export function liquidationStep(
   venue: Venue,
@@ -84,8 +88,11 @@ export function liquidationStep(
   const leg = bare.legs[index]!;
   const selling = leg.size > 0n;
   const mark = prices.markPrice(leg.instrument);
-  const sized = (limit: Price) =>
-    liquidationSize(venue, bare, index, prices, limit, rule, remaining);
+  const instrument = venue.instruments.get(leg.instrument)!;
+  const settlePrice = prices.assetPrice(instrument.settle);
+  // What remains in the block, in the settle asset the step's notional is in.
+  const left = settlePrice === 0n ? remaining : divFloor(remaining * SCALE, settlePrice);
+  const sized = (limit: Price) => liquidationSize(venue, bare, index, prices, limit, rule, left);
   const bankruptAt = (size: Quantity) => bankruptcyPrice(venue, bare, { leg: index, size }, prices);
   // The limit moved toward the mark as far as the bankruptcy price, never past the mark: where
   // even the mark bankrupts the close (collateral weighed less than the PnL it is paid in), the
@@ -115,5 +122,6 @@ export function liquidationStep(
     size,
     limitPrice,
     bankruptcyPrice: bankrupt,
+    value: divCeil(notional(instrument, size, mark) * settlePrice, SCALE),
   };
 }

@@ -479,6 +479,15 @@ export interface LiquidationRule {
   readonly bankruptcyAdjustment: Ratio;
   /** The widest spread of the limit from the mark, a share of the position's MM: above 0, ≤ 1. */
   readonly spreadToMaintenance: Ratio;
+  /** Log time (ms) after an account's step is ordered before its next one; absent: none. */
+  readonly coolDownMs?: number;
+  /**
+   * The block of time (ms) over which `maxBlockValue` bounds what an account has liquidated
+   * (dYdX v4's per-block subaccount limit); both or neither.
+   */
+  readonly blockMs?: number;
+  /** The most an account may have ordered liquidated in one block: value at the mark, USD. */
+  readonly maxBlockValue?: Amount;
 }
 
 /**

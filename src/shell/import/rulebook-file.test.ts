@@ -592,4 +592,33 @@ describe('liquidation (how the venue liquidates)', () => {
     expect(issues({ cooldown: '1' })).toEqual([expect.stringMatching(/^liquidation\.cooldown: /)]);
     expect(issues('fast')).toEqual([expect.stringMatching(/^liquidation: /)]);
   });
+
+  it('reads a rest between steps and a bound per block of time, refusing either half alone', () => {
+    const paced = { coolDownMs: '2000', blockMs: '1000', maxBlockValue: '250000' };
+    expect(read({ ...doc, liquidation: paced }).rulebook.liquidation).toEqual({
+      ...defaultLiquidationRule,
+      coolDownMs: 2000,
+      blockMs: 1000,
+      maxBlockValue: fixed('250000'),
+    });
+    const issues = (liquidation: unknown) => read({ ...doc, liquidation }).issues;
+    expect(issues({ blockMs: '1000' })).toEqual([
+      'liquidation.maxBlockValue: blockMs and maxBlockValue come together (the block of time and the most liquidated in it)',
+    ]);
+    expect(issues({ maxBlockValue: '1' })).toEqual([
+      expect.stringMatching(/^liquidation\.blockMs: /),
+    ]);
+    expect(issues({ coolDownMs: '1.5' })).toEqual([
+      'liquidation.coolDownMs: must be a whole number of milliseconds',
+    ]);
+    expect(issues({ coolDownMs: '86400001' })).toEqual([
+      expect.stringMatching(/^liquidation\.coolDownMs: must be at most 86400000/),
+    ]);
+    expect(issues({ blockMs: '0', maxBlockValue: '1' })).toEqual([
+      expect.stringMatching(/^liquidation\.blockMs: /),
+    ]);
+    expect(issues({ blockMs: '10', maxBlockValue: '0' })).toEqual([
+      expect.stringMatching(/^liquidation\.maxBlockValue: /),
+    ]);
+  });
 });

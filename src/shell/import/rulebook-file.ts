@@ -151,9 +151,21 @@ export function readRulebook(reader: Reader): Rulebook {
  */
 function readLiquidation(reader: Reader): LiquidationRule {
   if (!reader.object()) return defaultLiquidationRule;
-  reader.only(Object.keys(defaultLiquidationRule));
-  const read = (field: keyof LiquidationRule, bounds: DecimalBounds) =>
+  reader.only([...Object.keys(defaultLiquidationRule), 'coolDownMs', 'blockMs', 'maxBlockValue']);
+  type Figure = Exclude<keyof LiquidationRule, 'coolDownMs' | 'blockMs' | 'maxBlockValue'>;
+  const read = (field: Figure, bounds: DecimalBounds) =>
     reader.field(field).optionalDecimal(bounds) ?? defaultLiquidationRule[field];
+  const coolDownMs = readWholeMs(reader, 'coolDownMs', false);
+  const blockMs = readWholeMs(reader, 'blockMs', true);
+  const maxBlockValue = reader.field('maxBlockValue').optionalDecimal({ positive: true });
+  // A block bounds nothing without its most, and a most needs its block.
+  if ((blockMs === undefined) !== (maxBlockValue === undefined)) {
+    reader
+      .field(blockMs === undefined ? 'blockMs' : 'maxBlockValue')
+      .fail(
+        'blockMs and maxBlockValue come together (the block of time and the most liquidated in it)',
+      );
+  }
   return {
     buffer: read('buffer', { min: nonNegative, max: atMost(10n * ONE, '10') }),
     minNotional: read('minNotional', { min: nonNegative }),
@@ -163,8 +175,29 @@ function readLiquidation(reader: Reader): LiquidationRule {
       min: { value: ONE, message: 'must be at least 1' },
     }),
     spreadToMaintenance: read('spreadToMaintenance', { positive: true, max: atMost(ONE, '1') }),
+    ...(coolDownMs === undefined ? {} : { coolDownMs }),
+    ...(blockMs === undefined || maxBlockValue === undefined ? {} : { blockMs, maxBlockValue }),
   };
 }
+
+/** A duration in whole milliseconds, as a decimal string: at most a day; above 0 where `positive`. */
+function readWholeMs(reader: Reader, field: string, positive: boolean): number | undefined {
+  const value = reader
+    .field(field)
+    .optionalDecimal(
+      positive
+        ? { positive: true, max: atMost(dayMs, '86400000 (a day)') }
+        : { min: nonNegative, max: atMost(dayMs, '86400000 (a day)') },
+    );
+  if (value === undefined) return undefined;
+  if (value % ONE !== 0n) {
+    reader.field(field).fail('must be a whole number of milliseconds');
+    return undefined;
+  }
+  return Number(value / ONE);
+}
+
+const dayMs = 86_400_000n * ONE;
 
 const emptyRulebook: Rulebook = {
   id: '',

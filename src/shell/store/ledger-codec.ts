@@ -259,7 +259,9 @@ function readEvent(reader: Reader, type: string): LedgerEvent {
         orderId: reader.field('orderId').string(),
       };
     case 'liquidation_ordered': {
-      reader.only([...head, 'order']);
+      reader.only([...head, 'order', 'pace']);
+      const pace = reader.field('pace');
+      pace.only(['blockStartMs', 'value', 'lastOrderedMs']);
       const order = reader.field('order');
       order.only([
         'id',
@@ -272,6 +274,8 @@ function readEvent(reader: Reader, type: string): LedgerEvent {
         'limitPrice',
         'bankruptcyPrice',
         'markSequence',
+        'orderedAtMs',
+        'value',
       ]);
       const bankruptcy = order.field('bankruptcyPrice');
       return {
@@ -289,6 +293,13 @@ function readEvent(reader: Reader, type: string): LedgerEvent {
           limitPrice: order.field('limitPrice').decimal(notNegative),
           bankruptcyPrice: bankruptcy.value === null ? null : bankruptcy.decimal(notNegative),
           markSequence: wholeNumber(order.field('markSequence'), 0),
+          orderedAtMs: wholeNumber(order.field('orderedAtMs'), 0),
+          value: order.field('value').decimal(notNegative),
+        },
+        pace: {
+          blockStartMs: wholeNumber(pace.field('blockStartMs'), 0),
+          value: pace.field('value').decimal(notNegative),
+          lastOrderedMs: wholeNumber(pace.field('lastOrderedMs'), 0),
         },
       };
     }

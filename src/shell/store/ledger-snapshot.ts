@@ -1,7 +1,7 @@
 import type { FundingIndex } from '../../core/ledger/funding-index.ts';
 import { type Ledger, newLedger } from '../../core/ledger/ledger.ts';
 import type { MarginState, PriceFeed } from '../../core/ledger/ledger-event.ts';
-import type { LiquidationOrder } from '../../core/ledger/liquidation-order.ts';
+import type { LiquidationOrder, LiquidationPace } from '../../core/ledger/liquidation-order.ts';
 import type { PendingMove } from '../../core/ledger/location.ts';
 import type { FeedState } from '../../core/ledger/price-feed.ts';
 import { canonicalState, stateHash } from '../../core/ledger/state-hash.ts';
@@ -89,7 +89,11 @@ export function ledgerOf(snapshot: Snapshot): Ledger {
         size: amount(order.size),
         limitPrice: amount(order.limitPrice),
         bankruptcyPrice: order.bankruptcyPrice === null ? null : amount(order.bankruptcyPrice),
+        value: amount(order.value),
       });
+    }
+    for (const [account, pace] of state.liquidationPace ?? []) {
+      ledger.liquidationPace.set(account, { ...pace, value: amount(pace.value) });
     }
     for (const [asset, value] of amounts(state.deposited)) ledger.deposited.set(asset, value);
     for (const [asset, value] of amounts(state.withdrawn)) ledger.withdrawn.set(asset, value);
@@ -178,11 +182,16 @@ interface CanonicalState {
   readonly marginStates?: readonly [string, MarginState][];
   readonly liquidations?: readonly [
     string,
-    Omit<LiquidationOrder, 'id' | 'size' | 'limitPrice' | 'bankruptcyPrice'> & {
+    Omit<LiquidationOrder, 'id' | 'size' | 'limitPrice' | 'bankruptcyPrice' | 'value'> & {
       readonly size: string;
       readonly limitPrice: string;
       readonly bankruptcyPrice: string | null;
+      readonly value: string;
     },
+  ][];
+  readonly liquidationPace?: readonly [
+    string,
+    Omit<LiquidationPace, 'value'> & { readonly value: string },
   ][];
   readonly volatility?: readonly [string, VolatilityFeed][];
   readonly answered: readonly [string, { digest: string; first: number; count: number }][];
