@@ -192,6 +192,10 @@ describe('a cross account below maintenance', () => {
     expect(
       run(ledger, fill({ account: 'alice', orderId: order.id }, 'sell', '0.058', '39149.34')),
     ).toMatchObject({ rejection: { code: 'order_size_exceeded', field: 'size' } });
+    // Named from the other side of the trade, it is no order of that side.
+    expect(
+      run(ledger, fill({ account: 'alice', orderId: order.id }, 'buy', '0.057', '39149.34')),
+    ).toMatchObject({ rejection: { code: 'order_not_found', field: 'taker.orderId' } });
     const filled = run(
       ledger,
       fill({ account: 'alice', orderId: order.id }, 'sell', '0.057', '39149.34'),
@@ -200,6 +204,13 @@ describe('a cross account below maintenance', () => {
     // 2.23151238, less than the 8.51238 the fill left above bankruptcy, so charged in full.
     expect(usdt(ledger, 'alice')).toBe(d('949.28086762'));
     expect(usdt(ledger, insuranceFund)).toBe(d('2.23151238'));
+    const paid = events(filled)[0]!;
+    expect(
+      paid.type === 'filled' && paid.movements.filter((m) => m.reason === 'liquidation-fee'),
+    ).toEqual([
+      { account: 'alice', asset: 'USDT', amount: -d('2.23151238'), reason: 'liquidation-fee' },
+      { account: insuranceFund, asset: 'USDT', amount: d('2.23151238'), reason: 'liquidation-fee' },
+    ]);
     // Equity 949.28086762 − 0.943 × 850 = 147.73086762 ≥ MM 147.6738: no longer liquidatable.
     expect(events(filled).map((e) => e.type)).toEqual([
       'filled',
@@ -222,6 +233,8 @@ describe('a cross account below maintenance', () => {
       'liquidation_ordered',
     ]);
     expect(ledger.accounts.get('alice')!.openOrders).toEqual([]);
+    // Named by its event's sequence, the command's last.
+    expect(ordered(answer)!.id).toBe(`liq-${ledger.events}`);
   });
 
   it('where its orders count in maintenance (Mango) and alone put it below, has them cancelled only', () => {
@@ -270,6 +283,21 @@ describe('a cross account below maintenance', () => {
     expect(ledger.accounts.get('alice')!.positions[0]!.size).toBe(d('1'));
   });
 
+  it('has its order replaced where its position shrinks below the order, by a trade of its own', () => {
+    const ledger = books();
+    const order = ordered(run(ledger, tick('mark:BTCUSDT', '39150')))!;
+    // A fill of 0.96 from elsewhere leaves 0.04, less than the 0.057 ordered: the order ends and
+    // the step is decided again on what is left (still below: the fill lost 0.96 × 850).
+    const sold = run(ledger, fill({ account: 'alice' }, 'sell', '0.96', '39150'));
+    const ended = events(sold).filter((e) => e.type === 'liquidation_ended');
+    expect(ended).toEqual([
+      { type: 'liquidation_ended', account: 'alice', orderId: order.id, reason: 'replaced' },
+    ]);
+    const next = ordered(sold);
+    if (next !== undefined) expect(next.size).toBeLessThanOrEqual(d('0.04'));
+    expect(ledger.liquidations.size).toBe(next === undefined ? 0 : 1);
+  });
+
   it('goes on step by step while it stays below, and replays to the same state', () => {
     const ledger = books();
     run(ledger, tick('mark:BTCUSDT', '39150'));
@@ -313,11 +341,19 @@ describe('S20: an isolated position below maintenance', () => {
       bankruptcyPrice: d('39000'),
     });
     const order = ordered(answer)!;
-    expect(
-      run(ledger, fill({ account: 'alice', orderId: order.id }, 'sell', '1', '38000')).kind,
-    ).toBe('accepted');
+    // A tick lower still before the fill: the order stands for the bucket it was ordered for.
+    const lower = run(ledger, tick('mark:BTCUSDT', '37990'));
+    expect(events(lower).some((e) => e.type === 'liquidation_ended')).toBe(false);
+    const filled = run(ledger, fill({ account: 'alice', orderId: order.id }, 'sell', '1', '38000'));
     // The fill realises −2,000 of the 1,000 margin; the fund pays the 1,000 more; the cross
     // pool keeps its 5,000 (INV-ISO) and the account ends with no position.
+    const paid = events(filled)[0]!;
+    expect(
+      paid.type === 'filled' && paid.movements.filter((m) => m.reason === 'insurance-cover'),
+    ).toEqual([
+      { account: 'alice', asset: 'USDT', amount: d('1000'), reason: 'insurance-cover' },
+      { account: insuranceFund, asset: 'USDT', amount: -d('1000'), reason: 'insurance-cover' },
+    ]);
     expect(usdt(ledger, 'alice')).toBe(d('5000'));
     expect(ledger.accounts.get('alice')!.positions).toEqual([]);
     expect(usdt(ledger, insuranceFund)).toBe(d('-1000'));
@@ -362,7 +398,9 @@ describe('the pace of a liquidation', () => {
   });
 
   it('bounds what an account has liquidated in a block: the rest waits for the next block', () => {
-    const ctx = paced({ blockMs: 3_600_000, maxBlockValue: d('1000') });
+    // A block of 1,234,567 ms: the log's time (08:00 sharp) falls inside one, not at its start.
+    const blockMs = 1_234_567;
+    const ctx = paced({ blockMs, maxBlockValue: d('1000') });
     const ledger = books();
     // 1,000 USD of the 0.057 the step needs: 0.025 at 39,150 (978.75), the cap down to the step.
     const first = ordered(run(ledger, tick('mark:BTCUSDT', '39150'), ctx))!;
@@ -372,12 +410,13 @@ describe('the pace of a liquidation', () => {
     expect(ledger.marginStates.get('alice')).toBe('liquidatable');
     expect(ledger.liquidations.size).toBe(0);
     expect(ledger.liquidationPace.get('alice')).toEqual({
-      blockStartMs: ctx.nowMs - (ctx.nowMs % 3_600_000),
+      blockStartMs: ctx.nowMs - (ctx.nowMs % blockMs),
       value: d('978.75'),
       lastOrderedMs: ctx.nowMs,
     });
-    // The next hour's block: the rest of the step.
-    const next = later(ctx, 3_600_000);
+    expect(ctx.nowMs % blockMs).not.toBe(0);
+    // The next block: the rest of the step.
+    const next = later(ctx, blockMs);
     expect(ordered(run(ledger, tickAt('39150', next), next))).toMatchObject({ side: 'sell' });
   });
 });

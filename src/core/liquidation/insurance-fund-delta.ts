@@ -20,7 +20,7 @@ export function insuranceFundDelta(
   feeRate: Ratio,
   unit: Amount,
 ): Amount {
-  if (above !== null && above <= 0n) return above;
+  // Never below zero, so at or below bankruptcy the smaller is the fund's cover.
   const fee = liquidationFee(value, feeRate, unit);
   return above === null ? fee : min(fee, above);
 }

@@ -28,12 +28,15 @@ const riskOf = (held: Account, prices: PriceView) =>
 
 describe('a liquidation step, on random cross books', () => {
   it('is none at or above maintenance, and one below it that closes enough, within its prices', () => {
-    const counts = { healthy: 0, stepped: 0, enough: 0, held: 0 };
+    const counts = { healthy: 0, stepped: 0, enough: 0, held: 0, chosen: 0 };
     fc.assert(
       fc.property(bookArb, fc.integer({ min: 20, max: 140 }), ({ account, market }, percent) => {
         if (account.positions.length === 0) return;
         const prices = marketView(market);
-        const held = withEquityAt(account, bookVenue, prices, percent);
+        // Positions in either order, so the last leg is not always the best one to close.
+        const drawn =
+          percent % 2 === 0 ? account : { ...account, positions: [...account.positions].reverse() };
+        const held = withEquityAt(drawn, bookVenue, prices, percent);
         const before = riskOf(held, prices);
         const step = liquidationStep(
           bookVenue,
@@ -75,14 +78,22 @@ describe('a liquidation step, on random cross books', () => {
           const off =
             before.maintenanceMargin -
             riskOf(closed(held, id, whole, prices.markPrice(id)), prices).maintenanceMargin;
-          const worth = notional(bookVenue.instruments.get(id)!, whole, prices.markPrice(id));
+          const contract = bookVenue.instruments.get(id)!;
+          // In USD, as MM is: an inverse contract's notional is in its coin.
+          const worth =
+            notional(contract, whole, prices.markPrice(id)) * prices.assetPrice(contract.settle);
           return { off, worth };
         };
         const best = perNotional(instrument);
         for (const other of held.positions) {
           const them = perNotional(other.instrument);
           expect(best.off * them.worth).toBeGreaterThanOrEqual(them.off * best.worth);
+          // A tie goes to the smaller id.
+          if (best.off * them.worth === them.off * best.worth) {
+            expect(instrument <= other.instrument).toBe(true);
+          }
         }
+        if (held.positions.length > 1) counts.chosen += 1;
         // Filled at its limit and its fee paid, the step brings the bucket to MM × (1 + buffer),
         // unless it closes the whole position (a step can do no more).
         if (size < abs(position.size)) {
@@ -102,12 +113,14 @@ describe('a liquidation step, on random cross books', () => {
           counts.enough += 1;
         }
       }),
-      { numRuns: 300, seed: 20261204 },
+      { numRuns: 500, seed: 20261204 },
     );
     expect(counts.healthy).toBeGreaterThan(20);
     expect(counts.stepped).toBeGreaterThan(20);
     expect(counts.enough).toBeGreaterThan(5);
     expect(counts.held).toBeGreaterThan(5);
+    // Books of two positions or more, where which one to close is a choice.
+    expect(counts.chosen).toBeGreaterThan(40);
   });
 
   it('orders nothing where nothing remains to liquidate in the block', () => {
@@ -120,6 +133,32 @@ describe('a liquidation step, on random cross books', () => {
         expect(liquidationStep(bookVenue, bucket!, prices, rule, 0n)).toBeUndefined();
       }),
       { numRuns: 50, seed: 20261205 },
+    );
+  });
+
+  it('steps over a flat leg that holds only orders', () => {
+    fc.assert(
+      fc.property(bookArb, ({ account, market }) => {
+        if (account.positions.length === 0 || account.positions.length === 4) return;
+        const prices = marketView(market);
+        const held = withEquityAt(account, bookVenue, prices, 50);
+        const flat = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'BTCUSD'].find(
+          (id) => !held.positions.some((p) => p.instrument === id),
+        )!;
+        const order = {
+          id: 'o1',
+          instrument: flat,
+          side: 'buy' as const,
+          size: d('1'),
+          price: prices.markPrice(flat),
+        };
+        const [bare] = bucketsOf(held, bookVenue);
+        const [withOrder] = bucketsOf({ ...held, openOrders: [order] }, bookVenue);
+        expect(liquidationStep(bookVenue, withOrder!, prices, rule, noBlockLimit)).toEqual(
+          liquidationStep(bookVenue, bare!, prices, rule, noBlockLimit),
+        );
+      }),
+      { numRuns: 40, seed: 20261208 },
     );
   });
 });

@@ -74,7 +74,10 @@ export function liquidationStep(
     const released = releasedMaintenance(venue, bare, whole, prices, risk.maintenanceMargin);
     if (released === 0n) return;
     const instrument = venue.instruments.get(leg.instrument)!;
-    const worth = notional(instrument, whole.size, prices.markPrice(leg.instrument));
+    // In USD, as the released margin is: an inverse contract's notional is in its coin.
+    const worth =
+      notional(instrument, whole.size, prices.markPrice(leg.instrument)) *
+      prices.assetPrice(instrument.settle);
     // released / worth against the best so far, cross-multiplied.
     const better =
       chosen === undefined ||

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { d, inversePerp, linearPerp } from '../../../test/kit.ts';
+import { abs } from '../num/fixed.ts';
 import { liquidityFill } from './liquidity-model.ts';
 
 const btc = linearPerp('BTCUSDT', 'BTC', { tickSize: d('0.1') });
@@ -30,6 +31,17 @@ describe("the liquidity model's fill of a liquidation order", () => {
     });
     const atMark = { side: 'sell' as const, size: d('1'), limitPrice: d('50000') };
     expect(liquidityFill(btc, atMark, d('50000'), { depth: d('1000000') })).toBeUndefined();
+    // A limit on the order's better side of the mark: the book there takes nothing.
+    const above = { side: 'sell' as const, size: d('1'), limitPrice: d('50100') };
+    const below = { side: 'buy' as const, size: d('1'), limitPrice: d('49900') };
+    for (const order of [above, below]) {
+      expect(liquidityFill(btc, order, d('50000'), { depth: d('1000000') })).toBeUndefined();
+    }
+  });
+
+  it('refuses a book of no depth', () => {
+    const order = { side: 'sell' as const, size: d('1'), limitPrice: d('49000') };
+    expect(() => liquidityFill(btc, order, d('50000'), { depth: 0n })).toThrow(/some depth/);
   });
 
   it('never fills past the limit nor more than the order, on the grids, over any order', () => {
@@ -54,6 +66,13 @@ describe("the liquidity model's fill of a liquidation order", () => {
           const filled = liquidityFill(contract, order, mark, { depth: d(String(depthWhole)) });
           if (filled === undefined) return;
           counts[filled.size === size ? 'whole' : 'part'] += 1;
+          // What it fills moves the price no more than the limit allows; one step more would.
+          const face = (n: bigint) =>
+            inverse ? n * contract.contractSize : (n * contract.contractSize * mark) / d('1');
+          const within = (n: bigint) =>
+            face(n) * mark <= abs(mark - limitPrice) * d(String(depthWhole)) * 100n * d('1');
+          expect(within(filled.size)).toBe(true);
+          if (filled.size < size) expect(within(filled.size + contract.sizeStep)).toBe(false);
           expect(filled.size).toBeGreaterThan(0n);
           expect(filled.size).toBeLessThanOrEqual(size);
           expect(filled.size % contract.sizeStep).toBe(0n);
