@@ -104,11 +104,13 @@ const ordered = (answer: Answer) => {
 
 /**
  * Alice long 1 BTCUSDT at 40,000 over 1,000 USDT (MM 0.4 % of 40,000 = 160: healthy), against
- * a market maker with a million; `isolated`: the long on its own 1,000 of margin, 5,000 in cross.
+ * a market maker with a million; with `isolatedMargin`, the long on its own margin of that much,
+ * 5,000 in cross; with `side` sell, short instead.
  * Set up under the watching venue, so that an isolated fill (it opens with no margin: the margin
  * follows in the next command) is not liquidated before its margin comes.
  */
-function books(isolated = false): Ledger {
+function books(isolatedMargin?: string, side: 'buy' | 'sell' = 'buy'): Ledger {
+  const isolated = isolatedMargin !== undefined;
   log = [];
   const ledger = newLedger();
   const setup: Command[] = [
@@ -123,7 +125,7 @@ function books(isolated = false): Ledger {
       type: 'deposit',
       account: 'alice',
       asset: 'USDT',
-      amount: d(isolated ? '6000' : '1000'),
+      amount: isolated ? d('5000') + d(isolatedMargin) : d('1000'),
     },
   ];
   if (isolated) {
@@ -135,14 +137,14 @@ function books(isolated = false): Ledger {
       marginMode: 'isolated',
     });
   }
-  setup.push(fill({ account: 'alice' }, 'buy', '1', '40000'));
+  setup.push(fill({ account: 'alice' }, side, '1', '40000'));
   if (isolated) {
     setup.push({
       id: id(),
       type: 'move_isolated_margin',
       account: 'alice',
       instrument: 'BTCUSDT',
-      amount: d('1000'),
+      amount: d(isolatedMargin),
     });
   }
   for (const command of setup) expect(run(ledger, command, monitor).kind).toBe('accepted');
@@ -219,6 +221,30 @@ describe('a cross account below maintenance', () => {
     ]);
     expect(ledger.marginStates.get('alice')).toBe('margin_call');
     expect(ledger.liquidations.size).toBe(0);
+  });
+
+  it('short, is bought back: its limit above the mark, a fill above the limit refused', () => {
+    const ledger = books(undefined, 'sell');
+    // 40,850: equity 150 below MM 163.4. ABR 13.4 / 163.4 of 10 % of 163.4 = 1.34 above the
+    // mark; 150 − 1.34x − 40.85134x ≥ 163.4 (1 − x): x ≥ 0.11055, 0.111; bankrupt at 41,000.
+    const order = ordered(run(ledger, tick('mark:BTCUSDT', '40850')))!;
+    expect(order).toMatchObject({
+      side: 'buy',
+      size: d('0.111'),
+      limitPrice: d('40851.34'),
+      bankruptcyPrice: d('41000'),
+    });
+    expect(
+      run(ledger, fill({ account: 'alice', orderId: order.id }, 'buy', '0.111', '40851.35')),
+    ).toMatchObject({ rejection: { code: 'liquidation_limit_exceeded', field: 'price' } });
+    const filled = run(
+      ledger,
+      fill({ account: 'alice', orderId: order.id }, 'buy', '0.111', '40851.34'),
+    );
+    // Realised 0.111 × −851.34 = −94.49874; the fee 0.1 % of 4,534.49874.
+    expect(usdt(ledger, 'alice')).toBe(d('1000') - d('94.49874') - d('4.53449874'));
+    expect(usdt(ledger, insuranceFund)).toBe(d('4.53449874'));
+    expect(events(filled).some((e) => e.type === 'liquidation_ended')).toBe(true);
   });
 
   it('has its open orders cancelled before its step is ordered', () => {
@@ -327,7 +353,7 @@ describe('a cross account below maintenance', () => {
 
 describe('S20: an isolated position below maintenance', () => {
   it('is liquidated on its own, the fund covering a fill worse than bankruptcy, cross untouched', () => {
-    const ledger = books(true);
+    const ledger = books('1000');
     expect(usdt(ledger, 'alice')).toBe(d('5000'));
     // A gap to 38,000: the isolated margin 1,000 − 2,000 = −1,000, below MM 152. No partial
     // close restores it: the step is the whole position. Its bankruptcy price is where the
@@ -418,5 +444,29 @@ describe('the pace of a liquidation', () => {
     // The next block: the rest of the step.
     const next = later(ctx, blockMs);
     expect(ordered(run(ledger, tickAt('39150', next), next))).toMatchObject({ side: 'sell' });
+  });
+});
+
+describe('an isolated position a little below maintenance', () => {
+  it('is closed in part, its fee paid from its own margin, cross untouched', () => {
+    const ledger = books('200');
+    // 39,950: margin 200 − 50 = 150 below MM 159.8. The limit: ABR 9.8 / 159.8 of 10 % of
+    // 159.8, 0.98 below the mark, 39,949.02. The size: 150 − 0.98x − 39.94902x ≥ 159.8 (1 − x),
+    // x ≥ 0.08244, 0.083; its bankruptcy price 40,000 − 150 − 50 = 39,800.
+    const order = ordered(run(ledger, tick('mark:BTCUSDT', '39950')))!;
+    expect(order).toMatchObject({
+      bucket: 'BTCUSDT',
+      size: d('0.083'),
+      limitPrice: d('39949.02'),
+      bankruptcyPrice: d('39800'),
+    });
+    run(ledger, fill({ account: 'alice', orderId: order.id }, 'sell', '0.083', '39949.02'));
+    // Realised 0.083 × −50.98 = −4.23134 and the fee 0.1 % of 3,315.76866 = 3.31576866, both
+    // from the position's own margin: 200 − 4.23134 − 3.31576866.
+    expect(ledger.accounts.get('alice')!.positions).toEqual([
+      expect.objectContaining({ size: d('0.917'), isolatedMargin: d('192.45289134') }),
+    ]);
+    expect(usdt(ledger, 'alice')).toBe(d('5000'));
+    expect(usdt(ledger, insuranceFund)).toBe(d('3.31576866'));
   });
 });
