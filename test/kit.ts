@@ -418,3 +418,12 @@ export function withEquityAt(
   const usdt = (held.balances.get('USDT') ?? 0n) - cut;
   return { ...held, balances: new Map([...held.balances, ['USDT', usdt]]) };
 }
+
+/**
+ * The account with a liquidation fee paid from its `asset` balance: a close made the what-if's
+ * way, then charged, for the liquidation tests to check a step against independently.
+ */
+export function withFeePaid(held: Account, asset: string, fee: bigint): Account {
+  const left = (held.balances.get(asset) ?? 0n) - fee;
+  return { ...held, balances: new Map([...held.balances, [asset, left]]) };
+}

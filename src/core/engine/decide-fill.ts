@@ -51,16 +51,7 @@ export function decideFill(
   ] as const) {
     if (party.orderId === undefined) continue;
     const side = (role === 'taker') === (command.takerSide === 'buy') ? 'buy' : 'sell';
-    const { positionSide } = party;
-    const liquidation = liquidationOrderFilled(
-      ledger,
-      account,
-      party.orderId,
-      command,
-      side,
-      role,
-      positionSide,
-    );
+    const liquidation = liquidationOrderFilled(ledger, party, command, side, role);
     if (liquidation !== undefined) {
       if ('code' in liquidation) return { rejection: liquidation };
       liquidated.push({ role, order: liquidation });

@@ -1,10 +1,11 @@
-import type { SideFill } from '../ledger/fill.ts';
+import type { FillParty, SideFill } from '../ledger/fill.ts';
 import { insuranceFund } from '../ledger/house-accounts.ts';
 import type { Ledger } from '../ledger/ledger.ts';
 import type { LedgerEvent } from '../ledger/ledger-event.ts';
 import type { LiquidationOrder } from '../ledger/liquidation-order.ts';
 import type { Movement } from '../ledger/movement.ts';
 import { bankruptcyPrice } from '../liquidation/bankruptcy-price.ts';
+import { closeCash } from '../liquidation/bucket-close.ts';
 import {
   insuranceFundDelta,
   liquidationValue,
@@ -17,7 +18,7 @@ import { bucketsOf } from '../model/bucket.ts';
 import type { Instrument } from '../model/instrument.ts';
 import type { Venue } from '../model/venue.ts';
 import { assert } from '../num/assert.ts';
-import type { Amount, Price, Quantity } from '../num/fixed.ts';
+import type { Price, Quantity } from '../num/fixed.ts';
 import type { Rejection } from './command.ts';
 import type { DecideContext } from './decide.ts';
 import { viewOf } from './decide-location.ts';
@@ -32,19 +33,17 @@ import { pricesHeld } from './prices-held.ts';
  */
 export function liquidationOrderFilled(
   ledger: Ledger,
-  account: Account,
-  orderId: string,
+  party: Pick<FillParty, 'account' | 'orderId' | 'positionSide'>,
   fill: { readonly instrument: string; readonly size: Quantity; readonly price: Price },
   side: Side,
   role: 'taker' | 'maker',
-  positionSide: string | undefined,
 ): LiquidationOrder | Rejection | undefined {
-  const order = ledger.liquidations.get(orderId);
-  if (order?.account !== account.id) return undefined;
+  const order = party.orderId === undefined ? undefined : ledger.liquidations.get(party.orderId);
+  if (order?.account !== party.account) return undefined;
   if (
     order.instrument !== fill.instrument ||
     order.side !== side ||
-    order.positionSide !== positionSide
+    order.positionSide !== party.positionSide
   ) {
     return { code: 'order_not_found', field: `${role}.orderId` };
   }
@@ -91,7 +90,8 @@ export function insuranceFundPart(
   assert(leg >= 0, 'a liquidation order closes a position of its bucket');
   const bankrupt = bankruptcyPrice(venue, bucket, { leg, size: fill.size }, prices);
   const traded = order.side === 'buy' ? fill.size : -fill.size;
-  const cashAt = (price: Price) => closeCash(instrument, bucket.legs[leg]!, traded, price);
+  const cashAt = (price: Price) =>
+    closeCash(positionFill(instrument, bucket.legs[leg]!, traded, price));
   const above = bankrupt === null ? null : cashAt(fill.price) - cashAt(bankrupt);
   const value = liquidationValue(instrument, fill.size, fill.price, prices);
   const unit = settleUnit(venue, instrument);
@@ -118,17 +118,6 @@ export function insuranceFundPart(
         }
       : filled;
   return { side, movements };
-}
-
-/** What closing `traded` of the leg at `price` pays the account in the settle asset. */
-function closeCash(
-  instrument: Instrument,
-  leg: { readonly size: Quantity; readonly entryPrice: Price },
-  traded: Quantity,
-  price: Price,
-): Amount {
-  const fill = positionFill(instrument, leg, traded, price);
-  return fill.realisedPnl + fill.premium;
 }
 
 function ruleOf(venue: Venue) {

@@ -102,6 +102,20 @@ const ordered = (answer: Answer) => {
   return event?.type === 'liquidation_ordered' ? event.order : undefined;
 };
 
+/** A fill of alice's liquidation order, on `side` (the order's own unless another is named). */
+const liquidated = (
+  order: { id: string; side: 'buy' | 'sell' },
+  size: string,
+  price: string,
+  side = order.side,
+) => fill({ account: 'alice', orderId: order.id }, side, size, price);
+
+/** The movements of the answer's fill given for `reason`. */
+const movedFor = (answer: Answer, reason: string) => {
+  const paid = events(answer)[0];
+  return paid?.type === 'filled' ? paid.movements.filter((m) => m.reason === reason) : [];
+};
+
 /**
  * Alice long 1 BTCUSDT at 40,000 over 1,000 USDT (MM 0.4 % of 40,000 = 160: healthy), against
  * a market maker with a million; with `isolatedMargin`, the long on its own margin of that much,
@@ -188,28 +202,22 @@ describe('a cross account below maintenance', () => {
     });
     const order = ordered(answer)!;
     // Not at a worse price than its limit, nor more than it.
-    expect(
-      run(ledger, fill({ account: 'alice', orderId: order.id }, 'sell', '0.057', '39149.33')),
-    ).toMatchObject({ rejection: { code: 'liquidation_limit_exceeded', field: 'price' } });
-    expect(
-      run(ledger, fill({ account: 'alice', orderId: order.id }, 'sell', '0.058', '39149.34')),
-    ).toMatchObject({ rejection: { code: 'order_size_exceeded', field: 'size' } });
+    expect(run(ledger, liquidated(order, '0.057', '39149.33'))).toMatchObject({
+      rejection: { code: 'liquidation_limit_exceeded', field: 'price' },
+    });
+    expect(run(ledger, liquidated(order, '0.058', '39149.34'))).toMatchObject({
+      rejection: { code: 'order_size_exceeded', field: 'size' },
+    });
     // Named from the other side of the trade, it is no order of that side.
-    expect(
-      run(ledger, fill({ account: 'alice', orderId: order.id }, 'buy', '0.057', '39149.34')),
-    ).toMatchObject({ rejection: { code: 'order_not_found', field: 'taker.orderId' } });
-    const filled = run(
-      ledger,
-      fill({ account: 'alice', orderId: order.id }, 'sell', '0.057', '39149.34'),
-    );
+    expect(run(ledger, liquidated(order, '0.057', '39149.34', 'buy'))).toMatchObject({
+      rejection: { code: 'order_not_found', field: 'taker.orderId' },
+    });
+    const filled = run(ledger, liquidated(order, '0.057', '39149.34'));
     // Realised 0.057 × (39,149.34 − 40,000) = −48.48762; the fee 0.1 % × 2,231.51238 =
     // 2.23151238, less than the 8.51238 the fill left above bankruptcy, so charged in full.
     expect(usdt(ledger, 'alice')).toBe(d('949.28086762'));
     expect(usdt(ledger, insuranceFund)).toBe(d('2.23151238'));
-    const paid = events(filled)[0]!;
-    expect(
-      paid.type === 'filled' && paid.movements.filter((m) => m.reason === 'liquidation-fee'),
-    ).toEqual([
+    expect(movedFor(filled, 'liquidation-fee')).toEqual([
       { account: 'alice', asset: 'USDT', amount: -d('2.23151238'), reason: 'liquidation-fee' },
       { account: insuranceFund, asset: 'USDT', amount: d('2.23151238'), reason: 'liquidation-fee' },
     ]);
@@ -234,13 +242,10 @@ describe('a cross account below maintenance', () => {
       limitPrice: d('40851.34'),
       bankruptcyPrice: d('41000'),
     });
-    expect(
-      run(ledger, fill({ account: 'alice', orderId: order.id }, 'buy', '0.111', '40851.35')),
-    ).toMatchObject({ rejection: { code: 'liquidation_limit_exceeded', field: 'price' } });
-    const filled = run(
-      ledger,
-      fill({ account: 'alice', orderId: order.id }, 'buy', '0.111', '40851.34'),
-    );
+    expect(run(ledger, liquidated(order, '0.111', '40851.35'))).toMatchObject({
+      rejection: { code: 'liquidation_limit_exceeded', field: 'price' },
+    });
+    const filled = run(ledger, liquidated(order, '0.111', '40851.34'));
     // Realised 0.111 × −851.34 = −94.49874; the fee 0.1 % of 4,534.49874.
     expect(usdt(ledger, 'alice')).toBe(d('1000') - d('94.49874') - d('4.53449874'));
     expect(usdt(ledger, insuranceFund)).toBe(d('4.53449874'));
@@ -301,9 +306,9 @@ describe('a cross account below maintenance', () => {
     expect(events(restored).filter((e) => e.type === 'liquidation_ended')).toEqual([
       { type: 'liquidation_ended', account: 'alice', orderId: order.id, reason: 'recovered' },
     ]);
-    expect(
-      run(ledger, fill({ account: 'alice', orderId: order.id }, 'sell', '0.057', '39149.34')),
-    ).toMatchObject({ rejection: { code: 'order_not_found', field: 'taker.orderId' } });
+    expect(run(ledger, liquidated(order, '0.057', '39149.34'))).toMatchObject({
+      rejection: { code: 'order_not_found', field: 'taker.orderId' },
+    });
     expect(run(ledger, tick('mark:BTCUSDT', '39150', 999)).kind).toBe('rejected');
     expect(ledger.markPrices.get('BTCUSDT')).toBe(d('39400'));
     expect(ledger.accounts.get('alice')!.positions[0]!.size).toBe(d('1'));
@@ -330,18 +335,12 @@ describe('a cross account below maintenance', () => {
     // Half the step fills; then the price falls on: the order stands (its bucket is busy), a
     // fill of the rest ends it, and the next step is ordered on the prices then.
     const first = ledger.liquidations.values().next().value!;
-    const half = run(
-      ledger,
-      fill({ account: 'alice', orderId: first.id }, 'sell', '0.028', '39149.34'),
-    );
+    const half = run(ledger, liquidated(first, '0.028', '39149.34'));
     expect(events(half).filter((e) => e.type === 'liquidation_reduced')).toEqual([
       { type: 'liquidation_reduced', account: 'alice', orderId: first.id, size: d('0.029') },
     ]);
     expect(ordered(run(ledger, tick('mark:BTCUSDT', '39100')))).toBeUndefined();
-    const rest = run(
-      ledger,
-      fill({ account: 'alice', orderId: first.id }, 'sell', '0.029', '39149.34'),
-    );
+    const rest = run(ledger, liquidated(first, '0.029', '39149.34'));
     const second = ordered(rest);
     expect(second).toMatchObject({ account: 'alice', side: 'sell', bucket: 'cross' });
     expect(second!.limitPrice).toBeLessThanOrEqual(d('39100'));
@@ -370,13 +369,10 @@ describe('S20: an isolated position below maintenance', () => {
     // A tick lower still before the fill: the order stands for the bucket it was ordered for.
     const lower = run(ledger, tick('mark:BTCUSDT', '37990'));
     expect(events(lower).some((e) => e.type === 'liquidation_ended')).toBe(false);
-    const filled = run(ledger, fill({ account: 'alice', orderId: order.id }, 'sell', '1', '38000'));
+    const filled = run(ledger, liquidated(order, '1', '38000'));
     // The fill realises −2,000 of the 1,000 margin; the fund pays the 1,000 more; the cross
     // pool keeps its 5,000 (INV-ISO) and the account ends with no position.
-    const paid = events(filled)[0]!;
-    expect(
-      paid.type === 'filled' && paid.movements.filter((m) => m.reason === 'insurance-cover'),
-    ).toEqual([
+    expect(movedFor(filled, 'insurance-cover')).toEqual([
       { account: 'alice', asset: 'USDT', amount: d('1000'), reason: 'insurance-cover' },
       { account: insuranceFund, asset: 'USDT', amount: -d('1000'), reason: 'insurance-cover' },
     ]);
@@ -409,7 +405,7 @@ describe('the pace of a liquidation', () => {
     const ctx = paced({ coolDownMs: 60_000 });
     const ledger = books();
     const first = ordered(run(ledger, tick('mark:BTCUSDT', '39150'), ctx))!;
-    run(ledger, fill({ account: 'alice', orderId: first.id }, 'sell', '0.057', '39149.34'), ctx);
+    run(ledger, liquidated(first, '0.057', '39149.34'), ctx);
     // 38,900 a second later: equity 147.73 − 0.943 × 250 = −88, below; at rest, no step.
     const soon = later(ctx, 1_000);
     const rested = run(ledger, tickAt('38900', soon), soon);
@@ -431,7 +427,7 @@ describe('the pace of a liquidation', () => {
     // 1,000 USD of the 0.057 the step needs: 0.025 at 39,150 (978.75), the cap down to the step.
     const first = ordered(run(ledger, tick('mark:BTCUSDT', '39150'), ctx))!;
     expect(first).toMatchObject({ size: d('0.025'), value: d('978.75') });
-    run(ledger, fill({ account: 'alice', orderId: first.id }, 'sell', '0.025', '39149.34'), ctx);
+    run(ledger, liquidated(first, '0.025', '39149.34'), ctx);
     // Still below; the 21.25 left of the block buys not one step (39.15): nothing more.
     expect(ledger.marginStates.get('alice')).toBe('liquidatable');
     expect(ledger.liquidations.size).toBe(0);
@@ -460,7 +456,7 @@ describe('an isolated position a little below maintenance', () => {
       limitPrice: d('39949.02'),
       bankruptcyPrice: d('39800'),
     });
-    run(ledger, fill({ account: 'alice', orderId: order.id }, 'sell', '0.083', '39949.02'));
+    run(ledger, liquidated(order, '0.083', '39949.02'));
     // Realised 0.083 × −50.98 = −4.23134 and the fee 0.1 % of 3,315.76866 = 3.31576866, both
     // from the position's own margin: 200 − 4.23134 − 3.31576866.
     expect(ledger.accounts.get('alice')!.positions).toEqual([

@@ -1,7 +1,7 @@
 import { jointMoveUpMax } from '../limits.ts';
 import { lastHealthy } from '../margin/boundary-search.ts';
 import { bucketRisk } from '../margin/bucket-risk.ts';
-import { positionFill } from '../margin/position-fill.ts';
+import { type PositionFill, positionFill } from '../margin/position-fill.ts';
 import type { Bucket } from '../model/bucket.ts';
 import type { PriceView } from '../model/price-view.ts';
 import type { Venue } from '../model/venue.ts';
@@ -15,20 +15,34 @@ export interface Closing {
   readonly size: Quantity;
 }
 
-/** The bucket after the close at `price`: the leg reduced, its realised PnL in the settle asset. */
-export function closedAt(venue: Venue, bucket: Bucket, closing: Closing, price: Price): Bucket {
+/**
+ * The bucket after the close at `price`: the leg reduced, its realised PnL (`closeCash`) in the
+ * settle asset, less `fee` (a liquidation fee, in the settle asset) where one is charged.
+ */
+export function closedAt(
+  venue: Venue,
+  bucket: Bucket,
+  closing: Closing,
+  price: Price,
+  fee: Amount = 0n,
+): Bucket {
   const leg = bucket.legs[closing.leg];
   assert(leg !== undefined, "a close names one of the bucket's legs");
   assert(closing.size > 0n && closing.size <= abs(leg.size), 'a close is of part of the position');
   const instrument = venue.instruments.get(leg.instrument)!;
   const fill = positionFill(instrument, leg, leg.size > 0n ? -closing.size : closing.size, price);
   const balances = new Map(bucket.balances);
-  const cash = fill.realisedPnl + fill.premium;
+  const cash = closeCash(fill) - fee;
   balances.set(instrument.settle, (balances.get(instrument.settle) ?? 0n) + cash);
   const legs = bucket.legs.map((held, index) =>
     index === closing.leg ? { ...held, size: fill.size, entryPrice: fill.entryPrice } : held,
   );
   return { ...bucket, balances, legs };
+}
+
+/** What a close pays the account in its settle asset: its realised PnL, an option's premium. */
+export function closeCash(fill: Pick<PositionFill, 'realisedPnl' | 'premium'>): Amount {
+  return fill.realisedPnl + fill.premium;
 }
 
 /**

@@ -5,9 +5,9 @@ import type { PriceView } from '../model/price-view.ts';
 import type { LiquidationRule } from '../model/rulebook.ts';
 import type { Venue } from '../model/venue.ts';
 import { assert } from '../num/assert.ts';
-import { abs, ONE, type Price } from '../num/fixed.ts';
+import { abs, max, ONE, type Price } from '../num/fixed.ts';
 import { divCeil, divFloor, mulFloor } from '../num/rounding.ts';
-import { type Closing, closedAt, releasedMaintenance, worstPriceKeeping } from './bucket-close.ts';
+import { type Closing, closedAt, worstPriceKeeping } from './bucket-close.ts';
 
 /** How far from the mark a liquidation order's limit may go (dYdX's `FillablePriceConfig`). */
 export type FillablePriceConfig = Pick<
@@ -41,10 +41,11 @@ export function fillablePrice(
   assert(config.spreadToMaintenance > 0n, 'the spread to maintenance is above 0');
   const whole: Closing = { leg, size: abs(bucket.legs[leg]!.size) };
   const { equity, maintenanceMargin } = bucketRisk(venue, bucket, prices);
-  const widest = mulFloor(
-    releasedMaintenance(venue, bucket, whole, prices, maintenanceMargin),
-    config.spreadToMaintenance,
-  );
+  const mark = prices.markPrice(bucket.legs[leg]!.instrument);
+  // One close at the mark gives both what it takes off MM and the equity it leaves.
+  const atMark = bucketRisk(venue, closedAt(venue, bucket, whole, mark), prices);
+  const released = max(0n, maintenanceMargin - atMark.maintenanceMargin);
+  const widest = mulFloor(released, config.spreadToMaintenance);
   // ABR × MM × ONE, kept whole: the adjustment is exact until the spread is rounded.
   const adjusted = config.bankruptcyAdjustment * (maintenanceMargin - equity);
   const spread =
@@ -53,13 +54,11 @@ export function fillablePrice(
       : adjusted >= maintenanceMargin * ONE
         ? widest
         : divFloor(widest * adjusted, maintenanceMargin * ONE);
-  const mark = prices.markPrice(bucket.legs[leg]!.instrument);
-  const atMark = bucketRisk(venue, closedAt(venue, bucket, whole, mark), prices).equity;
   const tick = venue.instruments.get(bucket.legs[leg]!.instrument)!.tickSize;
   // Null only for a buy no price up to the search's ceiling costs the spread (an inverse short's
   // loss in coin is bounded): the ceiling is then its limit.
   return (
-    worstPriceKeeping(venue, bucket, whole, prices, atMark - spread) ??
+    worstPriceKeeping(venue, bucket, whole, prices, atMark.equity - spread) ??
     divCeil(mark * jointMoveUpMax, tick) * tick
   );
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bookArb, bookVenue, d, withEquityAt } from '../../../test/kit.ts';
+import { bookArb, bookVenue, d, withEquityAt, withFeePaid } from '../../../test/kit.ts';
 import { bucketRisk } from '../margin/bucket-risk.ts';
 import { applyHypothetical } from '../margin/hypothetical.ts';
 import { bucketsOf } from '../model/bucket.ts';
@@ -67,9 +67,7 @@ describe('a liquidation step, on random cross books', () => {
             });
             const value = liquidationValue(contract, closed, price, prices);
             const fee = liquidationFee(value, feeRate, settleUnit(bookVenue, contract));
-            const left = (traded.balances.get(contract.settle) ?? 0n) - fee;
-            const balances = new Map([...traded.balances, [contract.settle, left]]);
-            const charged = { ...traded, balances };
+            const charged = withFeePaid(traded, contract.settle, fee);
             const after = bucketRisk(bookVenue, bucketsOf(charged, bookVenue)[0]!, prices);
             return after.equity >= mulCeil(after.maintenanceMargin, ONE + buffer);
           };

@@ -63,15 +63,9 @@ export function liquidationSize(
   const unit = settleUnit(venue, instrument);
   const health = (steps: bigint) => {
     const size = steps * step;
-    const closed = closedAt(venue, bucket, { leg, size }, price);
-    const fee = liquidationFee(
-      liquidationValue(instrument, size, price, prices),
-      sizing.feeRate,
-      unit,
-    );
-    const balances = new Map(closed.balances);
-    balances.set(instrument.settle, (balances.get(instrument.settle) ?? 0n) - fee);
-    const after = bucketRisk(venue, { ...closed, balances }, prices);
+    const value = liquidationValue(instrument, size, price, prices);
+    const fee = liquidationFee(value, sizing.feeRate, unit);
+    const after = bucketRisk(venue, closedAt(venue, bucket, { leg, size }, price, fee), prices);
     return after.equity - mulCeil(after.maintenanceMargin, ONE + sizing.buffer);
   };
   const [fewest, most] = [divFloor(least, step), divFloor(cap, step)];

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bookArb, bookVenue, d, withEquityAt } from '../../../test/kit.ts';
+import { bookArb, bookVenue, d, withEquityAt, withFeePaid } from '../../../test/kit.ts';
 import { bucketRisk } from '../margin/bucket-risk.ts';
 import { notional } from '../margin/contract-value.ts';
 import { applyHypothetical } from '../margin/hypothetical.ts';
@@ -101,12 +101,7 @@ describe('a liquidation step, on random cross books', () => {
           const value = liquidationValue(contract, size, limitPrice, prices);
           const fee = liquidationFee(value, rule.feeRate, settleUnit(bookVenue, contract));
           const traded = closed(held, instrument, size, limitPrice);
-          const left = (traded.balances.get(contract.settle) ?? 0n) - fee;
-          const charged = {
-            ...traded,
-            balances: new Map([...traded.balances, [contract.settle, left]]),
-          };
-          const after = riskOf(charged, prices);
+          const after = riskOf(withFeePaid(traded, contract.settle, fee), prices);
           expect(after.equity).toBeGreaterThanOrEqual(
             mulCeil(after.maintenanceMargin, ONE + rule.buffer),
           );
