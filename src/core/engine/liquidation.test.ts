@@ -20,7 +20,8 @@ import { type Answer, judgeCommand } from './execute.ts';
 // Liquidation through the engine: each figure worked by hand from the rules it comes from.
 
 const btc = linearPerp('BTCUSDT', 'BTC');
-const watching = rulebook({ BTCUSDT: binanceLikeBrackets });
+const eth = linearPerp('ETHUSDT', 'ETH');
+const watching = rulebook({ BTCUSDT: binanceLikeBrackets, ETHUSDT: binanceLikeBrackets });
 const liquidating = {
   ...watching,
   // dYdX v4's rule with a fee of 0.1 %: at 0.5 % (above Binance's 0.4 % MM rate) no partial
@@ -29,11 +30,11 @@ const liquidating = {
 };
 const monitor: DecideContext = {
   nowMs: Date.UTC(2026, 11, 3, 8),
-  venue: venue([btc], watching),
+  venue: venue([btc, eth], watching),
   withdrawableProfitShare: 0n,
   priceGuard: enginePriceGuard,
 };
-const context: DecideContext = { ...monitor, venue: venue([btc], liquidating) };
+const context: DecideContext = { ...monitor, venue: venue([btc, eth], liquidating) };
 
 let next = 0;
 const count = () => {
@@ -67,12 +68,12 @@ const fill = (
 });
 
 /** Alice's resting buy of BTCUSDT, `o1`. */
-const buyOrder = (size: string, price: string): Command => ({
+const buyOrder = (size: string, price: string, instrument = 'BTCUSDT'): Command => ({
   id: id(),
   type: 'place_order',
   account: 'alice',
   orderId: 'o1',
-  instrument: 'BTCUSDT',
+  instrument,
   side: 'buy',
   size: d(size),
   price: d(price),
@@ -131,6 +132,8 @@ function books(isolatedMargin?: string, side: 'buy' | 'sell' = 'buy'): Ledger {
     tick('index:USDT', '1'),
     tick('index:BTC', '40000'),
     tick('mark:BTCUSDT', '40000'),
+    tick('index:ETH', '2000'),
+    tick('mark:ETHUSDT', '2000'),
     { id: id(), type: 'open_account', account: 'alice', poolMode: 'cross' },
     { id: id(), type: 'open_account', account: 'mm', poolMode: 'cross' },
     { id: id(), type: 'deposit', account: 'mm', asset: 'USDT', amount: d('1000000') },
@@ -175,6 +178,8 @@ describe('a cross account below maintenance', () => {
     // 39,150: equity 1,000 − 850 = 150 below MM 0.4 % × 39,150 = 156.6.
     const drop = tick('mark:BTCUSDT', '39150');
     const answer = run(ledger, drop);
+    // The account's pace: no block of time in the rule, one block from 0.
+    expect(events(answer).at(-1)).toMatchObject({ pace: { blockStartMs: 0, value: d('2231.55') } });
     expect(events(answer).map((e) => e.type)).toEqual([
       'price_accepted',
       'margin_state_changed',
@@ -227,8 +232,32 @@ describe('a cross account below maintenance', () => {
       'liquidation_ended',
       'margin_state_changed',
     ]);
+    expect(events(filled)[1]).toMatchObject({ reason: 'filled', orderId: order.id });
     expect(ledger.marginStates.get('alice')).toBe('margin_call');
     expect(ledger.liquidations.size).toBe(0);
+    // The fee came from the cross balance: the cross position holds no margin of its own.
+    expect(ledger.accounts.get('alice')!.positions).toEqual([
+      expect.objectContaining({ size: d('0.943'), marginMode: 'cross', isolatedMargin: 0n }),
+    ]);
+  });
+
+  it('may have its order filled as the maker: the fee is the liquidated side’s, whichever it is', () => {
+    const ledger = books();
+    const order = ordered(run(ledger, tick('mark:BTCUSDT', '39150')))!;
+    const taken: Command = {
+      id: id(),
+      type: 'fill',
+      instrument: 'BTCUSDT',
+      takerSide: 'buy',
+      size: d('0.057'),
+      price: d('39149.34'),
+      taker: { account: 'mm', feeRate: 0n },
+      maker: { account: 'alice', orderId: order.id, feeRate: 0n },
+    };
+    const filled = run(ledger, taken);
+    expect(events(filled)[1]).toMatchObject({ type: 'liquidation_ended', reason: 'filled' });
+    expect(usdt(ledger, 'alice')).toBe(d('949.28086762'));
+    expect(usdt(ledger, insuranceFund)).toBe(d('2.23151238'));
   });
 
   it('short, is bought back: its limit above the mark, a fill above the limit refused', () => {
@@ -271,7 +300,7 @@ describe('a cross account below maintenance', () => {
   it('where its orders count in maintenance (Mango) and alone put it below, has them cancelled only', () => {
     const mango = {
       ...context,
-      venue: venue([btc], { ...liquidating, openOrdersInMaintenance: true }),
+      venue: venue([btc, eth], { ...liquidating, openOrdersInMaintenance: true }),
     };
     const ledger = books();
     const place = buyOrder('1', '40000');
@@ -329,6 +358,16 @@ describe('a cross account below maintenance', () => {
     expect(ledger.liquidations.size).toBe(next === undefined ? 0 : 1);
   });
 
+  it('has its order replaced where its position flips: a short of more is no long to sell', () => {
+    const ledger = books();
+    const order = ordered(run(ledger, tick('mark:BTCUSDT', '39150')))!;
+    const flipped = run(ledger, fill({ account: 'alice' }, 'sell', '2', '39150'));
+    expect(events(flipped).filter((e) => e.type === 'liquidation_ended')).toEqual([
+      { type: 'liquidation_ended', account: 'alice', orderId: order.id, reason: 'replaced' },
+    ]);
+    expect(ledger.accounts.get('alice')!.positions[0]!.size).toBe(-d('1'));
+  });
+
   it('goes on step by step while it stays below, and replays to the same state', () => {
     const ledger = books();
     run(ledger, tick('mark:BTCUSDT', '39150'));
@@ -353,6 +392,8 @@ describe('a cross account below maintenance', () => {
 describe('S20: an isolated position below maintenance', () => {
   it('is liquidated on its own, the fund covering a fill worse than bankruptcy, cross untouched', () => {
     const ledger = books('1000');
+    // A resting ETH order in the cross pool, which is healthy: it stays.
+    expect(run(ledger, buyOrder('0.1', '1900', 'ETHUSDT')).kind).toBe('accepted');
     expect(usdt(ledger, 'alice')).toBe(d('5000'));
     // A gap to 38,000: the isolated margin 1,000 − 2,000 = −1,000, below MM 152. No partial
     // close restores it: the step is the whole position. Its bankruptcy price is where the
@@ -366,6 +407,13 @@ describe('S20: an isolated position below maintenance', () => {
       bankruptcyPrice: d('39000'),
     });
     const order = ordered(answer)!;
+    expect(events(answer).some((e) => e.type === 'order_removed')).toBe(false);
+    expect(ledger.accounts.get('alice')!.openOrders).toHaveLength(1);
+    // Named by a fill on another instrument, it is no order of that instrument.
+    const elsewhere = { ...liquidated(order, '1', '38000'), instrument: 'ETHUSDT' } as Command;
+    expect(run(ledger, elsewhere)).toMatchObject({
+      rejection: { code: 'order_not_found', field: 'taker.orderId' },
+    });
     // A tick lower still before the fill: the order stands for the bucket it was ordered for.
     const lower = run(ledger, tick('mark:BTCUSDT', '37990'));
     expect(events(lower).some((e) => e.type === 'liquidation_ended')).toBe(false);
@@ -386,7 +434,10 @@ describe('S20: an isolated position below maintenance', () => {
 describe('the pace of a liquidation', () => {
   const paced = (rule: object): DecideContext => ({
     ...context,
-    venue: venue([btc], { ...liquidating, liquidation: { ...liquidating.liquidation, ...rule } }),
+    venue: venue([btc, eth], {
+      ...liquidating,
+      liquidation: { ...liquidating.liquidation, ...rule },
+    }),
   });
   const later = (ctx: DecideContext, ms: number): DecideContext => ({
     ...ctx,
