@@ -106,7 +106,8 @@ describe('xmargin serve, the demo', () => {
     expect(later.body.report!.equity).not.toBe(first.body.report!.equity);
     expect((later.body.sequence as number) > (first.body.sequence as number)).toBe(true);
     const list = await json(demo.address, '/v1/accounts', keys.risk_viewer!);
-    expect((list.body.accounts as unknown[]).length).toBe(5);
+    // The demo's accounts: four traders, the street and the backstop.
+    expect((list.body.accounts as unknown[]).length).toBe(6);
     const isolated = await json(demo.address, '/v1/accounts/demo-isolated/positions', keys.trader!);
     expect(JSON.stringify(isolated.body)).toContain('"isolated"');
     const portfolio = await json(demo.address, '/v1/accounts/demo-portfolio', keys.trader!);

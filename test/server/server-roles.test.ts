@@ -29,6 +29,7 @@ const allowed: Record<string, readonly Role[]> = {
   'POST /v1/volatility-surfaces': ['operator'],
   'POST /v1/funding': ['operator'],
   'POST /v1/settlements': ['operator'],
+  'POST /v1/liquidations/unfilled': ['operator'],
   'POST /v1/instruments/halt': ['operator'],
   'POST /v1/instruments/resume': ['operator'],
   'GET /v1/accounts/alice': ['trader', 'operator', 'risk_viewer'],

@@ -80,6 +80,11 @@ export type CommandBody =
       readonly timeMs: number;
       readonly slices: readonly DatedSlice[];
     }
+  /**
+   * The venue's matching engine could not fill what is left of a liquidation order within its
+   * limit: the rulebook's loss waterfall takes it (decide-waterfall.ts).
+   */
+  | { readonly type: 'liquidation_unfilled'; readonly orderId: string }
   /** A fill from the venue's matching engine (fill.ts), at the log's time. */
   | ({ readonly type: 'fill' } & Omit<Fill, 'timeMs'>)
   /**
@@ -214,6 +219,10 @@ export type RejectionCode =
   | 'order_exists'
   | 'order_size_exceeded'
   | 'liquidation_limit_exceeded'
+  | 'insurance_fund_short'
+  | 'waterfall_not_configured'
+  | 'bankruptcy_price_unavailable'
+  | 'waterfall_exhausted'
   | 'order_not_found'
   | 'orders_per_account_max'
   | FillRejectionCode

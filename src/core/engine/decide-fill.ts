@@ -26,7 +26,8 @@ import { insuranceFundPart, liquidationLeft, liquidationOrderFilled } from './li
  * A side may name instead a liquidation order the engine emitted for its account (liquidation.ts):
  * then `order_not_found`, `order_size_exceeded` and `liquidation_limit_exceeded` (a price worse
  * than its limit) are its checks, and, after the fill's own, `price_unavailable` where a price the
- * bucket reads is not there; the fill then also pays the insurance fund its part
+ * bucket reads is not there, and `insurance_fund_short` where the fund's cover would take it
+ * below the waterfall's floor; the fill then also pays the insurance fund its part
  * (liquidation-fill.ts: the fee, or the fund's cover).
  */
 export function decideFill(
@@ -104,7 +105,8 @@ export function decideFill(
       command,
       sides[role],
     );
-    if (part === undefined) return refuse('price_unavailable', 'instrument');
+    if (part === 'price_unavailable') return refuse(part, 'instrument');
+    if (part === 'insurance_fund_short') return refuse(part, 'price');
     sides[role] = part.side;
     movements.push(...part.movements);
   }

@@ -25,6 +25,7 @@ import {
 } from './decide-location.ts';
 import { decideAmendOrder, decideCancelOrder, decidePlaceOrder } from './decide-order.ts';
 import { decideVolatility } from './decide-volatility.ts';
+import { decideLiquidationUnfilled } from './decide-waterfall.ts';
 import { type Decision, refuse } from './decision.ts';
 import { ledgerPrices } from './ledger-prices.ts';
 import { type GuardPolicy, guardTick, tickRefusalField } from './price-guard.ts';
@@ -166,6 +167,8 @@ export function decide(ledger: Ledger, command: Command, context: DecideContext)
       return decideVolatility(ledger, command, context);
     case 'fill':
       return decideFill(ledger, command, context);
+    case 'liquidation_unfilled':
+      return decideLiquidationUnfilled(ledger, command, context);
     case 'funding':
       return decideFunding(ledger, command, context.venue, context.nowMs);
     case 'settle_expiry':

@@ -15,10 +15,13 @@ import { withoutOrders } from '../liquidation/liquidation-step.ts';
 import { positionFill } from '../margin/position-fill.ts';
 import type { Account, Side } from '../model/account.ts';
 import { bucketsOf } from '../model/bucket.ts';
+import type { AssetId } from '../model/ids.ts';
 import type { Instrument } from '../model/instrument.ts';
+import type { PriceView } from '../model/price-view.ts';
 import type { Venue } from '../model/venue.ts';
 import { assert } from '../num/assert.ts';
-import type { Price, Quantity } from '../num/fixed.ts';
+import { type Amount, type Price, type Quantity, SCALE } from '../num/fixed.ts';
+import { divCeil } from '../num/rounding.ts';
 import type { Rejection } from './command.ts';
 import type { DecideContext } from './decide.ts';
 import { viewOf } from './decide-location.ts';
@@ -67,8 +70,10 @@ export function liquidationLeft(order: LiquidationOrder, size: Quantity): Ledger
  * the book as it was before the fill: the order's was decided on an earlier snapshot. The fee or
  * cover is paid into the position's isolated margin while it stays open (so the loss stops at
  * that margin: S20), else into the cross balance (a closed isolated position's margin, negative
- * by the loss, was released there by the fill). Undefined where a price the bucket reads is not
- * there: the fill is refused `price_unavailable`.
+ * by the loss, was released there by the fill). Refused `price_unavailable` where a price the
+ * bucket reads is not there; where the rulebook has a waterfall, `insurance_fund_short` where the
+ * cover would take the fund below its floor (the order is then the waterfall's:
+ * decide-waterfall.ts), so the fund never covers what it does not hold.
  */
 export function insuranceFundPart(
   ledger: Ledger,
@@ -78,10 +83,13 @@ export function insuranceFundPart(
   instrument: Instrument,
   fill: { readonly size: Quantity; readonly price: Price },
   filled: SideFill,
-): { readonly side: SideFill; readonly movements: readonly Movement[] } | undefined {
+):
+  | { readonly side: SideFill; readonly movements: readonly Movement[] }
+  | 'price_unavailable'
+  | 'insurance_fund_short' {
   const { venue, nowMs } = context;
   const view = viewOf(ledger, account, context);
-  if (!pricesHeld(ledger, view, venue, nowMs)) return undefined;
+  if (!pricesHeld(ledger, view, venue, nowMs)) return 'price_unavailable';
   const prices = ledgerPrices(ledger, nowMs);
   const bucket = withoutOrders(bucketsOf(view, venue).find((b) => b.id === order.bucket)!);
   const leg = bucket.legs.findIndex(
@@ -97,9 +105,11 @@ export function insuranceFundPart(
   const unit = settleUnit(venue, instrument);
   const delta = insuranceFundDelta(above, value, ruleOf(venue).feeRate, unit);
   if (delta === 0n) return { side: filled, movements: [] };
+  const asset = instrument.settle;
+  if (delta < 0n && !fundCovers(ledger, venue, asset, -delta, prices))
+    return 'insurance_fund_short';
   const isolated = filled.after?.marginMode === 'isolated';
   const reason = delta > 0n ? 'liquidation-fee' : 'insurance-cover';
-  const asset = instrument.settle;
   const movements: Movement[] = [
     {
       account: account.id,
@@ -118,6 +128,26 @@ export function insuranceFundPart(
         }
       : filled;
   return { side, movements };
+}
+
+/**
+ * Whether the fund can pay `cover` of `asset` and keep its floor (the waterfall's `fundFloor`, in
+ * USD, as that much of the asset rounded up); without a waterfall it always covers, and its
+ * balance may go below zero: the loss it could not cover, shown as it is.
+ */
+function fundCovers(
+  ledger: Ledger,
+  venue: Venue,
+  asset: AssetId,
+  cover: Amount,
+  prices: PriceView,
+): boolean {
+  const waterfall = ruleOf(venue).waterfall;
+  if (waterfall === undefined) return true;
+  const price = prices.assetPrice(asset);
+  const floor = price === 0n ? 0n : divCeil(waterfall.fundFloor * SCALE, price);
+  const balance = ledger.house.get(insuranceFund)?.get(asset) ?? 0n;
+  return balance - cover >= floor;
 }
 
 function ruleOf(venue: Venue) {

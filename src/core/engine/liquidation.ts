@@ -26,7 +26,8 @@ import { pricesHeld } from './prices-held.ts';
  * - each bucket below maintenance with no order outstanding has its open orders cancelled, then
  *   its next step ordered (liquidation-step.ts), recorded with the mark tick it was decided on,
  *   unless the account rests after its last step (`coolDownMs`); the step is bounded by what the
- *   account may still have liquidated in the block of time (`blockMs`, `maxBlockValue`).
+ *   account may still have liquidated in the block of time (`blockMs`, `maxBlockValue`); an
+ *   account auto-deleveraged is not liquidated during its grace (`deleverageGrace`, S5).
  * An isolated position is a bucket of its own: it is liquidated on its own (S20).
  * An account whose margin reads a price that is not there is left as it is (no check is made on a
  * price that is not there). The same on either margin path: it reads the states the events leave.
@@ -84,8 +85,10 @@ export function withLiquidations(
         made.push({ type: 'order_removed', account: id, orderId: order.id! });
       }
       if (!bare) continue;
-      // At rest after the account's last step, the bucket waits for an event after the rest.
+      // At rest after the account's last step, the bucket waits for an event after the rest;
+      // so does an account auto-deleveraged, for its grace (S5).
       if (pace !== undefined && nowMs < pace.lastOrderedMs + (rule.coolDownMs ?? 0)) continue;
+      if (nowMs < (after.deleverageGrace.get(id) ?? nowMs)) continue;
       const used = pace?.blockStartMs === blockStartMs ? pace.value : 0n;
       const remaining =
         rule.maxBlockValue === undefined ? amountMax : max(0n, rule.maxBlockValue - used);

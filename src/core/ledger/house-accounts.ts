@@ -14,8 +14,9 @@ export const feeAccount: AccountId = '@fees';
 export const roundingAccount: AccountId = '@rounding';
 /**
  * Receives liquidation fees and covers fills worse than bankruptcy (engine/liquidation-fill.ts).
- * Its balance may go below zero: that is the loss it could not cover, the backstop's and
- * auto-deleveraging's to take (not built yet), shown as it is rather than hidden.
+ * Under a rulebook's waterfall it covers only from what it holds above its floor (what it cannot
+ * cover goes to the backstops and auto-deleveraging: engine/decide-waterfall.ts); without one its
+ * balance may go below zero: the loss it could not cover, shown as it is rather than hidden.
  */
 export const insuranceFund: AccountId = '@insurance';
 

@@ -9,7 +9,12 @@ import type {
 import type { AccountId, AssetId, InstrumentId } from '../model/ids.ts';
 import type { Amount, Price, Quantity, Ratio } from '../num/fixed.ts';
 import type { FundingIndex } from './funding-index.ts';
-import type { LiquidationEnd, LiquidationOrder, LiquidationPace } from './liquidation-order.ts';
+import type {
+  LiquidationEnd,
+  LiquidationOrder,
+  LiquidationPace,
+  WaterfallStep,
+} from './liquidation-order.ts';
 import type { LocationId, PendingMove } from './location.ts';
 import type { Movement } from './movement.ts';
 import type { FeedState } from './price-feed.ts';
@@ -168,6 +173,22 @@ export type LedgerEvent =
       readonly account: AccountId;
       readonly orderId: string;
       readonly reason: LiquidationEnd;
+    }
+  /**
+   * A liquidation order's position the book could not absorb, taken at its bankruptcy price by a
+   * backstop or by auto-deleveraging an opposite position (engine/decide-waterfall.ts); the
+   * `filled` event after it moves the positions and the cash.
+   */
+  | {
+      readonly type: 'waterfall_step';
+      readonly step: WaterfallStep;
+      readonly account: AccountId;
+      readonly orderId: string;
+      readonly counterparty: AccountId;
+      readonly size: Quantity;
+      readonly price: Price;
+      /** Auto-deleveraging: the counterparty is not liquidated before this log time (S5). */
+      readonly graceUntilMs?: number;
     }
   /** Trading on the instrument stopped, or started again. */
   | { readonly type: 'instrument_halted' | 'instrument_resumed'; readonly instrument: InstrumentId }

@@ -26,6 +26,7 @@ export function ledgerOverlay(base: Ledger): Ledger {
     marginStates: new OverlayMap(base.marginStates),
     liquidations: new OverlayMap(base.liquidations),
     liquidationPace: new OverlayMap(base.liquidationPace),
+    deleverageGrace: new OverlayMap(base.deleverageGrace),
     answered: new OverlayMap(base.answered),
     events: base.events,
     ...(base.venue === undefined ? {} : { venue: base.venue }),

@@ -59,6 +59,11 @@ export interface Ledger {
   readonly liquidations: Map<string, LiquidationOrder>;
   /** Each account's liquidation pace, as its last step left it (kept once the step ends). */
   readonly liquidationPace: Map<AccountId, LiquidationPace>;
+  /**
+   * Accounts auto-deleveraged, with the log time before which they are not liquidated (the
+   * rulebook's grace, S5); kept once past.
+   */
+  readonly deleverageGrace: Map<AccountId, number>;
   /** Accepted commands by id: the digest of the body, and the events it produced. */
   readonly answered: Map<
     string,
@@ -92,6 +97,7 @@ export function newLedger(): Ledger {
     marginStates: new Map(),
     liquidations: new Map(),
     liquidationPace: new Map(),
+    deleverageGrace: new Map(),
     answered: new Map(),
     events: 0,
   };
@@ -244,6 +250,16 @@ export function applyEvent(ledger: Ledger, event: LedgerEvent): void {
         'a liquidation order ends once, on its account',
       );
       ledger.liquidations.delete(event.orderId);
+      return;
+    case 'waterfall_step':
+      assert(
+        ledger.liquidations.get(event.orderId)?.account === event.account,
+        'a waterfall step takes an outstanding order',
+      );
+      if (event.graceUntilMs !== undefined) {
+        const until = ledger.deleverageGrace.get(event.counterparty) ?? event.graceUntilMs;
+        ledger.deleverageGrace.set(event.counterparty, Math.max(until, event.graceUntilMs));
+      }
       return;
     case 'instrument_halted':
       ledger.halted.set(event.instrument, true);

@@ -47,3 +47,8 @@ export type LiquidationEnd =
   | 'replaced';
 
 export const liquidationEnds: readonly LiquidationEnd[] = ['filled', 'recovered', 'replaced'];
+
+/** Who took a position the book could not absorb: a backstop account, or auto-deleveraging. */
+export type WaterfallStep = 'backstop' | 'auto_deleverage';
+
+export const waterfallSteps: readonly WaterfallStep[] = ['backstop', 'auto_deleverage'];

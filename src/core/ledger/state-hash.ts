@@ -96,6 +96,7 @@ export function canonicalState(ledger: Ledger): string {
           account,
           { blockStartMs: pace.blockStartMs, value: pace.value, lastOrderedMs: pace.lastOrderedMs },
         ]),
+        deleverageGrace: byKey(ledger.deleverageGrace),
         volatility: byKey(ledger.volatility).map(([underlying, feed]) => [
           underlying,
           {

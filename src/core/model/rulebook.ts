@@ -1,6 +1,6 @@
 import { type Amount, fixed, ONE, type Quantity, type Ratio } from '../num/fixed.ts';
 import type { VolShock } from '../pricing/vol-shock.ts';
-import type { AssetId, InstrumentId } from './ids.ts';
+import type { AccountId, AssetId, InstrumentId } from './ids.ts';
 
 /** A band of holding value (in the valuation currency) and the weights applied to the part in it. */
 export interface CollateralTier {
@@ -488,7 +488,53 @@ export interface LiquidationRule {
   readonly blockMs?: number;
   /** The most an account may have ordered liquidated in one block: value at the mark, USD. */
   readonly maxBlockValue?: Amount;
+  /**
+   * What takes a position the book cannot absorb (engine/decide-waterfall.ts); absent: nothing,
+   * the order stays with the book and the insurance fund covers any fill, even below zero.
+   */
+  readonly waterfall?: Waterfall;
 }
+
+/**
+ * The loss waterfall after the book: the insurance fund covers a fill worse than bankruptcy only
+ * from what it holds above `fundFloor`; a position the book cannot absorb within its order's
+ * limit (or whose fill the fund could not cover) goes to the backstops in order, then to
+ * auto-deleveraging, each at the bankruptcy price.
+ */
+export interface Waterfall {
+  /** The fund's balance (USD at its asset's price) below which it covers nothing: 0 or more. */
+  readonly fundFloor: Amount;
+  /** In the order they are asked; each account at most once. */
+  readonly backstops: readonly Backstop[];
+  /** Absent: no auto-deleveraging; what the backstops cannot take stays with the book. */
+  readonly autoDeleverage?: AutoDeleverage;
+}
+
+/** An account that takes over liquidated positions at their bankruptcy price (Bybit's, Deribit's
+ * backstop liquidity providers), while it stays at or above initial margin. */
+export interface Backstop {
+  readonly account: AccountId;
+  /** The most it may hold on one market, |size| valued at the mark in USD: above 0. */
+  readonly maxValue: Amount;
+}
+
+export interface AutoDeleverage {
+  readonly ranking: AutoDeleverageRanking;
+  /**
+   * Log time (ms) after being deleveraged during which an account is not liquidated: it is told
+   * and may add margin (SCENARIOS.md S5: a market maker's hedge taken from it must not make it the
+   * next liquidation at once). 0 or more.
+   */
+  readonly graceMs: number;
+}
+
+/** How auto-deleveraging ranks the positions it closes (liquidation/deleverage-ranking.ts). */
+export type AutoDeleverageRanking = 'profit_times_leverage' | 'profit';
+
+export const autoDeleverageRankings: readonly AutoDeleverageRanking[] = [
+  'profit_times_leverage',
+  'profit',
+];
 
 /**
  * dYdX v4's defaults (dydxprotocol/v4-chain protocol/x/clob/types/liquidations_config_keeper.go

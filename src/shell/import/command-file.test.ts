@@ -132,7 +132,7 @@ describe('a file of engine commands', () => {
       'c.jsonl:2: amount: must be greater than zero',
       'c.jsonl:3: type: must be one of: open_account, deposit, withdraw, transfer, price_tick, ' +
         'volatility_surface, fill, funding, settle_expiry, move_isolated_margin, set_leverage, set_margin_mode, ' +
-        'place_order, amend_order, cancel_order, move_collateral, settle_collateral_move, ' +
+        'place_order, amend_order, cancel_order, liquidation_unfilled, move_collateral, settle_collateral_move, ' +
         'halt_instrument, resume_instrument, pre_trade_check',
       'c.jsonl:4: amount: must be a decimal string with at most 18 decimals, got "1e3"',
       'c.jsonl:5: amont: unknown field (expected one of: id, type, issuedAtMs, timeToLiveMs, account, asset, amount, location)',

@@ -108,6 +108,7 @@ export function readCommand(reader: Reader): EngineLine {
       'place_order',
       'amend_order',
       'cancel_order',
+      'liquidation_unfilled',
       'move_collateral',
       'settle_collateral_move',
       'halt_instrument',
@@ -321,6 +322,9 @@ export function readCommand(reader: Reader): EngineLine {
         size: reader.field('size').decimal(amountBounds),
         ...(reader.has('price') ? { price: reader.field('price').decimal(positivePrice) } : {}),
       };
+    case 'liquidation_unfilled':
+      reader.only([...head, 'orderId']);
+      return { ...common, type, orderId: reader.field('orderId').string() };
     case 'cancel_order':
       reader.only([...head, 'account', 'orderId']);
       return {

@@ -621,4 +621,34 @@ describe('liquidation (how the venue liquidates)', () => {
       expect.stringMatching(/^liquidation\.maxBlockValue: /),
     ]);
   });
+
+  it('reads a loss waterfall, refusing one that could loop or hand a position to the house', () => {
+    const waterfall = {
+      fundFloor: '100',
+      backstops: [{ account: 'bk-1', maxValue: '5000000' }],
+      autoDeleverage: { ranking: 'profit', graceMs: '60000' },
+    };
+    expect(read({ ...doc, liquidation: { waterfall } }).rulebook.liquidation?.waterfall).toEqual({
+      fundFloor: fixed('100'),
+      backstops: [{ account: 'bk-1', maxValue: fixed('5000000') }],
+      autoDeleverage: { ranking: 'profit', graceMs: 60000 },
+    });
+    const issues = (w: unknown) => read({ ...doc, liquidation: { waterfall: w } }).issues;
+    const twice = { account: 'bk-1', maxValue: '1' };
+    expect(issues({ backstops: [twice, twice] })).toEqual([
+      'liquidation.waterfall.backstops[1].account: "bk-1" is a backstop already: each is asked once',
+    ]);
+    expect(issues({ backstops: [{ account: '@insurance', maxValue: '1' }] })).toEqual([
+      'liquidation.waterfall.backstops[0].account: a house account (its id begins with @) takes no position',
+    ]);
+    expect(issues({ backstops: [{ account: 'bk', maxValue: '0' }] })).toEqual([
+      expect.stringMatching(/^liquidation\.waterfall\.backstops\[0\]\.maxValue: /),
+    ]);
+    expect(issues({ fundFloor: '-1' })).toEqual([
+      expect.stringMatching(/^liquidation\.waterfall\.fundFloor: /),
+    ]);
+    expect(issues({ autoDeleverage: { ranking: 'random' } })).toEqual([
+      expect.stringMatching(/^liquidation\.waterfall\.autoDeleverage\.ranking: /),
+    ]);
+  });
 });

@@ -40,6 +40,8 @@ import { checkPremiumRoom } from './premium-room.ts';
 import { atMost, type DecimalBounds, nonNegative, type Reader } from './reader.ts';
 import { healthFlagFields, readHealthFlags } from './stable-price-file.ts';
 import { continuedTerms, readTierContinuation } from './tier-continuation-file.ts';
+import { readWaterfall } from './waterfall-file.ts';
+import { readWholeMs } from './whole-ms-field.ts';
 
 export const rate = { min: nonNegative, max: atMost(ONE, '1') };
 const leverage = { positive: true, max: atMost(leverageMax * SCALE, `${leverageMax}`) };
@@ -151,8 +153,9 @@ export function readRulebook(reader: Reader): Rulebook {
  */
 function readLiquidation(reader: Reader): LiquidationRule {
   if (!reader.object()) return defaultLiquidationRule;
-  reader.only([...Object.keys(defaultLiquidationRule), 'coolDownMs', 'blockMs', 'maxBlockValue']);
-  type Figure = Exclude<keyof LiquidationRule, 'coolDownMs' | 'blockMs' | 'maxBlockValue'>;
+  const optional = ['coolDownMs', 'blockMs', 'maxBlockValue', 'waterfall'] as const;
+  reader.only([...Object.keys(defaultLiquidationRule), ...optional]);
+  type Figure = Exclude<keyof LiquidationRule, (typeof optional)[number]>;
   const read = (field: Figure, bounds: DecimalBounds) =>
     reader.field(field).optionalDecimal(bounds) ?? defaultLiquidationRule[field];
   const coolDownMs = readWholeMs(reader, 'coolDownMs', false);
@@ -177,27 +180,9 @@ function readLiquidation(reader: Reader): LiquidationRule {
     spreadToMaintenance: read('spreadToMaintenance', { positive: true, max: atMost(ONE, '1') }),
     ...(coolDownMs === undefined ? {} : { coolDownMs }),
     ...(blockMs === undefined || maxBlockValue === undefined ? {} : { blockMs, maxBlockValue }),
+    ...(reader.has('waterfall') ? { waterfall: readWaterfall(reader.field('waterfall')) } : {}),
   };
 }
-
-/** A duration in whole milliseconds, as a decimal string: at most a day; above 0 where `positive`. */
-function readWholeMs(reader: Reader, field: string, positive: boolean): number | undefined {
-  const value = reader
-    .field(field)
-    .optionalDecimal(
-      positive
-        ? { positive: true, max: atMost(dayMs, '86400000 (a day)') }
-        : { min: nonNegative, max: atMost(dayMs, '86400000 (a day)') },
-    );
-  if (value === undefined) return undefined;
-  if (value % ONE !== 0n) {
-    reader.field(field).fail('must be a whole number of milliseconds');
-    return undefined;
-  }
-  return Number(value / ONE);
-}
-
-const dayMs = 86_400_000n * ONE;
 
 const emptyRulebook: Rulebook = {
   id: '',

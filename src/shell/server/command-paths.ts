@@ -43,6 +43,7 @@ export const commandRoutes: readonly CommandRoute[] = [
   { path: '/v1/volatility-surfaces', type: 'volatility_surface', roles: operator },
   { path: '/v1/funding', type: 'funding', roles: operator },
   { path: '/v1/settlements', type: 'settle_expiry', roles: operator },
+  { path: '/v1/liquidations/unfilled', type: 'liquidation_unfilled', roles: operator },
   { path: '/v1/instruments/halt', type: 'halt_instrument', roles: operator },
   { path: '/v1/instruments/resume', type: 'resume_instrument', roles: operator },
 ];

@@ -191,6 +191,10 @@ export const commandBodies = {
     instrument,
     price: decimal('The settlement price'),
   }),
+  liquidation_unfilled: command(
+    'The matching engine could not fill a liquidation order: the loss waterfall takes it',
+    { orderId: name('The liquidation order id (liq-N)') },
+  ),
   halt_instrument: command('Trading on an instrument halted', { instrument }),
   resume_instrument: command('Trading on a halted instrument resumed', { instrument }),
   pre_trade_check: Type.Object(

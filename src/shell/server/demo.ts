@@ -39,7 +39,15 @@ export function demoVenueFile(nowMs: number): Record<string, unknown> {
     rulebook: {
       ...(presetJson('deribit-options') as object),
       liquidationWarning: '0.8',
-      liquidation: { buffer: '0.25', feeRate: '0.0025' },
+      // What the book cannot take goes to the backstop, then to auto-deleveraging.
+      liquidation: {
+        buffer: '0.25',
+        feeRate: '0.0025',
+        waterfall: {
+          backstops: [{ account: demoAccounts.backstop, maxValue: '5000000' }],
+          autoDeleverage: { ranking: 'profit_times_leverage', graceMs: '60000' },
+        },
+      },
     },
     assets: [
       { id: 'BTC', name: 'Bitcoin' },
@@ -108,6 +116,8 @@ export const demoAccounts = {
   /** About 16× long: the crash takes it below maintenance, and it is liquidated step by step. */
   levered: 'demo-levered',
   street: 'demo-street',
+  /** Takes over what the book cannot absorb, at the bankruptcy price. */
+  backstop: 'demo-backstop',
 } as const;
 
 /** The perpetual's book as the liquidity model sees it: 20 million USD each 1 % it gives way. */
@@ -201,6 +211,7 @@ export class DemoFeed {
           [demoAccounts.portfolio, '1'],
           [demoAccounts.levered, '0.01'],
           [demoAccounts.street, '1000'],
+          [demoAccounts.backstop, '20'],
         ] as const
       ).map(
         ([account, amount]): Command => ({
@@ -285,7 +296,9 @@ export class DemoFeed {
 
   /**
    * The engine's liquidation orders filled as the venue's matching engine would, by the liquidity
-   * model, against the street: what the book takes at no worse than each order's limit.
+   * model, against the street: what the book takes at no worse than each order's limit. What it
+   * cannot take (too thin at the limit, or a fill the fund could not cover) is reported unfilled,
+   * for the waterfall.
    */
   private async fillLiquidations(): Promise<void> {
     const { ledger, settings } = this.service.host;
@@ -293,8 +306,16 @@ export class DemoFeed {
       const instrument = settings.venue.instruments.get(order.instrument)!;
       const mark = ledger.markPrices.get(order.instrument)!;
       const filled = liquidityFill(instrument, order, mark, perpetualBook);
-      if (filled === undefined) continue;
-      await this.service.submit({
+      const unfilled: Command = {
+        id: `demo-unfilled-${order.id}-${order.size}`,
+        type: 'liquidation_unfilled',
+        orderId: order.id,
+      };
+      if (filled === undefined) {
+        await this.service.submit(unfilled);
+        continue;
+      }
+      const answer = await this.service.submit({
         id: `demo-liquidation-${order.id}-${order.size}`,
         type: 'fill',
         instrument: order.instrument,
@@ -310,6 +331,9 @@ export class DemoFeed {
         maker: { account: demoAccounts.street, feeRate: 0n },
         external: 'maker',
       });
+      if (answer.kind === 'rejected' && answer.rejection.code === 'insurance_fund_short') {
+        await this.service.submit(unfilled);
+      }
     }
   }
 

@@ -81,10 +81,13 @@ export class ServerMetrics {
     });
   }
 
-  /** Liquidation events by type (ordered, reduced, ended) as the engine makes them. */
+  /**
+   * Liquidation events by type (ordered, reduced, ended, a waterfall step) as the engine makes
+   * them; `reason` is an end's reason or a waterfall step's kind (backstop, auto_deleverage).
+   */
   readonly liquidations = new Counter({
     name: 'xmargin_liquidation_events_total',
-    help: 'Liquidation events: orders emitted, reduced by a fill, ended (by reason)',
+    help: 'Liquidation events: orders emitted, reduced by a fill, ended (by reason), waterfall steps (by step)',
     labelNames: ['type', 'reason'] as const,
     registers: [this.registry],
   });
@@ -96,6 +99,8 @@ export class ServerMetrics {
         this.liquidations.inc({ type: event.type, reason: '' });
       } else if (event.type === 'liquidation_ended') {
         this.liquidations.inc({ type: event.type, reason: event.reason });
+      } else if (event.type === 'waterfall_step') {
+        this.liquidations.inc({ type: event.type, reason: event.step });
       }
     }
   }

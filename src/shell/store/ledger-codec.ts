@@ -7,7 +7,7 @@ import {
   type PositionChange,
   type PriceFeed,
 } from '../../core/ledger/ledger-event.ts';
-import { liquidationEnds } from '../../core/ledger/liquidation-order.ts';
+import { liquidationEnds, waterfallSteps } from '../../core/ledger/liquidation-order.ts';
 import type { Movement, MovementReason } from '../../core/ledger/movement.ts';
 import type { FeedState, Tick } from '../../core/ledger/price-feed.ts';
 import type { DatedSlice } from '../../core/ledger/volatility-feed.ts';
@@ -319,6 +319,31 @@ function readEvent(reader: Reader, type: string): LedgerEvent {
         orderId: reader.field('orderId').string(),
         reason: reader.field('reason').oneOf(liquidationEnds),
       };
+    case 'waterfall_step': {
+      reader.only([
+        ...head,
+        'step',
+        'account',
+        'orderId',
+        'counterparty',
+        'size',
+        'price',
+        'graceUntilMs',
+      ]);
+      const grace = reader.has('graceUntilMs')
+        ? { graceUntilMs: wholeNumber(reader.field('graceUntilMs'), 0) }
+        : {};
+      return {
+        type,
+        step: reader.field('step').oneOf(waterfallSteps),
+        account: reader.field('account').string(),
+        orderId: reader.field('orderId').string(),
+        counterparty: reader.field('counterparty').string(),
+        size: reader.field('size').decimal({ positive: true }),
+        price: reader.field('price').decimal({ positive: true }),
+        ...grace,
+      };
+    }
     case 'instrument_halted':
     case 'instrument_resumed':
       reader.only([...head, 'instrument']);

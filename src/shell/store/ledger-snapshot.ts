@@ -95,6 +95,9 @@ export function ledgerOf(snapshot: Snapshot): Ledger {
     for (const [account, pace] of state.liquidationPace ?? []) {
       ledger.liquidationPace.set(account, { ...pace, value: amount(pace.value) });
     }
+    for (const [account, untilMs] of state.deleverageGrace ?? []) {
+      ledger.deleverageGrace.set(account, untilMs);
+    }
     for (const [asset, value] of amounts(state.deposited)) ledger.deposited.set(asset, value);
     for (const [asset, value] of amounts(state.withdrawn)) ledger.withdrawn.set(asset, value);
     for (const [asset, value] of amounts(state.assetPrices)) ledger.assetPrices.set(asset, value);
@@ -193,6 +196,7 @@ interface CanonicalState {
     string,
     Omit<LiquidationPace, 'value'> & { readonly value: string },
   ][];
+  readonly deleverageGrace?: readonly [string, number][];
   readonly volatility?: readonly [string, VolatilityFeed][];
   readonly answered: readonly [string, { digest: string; first: number; count: number }][];
 }
