@@ -4,15 +4,16 @@ import { ledgerOverlay } from '../ledger/ledger-overlay.ts';
 import type { LiquidationOrder, WaterfallStep } from '../ledger/liquidation-order.ts';
 import { bankruptcyPrice } from '../liquidation/bankruptcy-price.ts';
 import { type DeleverageCandidate, deleverageOrder } from '../liquidation/deleverage-ranking.ts';
+import { liquidationValue } from '../liquidation/insurance-fund-delta.ts';
 import { withoutOrders } from '../liquidation/liquidation-step.ts';
 import { bucketRisk } from '../margin/bucket-risk.ts';
-import { notional, unrealisedPnl } from '../margin/contract-value.ts';
+import { unrealisedPnl } from '../margin/contract-value.ts';
 import type { PositionSide } from '../model/account.ts';
 import { bucketsOf } from '../model/bucket.ts';
 import type { AccountId } from '../model/ids.ts';
 import type { Instrument } from '../model/instrument.ts';
 import type { PriceView } from '../model/price-view.ts';
-import type { Backstop, Waterfall } from '../model/rulebook.ts';
+import type { Backstop } from '../model/rulebook.ts';
 import { assert } from '../num/assert.ts';
 import { abs, min, type Price, type Quantity, SCALE } from '../num/fixed.ts';
 import { divCeil, divFloor } from '../num/rounding.ts';
@@ -74,13 +75,17 @@ export function decideLiquidationUnfilled(
   let book = ledgerOverlay(ledger);
   let left = whole;
   const events: LedgerEvent[] = [];
-  /** The take, or undefined where the fill would be refused (a hedge-mode account, a limit). */
+  /**
+   * The take's events and the books after them, or undefined where the fill would be refused (a
+   * hedge-mode backstop, a position limit).
+   */
   const take = (
     step: WaterfallStep,
     counterparty: AccountId,
     size: Quantity,
     side: PositionSide | undefined,
-  ): Ledger | undefined => {
+    graceMs?: number,
+  ): { readonly made: readonly LedgerEvent[]; readonly after: Ledger } | undefined => {
     const fill = decideFill(
       book,
       {
@@ -103,7 +108,7 @@ export function decideLiquidationUnfilled(
       context,
     );
     if ('rejection' in fill) return undefined;
-    const grace = step === 'auto_deleverage' ? { graceUntilMs: nowMs + graceOf(waterfall) } : {};
+    const grace = graceMs === undefined ? {} : { graceUntilMs: nowMs + graceMs };
     const made: LedgerEvent[] = [
       {
         type: 'waterfall_step',
@@ -119,45 +124,43 @@ export function decideLiquidationUnfilled(
     ];
     const after = ledgerOverlay(book);
     for (const event of made) applyEvent(after, event);
-    events.push(...made);
-    return after;
+    return { made, after };
   };
 
   for (const backstop of waterfall.backstops) {
     if (left === 0n) break;
     if (backstop.account === order.account || !book.accounts.has(backstop.account)) continue;
+    // A room of nothing is a fill of nothing, which is refused.
     const size = backstopRoom(book, backstop, order, instrument, prices, left);
-    if (size === 0n) continue;
-    const mark = events.length;
-    const after = take('backstop', backstop.account, size, undefined);
-    if (after === undefined) continue;
+    const taken = take('backstop', backstop.account, size, undefined);
+    if (taken === undefined) continue;
+    const { made, after } = taken;
     if (!atOrAboveInitial(after.accounts.get(backstop.account)!, () => true, after, context)) {
-      events.length = mark;
       continue;
     }
+    events.push(...made);
     book = after;
     left -= size;
   }
-  if (left > 0n && waterfall.autoDeleverage !== undefined) {
+  const deleverage = waterfall.autoDeleverage;
+  if (left > 0n && deleverage !== undefined) {
     const ranked = deleverageOrder(
       opposites(book, order, instrument, context, prices),
-      waterfall.autoDeleverage.ranking,
+      deleverage.ranking,
     );
     for (const candidate of ranked) {
       if (left === 0n) break;
       const size = min(left, abs(candidate.size));
-      const after = take('auto_deleverage', candidate.account, size, candidate.positionSide);
-      if (after === undefined) continue;
-      book = after;
+      const { account, positionSide } = candidate;
+      const taken = take('auto_deleverage', account, size, positionSide, deleverage.graceMs);
+      if (taken === undefined) continue;
+      events.push(...taken.made);
+      book = taken.after;
       left -= size;
     }
   }
   if (left === whole) return refuse('waterfall_exhausted', 'orderId');
   return { events: [...events, liquidationLeft(order, min(whole - left, order.size))] };
-}
-
-function graceOf(waterfall: Waterfall): number {
-  return waterfall.autoDeleverage?.graceMs ?? 0;
 }
 
 /**
@@ -181,8 +184,10 @@ function backstopRoom(
   const mark = prices.markPrice(instrument.id);
   const settlePrice = prices.assetPrice(instrument.settle);
   const fits = (size: Quantity) =>
-    divCeil(marketValueOf(instrument, current + sign * size, mark, prices) * settlePrice, SCALE) <=
-    backstop.maxValue;
+    divCeil(
+      liquidationValue(instrument, current + sign * size, mark, prices) * settlePrice,
+      SCALE,
+    ) <= backstop.maxValue;
   if (fits(left)) return left;
   // Taking first closes an opposite position (its value falls), then opens one (it rises).
   const step = instrument.sizeStep;
@@ -196,13 +201,6 @@ function backstopRoom(
     else high = middle;
   }
   return low * step;
-}
-
-/** |size| at the mark, in the settle asset; an option's as the underlying it covers. */
-function marketValueOf(instrument: Instrument, size: Quantity, mark: Price, prices: PriceView) {
-  return instrument.kind === 'option'
-    ? notional(instrument, size, mark, prices.assetPrice(instrument.underlying))
-    : notional(instrument, size, mark);
 }
 
 /**
@@ -221,15 +219,17 @@ function opposites(
   const mark = prices.markPrice(instrument.id);
   const settlePrice = prices.assetPrice(instrument.settle);
   const candidates: DeleverageCandidate[] = [];
+  // A sell closes a long: it is taken by a short buying back.
+  const opposite = (size: Quantity) => (order.side === 'sell' ? size < 0n : size > 0n);
   for (const holder of book.accounts.values()) {
     if (holder.id === order.account) continue;
-    for (const position of holder.positions) {
-      if (position.instrument !== instrument.id) continue;
-      // A sell closes a long: it is taken by a short buying back.
-      if (order.side === 'sell' ? position.size >= 0n : position.size <= 0n) continue;
-      const view = viewOf(book, holder, context);
-      if (!pricesHeld(book, view, venue, nowMs)) continue;
-      const bucket = bucketsOf(view, venue).find((b) =>
+    const held = holder.positions.filter((p) => p.instrument === instrument.id && opposite(p.size));
+    if (held.length === 0) continue;
+    const view = viewOf(book, holder, context);
+    if (!pricesHeld(book, view, venue, nowMs)) continue;
+    const buckets = bucketsOf(view, venue);
+    for (const position of held) {
+      const bucket = buckets.find((b) =>
         b.legs.some((l) => l.instrument === instrument.id && l.side === position.side),
       )!;
       candidates.push({
@@ -239,7 +239,7 @@ function opposites(
         unrealisedPnl: unrealisedPnl(instrument, position.size, position.entryPrice, mark),
         entryValue: entryValueOf(instrument, position.size, position.entryPrice, prices),
         markValue: divFloor(
-          marketValueOf(instrument, position.size, mark, prices) * settlePrice,
+          liquidationValue(instrument, position.size, mark, prices) * settlePrice,
           SCALE,
         ),
         equity: bucketRisk(venue, withoutOrders(bucket), prices).equity,
@@ -249,11 +249,12 @@ function opposites(
   return candidates;
 }
 
-/** |size| at its entry price, in the settle asset, at least one unit: the profit's base. */
+/**
+ * |size| at its entry price, in the settle asset (an option's premium paid): the profit's base,
+ * above 0 (a position has a size, a fill a price above 0, and the value rounds up).
+ */
 function entryValueOf(instrument: Instrument, size: Quantity, entry: Price, prices: PriceView) {
-  const value =
-    instrument.kind === 'option'
-      ? divCeil(abs(size) * instrument.contractSize * entry, SCALE * SCALE)
-      : marketValueOf(instrument, size, entry, prices);
-  return value > 0n ? value : 1n;
+  return instrument.kind === 'option'
+    ? divCeil(abs(size) * instrument.contractSize * entry, SCALE * SCALE)
+    : liquidationValue(instrument, size, entry, prices);
 }

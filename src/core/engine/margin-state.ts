@@ -153,10 +153,6 @@ export function touchedAccounts(
       case 'liquidation_ordered':
         add(event.order.account);
         break;
-      case 'waterfall_step':
-        add(event.account);
-        add(event.counterparty);
-        break;
       case 'transferred':
         add(event.from);
         add(event.to);

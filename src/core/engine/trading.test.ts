@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { executeChecked, fillCommand } from '../../../test/engine-kit.ts';
 import {
   binanceLikeBrackets,
   d,
@@ -11,7 +12,6 @@ import {
   rulebook,
   venue,
 } from '../../../test/kit.ts';
-import { conservationGaps, openInterestGaps } from '../ledger/conservation.ts';
 import { feeAccount, pnlPoolOf, roundingAccount } from '../ledger/house-accounts.ts';
 import { applyRecord, type Ledger, newLedger } from '../ledger/ledger.ts';
 import type { PriceFeed } from '../ledger/ledger-event.ts';
@@ -28,7 +28,7 @@ import { SCALE } from '../num/fixed.ts';
 import type { Command } from './command.ts';
 import type { DecideContext } from './decide.ts';
 import { checkOrder } from './decide-order.ts';
-import { type Answer, execute, judgeCommand } from './execute.ts';
+import { type Answer, judgeCommand } from './execute.ts';
 
 // Trading through the engine: fills, funding and expiry as commands, each checked against the
 // books after it (every amount by hand, the venue's own accounts included).
@@ -80,16 +80,7 @@ const fill = (
   price: string,
   maker: string,
   fees = { taker: '0.0005', maker: '0.0002' },
-): Command => ({
-  id: id(),
-  type: 'fill',
-  instrument,
-  takerSide,
-  size: d(size),
-  price: d(price),
-  taker: { account: taker, feeRate: d(fees.taker) },
-  maker: { account: maker, feeRate: d(fees.maker) },
-});
+): Command => fillCommand(id(), instrument, taker, takerSide, size, price, maker, fees);
 /** A resting limit order, on BTCUSDT unless another instrument is named. */
 const placeOrder = (
   account: string,
@@ -137,15 +128,8 @@ function books(): Ledger {
   return ledger;
 }
 
-/** Executes one command and checks the books after it, whatever the answer. */
-function run(ledger: Ledger, command: Command, ctx = context): Answer {
-  const before = stateHash(ledger);
-  const answer = execute(ledger, command, ctx);
-  if (answer.kind === 'rejected') expect(stateHash(ledger)).toBe(before);
-  expect(conservationGaps(ledger, context.venue.instruments)).toEqual(new Map());
-  expect(openInterestGaps(ledger)).toEqual(new Map());
-  return answer;
-}
+const run = (ledger: Ledger, command: Command, ctx = context): Answer =>
+  executeChecked(ledger, command, ctx);
 
 const balance = (ledger: Ledger, account: string, asset = 'USDT') =>
   ledger.accounts.get(account)?.balances.get(asset) ?? ledger.house.get(account)?.get(asset);

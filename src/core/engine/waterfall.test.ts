@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { executeChecked, fillCommand } from '../../../test/engine-kit.ts';
 import {
   binanceLikeBrackets,
   d,
@@ -7,9 +8,8 @@ import {
   rulebook,
   venue,
 } from '../../../test/kit.ts';
-import { conservationGaps, openInterestGaps } from '../ledger/conservation.ts';
 import { insuranceFund } from '../ledger/house-accounts.ts';
-import { applyRecord, type Ledger, newLedger } from '../ledger/ledger.ts';
+import { type Ledger, newLedger } from '../ledger/ledger.ts';
 import type { LedgerEvent, PriceFeed } from '../ledger/ledger-event.ts';
 import { stateHash } from '../ledger/state-hash.ts';
 import { defaultLiquidationRule, type Waterfall } from '../model/rulebook.ts';
@@ -59,31 +59,14 @@ const trade = (
   size: string,
   price: string,
   maker: string,
-): Command => ({
-  id: id(),
-  type: 'fill',
-  instrument,
-  takerSide,
-  size: d(size),
-  price: d(price),
-  taker: { account: taker, feeRate: 0n },
-  maker: { account: maker, feeRate: 0n },
-});
+): Command => fillCommand(id(), instrument, taker, takerSide, size, price, maker);
 const unfilled = (orderId: string): Command => ({
   id: id(),
   type: 'liquidation_unfilled',
   orderId,
 });
 
-function run(ledger: Ledger, command: Command, ctx: DecideContext): Answer {
-  const before = stateHash(ledger);
-  const { answer, record } = judgeCommand(ledger, command, ctx);
-  if (record !== undefined) applyRecord(ledger, record);
-  if (answer.kind === 'rejected') expect(stateHash(ledger)).toBe(before);
-  expect(conservationGaps(ledger, ctx.venue.instruments)).toEqual(new Map());
-  expect(openInterestGaps(ledger)).toEqual(new Map());
-  return answer;
-}
+const run = executeChecked;
 const events = (answer: Answer): readonly LedgerEvent[] =>
   answer.kind === 'accepted' ? answer.events : [];
 const steps = (answer: Answer) =>
@@ -100,7 +83,8 @@ const sizeOf = (ledger: Ledger, account: string, instrument = 'BTCUSDT') =>
 /**
  * Alice long 1 BTCUSDT at 40,000 over 1,000 USDT, bought from mm (short 1, a million USDT).
  * Bob short 0.5 at 41,000 over 2,000; carol short 0.2 at 39,500 over `carolDeposit`, and long 4
- * ETHUSDT at 2,000; dave the long side of their shorts; the backstop with 1,000 USDT.
+ * ETHUSDT at 2,000; dave the long side of their shorts; erin long 0.1 at 38,000 over 10,000;
+ * the backstop with 1,000 USDT.
  */
 function books(ctx: DecideContext, carolDeposit = '500'): Ledger {
   const ledger = newLedger();
@@ -120,10 +104,13 @@ function books(ctx: DecideContext, carolDeposit = '500'): Ledger {
     ...deposit('carol', carolDeposit),
     ...deposit('dave', '1000000'),
     ...deposit('backstop', '1000'),
+    ...deposit('erin', '10000'),
     trade('BTCUSDT', 'alice', 'buy', '1', '40000', 'mm'),
     trade('BTCUSDT', 'bob', 'sell', '0.5', '41000', 'dave'),
     trade('BTCUSDT', 'carol', 'sell', '0.2', '39500', 'dave'),
     trade('ETHUSDT', 'carol', 'buy', '4', '2000', 'dave'),
+    // A long in profit: on alice's side, never deleveraged for her.
+    trade('BTCUSDT', 'erin', 'buy', '0.1', '38000', 'dave'),
   ];
   for (const command of setup) expect(run(ledger, command, ctx).kind).toBe('accepted');
   return ledger;
@@ -273,6 +260,82 @@ describe('a liquidation order the book cannot fill', () => {
     // With 300 it covers and keeps its floor.
     ledger.house.set(insuranceFund, new Map([['USDT', d('300')]]));
     expect(judgeCommand(ledger, atMark, ctx).answer.kind).toBe('accepted');
+    // A fund that never held anything covers nothing.
+    ledger.house.delete(insuranceFund);
+    expect(judgeCommand(ledger, atMark, ctx).answer).toMatchObject({
+      rejection: { code: 'insurance_fund_short' },
+    });
+  });
+
+  it('asks no backstop that is the account itself or not open, and counts what one holds', () => {
+    const ctx = contextWith({
+      fundFloor: 0n,
+      backstops: [
+        { account: 'alice', maxValue: d('1000000') },
+        { account: 'ghost', maxValue: d('1000000') },
+        { account: 'backstop', maxValue: d('30000') },
+      ],
+    });
+    const ledger = books(ctx);
+    run(
+      ledger,
+      { id: id(), type: 'deposit', account: 'backstop', asset: 'USDT', amount: d('20000') },
+      ctx,
+    );
+    run(ledger, trade('BTCUSDT', 'backstop', 'buy', '0.5', '40000', 'dave'), ctx);
+    // Long 0.5 already: room for 0.766 − 0.5 = 0.266 under its 30,000 at 39,150. No
+    // auto-deleveraging: the rest stays with alice, her order reduced by what was taken.
+    const order = dropTo(ledger, '39150', ctx);
+    const answer = run(ledger, unfilled(order.id), ctx);
+    expect(steps(answer)).toEqual([
+      { step: 'backstop', counterparty: 'backstop', size: d('0.266') },
+    ]);
+    expect(sizeOf(ledger, 'backstop')).toBe(d('0.766'));
+    expect(sizeOf(ledger, 'alice')).toBe(d('0.734'));
+  });
+
+  it('reduces the order by what a backstop took where that is less than the order', () => {
+    const ctx = contextWith({
+      fundFloor: 0n,
+      backstops: [{ account: 'backstop', maxValue: d('1000') }],
+    });
+    const ledger = books(ctx);
+    const order = dropTo(ledger, '39150', ctx);
+    expect(order.size).toBe(d('0.057'));
+    // 1,000 USD at 39,150: 0.025 (978.75; 0.026 is 1,017.9). The order has 0.032 left.
+    const answer = run(ledger, unfilled(order.id), ctx);
+    expect(events(answer).at(-1)).toMatchObject({ type: 'liquidation_reduced', size: d('0.032') });
+    expect(ledger.liquidations.get(order.id)?.size).toBe(d('0.032'));
+  });
+
+  it('takes the fee into a fund below its floor: the floor bounds only what it covers', () => {
+    const ctx = contextWith({ fundFloor: d('100'), backstops: [] });
+    const ledger = books(ctx);
+    const order = dropTo(ledger, '39150', ctx);
+    const atLimit: Command = {
+      id: id(),
+      type: 'fill',
+      instrument: 'BTCUSDT',
+      takerSide: 'sell',
+      size: order.size,
+      price: order.limitPrice,
+      taker: { account: 'alice', orderId: order.id, feeRate: 0n },
+      maker: { account: 'dave', feeRate: 0n },
+    };
+    expect(order.limitPrice).toBe(d('39149.34'));
+    expect(run(ledger, atLimit, ctx).kind).toBe('accepted');
+    // 0.1 % of 0.057 × 39,149.34.
+    expect(usdt(ledger, insuranceFund)).toBe(d('2.23151238'));
+  });
+
+  it('is refused while the instrument is halted', () => {
+    const ctx = contextWith({ fundFloor: 0n, backstops: [], autoDeleverage: adl });
+    const ledger = books(ctx);
+    const order = dropTo(ledger, '39150', ctx);
+    run(ledger, { id: id(), type: 'halt_instrument', instrument: 'BTCUSDT' }, ctx);
+    expect(run(ledger, unfilled(order.id), ctx)).toMatchObject({
+      rejection: { code: 'instrument_halted', field: 'orderId' },
+    });
   });
 
   it('is refused where the rulebook has no waterfall, or the order is not there', () => {

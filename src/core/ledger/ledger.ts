@@ -61,7 +61,7 @@ export interface Ledger {
   readonly liquidationPace: Map<AccountId, LiquidationPace>;
   /**
    * Accounts auto-deleveraged, with the log time before which they are not liquidated (the
-   * rulebook's grace, S5); kept once past.
+   * rulebook's grace from their latest deleveraging, S5); kept once past.
    */
   readonly deleverageGrace: Map<AccountId, number>;
   /** Accepted commands by id: the digest of the body, and the events it produced. */
@@ -256,9 +256,9 @@ export function applyEvent(ledger: Ledger, event: LedgerEvent): void {
         ledger.liquidations.get(event.orderId)?.account === event.account,
         'a waterfall step takes an outstanding order',
       );
+      // The grace runs from the account's latest deleveraging, under the rule of its time.
       if (event.graceUntilMs !== undefined) {
-        const until = ledger.deleverageGrace.get(event.counterparty) ?? event.graceUntilMs;
-        ledger.deleverageGrace.set(event.counterparty, Math.max(until, event.graceUntilMs));
+        ledger.deleverageGrace.set(event.counterparty, event.graceUntilMs);
       }
       return;
     case 'instrument_halted':

@@ -27,12 +27,21 @@ describe('the auto-deleveraging ranking', () => {
       'profit_times_leverage',
     );
     expect(ranked.map((c) => c.account)).toEqual(['amy', 'zed', 'kim']);
-    // By profit alone: kim's 1/2 above the others' 1/3.
-    expect(
-      deleverageOrder(
-        [candidate('zed', '1', '3', '3', '1'), candidate('kim', '1', '2', '2', '2')],
-        'profit',
-      ).map((c) => c.account),
-    ).toEqual(['kim', 'zed']);
+    // The same in the other order: a tie is the account id's, not the input's.
+    const reversed = deleverageOrder(
+      [
+        candidate('kim', '1', '2', '2', '2'),
+        candidate('zed', '1', '3', '3', '1'),
+        candidate('amy', '1', '3', '6', '2'),
+      ],
+      'profit_times_leverage',
+    );
+    expect(reversed.map((c) => c.account)).toEqual(['amy', 'zed', 'kim']);
+    // By profit alone: kim's 1/2 above zed's 1/3, though zed's leverage (3) is above kim's (1).
+    const byProfit = deleverageOrder(
+      [candidate('zed', '1', '3', '9', '3'), candidate('kim', '1', '2', '2', '2')],
+      'profit',
+    );
+    expect(byProfit.map((c) => c.account)).toEqual(['kim', 'zed']);
   });
 });

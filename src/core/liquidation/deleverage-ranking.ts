@@ -22,8 +22,8 @@ export interface DeleverageCandidate {
 /**
  * The candidates auto-deleveraging closes, first to last: only profitable positions in buckets
  * with equity above zero (an account at a loss or bankrupt is not asked to pay a bankrupt one's
- * loss), by the rulebook's ranking, highest first, ties to the smaller account id (then the long
- * before the short of a hedge-mode account), so the order is the same on every replay.
+ * loss), by the rulebook's ranking, highest first, ties to the smaller account id, so the order
+ * is the same on every replay.
  * - `profit_times_leverage`, Bybit's and Binance's published ranking: profit percentage
  *   (unrealised PnL / entry value) × effective leverage (mark value / equity);
  * - `profit`: the profit percentage alone.
@@ -39,11 +39,12 @@ export function deleverageOrder(
     ranking === 'profit' ? c.unrealisedPnl : c.unrealisedPnl * c.markValue;
   const denominator = (c: DeleverageCandidate) =>
     ranking === 'profit' ? c.entryValue : c.entryValue * c.equity;
+  // An account holds one position at most on the side opposite a liquidated one (hedge mode's
+  // other is on its side): the account id breaks every tie.
   return ranked.sort((a, b) => {
     const left = numerator(b) * denominator(a);
     const right = numerator(a) * denominator(b);
     if (left !== right) return left > right ? 1 : -1;
-    if (a.account !== b.account) return a.account < b.account ? -1 : 1;
-    return (a.positionSide ?? '') < (b.positionSide ?? '') ? -1 : 1;
+    return a.account < b.account ? -1 : 1;
   });
 }
