@@ -129,8 +129,8 @@ export function decideLiquidationUnfilled(
 
   for (const backstop of waterfall.backstops) {
     if (left === 0n) break;
-    if (backstop.account === order.account || !book.accounts.has(backstop.account)) continue;
-    // A room of nothing is a fill of nothing, which is refused.
+    if (!book.accounts.has(backstop.account)) continue;
+    // A room of nothing is a fill of nothing, and a take from oneself a self-trade: refused.
     const size = backstopRoom(book, backstop, order, instrument, prices, left);
     const taken = take('backstop', backstop.account, size, undefined);
     if (taken === undefined) continue;

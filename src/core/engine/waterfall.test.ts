@@ -297,12 +297,12 @@ describe('a liquidation order the book cannot fill', () => {
   it('reduces the order by what a backstop took where that is less than the order', () => {
     const ctx = contextWith({
       fundFloor: 0n,
-      backstops: [{ account: 'backstop', maxValue: d('1000') }],
+      backstops: [{ account: 'backstop', maxValue: d('978.75') }],
     });
     const ledger = books(ctx);
     const order = dropTo(ledger, '39150', ctx);
     expect(order.size).toBe(d('0.057'));
-    // 1,000 USD at 39,150: 0.025 (978.75; 0.026 is 1,017.9). The order has 0.032 left.
+    // A cap of 978.75 USD at 39,150: 0.025 exactly (0.026 is 1,017.9). The order has 0.032 left.
     const answer = run(ledger, unfilled(order.id), ctx);
     expect(events(answer).at(-1)).toMatchObject({ type: 'liquidation_reduced', size: d('0.032') });
     expect(ledger.liquidations.get(order.id)?.size).toBe(d('0.032'));
