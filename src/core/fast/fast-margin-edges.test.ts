@@ -261,6 +261,20 @@ describe('the band on a coin-settled contract counts its terms in USD, at the co
     near(out[magnitude], 100_000 + (4 + 1.8 + 0.72 + 3 + 1.6) * 50_000);
   });
 
+  it('open orders alone (no position, so no entry) size the band: no 0 / 0 in the magnitude', () => {
+    // Found by the simulator: an inverse order-only leg summed face / entry = 0 / 0, a NaN
+    // magnitude, and a NaN band let the screen call an account healthy the exact path liquidates.
+    const a: Account = {
+      ...account({ USDT: '10000' }, []),
+      openOrders: [order('buy', '500', '40000')],
+    };
+    const out = new Float64Array(figureCount);
+    marginAccount(buildRiskBook([a], coinBook, coinPrices), 0, out);
+    expect(Number.isFinite(out[magnitude]!)).toBe(true);
+    // At least the balance and the fill's own terms: 50,000 / 40,000 + 50,000 / 50,000 BTC.
+    expect(out[magnitude]!).toBeGreaterThanOrEqual(10_000 + 2.25 * 50_000);
+  });
+
   it('a BTC balance rounds to a BTC unit, 0.0005 USD', () => {
     const out = coin({ BTC: '1' }, []);
     near(out[accountEquity], 50_000);

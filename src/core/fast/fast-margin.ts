@@ -374,7 +374,8 @@ function grossOf(book: RiskBook, i: number, size: number, entry: number, mark: n
   const face = Math.abs(size) * book.contractSize[i]!;
   if (book.option[i] !== 0) return face * mark;
   const inverse = book.inverse[i] === 1;
-  const atEntry = inverse ? face / entry : face * entry;
+  // A leg of open orders alone has no entry: no position, nothing at it (an inverse 0 / 0).
+  const atEntry = face === 0 ? 0 : inverse ? face / entry : face * entry;
   if (book.marginAtIndex[i] === 0) return atEntry;
   return atEntry + (inverse ? face / mark : face * mark);
 }

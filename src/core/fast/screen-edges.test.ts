@@ -17,7 +17,7 @@ import {
 } from './fast-figures.ts';
 import { marginAccount } from './fast-margin.ts';
 import { buildRiskBook } from './risk-book.ts';
-import { errorBand, maintenanceCall, warningCall } from './screen.ts';
+import { errorBand, maintenanceCall, stateCall, warningCall } from './screen.ts';
 
 /**
  * The screen's call at the very edges of its error band: a health exactly at ±band is within
@@ -105,5 +105,34 @@ describe('warningCall at the edges of the same band', () => {
   it('no warning level is no warning; a figure the float could not price goes to the exact path', () => {
     expect(callAt(Number.POSITIVE_INFINITY)).toBe(false);
     expect(callAt(Number.NaN)).toBeUndefined();
+  });
+});
+
+describe('a magnitude the float model could not size (NaN) decides nothing', () => {
+  // Before the fix the band was NaN: every comparison with it false, so a health far below zero
+  // was "not below" and a free collateral of any sign "beyond doubt" (found by the simulator).
+  const unsized = () => {
+    const out = row();
+    out[magnitude] = Number.NaN;
+    return out;
+  };
+
+  it('the band is unbounded', () => {
+    expect(errorBand(unsized())).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it('a health far below zero, or far above it, goes to the exact path', () => {
+    for (const health of [-1e9, 1e9]) {
+      const out = unsized();
+      out[lowestHealth] = health;
+      expect(maintenanceCall(out, false)).toBeUndefined();
+      expect(stateCall(out, false)).toBeUndefined();
+    }
+  });
+
+  it('so does a warning health', () => {
+    const out = unsized();
+    out[lowestWarningHealth] = -1e9;
+    expect(warningCall(out)).toBeUndefined();
   });
 });

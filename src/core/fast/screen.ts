@@ -82,7 +82,9 @@ export function screenLiquidatable(book: RiskBook): Screening {
 
 /** The float error of the figures in `out`, plus what rounding to units may move exact ones. */
 export function errorBand(out: Float64Array): number {
-  return out[magnitude]! * fastTolerance + out[roundingSlack]!;
+  const band = out[magnitude]! * fastTolerance + out[roundingSlack]!;
+  // A magnitude the float model could not size bounds nothing: every call goes to the exact path.
+  return Number.isNaN(band) ? Number.POSITIVE_INFINITY : band;
 }
 
 /**
