@@ -1,4 +1,4 @@
-import { isHouseAccount } from '../ledger/house-accounts.ts';
+import { insuranceFund, isHouseAccount } from '../ledger/house-accounts.ts';
 import { type Ledger, splitFeed } from '../ledger/ledger.ts';
 import type { LedgerEvent, PriceFeed } from '../ledger/ledger-event.ts';
 import { homeLocation, type LocationPolicy } from '../ledger/location.ts';
@@ -100,8 +100,10 @@ export function decide(ledger: Ledger, command: Command, context: DecideContext)
         amount,
         ...(elsewhere ? { location: elsewhere } : {}),
       };
+      // The venue seeds its insurance fund as it would a trader's account: at home only.
+      const seedsFund = command.type === 'deposit' && account === insuranceFund && !elsewhere;
       const refusal =
-        accountRefusal(ledger, account, 'account') ??
+        (seedsFund ? undefined : accountRefusal(ledger, account, 'account')) ??
         locationRefusal(elsewhere, context, 'location') ??
         amountRefusal(context.venue, asset, amount) ??
         (command.type === 'deposit'

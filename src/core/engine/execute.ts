@@ -56,11 +56,9 @@ export function judgeCommand(
   if ('rejection' in decision) {
     return { answer: { kind: 'rejected', rejection: decision.rejection } };
   }
-  const events = withLiquidations(
-    ledger,
-    withMarginStates(ledger, decision.events, context, book, command.id),
-    context,
-  );
+  const margined = withMarginStates(ledger, decision.events, context, book, command.id);
+  const events = withLiquidations(ledger, margined, context);
+  book?.followLiquidation(ledger, events, events.length - margined.length, context);
   const first = ledger.events + 1;
   return {
     answer: { kind: 'accepted', events, first },

@@ -4,6 +4,7 @@ import type { Ledger } from '../ledger/ledger.ts';
 import type { LedgerEvent } from '../ledger/ledger-event.ts';
 import type { LiquidationOrder } from '../ledger/liquidation-order.ts';
 import type { Movement } from '../ledger/movement.ts';
+import { amountMax } from '../limits.ts';
 import { bankruptcyPrice } from '../liquidation/bankruptcy-price.ts';
 import { closeCash } from '../liquidation/bucket-close.ts';
 import {
@@ -20,7 +21,7 @@ import type { Instrument } from '../model/instrument.ts';
 import type { PriceView } from '../model/price-view.ts';
 import type { Venue } from '../model/venue.ts';
 import { assert } from '../num/assert.ts';
-import { type Amount, type Price, type Quantity, SCALE } from '../num/fixed.ts';
+import { type Amount, max, type Price, type Quantity, SCALE } from '../num/fixed.ts';
 import { divCeil } from '../num/rounding.ts';
 import type { Rejection } from './command.ts';
 import type { DecideContext } from './decide.ts';
@@ -131,9 +132,8 @@ export function insuranceFundPart(
 }
 
 /**
- * Whether the fund can pay `cover` of `asset` and keep its floor (the waterfall's `fundFloor`, in
- * USD, as that much of the asset rounded up); without a waterfall it always covers, and its
- * balance may go below zero: the loss it could not cover, shown as it is.
+ * Whether the fund can pay `cover` of `asset` and keep its floor (fundRoom); without a waterfall it
+ * always covers, and its balance may go below zero: the loss it could not cover, shown as it is.
  */
 function fundCovers(
   ledger: Ledger,
@@ -142,12 +142,21 @@ function fundCovers(
   cover: Amount,
   prices: PriceView,
 ): boolean {
+  return cover <= fundRoom(ledger, venue, asset, prices);
+}
+
+/**
+ * What the insurance fund may pay of `asset`: under a waterfall, what it holds above its
+ * `fundFloor` (USD, as that much of the asset rounded up), none where the asset has no price;
+ * without one, any amount.
+ */
+export function fundRoom(ledger: Ledger, venue: Venue, asset: AssetId, prices: PriceView): Amount {
   const waterfall = ruleOf(venue).waterfall;
-  if (waterfall === undefined) return true;
+  if (waterfall === undefined) return amountMax;
   const price = prices.assetPrice(asset);
   const floor = price === 0n ? 0n : divCeil(waterfall.fundFloor * SCALE, price);
   const balance = ledger.house.get(insuranceFund)?.get(asset) ?? 0n;
-  return balance - cover >= floor;
+  return max(0n, balance - floor);
 }
 
 function ruleOf(venue: Venue) {

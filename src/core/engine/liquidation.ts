@@ -1,16 +1,22 @@
+import { insuranceFund } from '../ledger/house-accounts.ts';
 import { applyEvent, type Ledger } from '../ledger/ledger.ts';
 import type { LedgerEvent } from '../ledger/ledger-event.ts';
 import { ledgerOverlay } from '../ledger/ledger-overlay.ts';
 import type { LiquidationOrder } from '../ledger/liquidation-order.ts';
+import type { Movement } from '../ledger/movement.ts';
 import { amountMax } from '../limits.ts';
+import { debtCover } from '../liquidation/debt-cover.ts';
 import { liquidationStep, withoutOrders } from '../liquidation/liquidation-step.ts';
-import { bucketRisk, isLiquidatable } from '../margin/bucket-risk.ts';
-import { type Bucket, bucketsOf } from '../model/bucket.ts';
-import type { AccountId } from '../model/ids.ts';
-import { abs, max } from '../num/fixed.ts';
+import { bucketRisk, debtToSettle, isLiquidatable } from '../margin/bucket-risk.ts';
+import { type Bucket, bucketsOf, crossBucketId } from '../model/bucket.ts';
+import type { AccountId, AssetId } from '../model/ids.ts';
+import type { PriceView } from '../model/price-view.ts';
+import type { Venue } from '../model/venue.ts';
+import { type Amount, abs, max } from '../num/fixed.ts';
 import type { DecideContext } from './decide.ts';
 import { viewOf } from './decide-location.ts';
 import { ledgerPrices } from './ledger-prices.ts';
+import { fundRoom } from './liquidation-fill.ts';
 import { stateChange, touchedAccounts } from './margin-state.ts';
 import { pricesHeld } from './prices-held.ts';
 
@@ -27,7 +33,9 @@ import { pricesHeld } from './prices-held.ts';
  *   its next step ordered (liquidation-step.ts), recorded with the mark tick it was decided on,
  *   unless the account rests after its last step (`coolDownMs`); the step is bounded by what the
  *   account may still have liquidated in the block of time (`blockMs`, `maxBlockValue`); an
- *   account auto-deleveraged is not liquidated during its grace (`deleverageGrace`, S5).
+ *   account auto-deleveraged is not liquidated during its grace (`deleverageGrace`, S5);
+ * - a bucket below zero with nothing to liquidate (no maintenance margin: a future settled past
+ *   its collateral) has its debt paid by the insurance fund (`debt_covered`: debt-cover.ts).
  * An isolated position is a bucket of its own: it is liquidated on its own (S20).
  * An account whose margin reads a price that is not there is left as it is (no check is made on a
  * price that is not there). The same on either margin path: it reads the states the events leave.
@@ -51,7 +59,13 @@ export function withLiquidations(
   const prices = ledgerPrices(after, nowMs);
   const blockStartMs = rule.blockMs === undefined ? 0 : nowMs - (nowMs % rule.blockMs);
   const made: LedgerEvent[] = [];
+  // What the fund has paid of each asset in this record's debt covers so far.
+  const covered = new Map<AssetId, Amount>();
+  const pricesOnly = events.every(
+    (e) => e.type === 'price_accepted' || e.type === 'margin_state_changed',
+  );
   for (const id of touchedAccounts(after, events, venue, candidates)) {
+    if (pricesOnly && stillBelow(after, venue, id, outstanding.get(id))) continue;
     const account = viewOf(after, after.accounts.get(id)!, context);
     if (!pricesHeld(after, account, venue, nowMs)) continue;
     const buckets = bucketsOf(account, venue);
@@ -85,6 +99,15 @@ export function withLiquidations(
         made.push({ type: 'order_removed', account: id, orderId: order.id! });
       }
       if (!bare) continue;
+      const debt =
+        bucket.mode === 'isolated'
+          ? 0n
+          : debtToSettle(bucketRisk(venue, withoutOrders(bucket), prices));
+      if (debt > 0n) {
+        const cover = coverOf(after, venue, id, bucket, debt, prices, covered);
+        if (cover !== undefined) made.push(cover);
+        continue;
+      }
       // At rest after the account's last step, the bucket waits for an event after the rest;
       // so does an account auto-deleveraged, for its grace (S5).
       if (pace !== undefined && nowMs < pace.lastOrderedMs + (rule.coolDownMs ?? 0)) continue;
@@ -107,25 +130,83 @@ export function withLiquidations(
     }
   }
   if (made.length === 0) return events;
-  return [...events, ...made, ...statesAfterCancels(after, made, context)];
+  return [...events, ...made, ...statesAfterLiquidation(after, made, context)];
 }
 
 /**
- * The margin states of the accounts whose orders liquidation cancelled, where that changed them:
- * an order counted in maintenance (Mango) may alone have put the account below it.
+ * Whether a price alone leaves the account as it was in liquidation: its one bucket (a unified
+ * pool, no isolated position, no open order) has its order and is still below maintenance, as its
+ * recorded state says (a state is confirmed exactly whenever it changes). A price moves no
+ * position, so the order stands and the bucket has no new step: the account is passed over
+ * without an exact margin, which on every tick for every order outstanding would cost the engine
+ * more than its whole scan of the book.
  */
-function statesAfterCancels(
+function stillBelow(
+  after: Ledger,
+  venue: Venue,
+  id: AccountId,
+  orders: readonly LiquidationOrder[] | undefined,
+): boolean {
+  if (orders === undefined || after.marginStates.get(id) !== 'liquidatable') return false;
+  const account = after.accounts.get(id)!;
+  return (
+    venue.rulebook.crossPool === 'unified' &&
+    account.openOrders.length === 0 &&
+    (account.spotOrders?.length ?? 0) === 0 &&
+    account.positions.every((p) => p.marginMode !== 'isolated') &&
+    orders.every((o) => o.bucket === crossBucketId)
+  );
+}
+
+/**
+ * The insurance fund's payment of a bucket's debt (debt-cover.ts), from what it may pay of each
+ * asset less what this record's covers took already; undefined where it can pay nothing.
+ */
+function coverOf(
+  after: Ledger,
+  venue: Venue,
+  account: AccountId,
+  bucket: Bucket,
+  debt: Amount,
+  prices: PriceView,
+  covered: Map<AssetId, Amount>,
+): LedgerEvent | undefined {
+  const room = (asset: AssetId) =>
+    fundRoom(after, venue, asset, prices) - (covered.get(asset) ?? 0n);
+  const cover = debtCover(venue, withoutOrders(bucket), debt, prices, room);
+  if (cover.length === 0) return undefined;
+  const movements: Movement[] = [];
+  for (const { asset, amount } of cover) {
+    covered.set(asset, (covered.get(asset) ?? 0n) + amount);
+    movements.push(
+      { account: insuranceFund, asset, amount: -amount, reason: 'insurance-cover' },
+      { account, asset, amount, reason: 'insurance-cover' },
+    );
+  }
+  return { type: 'debt_covered', account, bucket: bucket.id, movements };
+}
+
+/**
+ * The margin states of the accounts whose orders liquidation cancelled, or whose debt the fund
+ * covered, where that changed them: an order counted in maintenance (Mango) may alone have put the
+ * account below it; a debt covered leaves it at zero.
+ */
+function statesAfterLiquidation(
   after: Ledger,
   made: readonly LedgerEvent[],
   context: Pick<DecideContext, 'venue' | 'nowMs' | 'locations'>,
 ): LedgerEvent[] {
-  const cancelled = new Set(made.flatMap((e) => (e.type === 'order_removed' ? [e.account] : [])));
-  if (cancelled.size === 0) return [];
+  const changed = new Set(
+    made.flatMap((e) =>
+      e.type === 'order_removed' || e.type === 'debt_covered' ? [e.account] : [],
+    ),
+  );
+  if (changed.size === 0) return [];
   const final = ledgerOverlay(after);
   for (const event of made) applyEvent(final, event);
   const prices = ledgerPrices(final, context.nowMs);
   const changes: LedgerEvent[] = [];
-  for (const id of cancelled) {
+  for (const id of changed) {
     const account = viewOf(final, final.accounts.get(id)!, context);
     const current = final.marginStates.get(id) ?? 'healthy';
     const change = stateChange(account, context.venue, prices, current);

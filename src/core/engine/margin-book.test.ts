@@ -12,7 +12,7 @@ import {
 } from '../../../test/kit.ts';
 import { applyRecord, type Ledger, newLedger } from '../ledger/ledger.ts';
 import type { LedgerEvent, PriceFeed } from '../ledger/ledger-event.ts';
-import type { CollateralRule } from '../model/rulebook.ts';
+import { type CollateralRule, defaultLiquidationRule } from '../model/rulebook.ts';
 import type { Command } from './command.ts';
 import type { DecideContext } from './decide.ts';
 import { type Answer, judgeCommand } from './execute.ts';
@@ -165,6 +165,43 @@ describe('margin states on the fast path', () => {
     expect(engines.book.tally.fast).toBe(before.fast);
     expect(engines.book.tally.screened - before.screened).toBe(6);
     // One book, built at the first command and kept in step with every one after it.
+    expect(engines.book.tally.builds).toBe(1);
+  });
+
+  it('follow what liquidation makes of a tick, with no second build', () => {
+    const liquidating: DecideContext = {
+      ...context,
+      venue: {
+        ...context.venue,
+        rulebook: { ...context.venue.rulebook, liquidation: defaultLiquidationRule },
+      },
+    };
+    const engines = new TwoEngines();
+    opened(engines, { dealer: '1000000', l1: '2000', l2: '3000' }, liquidating);
+    for (const account of ['l1', 'l2']) engines.send(buy(account, '1'), liquidating);
+    // l1 rests an order, which its liquidation cancels: its rows in the book change with it.
+    engines.send(
+      {
+        id: 'rest-l1',
+        type: 'place_order',
+        account: 'l1',
+        orderId: 'o1',
+        instrument: 'BTCUSDT',
+        side: 'buy',
+        size: d('0.01'),
+        price: d('90000'),
+      },
+      liquidating,
+    );
+    const crash = engines.send(tick('mark:BTCUSDT', '97500'), liquidating);
+    const made = crash.kind === 'accepted' ? crash.events.map((e) => e.type) : [];
+    expect(made).toContain('liquidation_ordered');
+    expect(made).toContain('order_removed');
+    // Further ticks judged on the same book, record for record as the exact path's.
+    for (const price of ['97400', '97450', '99900', '97000']) {
+      engines.send(tick('mark:BTCUSDT', price), liquidating);
+    }
+    expect(engines.fast.marginStates).toEqual(engines.exact.marginStates);
     expect(engines.book.tally.builds).toBe(1);
   });
 

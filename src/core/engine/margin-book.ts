@@ -9,8 +9,9 @@ import { figureCount } from '../fast/fast-margin.ts';
 import type { HolderSet } from '../fast/holder-set.ts';
 import { LiveBook } from '../fast/live-book.ts';
 import { errorBand, stateCall, warningCall } from '../fast/screen.ts';
-import { type Ledger, splitFeed } from '../ledger/ledger.ts';
+import { applyEvent, type Ledger, splitFeed } from '../ledger/ledger.ts';
 import { type LedgerEvent, type MarginState, marginStates } from '../ledger/ledger-event.ts';
+import { ledgerOverlay } from '../ledger/ledger-overlay.ts';
 import type { Account } from '../model/account.ts';
 import type { PriceView } from '../model/price-view.ts';
 import type { Venue } from '../model/venue.ts';
@@ -102,6 +103,33 @@ export class MarginBook {
         : this.tick(live, ledger, after, tick, context, prices);
     this.ahead = { command, events: ledger.events + events.length + changes.length };
     return changes;
+  }
+
+  /**
+   * What liquidation added to the command's events after the margin states (liquidation.ts:
+   * orders, their cancels, debts covered and the states those leave), `events` being the whole
+   * record: the accounts they touch rewritten and their recorded states taken, so the book stays
+   * one command ahead of the ledger rather than being built again at the next command.
+   */
+  followLiquidation(
+    ledger: Ledger,
+    events: readonly LedgerEvent[],
+    added: number,
+    context: Context,
+  ): void {
+    const { live, ahead } = this;
+    if (live === undefined || ahead === undefined || added === 0) return;
+    const after = ledgerOverlay(ledger);
+    for (const event of events) applyEvent(after, event);
+    const extra = events.slice(events.length - added);
+    for (const id of touchedAccounts(after, extra, context.venue)) {
+      this.rewrite(live, after, after.accounts.get(id)!, context);
+    }
+    for (const event of extra) {
+      if (event.type !== 'margin_state_changed') continue;
+      this.states[live.rowOfAccount(event.account)!] = stateCode(event.state);
+    }
+    this.ahead = { command: ahead.command, events: ahead.events + added };
   }
 
   /** The accounts a command names, rewritten and each called, in the order named. */

@@ -163,6 +163,9 @@ export function touchedAccounts(
         for (const { account } of event.positions) add(account);
         for (const { account } of event.movements) add(account);
         break;
+      case 'debt_covered':
+        add(event.account);
+        break;
       case 'price_accepted': {
         // An asset held at another place, or in flight between two, is priced by its index too.
         const elsewhere = new Set<AccountId>();

@@ -190,6 +190,16 @@ export type LedgerEvent =
       /** Auto-deleveraging: the counterparty is not liquidated before this log time (S5). */
       readonly graceUntilMs?: number;
     }
+  /**
+   * A bucket that owed with nothing left to liquidate, paid by the insurance fund
+   * (liquidation/debt-cover.ts): the fund's movements to the account's balances.
+   */
+  | {
+      readonly type: 'debt_covered';
+      readonly account: AccountId;
+      readonly bucket: string;
+      readonly movements: readonly Movement[];
+    }
   /** Trading on the instrument stopped, or started again. */
   | { readonly type: 'instrument_halted' | 'instrument_resumed'; readonly instrument: InstrumentId }
   /** A dated future or option settled at expiry: every position closed at `price`. */

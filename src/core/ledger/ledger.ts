@@ -261,6 +261,9 @@ export function applyEvent(ledger: Ledger, event: LedgerEvent): void {
         ledger.deleverageGrace.set(event.counterparty, event.graceUntilMs);
       }
       return;
+    case 'debt_covered':
+      applyMovements(ledger, event.movements);
+      return;
     case 'instrument_halted':
       ledger.halted.set(event.instrument, true);
       return;
@@ -388,7 +391,9 @@ function creditAt(
   amount: Amount,
 ): void {
   if (location === undefined) {
-    credit(ledger, id, asset, amount);
+    // The insurance fund, seeded by the venue (decide.ts), is a house account.
+    if (isHouseAccount(id)) creditHouse(ledger, id, asset, amount);
+    else credit(ledger, id, asset, amount);
     return;
   }
   const key = holdingKey(id, location);

@@ -31,7 +31,8 @@ export type LiquidationSizing = Pick<
  * with N the position's notional at the mark and `remaining` what the account may still have
  * liquidated in this block of time; a position within its cap, or of one size step, is closed
  * whole. Sizes come from notionals in proportion to the position's own (a cap rounds down to the
- * step, a floor up). 0 where what remains to liquidate in this block is not worth one size step.
+ * step, a floor up), and never more than `most` (the largest close that takes margin off:
+ * liquidation-step.ts). 0 where what remains to liquidate in this block is not worth one size step.
  */
 export function liquidationSize(
   venue: Venue,
@@ -41,6 +42,7 @@ export function liquidationSize(
   price: Price,
   sizing: LiquidationSizing,
   remaining: Amount,
+  most: Quantity = abs(bucket.legs[leg]!.size),
 ): Quantity {
   assert(sizing.buffer >= 0n, 'a liquidation buffer is not negative');
   assert(sizing.maxPortion > 0n && sizing.maxPortion <= ONE, 'a step closes part of a position');
@@ -57,8 +59,10 @@ export function liquidationSize(
   if (remaining < worth && floorToStep(sizeOf(remaining), step) === 0n) return 0n;
   // At least one step, at most the whole position.
   const bounded = (size: Quantity) => max(step, min(whole, size));
-  const cap =
-    worth <= capWorth || whole <= step ? whole : bounded(floorToStep(sizeOf(capWorth), step));
+  const cap = min(
+    most,
+    worth <= capWorth || whole <= step ? whole : bounded(floorToStep(sizeOf(capWorth), step)),
+  );
   const least = min(cap, bounded(ceilToStep(sizeOf(floorWorth), step)));
   const unit = settleUnit(venue, instrument);
   const health = (steps: bigint) => {
@@ -68,9 +72,9 @@ export function liquidationSize(
     const after = bucketRisk(venue, closedAt(venue, bucket, { leg, size }, price, fee), prices);
     return after.equity - mulCeil(after.maintenanceMargin, ONE + sizing.buffer);
   };
-  const [fewest, most] = [divFloor(least, step), divFloor(cap, step)];
+  const [fewest, widest] = [divFloor(least, step), divFloor(cap, step)];
   // A whole position off the step grid is closed whole: no part of it sits between.
-  if (cap % step !== 0n || health(most) < 0n) return cap;
+  if (cap % step !== 0n || health(widest) < 0n) return cap;
   if (health(fewest) >= 0n) return least;
-  return lastHealthy(most, fewest, 1n, health) * step;
+  return lastHealthy(widest, fewest, 1n, health) * step;
 }

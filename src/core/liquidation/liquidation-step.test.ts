@@ -1,6 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bookArb, bookVenue, d, withEquityAt, withFeePaid } from '../../../test/kit.ts';
+import {
+  account,
+  bookArb,
+  bookVenue,
+  d,
+  pmMarket,
+  pmVenue,
+  position,
+  withEquityAt,
+  withFeePaid,
+} from '../../../test/kit.ts';
 import { bucketRisk } from '../margin/bucket-risk.ts';
 import { notional } from '../margin/contract-value.ts';
 import { applyHypothetical } from '../margin/hypothetical.ts';
@@ -8,7 +18,8 @@ import type { Account } from '../model/account.ts';
 import { bucketsOf } from '../model/bucket.ts';
 import { marketView, type PriceView } from '../model/price-view.ts';
 import { defaultLiquidationRule } from '../model/rulebook.ts';
-import { abs, max, min, ONE } from '../num/fixed.ts';
+import type { Venue } from '../model/venue.ts';
+import { abs, formatFixed, max, min, ONE } from '../num/fixed.ts';
 import { mulCeil } from '../num/rounding.ts';
 import { liquidationFee, liquidationValue, settleUnit } from './insurance-fund-delta.ts';
 import { liquidationStep } from './liquidation-step.ts';
@@ -17,10 +28,16 @@ const rule = { ...defaultLiquidationRule, buffer: d('0.05'), spreadToMaintenance
 const noBlockLimit = d('1000000000000');
 
 /** The account after closing `size` of one instrument at `price`, made as a what-if makes it. */
-function closed(held: Account, instrument: string, size: bigint, price: bigint): Account {
-  const position = held.positions.find((p) => p.instrument === instrument)!;
-  const side = position.size > 0n ? 'sell' : 'buy';
-  return applyHypothetical(held, bookVenue, { kind: 'order', instrument, side, size, price });
+function closed(
+  held: Account,
+  on: Venue,
+  instrument: string,
+  size: bigint,
+  price: bigint,
+): Account {
+  const { size: holding } = held.positions.find((p) => p.instrument === instrument)!;
+  const side = holding > 0n ? 'sell' : 'buy';
+  return applyHypothetical(held, on, { kind: 'order', instrument, side, size, price });
 }
 
 const riskOf = (held: Account, prices: PriceView) =>
@@ -77,7 +94,8 @@ describe('a liquidation step, on random cross books', () => {
           const whole = abs(held.positions.find((p) => p.instrument === id)!.size);
           const off =
             before.maintenanceMargin -
-            riskOf(closed(held, id, whole, prices.markPrice(id)), prices).maintenanceMargin;
+            riskOf(closed(held, bookVenue, id, whole, prices.markPrice(id)), prices)
+              .maintenanceMargin;
           const contract = bookVenue.instruments.get(id)!;
           // In USD, as MM is: an inverse contract's notional is in its coin.
           const worth =
@@ -100,7 +118,7 @@ describe('a liquidation step, on random cross books', () => {
           const contract = bookVenue.instruments.get(instrument)!;
           const value = liquidationValue(contract, size, limitPrice, prices);
           const fee = liquidationFee(value, rule.feeRate, settleUnit(bookVenue, contract));
-          const traded = closed(held, instrument, size, limitPrice);
+          const traded = closed(held, bookVenue, instrument, size, limitPrice);
           const after = riskOf(withFeePaid(traded, contract.settle, fee), prices);
           expect(after.equity).toBeGreaterThanOrEqual(
             mulCeil(after.maintenanceMargin, ONE + rule.buffer),
@@ -155,5 +173,42 @@ describe('a liquidation step, on random cross books', () => {
       }),
       { numRuns: 40, seed: 20261208 },
     );
+  });
+});
+
+describe('a liquidation step in portfolio mode', () => {
+  // Long 10 BTC-PERP against short 6 BTC-MAR: net long 4. Closing the perp whole leaves the
+  // account net short 6, a larger scenario loss than it has; closing half of it, net short 1.
+  const hedged: Account = {
+    ...account({ USDC: '1000' }, [
+      position('BTC-PERP', '10', '95010'),
+      position('BTC-MAR', '-6', '96500'),
+    ]),
+    poolMode: 'portfolio',
+  };
+  const prices = marketView(pmMarket);
+  const bucketOf = (held: Account) => bucketsOf(held, pmVenue)[0]!;
+  const mmAfter = (instrument: string, size: string) =>
+    bucketRisk(
+      pmVenue,
+      bucketOf(closed(hedged, pmVenue, instrument, d(size), prices.markPrice(instrument))),
+      prices,
+    ).maintenanceMargin;
+
+  it('closes part of a hedge leg where its whole close would add margin', () => {
+    const before = bucketRisk(pmVenue, bucketOf(hedged), prices);
+    expect(before.equity).toBeLessThan(before.maintenanceMargin);
+    // The premise: no whole close takes margin off, half of the perp does.
+    expect(mmAfter('BTC-PERP', '10')).toBeGreaterThan(before.maintenanceMargin);
+    expect(mmAfter('BTC-MAR', '6')).toBeGreaterThan(before.maintenanceMargin);
+    expect(mmAfter('BTC-PERP', '5')).toBeLessThan(before.maintenanceMargin);
+    const step = liquidationStep(pmVenue, bucketOf(hedged), prices, rule, noBlockLimit);
+    expect(step).toBeDefined();
+    expect(step!.instrument).toBe('BTC-PERP');
+    expect(step!.side).toBe('sell');
+    // No more than the half that was found to take margin off, and it does take margin off.
+    expect(step!.size).toBeGreaterThan(0n);
+    expect(step!.size).toBeLessThanOrEqual(d('5'));
+    expect(mmAfter('BTC-PERP', formatFixed(step!.size))).toBeLessThan(before.maintenanceMargin);
   });
 });

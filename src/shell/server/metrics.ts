@@ -6,6 +6,9 @@ import { formatFixed } from '../../core/num/fixed.ts';
 import { type EventStore, withAppend } from '../store/event-store.ts';
 import { countOf, type MarginStateCounts } from './engine-service.ts';
 
+/** Liquidation events counted by type alone. */
+const countedPlain = new Set(['liquidation_ordered', 'liquidation_reduced', 'debt_covered']);
+
 /**
  * The server's Prometheus metrics, in a registry of its own (two servers in one process, as the
  * tests run them, count apart): commands by type and outcome and their latency, the event
@@ -87,7 +90,7 @@ export class ServerMetrics {
    */
   readonly liquidations = new Counter({
     name: 'xmargin_liquidation_events_total',
-    help: 'Liquidation events: orders emitted, reduced by a fill, ended (by reason), waterfall steps (by step)',
+    help: 'Liquidation events: orders emitted, reduced by a fill, ended (by reason), waterfall steps (by step), debts the fund covered',
     labelNames: ['type', 'reason'] as const,
     registers: [this.registry],
   });
@@ -95,7 +98,7 @@ export class ServerMetrics {
   /** Counts the liquidation events among `events`. */
   countLiquidations(events: readonly LedgerEvent[]): void {
     for (const event of events) {
-      if (event.type === 'liquidation_ordered' || event.type === 'liquidation_reduced') {
+      if (countedPlain.has(event.type)) {
         this.liquidations.inc({ type: event.type, reason: '' });
       } else if (event.type === 'liquidation_ended') {
         this.liquidations.inc({ type: event.type, reason: event.reason });

@@ -139,10 +139,13 @@ function subscription(request: FastifyRequest): { channels: Channel[]; from: num
   return { channels, from };
 }
 
-/** A liquidation order's event, a waterfall step, or a fill that paid the insurance fund or drew on it. */
+/**
+ * A liquidation order's event, a waterfall step, a debt the fund covered, or a fill that paid the
+ * insurance fund or drew on it.
+ */
 function isLiquidation(body: Record<string, unknown>): boolean {
   if (typeof body.type === 'string' && body.type.startsWith('liquidation_')) return true;
-  if (body.type === 'waterfall_step') return true;
+  if (body.type === 'waterfall_step' || body.type === 'debt_covered') return true;
   return (
     body.type === 'filled' &&
     (body.movements as readonly { reason: string }[]).some(

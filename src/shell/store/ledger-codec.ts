@@ -344,6 +344,14 @@ function readEvent(reader: Reader, type: string): LedgerEvent {
         ...grace,
       };
     }
+    case 'debt_covered':
+      reader.only([...head, 'account', 'bucket', 'movements']);
+      return {
+        type,
+        account: reader.field('account').string(),
+        bucket: reader.field('bucket').string(),
+        movements: readMovements(reader.field('movements')),
+      };
     case 'instrument_halted':
     case 'instrument_resumed':
       reader.only([...head, 'instrument']);
