@@ -13,6 +13,7 @@ import { scanPriceIssues } from '../import/portfolio-checks.ts';
 import type { AccountProgress } from '../import/portfolio-file.ts';
 import { presetIds, readPreset, readRulebookFile } from '../import/presets.ts';
 import { InputError } from '../import/reader.ts';
+import { simDefaults } from '../sim/simulation.ts';
 import { compareCommand, withCompareOptions } from './compare-book-command.ts';
 import {
   type EventsOptions,
@@ -36,6 +37,7 @@ import {
 } from './margin-command.ts';
 import { printable, printableOutput, unprintableNames } from './printable.ts';
 import { keysCommand, type ServeFlags, serveCommand } from './serve-command.ts';
+import { type SimulateFlags, SimulationFailed, simulateCommand } from './simulate-command.ts';
 import { table } from './table.ts';
 import { limitsOf, parseOrder, parseTransfer, whatIfs } from './whatif.ts';
 import { whatIfBookText } from './whatif-book.ts';
@@ -320,6 +322,26 @@ export function program(): Command {
     );
 
   cli
+    .command('simulate')
+    .description(
+      'the deterministic simulator: a seeded venue under strain (crashes and torn appends, ' +
+        'duplicated and reordered messages, price jumps, depegs, oracle outages), every ' +
+        'invariant checked after every step; a violation prints its reproducer and exits 1',
+    )
+    .option('--events <n>', 'commands to deliver (default 100000)')
+    .option('--seed <n>', 'the seed (default 1)')
+    .option(
+      '--traders <n>',
+      `traders besides the street and the backstop (default ${simDefaults.traders})`,
+    )
+    .option(
+      '--crash-rate <share>',
+      `share of steps that crash the engine (default ${simDefaults.crashRate})`,
+    )
+    .option('--json', 'print as JSON')
+    .action((options: SimulateFlags) => simulateCommand(options, print));
+
+  cli
     .command('rulebooks [file]')
     .description('list the bundled venue rulebooks, or show a rulebook file as xmargin reads it')
     .option('--json', 'print as JSON')
@@ -385,6 +407,10 @@ function programFor(): Command {
 
 function exitCodeOf(error: unknown): number {
   if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+  if (error instanceof SimulationFailed) {
+    process.stderr.write(`xmargin: simulation failed: ${printableOutput(error.message)}\n`);
+    return 1;
+  }
   if (error instanceof InputError) {
     // An issue quotes the file (ids, keys, values): one line each, whatever they hold.
     const issues = error.issues.map((issue) => `  ${printable(issue)}`);

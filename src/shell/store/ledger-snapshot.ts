@@ -1,10 +1,11 @@
+import { hash } from 'node:crypto';
 import type { FundingIndex } from '../../core/ledger/funding-index.ts';
 import { type Ledger, newLedger } from '../../core/ledger/ledger.ts';
 import type { MarginState, PriceFeed } from '../../core/ledger/ledger-event.ts';
 import type { LiquidationOrder, LiquidationPace } from '../../core/ledger/liquidation-order.ts';
 import type { PendingMove } from '../../core/ledger/location.ts';
 import type { FeedState } from '../../core/ledger/price-feed.ts';
-import { canonicalState, stateHash } from '../../core/ledger/state-hash.ts';
+import { canonicalState } from '../../core/ledger/state-hash.ts';
 import type { VolatilityFeed } from '../../core/ledger/volatility-feed.ts';
 import type { Account, MarginMode, PositionSide, Side } from '../../core/model/account.ts';
 import { parseFixed } from '../../core/num/fixed.ts';
@@ -18,7 +19,16 @@ import type { Snapshot, SnapshotToWrite } from './event-store.ts';
  * after it: the same ledger as a replay from the first event (tested), in less time.
  */
 export function snapshotOf(ledger: Ledger): SnapshotToWrite {
-  return { sequence: ledger.events, state: canonicalState(ledger), stateHash: stateHash(ledger) };
+  const state = canonicalState(ledger);
+  return { sequence: ledger.events, state, stateHash: hash('sha256', state) };
+}
+
+/**
+ * state-hash.ts `stateHash` with the runtime's SHA-256 (the same digest: sha256.test.ts; many times
+ * faster than the core's own, which a pure core needs): what the shell hashes a ledger with.
+ */
+export function ledgerHash(ledger: Ledger): string {
+  return hash('sha256', canonicalState(ledger));
 }
 
 export function ledgerOf(snapshot: Snapshot): Ledger {
@@ -123,7 +133,7 @@ export function ledgerOf(snapshot: Snapshot): Ledger {
     throw fail(`its state does not read (${(error as Error).message})`);
   }
   // The state must be the one its hash was taken over: the text read, and the ledger it gives.
-  if (stateHash(ledger) !== snapshot.stateHash) {
+  if (ledgerHash(ledger) !== snapshot.stateHash) {
     throw fail('its state does not give the state hash stored with it');
   }
   return ledger;
