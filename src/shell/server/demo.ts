@@ -1,4 +1,5 @@
 import type { Command } from '../../core/engine/command.ts';
+import { liquidationFillOf } from '../../core/engine/liquidation-fill-command.ts';
 import type { PriceFeed } from '../../core/ledger/ledger-event.ts';
 import { type LiquidityModel, liquidityFill } from '../../core/liquidation/liquidity-model.ts';
 import { formatFixed, type Price, parseFixed, SCALE } from '../../core/num/fixed.ts';
@@ -317,19 +318,13 @@ export class DemoFeed {
       }
       const answer = await this.service.submit({
         id: `demo-liquidation-${order.id}-${order.size}`,
-        type: 'fill',
-        instrument: order.instrument,
-        takerSide: order.side,
-        size: filled.size,
-        price: filled.price,
-        taker: {
-          account: order.account,
-          orderId: order.id,
-          feeRate: 0n,
-          ...(order.positionSide === undefined ? {} : { positionSide: order.positionSide }),
-        },
-        maker: { account: demoAccounts.street, feeRate: 0n },
-        external: 'maker',
+        ...liquidationFillOf(
+          order,
+          filled.size,
+          filled.price,
+          { account: demoAccounts.street, feeRate: 0n },
+          'maker',
+        ),
       });
       if (answer.kind === 'rejected' && answer.rejection.code === 'insurance_fund_short') {
         await this.service.submit(unfilled);

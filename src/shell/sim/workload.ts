@@ -1,5 +1,6 @@
 import type { Command, CommandBody } from '../../core/engine/command.ts';
 import type { OrderCheck } from '../../core/engine/decide-order.ts';
+import { liquidationFillOf } from '../../core/engine/liquidation-fill-command.ts';
 import { insuranceFund } from '../../core/ledger/house-accounts.ts';
 import type { Ledger } from '../../core/ledger/ledger.ts';
 import type { PriceFeed } from '../../core/ledger/ledger-event.ts';
@@ -389,21 +390,15 @@ export class Workload {
         : liquidityFill(instrument, order, mark, { depth: parseFixed(depth)! });
     if (filled === undefined)
       return this.command({ type: 'liquidation_unfilled', orderId: order.id });
-    return this.command({
-      type: 'fill',
-      instrument: order.instrument,
-      takerSide: order.side,
-      size: filled.size,
-      price: filled.price,
-      taker: {
-        account: order.account,
-        orderId: order.id,
-        feeRate: 0n,
-        ...(order.positionSide === undefined ? {} : { positionSide: order.positionSide }),
-      },
-      maker: { account: simStreet, feeRate: 0n },
-      external: 'maker',
-    });
+    return this.command(
+      liquidationFillOf(
+        order,
+        filled.size,
+        filled.price,
+        { account: simStreet, feeRate: 0n },
+        'maker',
+      ),
+    );
   }
 
   private depositOf(account: string, asset: (typeof assets)[number], scale: number): Step {
