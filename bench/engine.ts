@@ -98,7 +98,8 @@ export function venueOf(): Venue {
   }
 }
 
-export function bookOf(count: number, venue: Venue, nowMs: number): Ledger {
+/** `each`: how many of the four perpetuals every account holds; absent, 1 to 4 at random. */
+export function bookOf(count: number, venue: Venue, nowMs: number, each?: number): Ledger {
   const next = random(9);
   const ledger = newLedger();
   for (const [asset, price] of Object.entries({
@@ -120,7 +121,8 @@ export function bookOf(count: number, venue: Venue, nowMs: number): Ledger {
   }
   const prices = ledgerPrices(ledger, nowMs);
   for (let i = 0; i < count; i++) {
-    const held = 1 + Math.floor(next() * 4);
+    const drawn = 1 + Math.floor(next() * 4);
+    const held = each ?? drawn;
     const chosen = [...instruments].sort(() => next() - 0.5).slice(0, held);
     const positions: Position[] = chosen.map((instrument) => {
       const instrumentStep = instrument === 'XRPUSDT' ? 0.1 : 0.001;

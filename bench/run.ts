@@ -202,3 +202,5 @@ await (await import('./event-store.ts')).eventStoreBench(quick);
 await (await import('./engine.ts')).engineBench(quick);
 await (await import('./server.ts')).serverBench(quick);
 (await import('./liquidation.ts')).liquidationBench(quick);
+await (await import('./simulator.ts')).simulatorBench(quick);
+(await import('./liquidation-scan.ts')).liquidationScanBench(quick);

@@ -228,19 +228,17 @@ function liquidationCandidates(
   for (const [id, state] of ledger.marginStates) {
     if (state === 'liquidatable') candidates.add(id);
   }
-  for (const order of ledger.liquidations.values()) candidates.add(order.account);
+  // Looked up once per event: a crash's tick changes the states of thousands with orders out.
+  const ordered = new Set<AccountId>();
+  for (const order of ledger.liquidations.values()) ordered.add(order.account);
+  for (const id of ordered) candidates.add(id);
   for (const event of events) {
     if (event.type === 'margin_state_changed') {
       if (event.state === 'liquidatable') candidates.add(event.account);
-      else if (!hasOrder(ledger, event.account)) candidates.delete(event.account);
+      else if (!ordered.has(event.account)) candidates.delete(event.account);
     }
   }
   return candidates;
-}
-
-function hasOrder(ledger: Ledger, account: AccountId): boolean {
-  for (const order of ledger.liquidations.values()) if (order.account === account) return true;
-  return false;
 }
 
 /** Whether the bucket still holds the position the order closes, at least its size. */
