@@ -163,3 +163,75 @@ describe('S29: rounding dust', () => {
     expect(s.size('buyer', 'BTCUSDT')).toBe(0n);
   });
 });
+
+describe('S26: a top-up stuck in transit', () => {
+  /** R mid-move from arbitrum to the venue as BTC falls 2 %, under the places' `pendingCounts`. */
+  async function topUp(pendingCounts: 'source' | 'neither') {
+    const places = {
+      pendingCounts,
+      locations: { arbitrum: { weight: '0.95', transferDelayMs: 600_000 } },
+    };
+    const s = await Scenario.open(scenarioVenueFile(liquidating), places);
+    await s.accept(s.tick('index:USDT', '1'));
+    await s.price('BTC', '95000');
+    await s.open('mm', '10000000');
+    await s.open('R', '1000');
+    // R: 1,000 USDT at the venue and 4,000 on arbitrum (3,800 at its weight), long 2 BTC.
+    await s.accept(
+      {
+        id: s.id(),
+        type: 'deposit',
+        account: 'R',
+        asset: 'USDT',
+        amount: d('4000'),
+        location: 'arbitrum',
+      },
+      s.trade('BTCUSDT', 'R', 'buy', '2', '95000', 'mm'),
+    );
+    // The top-up to the venue starts: an event of the log, pending for 10 minutes.
+    const move = {
+      id: s.id(),
+      type: 'move_collateral' as const,
+      account: 'R',
+      asset: 'USDT',
+      amount: d('4000'),
+      from: 'arbitrum',
+      to: 'venue',
+    };
+    const answer = await s.send(move);
+    if (answer.kind !== 'accepted') return { s, move, answer };
+    expect(answer.events.map((e) => e.type)).toContain('collateral_move_started');
+    // BTC falls 2 % while it moves: 3,800 lost. Counted at its source, the 4,000 keeps R's equity
+    // at 1,000 over MM 0.4 % × 186,200 = 744.80; counted nowhere, R is at −2,800.
+    s.clockMs += 60_000;
+    await s.price('BTC', '93100');
+    return { s, move, answer };
+  }
+
+  it('counted at its source while it moves, it lands once due, whole; too early it is refused, visibly', async () => {
+    const { s, move } = await topUp('source');
+    expect(s.ledger.pendingMoves.size).toBe(1);
+    expect(s.ledger.marginStates.get('R')).not.toBe('liquidatable');
+    expect(
+      await s.send({ id: s.id(), type: 'settle_collateral_move', move: move.id }),
+    ).toMatchObject({
+      rejection: { code: 'move_not_due' },
+    });
+    s.clockMs += 600_000;
+    await s.accept({ id: s.id(), type: 'settle_collateral_move', move: move.id });
+    expect(s.ledger.pendingMoves.size).toBe(0);
+    expect(s.usdt('R')).toBe(d('5000'));
+    expect(await s.replayedHash()).toBe(s.hash());
+  });
+
+  it('counted nowhere while it moves (the venue’s choice), a move that would leave R short is refused at once', async () => {
+    const { s, answer } = await topUp('neither');
+    // In transit the 4,000 would count nowhere: R's 1,000 at the venue is short of the initial
+    // margin of 2 BTC, so the move is refused, explicitly, and nothing is pending.
+    expect(answer).toMatchObject({
+      kind: 'rejected',
+      rejection: { code: 'initial_margin_insufficient', field: 'amount' },
+    });
+    expect(s.ledger.pendingMoves.size).toBe(0);
+  });
+});

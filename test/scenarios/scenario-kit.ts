@@ -91,8 +91,9 @@ export class Scenario {
     });
   }
 
-  static async open(venueFile: Record<string, unknown>): Promise<Scenario> {
-    const rules = rulesOfVenueFile(venueFile, process.cwd(), null, scenarioStartMs, 'scenario');
+  /** `places`: where else collateral may be held, as a `--locations` file writes it. */
+  static async open(venueFile: Record<string, unknown>, places: unknown = null): Promise<Scenario> {
+    const rules = rulesOfVenueFile(venueFile, process.cwd(), places, scenarioStartMs, 'scenario');
     const settings = settingsOf(rules);
     const log = new MemoryEventLog();
     const clock = { ms: scenarioStartMs };

@@ -69,8 +69,8 @@ export function withLiquidations(
     const account = viewOf(after, after.accounts.get(id)!, context);
     if (!pricesHeld(after, account, venue, nowMs)) continue;
     const buckets = bucketsOf(account, venue);
-    const below = (bucket: Bucket) =>
-      isLiquidatable(bucketRisk(venue, withoutOrders(bucket), prices), venue.rulebook);
+    const bareRisk = (bucket: Bucket) => bucketRisk(venue, withoutOrders(bucket), prices);
+    const below = (bucket: Bucket) => isLiquidatable(bareRisk(bucket), venue.rulebook);
     const busy = new Set<string>();
     for (const order of outstanding.get(id) ?? []) {
       const bucket = buckets.find((b) => b.id === order.bucket);
@@ -86,7 +86,8 @@ export function withLiquidations(
     let pace = after.liquidationPace.get(id);
     for (const bucket of buckets) {
       if (busy.has(bucket.id)) continue;
-      const bare = below(bucket);
+      const risk = bareRisk(bucket);
+      const bare = isLiquidatable(risk, venue.rulebook);
       // Where open orders count in maintenance (Mango), they alone may put a bucket below it:
       // cancelled, it may need no step.
       const orders = bucket.legs.flatMap((leg) => leg.orders);
@@ -99,10 +100,7 @@ export function withLiquidations(
         made.push({ type: 'order_removed', account: id, orderId: order.id! });
       }
       if (!bare) continue;
-      const debt =
-        bucket.mode === 'isolated'
-          ? 0n
-          : debtToSettle(bucketRisk(venue, withoutOrders(bucket), prices));
+      const debt = bucket.mode === 'isolated' ? 0n : debtToSettle(risk);
       if (debt > 0n) {
         const cover = coverOf(after, venue, id, bucket, debt, prices, covered);
         if (cover !== undefined) made.push(cover);
