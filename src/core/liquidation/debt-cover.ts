@@ -26,13 +26,12 @@ export function debtCover(
   prices: PriceView,
   room: (asset: AssetId) => Amount,
 ): { readonly asset: AssetId; readonly amount: Amount }[] {
-  const owed = [...bucket.balances]
-    .filter(([, balance]) => balance < 0n)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  // A map's keys are distinct: no two compare equal.
+  const inOrder = [...bucket.balances].sort(([a], [b]) => (a < b ? -1 : 1));
   const cover: { asset: AssetId; amount: Amount }[] = [];
   let left = debt;
-  for (const [asset, balance] of owed) {
-    if (left <= 0n) break;
+  // A balance not owed (−balance ≤ 0), or a debt already covered (wanted 0), gives no amount.
+  for (const [asset, balance] of inOrder) {
     const price = prices.assetPrice(asset);
     if (price <= 0n) continue;
     const unit = venue.rulebook.collateral.get(asset)?.unit ?? 1n;

@@ -212,3 +212,96 @@ describe('a liquidation step in portfolio mode', () => {
     expect(mmAfter('BTC-PERP', formatFixed(step!.size))).toBeLessThan(before.maintenanceMargin);
   });
 });
+
+describe('a liquidation step between equals', () => {
+  // BTCUSDT and ETHUSDT under the same brackets, at the same mark and size: the same margin off
+  // for the same notional, a tie, which goes to the smaller instrument id in either order.
+  const market = {
+    assetPrices: new Map([
+      ['USDT', d('1')],
+      ['BTC', d('50000')],
+      ['ETH', d('50000')],
+    ]),
+    markPrices: new Map([
+      ['BTCUSDT', d('50000')],
+      ['ETHUSDT', d('50000')],
+    ]),
+  };
+  const prices = marketView(market);
+  const held = (first: string, second: string) =>
+    withEquityAt(
+      account({ USDT: '0' }, [position(first, '2', '50000'), position(second, '2', '50000')]),
+      bookVenue,
+      prices,
+      50,
+    );
+
+  it.each([
+    ['BTCUSDT', 'ETHUSDT'],
+    ['ETHUSDT', 'BTCUSDT'],
+  ])('closes BTCUSDT, held as %s then %s', (first, second) => {
+    const step = liquidationStep(
+      bookVenue,
+      bucketsOf(held(first, second), bookVenue)[0]!,
+      prices,
+      rule,
+      noBlockLimit,
+    );
+    expect(step?.instrument).toBe('BTCUSDT');
+  });
+
+  it('names the side of a hedge-mode position it closes', () => {
+    const hedged = withEquityAt(
+      account({ USDT: '0' }, [position('BTCUSDT', '2', '50000', { side: 'long' })]),
+      bookVenue,
+      prices,
+      50,
+    );
+    const step = liquidationStep(
+      bookVenue,
+      bucketsOf(hedged, bookVenue)[0]!,
+      prices,
+      rule,
+      noBlockLimit,
+    );
+    expect(step).toMatchObject({ instrument: 'BTCUSDT', positionSide: 'long', side: 'sell' });
+    const oneWay = liquidationStep(
+      bookVenue,
+      bucketsOf(held('BTCUSDT', 'ETHUSDT'), bookVenue)[0]!,
+      prices,
+      rule,
+      noBlockLimit,
+    );
+    expect(oneWay).not.toHaveProperty('positionSide');
+  });
+});
+
+describe("a liquidation step on a coin-settled contract, within the block's bound", () => {
+  it('counts what remains of the block (USD) in the coin the notional is in', () => {
+    // 2,000 BTCUSD contracts of 100 USD at 50,000: 200,000 USD, 4 BTC. 10,000 USD may still be
+    // liquidated in the block: 0.2 BTC, 100 contracts; the step is no more than that.
+    const prices = marketView({
+      assetPrices: new Map([
+        ['USDT', d('1')],
+        ['BTC', d('50000')],
+      ]),
+      markPrices: new Map([['BTCUSD', d('50000')]]),
+    });
+    const held = withEquityAt(
+      account({ USDT: '0', BTC: '0' }, [position('BTCUSD', '2000', '50000')]),
+      bookVenue,
+      prices,
+      50,
+    );
+    const step = liquidationStep(
+      bookVenue,
+      bucketsOf(held, bookVenue)[0]!,
+      prices,
+      rule,
+      d('10000'),
+    );
+    expect(step).toBeDefined();
+    expect(step!.size).toBe(d('100'));
+    expect(step!.value).toBe(d('10000'));
+  });
+});
