@@ -7,7 +7,7 @@ import { marginStateOf } from '../../core/engine/margin-state.ts';
 import { pricesHeld } from '../../core/engine/prices-held.ts';
 import { withProfitAtMost } from '../../core/engine/withdrawal-rule.ts';
 import { conservationGaps, openInterestGaps } from '../../core/ledger/conservation.ts';
-import { insuranceFund, roundingAccount } from '../../core/ledger/house-accounts.ts';
+import { roundingAccount } from '../../core/ledger/house-accounts.ts';
 import type { Ledger } from '../../core/ledger/ledger.ts';
 import type { LedgerEvent } from '../../core/ledger/ledger-event.ts';
 import type { LiquidationOrder } from '../../core/ledger/liquidation-order.ts';
@@ -399,9 +399,4 @@ export class InvariantChecker {
 interface Margined {
   readonly figures: readonly BucketFigures[];
   readonly buckets: readonly { readonly bucket: Bucket; readonly risk: BucketRisk }[];
-}
-
-/** The insurance fund's balances: what the simulator reports as the fund's path. */
-export function fundOf(ledger: Ledger): ReadonlyMap<AssetId, bigint> {
-  return ledger.house.get(insuranceFund) ?? new Map();
 }

@@ -32,8 +32,8 @@ export const simBackstop = 'sim-backstop';
 /** The street: the other side of every trade from outside the venue (an external maker). */
 export const simStreet = 'sim-street';
 
-export const liquidationCoolDownMs = 2_000;
-export const liquidationBlockMs = 10_000;
+const liquidationCoolDownMs = 2_000;
+const liquidationBlockMs = 10_000;
 export const deleverageGraceMs = 30_000;
 
 export function simVenueFile(): Record<string, unknown> {
