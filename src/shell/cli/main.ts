@@ -37,7 +37,12 @@ import {
 } from './margin-command.ts';
 import { printable, printableOutput, unprintableNames } from './printable.ts';
 import { keysCommand, type ServeFlags, serveCommand } from './serve-command.ts';
-import { type SimulateFlags, SimulationFailed, simulateCommand } from './simulate-command.ts';
+import {
+  crashesMax,
+  type SimulateFlags,
+  SimulationFailed,
+  simulateCommand,
+} from './simulate-command.ts';
 import { table } from './table.ts';
 import { limitsOf, parseOrder, parseTransfer, whatIfs } from './whatif.ts';
 import { whatIfBookText } from './whatif-book.ts';
@@ -336,7 +341,7 @@ export function program(): Command {
     )
     .option(
       '--crash-rate <share>',
-      `share of steps that crash the engine (default ${simDefaults.crashRate})`,
+      `share of steps that crash the engine (default ${simDefaults.crashRate}, or fewer: at most ${crashesMax} crashes a run)`,
     )
     .option('--json', 'print as JSON')
     .action((options: SimulateFlags) => simulateCommand(options, print));

@@ -17,6 +17,9 @@ export interface SimulateFlags {
   readonly json?: boolean;
 }
 
+/** The crash points a run has by default, at most (its crash rate lowered to keep to it). */
+export const crashesMax = 200;
+
 /** A run that broke an invariant: exit 1, its reproducer on stderr (main.ts). */
 export class SimulationFailed extends Error {}
 
@@ -29,11 +32,17 @@ export async function simulateCommand(
   flags: SimulateFlags,
   print: (text: string) => void,
 ): Promise<void> {
+  const events = whole(flags.events ?? '100000', '--events', 1, 1e9);
   const options = {
     seed: whole(flags.seed ?? '1', '--seed', 0, 2 ** 32 - 1),
-    events: whole(flags.events ?? '100000', '--events', 1, 1e9),
+    events,
     traders: whole(flags.traders ?? String(simDefaults.traders), '--traders', 1, 200),
-    crashRate: share(flags.crashRate ?? String(simDefaults.crashRate), '--crash-rate'),
+    // Each crash verifies the whole log as a restart does, hashes the whole state twice and reads
+    // it back, and both grow with the run: by default a long run crashes at most `crashesMax` times.
+    crashRate:
+      flags.crashRate === undefined
+        ? Math.min(simDefaults.crashRate, crashesMax / events)
+        : share(flags.crashRate, '--crash-rate'),
   };
   const progress = progressOn(process.stderr);
   progress.stage(`simulating seed ${options.seed}`, options.events);

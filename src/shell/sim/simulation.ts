@@ -18,7 +18,11 @@ export interface SimulationOptions {
   readonly traders?: number;
   /** Share of steps that crash the process. */
   readonly crashRate?: number;
-  /** Events between the host's snapshots: small, so restarts read snapshots and their tails. */
+  /**
+   * Events between the host's snapshots: small, so restarts read snapshots and their tails.
+   * Absent: `simDefaults.snapshotEvery`, or a hundredth of the run where that is more (each
+   * snapshot writes the whole state, which grows with the commands answered).
+   */
   readonly snapshotEvery?: number;
   /** False: no invariant checked (the engine alone, for the checks' cost). */
   readonly checks?: boolean;
@@ -73,7 +77,8 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
   const random = seededRandom(options.seed ^ 0x5eed);
   const log = new MemoryEventLog();
   let clockMs = simStartMs;
-  const snapshotEvery = options.snapshotEvery ?? simDefaults.snapshotEvery;
+  const snapshotEvery =
+    options.snapshotEvery ?? Math.max(simDefaults.snapshotEvery, Math.ceil(options.events / 100));
   const open = async (store: EventStore) =>
     EngineHost.open(store, settings, () => clockMs, snapshotEvery);
   let host = await open(storeOf(openMemoryEventStore(log)));
