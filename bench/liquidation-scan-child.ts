@@ -11,9 +11,9 @@ import { judgeCommand } from '../src/core/engine/execute.ts';
 import { MarginBook } from '../src/core/engine/margin-book.ts';
 import { applyRecord } from '../src/core/ledger/ledger.ts';
 import { defaultLiquidationRule } from '../src/core/model/rulebook.ts';
-import { fixed, toNumber } from '../src/core/num/fixed.ts';
+import { fixed } from '../src/core/num/fixed.ts';
 import { seededRandom } from '../src/shell/seeded-random.ts';
-import { bookOf, venueOf } from './engine.ts';
+import { bookOf, densePass, venueOf } from './engine.ts';
 
 const count = Number(process.argv[2]);
 const rounds = Number(process.argv[3]);
@@ -78,20 +78,7 @@ const withBook = held();
 const settled = { ...tally };
 
 // The same positions as dense columns: the floor a pass over them cannot go under.
-const accounts = [...ledger.accounts.values()];
-const positions = accounts.flatMap((a, k) => a.positions.map((p) => ({ k, p })));
-const size = new Float64Array(positions.map(({ p }) => toNumber(p.size)));
-const entry = new Float64Array(positions.map(({ p }) => toNumber(p.entryPrice)));
-const markOf = new Float64Array(
-  positions.map(({ p }) => toNumber(ledger.markPrices.get(p.instrument)!)),
-);
-const owner = new Int32Array(positions.map(({ k }) => k));
-const pnl = new Float64Array(accounts.length);
-const pass = () => {
-  pnl.fill(0);
-  for (let i = 0; i < size.length; i++) pnl[owner[i]!]! += size[i]! * (markOf[i]! - entry[i]!);
-  return pnl[0];
-};
+const { positions, pass } = densePass([...ledger.accounts.values()], ledger.markPrices);
 
 const next = seededRandom(23);
 let walk = 95_000;
@@ -135,7 +122,7 @@ const jumped = timed(jumping);
 process.stderr.write(
   `${JSON.stringify({
     accounts: count,
-    positions: positions.length,
+    positions,
     memory: { empty, withAccounts, withBook },
     settled,
     still,

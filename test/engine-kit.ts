@@ -31,6 +31,8 @@ export function executeChecked(
   return answer;
 }
 
+export type FillCommand = Extract<Command, { readonly type: 'fill' }>;
+
 /** A fill of `size` at `price` between two accounts, at the fee rates given (none by default). */
 export function fillCommand(
   id: string,
@@ -41,7 +43,7 @@ export function fillCommand(
   price: string,
   maker: string,
   fees = { taker: '0', maker: '0' },
-): Command {
+): FillCommand {
   return {
     id,
     type: 'fill',

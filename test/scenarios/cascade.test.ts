@@ -32,13 +32,7 @@ async function altBook(liquidation: Record<string, unknown>, fund: string) {
   await s.price('ALT', '1');
   await s.open('mm', '10000000');
   await s.open('backstop', '20000');
-  await s.accept({
-    id: s.id(),
-    type: 'deposit',
-    account: '@insurance',
-    asset: 'USDT',
-    amount: d(fund),
-  });
+  await s.accept(s.deposit('@insurance', fund));
   const longs: string[] = [];
   for (let k = 0; k < 20; k++) {
     const account = `long-${k}`;
@@ -159,7 +153,7 @@ describe('S9: liquidation demand far above the bids', () => {
     await s.open('backstop', '50000');
     await s.open('sam', '8000');
     await s.accept(
-      { id: s.id(), type: 'deposit', account: '@insurance', asset: 'USDT', amount: d('30000') },
+      s.deposit('@insurance', '30000'),
       s.trade('ALTUSDT', 'sam', 'sell', '40000', '1', 'mm'),
     );
     // Ten longs of 20,000 ALT at 1.0000 over 1,250 to 1,475 USDT: at 0.94 each has 50 to 275

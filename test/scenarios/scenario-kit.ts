@@ -17,9 +17,8 @@ import { presetJson } from '../../src/shell/import/presets.ts';
 import { InvariantChecker } from '../../src/shell/sim/invariants.ts';
 import { ledgerHash } from '../../src/shell/store/ledger-snapshot.ts';
 import { MemoryEventLog, openMemoryEventStore } from '../../src/shell/store/memory-event-store.ts';
+import { type FillCommand, fillCommand } from '../engine-kit.ts';
 import { d } from '../kit.ts';
-
-export type FillCommand = Extract<Command, { readonly type: 'fill' }>;
 
 /** Every scenario starts at this log time. */
 export const scenarioStartMs = Date.UTC(2026, 11, 4, 8);
@@ -191,11 +190,16 @@ export class Scenario {
     return events;
   }
 
+  /** A deposit of `amount` of `asset` at the venue (to `@insurance`: the venue seeding its fund). */
+  deposit(account: string, amount: string, asset = 'USDT'): Command {
+    return { id: this.id(), type: 'deposit', account, asset, amount: d(amount) };
+  }
+
   /** An account opened in cross with `usdt` deposited. */
   async open(account: string, usdt: string): Promise<void> {
     await this.accept(
       { id: this.id(), type: 'open_account', account, poolMode: 'cross' },
-      { id: this.id(), type: 'deposit', account, asset: 'USDT', amount: d(usdt) },
+      this.deposit(account, usdt),
     );
   }
 
@@ -208,16 +212,7 @@ export class Scenario {
     price: string,
     maker: string,
   ): FillCommand {
-    return {
-      id: this.id(),
-      type: 'fill',
-      instrument,
-      takerSide,
-      size: d(size),
-      price: d(price),
-      taker: { account: taker, feeRate: 0n },
-      maker: { account: maker, feeRate: 0n },
-    };
+    return fillCommand(this.id(), instrument, taker, takerSide, size, price, maker);
   }
 
   /** `size` of a liquidation order filled at `price` by `maker`, with no fee: its command. */

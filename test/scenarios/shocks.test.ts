@@ -57,11 +57,11 @@ describe('S12: collateral goes to zero', () => {
     await s.open('backstop', '1000000');
     await s.open('bystander', '50000');
     await s.accept(
-      { id: s.id(), type: 'deposit', account: '@insurance', asset: 'USDT', amount: d('500000') },
+      s.deposit('@insurance', '500000'),
       // L: 100,000 ALT of collateral (30,000 USD of maintenance value at 1.0), long 200,000
       // ALT-PERP: everything it has is on ALT.
       { id: s.id(), type: 'open_account', account: 'L', poolMode: 'cross' },
-      { id: s.id(), type: 'deposit', account: 'L', asset: 'ALT', amount: d('100000') },
+      s.deposit('L', '100000', 'ALT'),
       s.trade('ALTUSDT', 'L', 'buy', '200000', '1', 'mm'),
       s.trade('BTCUSDT', 'bystander', 'buy', '0.1', '95000', 'mm'),
     );
@@ -105,13 +105,7 @@ describe('S19: funding that outruns the equity', () => {
     await s.open('mm', '10000000');
     await s.open('backstop', '1000000');
     await s.open('H', '5000');
-    await s.accept({
-      id: s.id(),
-      type: 'deposit',
-      account: '@insurance',
-      asset: 'USDT',
-      amount: d('20000'),
-    });
+    await s.accept(s.deposit('@insurance', '20000'));
     // H short 15,000 ALT at 1.0 over 5,000 USDT (3×).
     await s.accept(s.trade('ALTUSDT', 'H', 'sell', '15000', '1', 'mm'));
     const intervalMs = 8 * 3_600_000;
@@ -271,7 +265,7 @@ describe('S28: clock anomalies', () => {
     expect(await s.send(funding(fundingMs + intervalMs))).toMatchObject({
       rejection: { code: 'funding_time_not_reached' },
     });
-    await s.accept({ id: s.id(), type: 'deposit', account: 'long', asset: 'USDT', amount: d('1') });
+    await s.accept(s.deposit('long', '1'));
     expect(s.logTimeMs() >= logTime).toBe(true);
     // The interval after it, once log time reaches it; skipping one is refused.
     s.clockMs = fundingMs + 2 * intervalMs;

@@ -43,6 +43,16 @@ function closed(
 const riskOf = (held: Account, prices: PriceView) =>
   bucketRisk(bookVenue, bucketsOf(held, bookVenue)[0]!, prices);
 
+/** The step of an account of `positions` on bookVenue cut to half its maintenance margin. */
+const stepOfHalfway = (
+  positions: ReturnType<typeof position>[],
+  prices: PriceView,
+  remaining = noBlockLimit,
+) => {
+  const held = withEquityAt(account({ USDT: '0', BTC: '0' }, positions), bookVenue, prices, 50);
+  return liquidationStep(bookVenue, bucketsOf(held, bookVenue)[0]!, prices, rule, remaining);
+};
+
 describe('a liquidation step, on random cross books', () => {
   it('is none at or above maintenance, and one below it that closes enough, within its prices', () => {
     const counts = { healthy: 0, stepped: 0, enough: 0, held: 0, chosen: 0 };
@@ -216,7 +226,7 @@ describe('a liquidation step in portfolio mode', () => {
 describe('a liquidation step between equals', () => {
   // BTCUSDT and ETHUSDT under the same brackets, at the same mark and size: the same margin off
   // for the same notional, a tie, which goes to the smaller instrument id in either order.
-  const market = {
+  const prices = marketView({
     assetPrices: new Map([
       ['USDT', d('1')],
       ['BTC', d('50000')],
@@ -226,53 +236,23 @@ describe('a liquidation step between equals', () => {
       ['BTCUSDT', d('50000')],
       ['ETHUSDT', d('50000')],
     ]),
-  };
-  const prices = marketView(market);
-  const held = (first: string, second: string) =>
-    withEquityAt(
-      account({ USDT: '0' }, [position(first, '2', '50000'), position(second, '2', '50000')]),
-      bookVenue,
-      prices,
-      50,
-    );
+  });
+  const two = (first: string, second: string) => [
+    position(first, '2', '50000'),
+    position(second, '2', '50000'),
+  ];
 
   it.each([
     ['BTCUSDT', 'ETHUSDT'],
     ['ETHUSDT', 'BTCUSDT'],
   ])('closes BTCUSDT, held as %s then %s', (first, second) => {
-    const step = liquidationStep(
-      bookVenue,
-      bucketsOf(held(first, second), bookVenue)[0]!,
-      prices,
-      rule,
-      noBlockLimit,
-    );
-    expect(step?.instrument).toBe('BTCUSDT');
+    expect(stepOfHalfway(two(first, second), prices)?.instrument).toBe('BTCUSDT');
   });
 
   it('names the side of a hedge-mode position it closes', () => {
-    const hedged = withEquityAt(
-      account({ USDT: '0' }, [position('BTCUSDT', '2', '50000', { side: 'long' })]),
-      bookVenue,
-      prices,
-      50,
-    );
-    const step = liquidationStep(
-      bookVenue,
-      bucketsOf(hedged, bookVenue)[0]!,
-      prices,
-      rule,
-      noBlockLimit,
-    );
-    expect(step).toMatchObject({ instrument: 'BTCUSDT', positionSide: 'long', side: 'sell' });
-    const oneWay = liquidationStep(
-      bookVenue,
-      bucketsOf(held('BTCUSDT', 'ETHUSDT'), bookVenue)[0]!,
-      prices,
-      rule,
-      noBlockLimit,
-    );
-    expect(oneWay).not.toHaveProperty('positionSide');
+    const hedged = stepOfHalfway([position('BTCUSDT', '2', '50000', { side: 'long' })], prices);
+    expect(hedged).toMatchObject({ instrument: 'BTCUSDT', positionSide: 'long', side: 'sell' });
+    expect(stepOfHalfway(two('BTCUSDT', 'ETHUSDT'), prices)).not.toHaveProperty('positionSide');
   });
 });
 
@@ -287,19 +267,7 @@ describe("a liquidation step on a coin-settled contract, within the block's boun
       ]),
       markPrices: new Map([['BTCUSD', d('50000')]]),
     });
-    const held = withEquityAt(
-      account({ USDT: '0', BTC: '0' }, [position('BTCUSD', '2000', '50000')]),
-      bookVenue,
-      prices,
-      50,
-    );
-    const step = liquidationStep(
-      bookVenue,
-      bucketsOf(held, bookVenue)[0]!,
-      prices,
-      rule,
-      d('10000'),
-    );
+    const step = stepOfHalfway([position('BTCUSD', '2000', '50000')], prices, d('10000'));
     expect(step).toBeDefined();
     expect(step!.size).toBe(d('100'));
     expect(step!.value).toBe(d('10000'));
