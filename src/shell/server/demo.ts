@@ -5,6 +5,7 @@ import { type LiquidityModel, liquidityFill } from '../../core/liquidation/liqui
 import { formatFixed, type Price, parseFixed, SCALE } from '../../core/num/fixed.ts';
 import { blackPrice } from '../../core/pricing/black.ts';
 import { yearMs } from '../../core/pricing/year.ts';
+import { deribitBtcCall } from '../deribit-btc-call.ts';
 import { presetJson } from '../import/presets.ts';
 import { seededRandom } from '../seeded-random.ts';
 import type { EngineService } from './engine-service.ts';
@@ -66,19 +67,7 @@ export function demoVenueFile(nowMs: number): Record<string, unknown> {
         tickSize: '0.5',
         sizeStep: '1',
       },
-      {
-        id: option,
-        kind: 'option',
-        settlement: 'inverse',
-        underlying: 'BTC',
-        quote: 'USD',
-        settle: 'BTC',
-        contractSize: '1',
-        tickSize: '0.0005',
-        sizeStep: '0.1',
-        expiry: expiry.toISOString().replace('.000Z', 'Z'),
-        option: { right: 'call', strike: String(strike) },
-      },
+      deribitBtcCall(option, expiry.getTime(), strike),
     ],
     market: {
       asOf: new Date(nowMs).toISOString(),

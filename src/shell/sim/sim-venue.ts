@@ -1,3 +1,4 @@
+import { deribitBtcCall } from '../deribit-btc-call.ts';
 import { presetJson } from '../import/presets.ts';
 
 /**
@@ -91,19 +92,7 @@ export function simVenueFile(): Record<string, unknown> {
         kind: 'future',
         expiry: iso(futureExpiryMs),
       },
-      {
-        id: simInstruments.call,
-        kind: 'option',
-        settlement: 'inverse',
-        underlying: 'BTC',
-        quote: 'USD',
-        settle: 'BTC',
-        contractSize: '1',
-        tickSize: '0.0005',
-        sizeStep: '0.1',
-        expiry: iso(optionExpiry),
-        option: { right: 'call', strike: String(callStrike) },
-      },
+      deribitBtcCall(simInstruments.call, optionExpiry, callStrike),
     ],
     market: {
       asOf: iso(simStartMs),
