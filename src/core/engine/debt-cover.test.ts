@@ -70,21 +70,27 @@ const events = (answer: Answer): readonly LedgerEvent[] =>
  * USDT. Settled at 38,000.5 the future realises −1,999.5: Alice's USDT is −999.5, worth
  * −999.5 × 0.9997 = −999.20015 USD, her ETH 0.1 × 2,000.37 = 200.037: equity −799.16315.
  */
-function settled(ctx: DecideContext, fund: string): { ledger: Ledger; answer: Answer } {
+function settled(
+  ctx: DecideContext,
+  fund: string,
+  debtors = ['alice'],
+): { ledger: Ledger; answer: Answer } {
   const ledger = newLedger();
   const run = (command: Command) => executeChecked(ledger, command, ctx);
-  for (const account of ['alice', 'mm']) {
+  for (const account of [...debtors, 'mm']) {
     run({ id: id(), type: 'open_account', account, poolMode: 'cross' });
   }
   run(tick('index:USDT', '0.9997'));
   run(tick('index:ETH', '2000.37'));
   run(tick('index:BTC', '40000'));
   run(tick('mark:BTC-FUT', '40000'));
-  run(deposit('alice', 'USDT', '1000'));
-  run(deposit('alice', 'ETH', '0.1'));
   run(deposit('mm', 'USDT', '1000000'));
   if (fund !== '0') expect(run(deposit(insuranceFund, 'USDT', fund)).kind).toBe('accepted');
-  run(fillCommand(id(), 'BTC-FUT', 'alice', 'buy', '1', '40000', 'mm'));
+  for (const debtor of debtors) {
+    run(deposit(debtor, 'USDT', '1000'));
+    run(deposit(debtor, 'ETH', '0.1'));
+    run(fillCommand(id(), 'BTC-FUT', debtor, 'buy', '1', '40000', 'mm'));
+  }
   const answer = executeChecked(
     ledger,
     { id: id(), type: 'settle_expiry', instrument: 'BTC-FUT', price: d('38000.5') },
@@ -138,6 +144,18 @@ describe('the insurance fund covers a debt with nothing left to liquidate', () =
     expect(ledger.accounts.get('alice')!.balances.get('USDT')).toBe(-d('499.66'));
     expect(ledger.house.get(insuranceFund)!.get('USDT')).toBe(d('500.16'));
     expect(ledger.marginStates.get('alice')).toBe('liquidatable');
+  });
+
+  it('of two debts in one record, the second only from what the first left above the floor', () => {
+    // 1,000 USDT held, a floor of 500.150045… USDT: 499.84 of room in all. Alice, first in the
+    // record, takes it; Bob's debt finds none left and stays.
+    const waterfall = { fundFloor: d('500'), backstops: [] };
+    const { ledger, answer } = settled(contextWith(waterfall), '1000', ['alice', 'bob']);
+    expect(covers(answer).map((e) => [e.account, e.movements[1]!.amount])).toEqual([
+      ['alice', d('499.84')],
+    ]);
+    expect(ledger.house.get(insuranceFund)!.get('USDT')).toBe(d('500.16'));
+    expect(ledger.accounts.get('bob')!.balances.get('USDT')).toBe(-d('999.5'));
   });
 
   it('a fund at its floor covers nothing: no event', () => {
