@@ -19,6 +19,8 @@ export const bracketsPerRuleMax = 64;
 /** Tiers a rule may hold once continued by the venue's published rule (OKX's "increase by"). */
 export const bracketsContinuedMax = 1_000;
 export const collateralTiersMax = 32;
+/** Sources one asset's index is computed from (engine/index-sources.ts). */
+export const indexSourcesMax = 32;
 
 /** Magnitudes, in whole units (the fixed-point scale is applied on top). */
 export const amountUnitsMax = 10n ** 15n;

@@ -107,6 +107,36 @@ describe('S30: wash trades to move the mark', () => {
     expect(s.ledger.marginStates.get('third') ?? 'healthy').toBe('healthy');
     expect([...s.ledger.liquidations.values()]).toEqual([]);
   });
+
+  it('with a basis cap, a mark the venue’s book walks 20 % up is applied at the cap, and liquidates no one', async () => {
+    // The mark a venue takes from its own book follows the wash trades; the cap of 3 % holds it
+    // to the index's band (mark-basis.ts).
+    const file = scenarioVenueFile(liquidating);
+    (file.rulebook as Record<string, unknown>).markBasisCap = '0.03';
+    const s = await Scenario.open(file);
+    await s.accept(s.tick('index:USDT', '1'));
+    await s.price('ALT', '1');
+    await s.open('mm', '1000000');
+    await s.open('third', '1200');
+    // Short 10,000 ALT at 1: MM at 1.03 is 515 (5 % at Binance's default), equity 900: healthy;
+    // at 1.2 it would be −800.
+    await s.accept(s.trade('ALTUSDT', 'third', 'sell', '10000', '1', 'mm'));
+    const events = [];
+    for (let k = 1; k <= 50; k++) {
+      const price = (1 + 0.004 * k).toFixed(4);
+      events.push(...(await s.accept(s.tick('mark:ALTUSDT', price))));
+      expect(s.ledger.markPrices.get('ALTUSDT')! <= d('1.03')).toBe(true);
+    }
+    expect(s.ledger.markPrices.get('ALTUSDT')).toBe(d('1.03'));
+    // The feed keeps what it sent; each tick past the band is applied at its edge.
+    expect(s.ledger.feeds.get('mark:ALTUSDT')?.last?.price).toBe(d('1.2'));
+    const applied = events.flatMap((e) =>
+      e.type === 'price_accepted' && e.applied !== undefined ? [e.applied] : [],
+    );
+    expect(applied).toEqual(Array.from({ length: 50 - 7 }, () => d('1.03')));
+    expect(s.ledger.marginStates.get('third') ?? 'healthy').not.toBe('liquidatable');
+    expect([...s.ledger.liquidations.values()]).toEqual([]);
+  });
 });
 
 describe('S29: rounding dust', () => {

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import type { Command } from '../../src/core/engine/command.ts';
+import type { CheckAnswer, OrderCheck } from '../../src/core/engine/decide-order.ts';
 import type { Answer } from '../../src/core/engine/execute.ts';
 import { ledgerPrices } from '../../src/core/engine/ledger-prices.ts';
 import { liquidationFillOf } from '../../src/core/engine/liquidation-fill-command.ts';
@@ -146,6 +147,11 @@ export class Scenario {
       );
     }
     return answer;
+  }
+
+  /** A pre-trade check on the books as they are: nothing changes. */
+  check(order: OrderCheck): CheckAnswer {
+    return this.host.check(order);
   }
 
   /** Sends each command, each to be accepted; the events they made. */

@@ -306,3 +306,62 @@ describe('the WebSocket streams, on a real socket', () => {
     expect(slow.messages.filter((m) => m.type === 'price').length).toBeLessThan(sequence - 100);
   });
 });
+
+describe('the oracle’s alerts', () => {
+  it('streams each source an index leaves out, and the index marked unreliable', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'xmargin-index-'));
+    const venue = JSON.parse(readFileSync('examples/engine/venue.json', 'utf8'));
+    const index = {
+      BTC: {
+        sources: ['a', 'b', 'c'],
+        minHealthy: '2',
+        maxDeviation: '0.02',
+        staleAfterMs: '60000',
+        pauseMaxMs: '600000',
+      },
+    };
+    const rulebook = { ...(presetJson('binance-usdm') as object), index };
+    writeFileSync(join(folder, 'venue.json'), JSON.stringify({ ...venue, rulebook }));
+    const t = await testServer(join(folder, 'venue.json'));
+    const url = await listening(t);
+    const viewer = connect(`${url}/v1/stream?channels=prices`, t.keys.risk_viewer);
+    await viewer.until((m) => m.some((x) => x.type === 'live'));
+    const timeMs = Date.UTC(2026, 11, 24);
+    t.at(timeMs);
+    const item = (source: string, sequence: number, price: string, at = timeMs) => ({
+      id: `${source}-${sequence}`,
+      feed: 'index:BTC',
+      source,
+      sequence,
+      timeMs: at,
+      price,
+    });
+    // Three agree, then c prints 10 % off: it is left out, the index stays the median of a and b.
+    const first = [item('a', 1, '95000'), item('b', 1, '95100'), item('c', 1, '95200')];
+    expect((await t.post('/v1/prices', { items: first }, 'operator')).statusCode).toBe(200);
+    const off = [1, 2, 3].map((n) => item('c', n + 1, '85000'));
+    expect((await t.post('/v1/prices', { items: off }, 'operator')).statusCode).toBe(200);
+    // A minute and more on, only c ticks: a and b are stale, one source is too few.
+    t.at(timeMs + 61_000);
+    const alone = [item('c', 5, '85000', timeMs + 61_000)];
+    expect((await t.post('/v1/prices', { items: alone }, 'operator')).statusCode).toBe(200);
+    await viewer.until((m) =>
+      m.some((x) => x.type === 'index' && JSON.stringify(x).includes('unreliableSinceMs')),
+    );
+    const alerts = viewer.messages
+      .filter((m) => m.type === 'index')
+      .map(
+        (m) =>
+          (m as unknown as { event: { feed: string; excluded?: unknown; state: object } }).event,
+      );
+    expect(
+      alerts.some((e) => JSON.stringify(e.excluded) === '[{"source":"c","reason":"deviating"}]'),
+    ).toBe(true);
+    expect(alerts.at(-1)).toMatchObject({
+      feed: 'index:BTC',
+      state: { unreliableSinceMs: timeMs + 61_000 },
+    });
+    expect(t.service.host.ledger.assetPrices.get('BTC')).toBe(95_050n * 10n ** 18n);
+    rmSync(folder, { recursive: true });
+  });
+});

@@ -61,10 +61,14 @@ export type CommandBody =
       readonly asset: AssetId;
       readonly amount: Amount;
     }
-  /** A price from a feed, with the feed's own sequence number and stamp (price-guard.ts). */
+  /**
+   * A price from a feed, with the feed's own sequence number and stamp (price-guard.ts); for an
+   * index computed from several sources, the source it is from (index-sources.ts).
+   */
   | {
       readonly type: 'price_tick';
       readonly feed: PriceFeed;
+      readonly source?: string;
       readonly sequence: number;
       readonly timeMs: number;
       readonly price: Price;
@@ -189,6 +193,8 @@ export type RejectionCode =
   | 'initial_margin_insufficient'
   | 'price_unavailable'
   | 'feed_not_found'
+  | 'source_not_found'
+  | 'price_unreliable'
   | 'underlying_not_found'
   | 'slice_expired'
   | 'surface_invalid'

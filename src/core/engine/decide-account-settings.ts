@@ -7,6 +7,7 @@ import type { Venue } from '../model/venue.ts';
 import { abs, SCALE } from '../num/fixed.ts';
 import { viewOf } from './decide-location.ts';
 import { type CommandOf, type Decision, refuse } from './decision.ts';
+import { unreliableAssets } from './index-sources.ts';
 import { atOrAboveInitial, worsensBelowInitial } from './initial-margin-check.ts';
 import { pricesHeld } from './prices-held.ts';
 
@@ -49,6 +50,9 @@ export function decideIsolatedMargin(
   if (unit !== undefined && amount % unit !== 0n) return refuse('amount_off_unit', 'amount');
   if (!pricesHeld(ledger, account, venue, context.nowMs))
     return refuse('price_unavailable', 'instrument');
+  if (amount < 0n && unreliableAssets(ledger, account, venue, context.nowMs).size > 0) {
+    return refuse('price_unreliable', 'instrument');
+  }
   const held =
     amount > 0n ? (account.balances.get(instrument.settle) ?? 0n) : position.isolatedMargin;
   if (abs(amount) > held) return refuse('insufficient_balance', 'amount');
@@ -110,8 +114,12 @@ export function decideLeverage(
   };
   const trades = (i: { readonly instrument: string }) => i.instrument === instrument.id;
   if (account.positions.some(trades) || account.openOrders.some(trades)) {
-    if (!pricesHeld(ledger, viewOf(ledger, account, context), venue, context.nowMs)) {
+    const view = viewOf(ledger, account, context);
+    if (!pricesHeld(ledger, view, venue, context.nowMs)) {
       return refuse('price_unavailable', 'instrument');
+    }
+    if (unreliableAssets(ledger, view, venue, context.nowMs).size > 0) {
+      return refuse('price_unreliable', 'leverage');
     }
     if (worsensBelowInitial(account, after, ledger, context)) {
       return refuse('initial_margin_insufficient', 'leverage');

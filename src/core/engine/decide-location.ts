@@ -14,6 +14,7 @@ import type { Account } from '../model/account.ts';
 import type { Rejection } from './command.ts';
 import type { DecideContext } from './decide.ts';
 import { type CommandOf, type Decision, refuse } from './decision.ts';
+import { unreliableAssets } from './index-sources.ts';
 import { atOrAboveInitial } from './initial-margin-check.ts';
 import { pricesHeld } from './prices-held.ts';
 
@@ -63,6 +64,9 @@ export function outflowElsewhereRefusal(
   const view = viewOf(ledger, account, context);
   if (!pricesHeld(ledger, view, context.venue, context.nowMs, asset)) {
     return { code: 'price_unavailable', field: 'asset' };
+  }
+  if (unreliableAssets(ledger, view, context.venue, context.nowMs, [asset]).size > 0) {
+    return { code: 'price_unreliable', field: 'asset' };
   }
   const after = ledgerOverlay(ledger);
   applyEvent(after, event);

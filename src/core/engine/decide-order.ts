@@ -15,6 +15,7 @@ import type { Price, Quantity } from '../num/fixed.ts';
 import type { Rejection, RejectionCode } from './command.ts';
 import { viewOf } from './decide-location.ts';
 import { type CommandOf, type Decision, refuse } from './decision.ts';
+import { unreliableAssets } from './index-sources.ts';
 import { ledgerPrices } from './ledger-prices.ts';
 import { contractPriced, pricesHeld } from './prices-held.ts';
 
@@ -64,6 +65,9 @@ export function decidePlaceOrder(
   ) {
     return refuse('price_unavailable', 'instrument');
   }
+  if (readsUnreliable(ledger, view, venue, context.nowMs, instrument)) {
+    return refuse('price_unreliable', 'instrument');
+  }
   const order: OpenOrder = { id: orderId, instrument: instrument.id, side, size, price };
   const prices = ledgerPrices(ledger, context.nowMs);
   const judgement = judge(view, venue, prices, { kind: 'resting-order', order });
@@ -98,11 +102,15 @@ export function decideAmendOrder(
     price,
   };
   if (price === order.price && size <= order.size) return { events: [event] };
+  const view = viewOf(ledger, account, context);
   if (
-    !pricesHeld(ledger, viewOf(ledger, account, context), venue, context.nowMs) ||
+    !pricesHeld(ledger, view, venue, context.nowMs) ||
     !contractPriced(ledger, instrument, context.nowMs)
   ) {
     return refuse('price_unavailable', 'instrument');
+  }
+  if (readsUnreliable(ledger, view, venue, context.nowMs, instrument)) {
+    return refuse('price_unreliable', 'instrument');
   }
   const without: Account = {
     ...account,
@@ -175,6 +183,9 @@ export function checkOrder(ledger: Ledger, check: OrderCheck, context: OrderCont
   ) {
     return refused('price_unavailable', 'instrument');
   }
+  if (readsUnreliable(ledger, view, venue, context.nowMs, instrument)) {
+    return refused('price_unreliable', 'instrument');
+  }
   const { side, size, price } = check;
   const change = orderChange(
     { instrument: instrument.id, side, size, ...(price === undefined ? {} : { limit: price }) },
@@ -218,4 +229,20 @@ function figuresRefusal(
 ): { readonly rejection: Rejection } | undefined {
   const rejected = tradeFiguresRejection(instrument, size, price);
   return rejected === undefined ? undefined : refuse(rejected.code, rejected.field);
+}
+
+/**
+ * Whether the account's margin, or the instrument an order is on, reads an index its sources
+ * leave unreliable (index-sources.ts): no new risk is taken on a price nobody can vouch for (S13,
+ * S14).
+ */
+function readsUnreliable(
+  ledger: Ledger,
+  account: Account,
+  venue: Venue,
+  nowMs: number,
+  instrument: Instrument,
+): boolean {
+  const read = [instrument.settle, instrument.underlying];
+  return unreliableAssets(ledger, account, venue, nowMs, read).size > 0;
 }

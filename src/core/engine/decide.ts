@@ -27,7 +27,9 @@ import { decideAmendOrder, decideCancelOrder, decidePlaceOrder } from './decide-
 import { decideVolatility } from './decide-volatility.ts';
 import { decideLiquidationUnfilled } from './decide-waterfall.ts';
 import { type Decision, refuse } from './decision.ts';
+import { sourceFeed, sourceTicked, unreliableAssets } from './index-sources.ts';
 import { ledgerPrices } from './ledger-prices.ts';
+import { cappedMark } from './mark-basis.ts';
 import { type GuardPolicy, guardTick, tickRefusalField } from './price-guard.ts';
 import { pricesHeld } from './prices-held.ts';
 import { judgeWithdrawal } from './withdrawal-rule.ts';
@@ -68,7 +70,12 @@ export type { Decision } from './decision.ts';
  *    the asset cannot be borrowed), `bank_limit_exceeded`, `initial_margin_insufficient` (after
  *    it, with unrealised profit counted at most at `withdrawableProfitShare`).
  * A price tick: `feed_not_found` (no such instrument, or an asset the venue neither takes nor
- * lists a contract on), then the guard's own codes, in its order (price-guard.ts). A volatility
+ * lists a contract on), `source_not_found` (a source the asset's index does not list, none for an
+ * index computed from sources, or one for a feed that has no sources: index-sources.ts), then the
+ * guard's own codes, in its order (price-guard.ts), on the source's own feed where there is one.
+ * A mark the guard accepts beyond the rulebook's `markBasisCap` of its index is applied at the
+ * band's edge (mark-basis.ts, the event's `applied`); the feed keeps the price it sent, so its
+ * guard judges the next tick against the feed, not against the cap. A volatility
  * surface: decide-volatility.ts.
  * A halt (`instrument_not_found`, `instrument_halted` when halted already) or a resumption
  * (`instrument_not_halted`). Moving collateral between places: decide-location.ts. A fill, a funding interval, an expiry, an isolated-margin move and the account's settings,
@@ -154,16 +161,41 @@ export function decide(ledger: Ledger, command: Command, context: DecideContext)
     case 'price_tick': {
       const zeroAllowed = zeroAllowedOn(command.feed, context.venue);
       if (zeroAllowed === undefined) return refuse('feed_not_found', 'feed');
-      const { sequence, timeMs, price } = command;
+      const [kind, asset] = splitFeed(command.feed);
+      const rule = kind === 'index' ? context.venue.rulebook.index?.get(asset) : undefined;
+      const { source, sequence, timeMs, price } = command;
+      if (source === undefined ? rule !== undefined : !rule?.sources.includes(source)) {
+        return refuse('source_not_found', 'source');
+      }
+      const fed = rule === undefined ? command.feed : sourceFeed(asset, source!);
       const { feed, verdict } = guardTick(
-        ledger.feeds.get(command.feed) ?? newFeed,
+        ledger.feeds.get(fed) ?? newFeed,
         { sequence, timeMs, price },
         context.nowMs,
         { ...context.priceGuard, zeroAllowed },
       );
       if (verdict.kind === 'refused') return refuse(verdict.code, tickRefusalField(verdict.code));
-      const type = verdict.kind === 'accepted' ? 'price_accepted' : 'price_held';
-      return { events: [{ type, feed: command.feed, state: feed }] };
+      if (rule !== undefined) {
+        return { events: sourceTicked(ledger, asset, rule, fed, feed, context.nowMs) };
+      }
+      if (verdict.kind === 'held') {
+        return { events: [{ type: 'price_held', feed: command.feed, state: feed }] };
+      }
+      const cap = kind === 'mark' ? context.venue.rulebook.markBasisCap : undefined;
+      const applied =
+        cap === undefined
+          ? verdict.price
+          : cappedMark(ledger, context.venue.instruments.get(asset)!, verdict.price, cap);
+      return {
+        events: [
+          {
+            type: 'price_accepted',
+            feed: command.feed,
+            state: feed,
+            ...(applied === verdict.price ? {} : { applied }),
+          },
+        ],
+      };
     }
     case 'volatility_surface':
       return decideVolatility(ledger, command, context);
@@ -252,6 +284,17 @@ function outflowRefusal(
   const account = viewOf(ledger, home, context);
   if (!pricesHeld(ledger, account, venue, context.nowMs, asset))
     return rejection('price_unavailable', 'asset');
+  // An account that owes nothing and borrows nothing takes its money out whatever an index says:
+  // nothing is valued against it.
+  const owes =
+    account.positions.length > 0 ||
+    account.openOrders.length > 0 ||
+    (account.spotOrders?.length ?? 0) > 0 ||
+    [...account.balances.values()].some((b) => b < 0n) ||
+    (account.balances.get(asset) ?? 0n) < amount;
+  if (owes && unreliableAssets(ledger, account, venue, context.nowMs, [asset]).size > 0) {
+    return rejection('price_unreliable', 'asset');
+  }
   const borrowable = venue.rulebook.collateral.get(asset)?.liabilityInitialWeight !== undefined;
   if (account !== home && !borrowable && (home.balances.get(asset) ?? 0n) < amount) {
     return rejection('insufficient_balance', 'amount');

@@ -421,6 +421,37 @@ describe('S20: an isolated position below maintenance', () => {
   });
 });
 
+describe('an account in liquidation with a second bucket', () => {
+  it('has its isolated bucket liquidated on a tick while its cross bucket has an order out', () => {
+    const ledger = books('1000');
+    // Cross: 5,000 USDT and long 50 ETHUSDT at 2,000. At 1,905 its equity is 5,000 − 4,750 = 250,
+    // below MM 0.4 % × 95,250 = 381: the cross bucket's step is ordered, and stays unfilled.
+    const eth = { ...fill({ account: 'alice' }, 'buy', '50', '2000'), instrument: 'ETHUSDT' };
+    expect(run(ledger, eth as Command, monitor).kind).toBe('accepted');
+    expect(ordered(run(ledger, tick('mark:ETHUSDT', '1905')))).toMatchObject({ bucket: 'cross' });
+    // A BTC tick alone then takes the isolated long below its maintenance (1,000 − 1,100 < 0):
+    // the account already in liquidation is looked at again, and the isolated bucket ordered.
+    const btcDrop = run(ledger, tick('mark:BTCUSDT', '38900'));
+    expect(ordered(btcDrop)).toMatchObject({ bucket: 'BTCUSDT', side: 'sell' });
+    expect([...ledger.liquidations.values()].map((o) => o.bucket).sort()).toEqual([
+      'BTCUSDT',
+      'cross',
+    ]);
+  });
+
+  it('has the order of an isolated bucket replaced once a trade of its own closes the position', () => {
+    const ledger = books('1000');
+    const order = ordered(run(ledger, tick('mark:BTCUSDT', '38000')))!;
+    expect(order.bucket).toBe('BTCUSDT');
+    // The whole long sold elsewhere: the bucket is gone, and so is the order.
+    const sold = run(ledger, fill({ account: 'alice' }, 'sell', '1', '38000'));
+    expect(events(sold).filter((e) => e.type === 'liquidation_ended')).toEqual([
+      { type: 'liquidation_ended', account: 'alice', orderId: order.id, reason: 'replaced' },
+    ]);
+    expect(ledger.liquidations.size).toBe(0);
+  });
+});
+
 describe('the pace of a liquidation', () => {
   const paced = (rule: object): DecideContext => ({
     ...context,

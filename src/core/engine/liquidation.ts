@@ -15,6 +15,7 @@ import type { Venue } from '../model/venue.ts';
 import { type Amount, abs, max } from '../num/fixed.ts';
 import type { DecideContext } from './decide.ts';
 import { viewOf } from './decide-location.ts';
+import { pausedOnIndex } from './index-sources.ts';
 import { ledgerPrices } from './ledger-prices.ts';
 import { fundRoom } from './liquidation-fill.ts';
 import { stateChange, touchedAccounts } from './margin-state.ts';
@@ -36,7 +37,9 @@ import { pricesHeld } from './prices-held.ts';
  *   account auto-deleveraged is not liquidated during its grace (`deleverageGrace`, S5);
  * - a bucket below zero with nothing to liquidate (no maintenance margin: a future settled past
  *   its collateral) has its debt paid by the insurance fund (`debt_covered`: debt-cover.ts).
- * An isolated position is a bucket of its own: it is liquidated on its own (S20).
+ * An isolated position is a bucket of its own: it is liquidated on its own (S20). An account
+ * whose margin reads an index its sources leave unreliable is not liquidated on it for the
+ * index's `pauseMaxMs` (S14: index-sources.ts), then is, at the price the index holds.
  * An account whose margin reads a price that is not there is left as it is (no check is made on a
  * price that is not there). The same on either margin path: it reads the states the events leave.
  */
@@ -65,9 +68,10 @@ export function withLiquidations(
     (e) => e.type === 'price_accepted' || e.type === 'margin_state_changed',
   );
   for (const id of touchedAccounts(after, events, venue, candidates)) {
-    if (pricesOnly && stillBelow(after, venue, id, outstanding.get(id))) continue;
+    if (pricesOnly && stillBelow(after, id, outstanding.get(id))) continue;
     const account = viewOf(after, after.accounts.get(id)!, context);
     if (!pricesHeld(after, account, venue, nowMs)) continue;
+    if (pausedOnIndex(after, account, venue, nowMs)) continue;
     const buckets = bucketsOf(account, venue);
     const bareRisk = (bucket: Bucket) => bucketRisk(venue, withoutOrders(bucket), prices);
     const below = (bucket: Bucket) => isLiquidatable(bareRisk(bucket), venue.rulebook);
@@ -133,22 +137,20 @@ export function withLiquidations(
 
 /**
  * Whether a price alone leaves the account as it was in liquidation: its one bucket (a unified
- * pool, no isolated position, no open order) has its order and is still below maintenance, as its
- * recorded state says (a state is confirmed exactly whenever it changes). A price moves no
+ * pool, the only one named `cross`, with no isolated position beside it and no open order) has
+ * its order and is still below maintenance, as its recorded state says (a state is confirmed exactly whenever it changes). A price moves no
  * position, so the order stands and the bucket has no new step: the account is passed over
  * without an exact margin, which on every tick for every order outstanding would cost the engine
  * more than its whole scan of the book.
  */
 function stillBelow(
   after: Ledger,
-  venue: Venue,
   id: AccountId,
   orders: readonly LiquidationOrder[] | undefined,
 ): boolean {
   if (orders === undefined || after.marginStates.get(id) !== 'liquidatable') return false;
   const account = after.accounts.get(id)!;
   return (
-    venue.rulebook.crossPool === 'unified' &&
     account.openOrders.length === 0 &&
     (account.spotOrders?.length ?? 0) === 0 &&
     account.positions.every((p) => p.marginMode !== 'isolated') &&

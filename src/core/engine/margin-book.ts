@@ -217,7 +217,7 @@ export class MarginBook {
   ): LedgerEvent[] {
     const { venue } = context;
     const [kind, id] = splitFeed(event.feed);
-    const price = event.state.last!.price;
+    const price = event.applied ?? event.state.last!.price;
     const mark = kind === 'mark';
     const i = mark ? live.instrumentRow(id)! : -1;
     const previous = mark ? live.markOf(i) : Number.NaN;

@@ -58,12 +58,21 @@ export type LedgerEvent =
   /**
    * A price feed's new state after a tick (price-guard.ts): `price_accepted` moves the price it
    * feeds (`mark:INSTRUMENT` an instrument's mark, `index:ASSET` an asset's price) to its last
-   * tick; `price_held` holds the tick for confirmation and moves no price.
+   * tick; `price_held` holds the tick for confirmation and moves no price. A source of an index
+   * computed from several (`index:BTC@okx`, engine/index-sources.ts) moves no price itself: its
+   * tick is a `price_held` naming the sources the index then left out (the alert), and the index
+   * follows as its own event.
    */
   | {
       readonly type: 'price_accepted' | 'price_held';
       readonly feed: PriceFeed;
       readonly state: FeedState;
+      readonly excluded?: readonly SourceExcluded[];
+      /**
+       * The price margin takes, where the mark's basis cap moved it from the feed's last tick
+       * (engine/mark-basis.ts).
+       */
+      readonly applied?: Price;
     }
   /** An underlying's volatility surface, as its feed set it (engine/decide-volatility.ts). */
   | ({ readonly type: 'volatility_set'; readonly underlying: AssetId } & VolatilityFeed)
@@ -246,6 +255,12 @@ export interface FundingCarry {
 
 /** `mark:BTCUSDT`, an instrument's mark; `index:BTC`, an asset's price (its index). */
 export type PriceFeed = `mark:${string}` | `index:${string}`;
+
+/** A source an index left out, and why (engine/index-sources.ts). */
+export interface SourceExcluded {
+  readonly source: string;
+  readonly reason: 'silent' | 'stale' | 'at_bound' | 'deviating';
+}
 
 /**
  * The events one accepted command produced, with the command's id and the digest of its body: a

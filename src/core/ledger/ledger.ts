@@ -165,7 +165,10 @@ export function applyEvent(ledger: Ledger, event: LedgerEvent): void {
       assert(last !== undefined, 'an accepted feed has a last tick');
       ledger.feeds.set(event.feed, event.state);
       const [kind, id] = splitFeed(event.feed);
-      (kind === 'mark' ? ledger.markPrices : ledger.assetPrices).set(id, last.price);
+      (kind === 'mark' ? ledger.markPrices : ledger.assetPrices).set(
+        id,
+        event.applied ?? last.price,
+      );
       return;
     }
     case 'filled':

@@ -18,6 +18,11 @@ export interface FeedState {
   readonly held: readonly Tick[];
   /** The highest sequence seen, accepted or held. */
   readonly sequence: number;
+  /**
+   * For an index computed from several sources: the log time since which too few of them have
+   * been healthy (engine/index-sources.ts). Absent: reliable.
+   */
+  readonly unreliableSinceMs?: number;
 }
 
 export const newFeed: FeedState = { held: [], sequence: -1 };

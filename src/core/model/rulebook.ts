@@ -1,4 +1,4 @@
-import { type Amount, fixed, ONE, type Quantity, type Ratio } from '../num/fixed.ts';
+import { type Amount, fixed, ONE, type Price, type Quantity, type Ratio } from '../num/fixed.ts';
 import type { VolShock } from '../pricing/vol-shock.ts';
 import type { AccountId, AssetId, InstrumentId } from './ids.ts';
 
@@ -316,6 +316,17 @@ export interface Rulebook {
    */
   readonly liquidation?: LiquidationRule;
   /**
+   * Assets whose index the venue computes from several sources (engine/index-sources.ts), each
+   * source a feed of its own; an asset not named takes its index from one feed, as it is given.
+   */
+  readonly index?: ReadonlyMap<AssetId, IndexRule>;
+  /**
+   * The largest basis a perpetual's or future's mark may keep from its index, as a fraction
+   * (engine/mark-basis.ts): a mark tick beyond it is applied at the band's edge. Absent: marks
+   * as the feed sends them.
+   */
+  readonly markBasisCap?: Ratio;
+  /**
    * dYdX v4's net collateral: the chain keeps no entry price, so a linear future's or perpetual's
    * value is its quote balance (−size × contractSize × entry, plus its unsettled PnL, rounded down
    * to the settle unit) plus its signed notional at the mark truncated toward zero to the unit
@@ -550,3 +561,23 @@ export const defaultLiquidationRule: LiquidationRule = {
   bankruptcyAdjustment: ONE,
   spreadToMaintenance: fixed('0.1'),
 };
+
+/**
+ * An index computed from several sources (SCENARIOS.md INV-ORACLE, S13, S14): the median of the
+ * sources that are fresh (a last tick no older than `staleAfterMs` of log time) and within
+ * `maxDeviation` of the median of the fresh ones. With fewer than `minHealthy` of those, the
+ * asset's price is unreliable: the index holds its last price, no new risk is taken on it, and
+ * liquidations that read it pause for at most `pauseMaxMs` from when it became so, then go on at
+ * the price held (a pause without end would leave the venue the loss). A source at or beyond the
+ * bounds its own feed clamps at (`floor`, `ceiling`: Chainlink's minAnswer and maxAnswer) is left
+ * out too: a feed pinned at its floor says only that the price is somewhere below (S13).
+ */
+export interface IndexRule {
+  readonly sources: readonly string[];
+  readonly minHealthy: number;
+  readonly maxDeviation: Ratio;
+  readonly staleAfterMs: number;
+  readonly pauseMaxMs: number;
+  readonly floor?: Price;
+  readonly ceiling?: Price;
+}

@@ -98,6 +98,7 @@ function summaryOf(
     tornAppends: result.tornAppends,
     rejections: Object.fromEntries([...result.rejections].sort(([a], [b]) => (a < b ? -1 : 1))),
     liquidation: Object.fromEntries([...result.liquidation].sort(([a], [b]) => (a < b ? -1 : 1))),
+    oracle: Object.fromEntries([...result.oracle].sort(([a], [b]) => (a < b ? -1 : 1))),
     eventsPerSecond: Math.round(result.delivered / Math.max(seconds, 1e-9)),
     stateHash: result.stateHash,
   };
@@ -108,6 +109,7 @@ function summaryText(summary: ReturnType<typeof summaryOf>): string {
     `seed ${summary.seed}: ${countText(summary.delivered)} commands delivered (${countText(summary.accepted)} accepted), ${countText(summary.ledgerEvents)} events in the log`,
     `crashes ${countText(summary.crashes)} (${countText(summary.tornAppends)} torn appends), every invariant checked after every step`,
     `liquidation: ${entries(summary.liquidation)}`,
+    `index: ${entries(summary.oracle)}`,
     `refused: ${entries(summary.rejections)}`,
     `${countText(summary.eventsPerSecond)} commands a second; state hash ${summary.stateHash.slice(0, 16)}…`,
   ];

@@ -175,7 +175,7 @@ export function readCommand(reader: Reader): EngineLine {
         amount: reader.field('amount').decimal(amountBounds),
       };
     case 'price_tick': {
-      reader.only([...head, 'feed', 'sequence', 'timeMs', 'price']);
+      reader.only([...head, 'feed', 'source', 'sequence', 'timeMs', 'price']);
       const feed = reader.field('feed').string();
       if (!/^(mark|index):./.test(feed)) {
         reader.field('feed').fail('must be mark:INSTRUMENT or index:ASSET');
@@ -184,6 +184,7 @@ export function readCommand(reader: Reader): EngineLine {
         ...common,
         type,
         feed: feed as PriceFeed,
+        ...(reader.has('source') ? { source: reader.field('source').string() } : {}),
         sequence: wholeNumber(reader.field('sequence'), 'a whole number, 0 or more'),
         timeMs: wholeNumber(reader.field('timeMs'), 'a whole number of milliseconds, 0 or more'),
         price: reader.field('price').decimal(priceBounds),

@@ -652,3 +652,61 @@ describe('liquidation (how the venue liquidates)', () => {
     ]);
   });
 });
+
+describe('index (an index computed from several sources)', () => {
+  const btc = {
+    sources: ['binance', 'okx', 'coinbase'],
+    minHealthy: '2',
+    maxDeviation: '0.03',
+    staleAfterMs: '60000',
+    pauseMaxMs: '900000',
+  };
+  const issues = (rule: Record<string, unknown>) =>
+    read({ ...presetJson('binance-usdm'), index: { BTC: { ...btc, ...rule } } }).issues;
+
+  it('reads the sources, the minimum, the cut-off and the times', () => {
+    const rule = read({ ...presetJson('binance-usdm'), index: { BTC: btc } }).rulebook.index;
+    expect(rule?.get('BTC')).toEqual({
+      sources: ['binance', 'okx', 'coinbase'],
+      minHealthy: 2,
+      maxDeviation: fixed('0.03'),
+      staleAfterMs: 60_000,
+      pauseMaxMs: 900_000,
+    });
+  });
+
+  it('refuses a rule that could never be reliable, a source twice, a cut-off of nothing, and no staleness', () => {
+    expect(issues({ minHealthy: '4' })).toEqual([
+      'index.BTC.minHealthy: must be at most 3 (the sources listed)',
+    ]);
+    expect(issues({ minHealthy: '1.5' })).toEqual([
+      'index.BTC.minHealthy: must be a whole number of sources',
+    ]);
+    expect(issues({ sources: ['okx', 'okx'] })).toEqual([
+      'index.BTC.sources[1]: "okx" is listed already',
+    ]);
+    expect(issues({ sources: [] })).toEqual([
+      'index.BTC.sources: must list at least one source',
+      'index.BTC.minHealthy: must be at most 0 (the sources listed)',
+    ]);
+    expect(issues({ maxDeviation: '0' })).toEqual([
+      expect.stringMatching(/^index\.BTC\.maxDeviation: /),
+    ]);
+    expect(issues({ staleAfterMs: undefined })).toEqual(['index.BTC.staleAfterMs: is required']);
+    expect(issues({ pauseMaxMs: '-1' })).toEqual([
+      expect.stringMatching(/^index\.BTC\.pauseMaxMs: /),
+    ]);
+    expect(issues({ floor: '0.2', ceiling: '0.2' })).toEqual([
+      'index.BTC.ceiling: must be above the floor',
+    ]);
+  });
+});
+
+describe('markBasisCap', () => {
+  it('reads a fraction below 1, and refuses 0, 1 and more', () => {
+    const cap = (value: string) => read({ ...presetJson('binance-usdm'), markBasisCap: value });
+    expect(cap('0.03').rulebook.markBasisCap).toBe(fixed('0.03'));
+    expect(cap('1').issues).toEqual(['markBasisCap: must be below 1 (a basis of the whole index)']);
+    expect(cap('0').issues).toEqual([expect.stringMatching(/^markBasisCap: /)]);
+  });
+});

@@ -27,6 +27,7 @@ import { ratioCeil } from '../../core/num/rounding.ts';
 import { bankLimitFields, readBankLimits } from './bank-limits-file.ts';
 import { readClosingFee } from './closing-fee-file.ts';
 import { checkClosingFeeRoom } from './closing-fee-room.ts';
+import { readIndexRules } from './index-rule-file.ts';
 import { readLiquidityTier } from './liquidity-tier-file.ts';
 import { readMaintenanceWeightShift } from './maintenance-weight-shift-file.ts';
 import {
@@ -60,6 +61,8 @@ export function readRulebook(reader: Reader): Rulebook {
     'liquidationNeedsMargin',
     'liquidationWarning',
     'liquidation',
+    'index',
+    'markBasisCap',
     'netNotionalValue',
     'liquidationEndHealth',
     'closingFee',
@@ -120,6 +123,10 @@ export function readRulebook(reader: Reader): Rulebook {
     max: { value: ONE - 1n, message: 'must be below 1 (a margin ratio of 1 is liquidation)' },
   });
   const netNotional = reader.field('netNotionalValue').optionalBoolean();
+  const markBasisCap = reader.field('markBasisCap').optionalDecimal({
+    positive: true,
+    max: { value: ONE - 1n, message: 'must be below 1 (a basis of the whole index)' },
+  });
   const liquidationEnd = reader.field('liquidationEndHealth').optionalBoolean();
   return {
     id,
@@ -137,6 +144,8 @@ export function readRulebook(reader: Reader): Rulebook {
     ...(reader.has('liquidation')
       ? { liquidation: readLiquidation(reader.field('liquidation')) }
       : {}),
+    ...(reader.has('index') ? { index: readIndexRules(reader.field('index')) } : {}),
+    ...(markBasisCap === undefined ? {} : { markBasisCap }),
     ...(netNotional ? { netNotionalValue: true } : {}),
     ...(liquidationEnd ? { liquidationEndHealth: true } : {}),
     ...(reader.has('unrealisedProfit')

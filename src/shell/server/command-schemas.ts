@@ -56,6 +56,13 @@ const fill = command('A fill from the matching engine, both sides', {
 
 const tick = command('A price from a feed, with the feed’s sequence number and stamp', {
   feed: Type.String({ pattern: '^(mark|index):.', description: 'mark:INSTRUMENT or index:ASSET' }),
+  source: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description: 'For an index computed from several sources: the source the price is from',
+    }),
+  ),
   sequence: wholeMs('The feed’s sequence number'),
   timeMs: wholeMs('The feed’s stamp (ms)'),
   price: decimal('The price'),

@@ -21,7 +21,10 @@ export type Channel =
   | { readonly kind: 'account'; readonly account: string }
   /** Every margin-state change (healthy, margin call, liquidation warning, liquidatable); a trader's own accounts. */
   | { readonly kind: 'alerts' }
-  /** Prices the feeds' guard accepted, and funding paid. */
+  /**
+   * Prices the feeds' guard accepted, and funding paid; for an index from several sources, each
+   * source it left out and each time it was marked unreliable (`index`).
+   */
   | { readonly kind: 'prices' }
   /**
    * The whole book's summary after each change (not for traders): accounts by margin state and
@@ -260,6 +263,13 @@ class Stream {
         case 'prices':
           if (body.type === 'price_accepted' || body.type === 'funding_paid')
             this.send({ type: 'price', sequence, event: body });
+          // An index's source left out, or the index marked unreliable: the oracle's alerts.
+          else if (
+            body.type === 'price_held' &&
+            (body.excluded !== undefined ||
+              (body.state as { unreliableSinceMs?: number }).unreliableSinceMs !== undefined)
+          )
+            this.send({ type: 'index', sequence, event: body });
           break;
         case 'liquidations':
           if (isLiquidation(body))

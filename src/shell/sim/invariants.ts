@@ -1,6 +1,7 @@
 import type { Command } from '../../core/engine/command.ts';
 import { viewOf } from '../../core/engine/decide-location.ts';
 import type { Answer } from '../../core/engine/execute.ts';
+import { pausedOnIndex } from '../../core/engine/index-sources.ts';
 import { ledgerPrices } from '../../core/engine/ledger-prices.ts';
 import { fundRoom } from '../../core/engine/liquidation-fill.ts';
 import { marginStateOf } from '../../core/engine/margin-state.ts';
@@ -61,6 +62,8 @@ export interface CheckOptions {
 export class InvariantChecker {
   /** Buckets below maintenance with no order yet: since which command and log time. */
   private readonly unordered = new Map<string, { readonly step: number; readonly atMs: number }>();
+  /** When each account was last seen paused on an unreliable index. */
+  private readonly paused = new Map<AccountId, { readonly step: number; readonly atMs: number }>();
 
   constructor(
     private readonly settings: EngineSettings,
@@ -179,6 +182,16 @@ export class InvariantChecker {
       if (!pricesHeld(ledger, view, venue, nowMs)) continue;
       const orders = ordersOf.get(account.id) ?? [];
       const { figures, buckets } = this.margined(view, prices, nowMs, pricesEpoch);
+      // An index its sources leave unreliable pauses liquidation and the fund's covers, for a
+      // bounded time; after it, they come at the next event that touches the account. The wait
+      // for an order is bounded from the pause's end (INV-LIVE), a debt's as long again.
+      const pausedNow = pausedOnIndex(ledger, view, venue, nowMs);
+      if (pausedNow) this.paused.set(account.id, { step, atMs: nowMs });
+      const pause = this.paused.get(account.id);
+      const debtMayWait =
+        pause !== undefined &&
+        (step - pause.step <= this.options.liveWithinCommands ||
+          nowMs - pause.atMs <= this.options.liveWithinMs);
       for (const { bucket, risk } of buckets) {
         const below = isLiquidatable(risk, venue.rulebook);
         const key = `${account.id}/${bucket.id}`;
@@ -191,6 +204,7 @@ export class InvariantChecker {
           };
         }
         if (
+          !debtMayWait &&
           risk.maintenanceMargin === 0n &&
           risk.equity < 0n &&
           this.fundCouldPay(ledger, bucket, prices)
@@ -200,7 +214,7 @@ export class InvariantChecker {
             detail: `${key} has nothing to liquidate and owes ${formatFixed(-risk.equity)} USD, and the fund could pay`,
           };
         }
-        if (!below || ordered || !this.liquidating(ledger, bucket)) continue;
+        if (!below || ordered || pausedNow || !this.liquidating(ledger, bucket)) continue;
         seen.add(key);
         const since = this.unordered.get(key);
         if (since === undefined) this.unordered.set(key, { step, atMs: nowMs });

@@ -36,6 +36,9 @@ export const simStreet = 'sim-street';
 const liquidationCoolDownMs = 2_000;
 const liquidationBlockMs = 10_000;
 export const deleverageGraceMs = 30_000;
+/** ETH's index is the median of these (index-sources.ts): the workload breaks one now and then. */
+export const simIndexSources = ['feed-a', 'feed-b', 'feed-c'];
+export const indexPauseMaxMs = 60_000;
 
 export function simVenueFile(): Record<string, unknown> {
   const deribit = presetJson('deribit-options') as Record<string, unknown>;
@@ -52,6 +55,15 @@ export function simVenueFile(): Record<string, unknown> {
         USDC: { tiers: [{ upTo: null, initialWeight: '0.98', maintenanceWeight: '0.99' }] },
       },
       liquidationWarning: '0.8',
+      index: {
+        ETH: {
+          sources: simIndexSources,
+          minHealthy: '2',
+          maxDeviation: '0.02',
+          staleAfterMs: '30000',
+          pauseMaxMs: String(indexPauseMaxMs),
+        },
+      },
       liquidation: {
         buffer: '0.1',
         feeRate: '0.0025',

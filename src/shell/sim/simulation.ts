@@ -51,6 +51,8 @@ export interface SimulationResult {
   readonly rejections: ReadonlyMap<string, number>;
   /** Counts of the events of the liquidation pipeline, by type or waterfall step. */
   readonly liquidation: ReadonlyMap<string, number>;
+  /** Sources an index left out, by why, and the times an index was marked unreliable. */
+  readonly oracle: ReadonlyMap<string, number>;
   readonly steps: readonly TimedStep[];
   readonly failure?: { readonly step: number; readonly violation: Violation };
   readonly stateHash: string;
@@ -96,6 +98,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     accepted: 0,
     rejections: new Map<string, number>(),
     liquidation: new Map<string, number>(),
+    oracle: new Map<string, number>(),
   };
   const count = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
   const done: TimedStep[] = [];
@@ -113,6 +116,10 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     for (const event of answer.events) {
       if (event.type === 'price_accepted' || event.type === 'volatility_set') pricesEpoch++;
       if (event.type === 'liquidation_ordered') made.add(event.order.id);
+      if (event.type === 'price_held') {
+        for (const { reason } of event.excluded ?? []) count(tally.oracle, `source_${reason}`);
+        if (event.state.unreliableSinceMs !== undefined) count(tally.oracle, 'index_unreliable');
+      }
       if (event.type === 'waterfall_step') count(tally.liquidation, event.step);
       else if (event.type.startsWith('liquidation_') || event.type === 'debt_covered') {
         count(tally.liquidation, event.type);

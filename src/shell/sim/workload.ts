@@ -1,5 +1,6 @@
 import type { Command, CommandBody } from '../../core/engine/command.ts';
 import type { OrderCheck } from '../../core/engine/decide-order.ts';
+import { sourceFeed } from '../../core/engine/index-sources.ts';
 import { liquidationFillOf } from '../../core/engine/liquidation-fill-command.ts';
 import { insuranceFund } from '../../core/ledger/house-accounts.ts';
 import type { Ledger } from '../../core/ledger/ledger.ts';
@@ -16,6 +17,7 @@ import {
   futureExpiryMs,
   optionExpiry,
   simBackstop,
+  simIndexSources,
   simInstruments,
   simStreet,
 } from './sim-venue.ts';
@@ -90,6 +92,8 @@ export class Workload {
   private readonly pending: Step[] = [];
   /** Feeds gone quiet (an oracle outage), until when. */
   private readonly quietUntil = new Map<string, number>();
+  /** Sources of ETH's index gone wrong, until when: silent, or printing off by `factor`. */
+  private readonly brokenSources = new Map<string, { untilMs: number; factor: number }>();
   private nextId = 0;
   readonly traders: readonly string[];
   private readonly poolModes: readonly PoolMode[];
@@ -230,7 +234,8 @@ export class Workload {
   /**
    * Every feed's next tick, in one batch: each index walks (a normal step, a jump now and then, a
    * crash of 8–20 % rarely); USDC depegs for a stretch every few thousand steps; a feed goes quiet
-   * for a while (an oracle outage: its prices go stale); one tick in a hundred spikes 30 % (held by
+   * for a while (an oracle outage: its prices go stale); ETH's index comes from three sources, one
+   * now and then silent or off for a while; one tick in a hundred spikes 30 % (held by
    * the guard until confirmed), arrives late (stale), or repeats an old sequence number.
    */
   private ticks(nowMs: number): Step {
@@ -248,14 +253,30 @@ export class Workload {
       const feed = this.pick(['BTC', 'ETH']);
       this.quietUntil.set(feed, nowMs + 60_000 + 120_000 * this.random());
     }
-    const feeds: [PriceFeed, number, number][] = [];
+    if (this.random() < 0.004) {
+      // A silent source, or one printing 5–15 % off: alone, the median leaves it out; two at
+      // once, or the whole feed quiet, and ETH's index is unreliable for a while.
+      const factor =
+        this.random() < 0.5 ? 0 : 1 + (this.random() < 0.5 ? -1 : 1) * (0.05 + 0.1 * this.random());
+      const untilMs = nowMs + 20_000 + 100_000 * this.random();
+      this.brokenSources.set(this.pick(simIndexSources), { untilMs, factor });
+    }
+    const feeds: [PriceFeed, number, number, string?][] = [];
     for (const asset of assets) {
       if ((this.quietUntil.get(asset) ?? 0) > nowMs) continue;
-      feeds.push([
-        `index:${asset}`,
-        this.markets.get(asset)!.index,
-        asset === 'USDC' ? 0.0001 : 0.01,
-      ]);
+      const index = this.markets.get(asset)!.index;
+      if (asset !== 'ETH') {
+        feeds.push([`index:${asset}`, index, asset === 'USDC' ? 0.0001 : 0.01]);
+        continue;
+      }
+      for (const source of simIndexSources) {
+        const broken = this.brokenSources.get(source);
+        if (broken === undefined || broken.untilMs <= nowMs) {
+          feeds.push([`index:${asset}`, index * (1 + 0.001 * (this.random() - 0.5)), 0.01, source]);
+        } else if (broken.factor > 0) {
+          feeds.push([`index:${asset}`, index * broken.factor, 0.01, source]);
+        }
+      }
     }
     const btc = this.markets.get('BTC')!.index;
     const eth = this.markets.get('ETH')!.index;
@@ -272,8 +293,8 @@ export class Workload {
     if ((this.quietUntil.get('ETH') ?? 0) <= nowMs) {
       feeds.push([`mark:${simInstruments.ethPerpetual}`, eth * basis(), 0.05]);
     }
-    for (const [feed, price, tick] of feeds) {
-      commands.push(this.tick(feed, price, tick, nowMs));
+    for (const [feed, price, tick, source] of feeds) {
+      commands.push(this.tick(feed, price, tick, nowMs, source));
     }
     return { kind: 'batch', commands };
   }
@@ -281,8 +302,16 @@ export class Workload {
   /** Feed sequences as the workload sent them: the engine's may lag one after a lost batch. */
   private readonly sequences = new Map<PriceFeed, number>();
 
-  private tick(feed: PriceFeed, price: number, tick: number, nowMs: number): Command {
-    const sequence = (this.sequences.get(feed) ?? 0) + 1;
+  private tick(
+    feed: PriceFeed,
+    price: number,
+    tick: number,
+    nowMs: number,
+    source?: string,
+  ): Command {
+    // A source's ticks are numbered on its own feed.
+    const fed = source === undefined ? feed : sourceFeed(feed.slice('index:'.length), source);
+    const sequence = (this.sequences.get(fed) ?? 0) + 1;
     let timeMs = nowMs;
     let sent = price;
     let at = sequence;
@@ -290,11 +319,12 @@ export class Workload {
     if (fault < 0.003) sent = price * (this.random() < 0.5 ? 0.7 : 1.3);
     else if (fault < 0.006) timeMs = nowMs - 10 * 60_000;
     else if (fault < 0.008 && sequence > 2) at = sequence - 2;
-    if (at === sequence) this.sequences.set(feed, sequence);
+    if (at === sequence) this.sequences.set(fed, sequence);
     return {
       id: `s${++this.nextId}`,
       type: 'price_tick',
       feed,
+      ...(source === undefined ? {} : { source }),
       sequence: at,
       timeMs,
       price: onTick(sent, tick),

@@ -6,12 +6,13 @@ import {
   marginStates,
   type PositionChange,
   type PriceFeed,
+  type SourceExcluded,
 } from '../../core/ledger/ledger-event.ts';
 import { liquidationEnds, waterfallSteps } from '../../core/ledger/liquidation-order.ts';
 import type { Movement, MovementReason } from '../../core/ledger/movement.ts';
 import type { FeedState, Tick } from '../../core/ledger/price-feed.ts';
 import type { DatedSlice } from '../../core/ledger/volatility-feed.ts';
-import { holdersPerMarketMax } from '../../core/limits.ts';
+import { holdersPerMarketMax, indexSourcesMax } from '../../core/limits.ts';
 import type { Position, PositionSide } from '../../core/model/account.ts';
 import { formatFixed } from '../../core/num/fixed.ts';
 import { expiriesPerSurfaceMax } from '../../core/pricing/vol-surface.ts';
@@ -167,11 +168,15 @@ function readEvent(reader: Reader, type: string): LedgerEvent {
       };
     case 'price_accepted':
     case 'price_held':
-      reader.only([...head, 'feed', 'state']);
+      reader.only([...head, 'feed', 'state', 'excluded', 'applied']);
       return {
         type,
         feed: readFeed(reader.field('feed')),
         state: readFeedState(reader.field('state')),
+        ...(reader.has('excluded')
+          ? { excluded: reader.field('excluded').items(indexSourcesMax).map(readExcluded) }
+          : {}),
+        ...(reader.has('applied') ? { applied: reader.field('applied').decimal() } : {}),
       };
     case 'filled':
       reader.only([
@@ -504,12 +509,25 @@ function readFeed(reader: Reader): PriceFeed {
 }
 
 function readFeedState(reader: Reader): FeedState {
-  reader.only(['last', 'held', 'sequence']);
+  reader.only(['last', 'held', 'sequence', 'unreliableSinceMs']);
   const sequence = wholeNumber(reader.field('sequence'), -1);
   const held = reader.field('held').items(1_000).map(readTick);
-  return reader.has('last')
-    ? { last: readTick(reader.field('last')), held, sequence }
-    : { held, sequence };
+  return {
+    ...(reader.has('last') ? { last: readTick(reader.field('last')) } : {}),
+    held,
+    sequence,
+    ...(reader.has('unreliableSinceMs')
+      ? { unreliableSinceMs: wholeNumber(reader.field('unreliableSinceMs'), 0) }
+      : {}),
+  };
+}
+
+function readExcluded(reader: Reader): SourceExcluded {
+  reader.only(['source', 'reason']);
+  return {
+    source: reader.field('source').string(),
+    reason: reader.field('reason').oneOf(['silent', 'stale', 'at_bound', 'deviating'] as const),
+  };
 }
 
 function readTick(reader: Reader): Tick {

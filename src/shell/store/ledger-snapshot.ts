@@ -121,6 +121,9 @@ export function ledgerOf(snapshot: Snapshot): Ledger {
         ...(feedState.last === undefined ? {} : { last: tick(feedState.last) }),
         held: feedState.held.map(tick),
         sequence: feedState.sequence,
+        ...(feedState.unreliableSinceMs === undefined
+          ? {}
+          : { unreliableSinceMs: feedState.unreliableSinceMs }),
       };
       ledger.feeds.set(feed, read);
     }
@@ -176,6 +179,7 @@ interface CanonicalState {
       readonly last?: { sequence: number; timeMs: number; price: string };
       readonly held: readonly { sequence: number; timeMs: number; price: string }[];
       readonly sequence: number;
+      readonly unreliableSinceMs?: number;
     },
   ][];
   readonly house?: readonly [string, [string, string][]][];
