@@ -195,6 +195,7 @@ export type RejectionCode =
   | 'feed_not_found'
   | 'source_not_found'
   | 'price_unreliable'
+  | 'open_interest_limit'
   | 'underlying_not_found'
   | 'slice_expired'
   | 'surface_invalid'

@@ -68,6 +68,9 @@ export function decidePlaceOrder(
   if (readsUnreliable(ledger, view, venue, context.nowMs, instrument)) {
     return refuse('price_unreliable', 'instrument');
   }
+  if (beyondOpenInterestLimit(ledger, account, venue, instrument, side, size)) {
+    return refuse('open_interest_limit', 'size');
+  }
   const order: OpenOrder = { id: orderId, instrument: instrument.id, side, size, price };
   const prices = ledgerPrices(ledger, context.nowMs);
   const judgement = judge(view, venue, prices, { kind: 'resting-order', order });
@@ -111,6 +114,9 @@ export function decideAmendOrder(
   }
   if (readsUnreliable(ledger, view, venue, context.nowMs, instrument)) {
     return refuse('price_unreliable', 'instrument');
+  }
+  if (beyondOpenInterestLimit(ledger, account, venue, instrument, order.side, size)) {
+    return refuse('open_interest_limit', 'size');
   }
   const without: Account = {
     ...account,
@@ -187,6 +193,9 @@ export function checkOrder(ledger: Ledger, check: OrderCheck, context: OrderCont
     return refused('price_unreliable', 'instrument');
   }
   const { side, size, price } = check;
+  if (beyondOpenInterestLimit(ledger, account, venue, instrument, side, size)) {
+    return refused('open_interest_limit', 'size');
+  }
   const change = orderChange(
     { instrument: instrument.id, side, size, ...(price === undefined ? {} : { limit: price }) },
     mark,
@@ -245,4 +254,27 @@ function readsUnreliable(
 ): boolean {
   const read = [instrument.settle, instrument.underlying];
   return unreliableAssets(ledger, account, venue, nowMs, read).size > 0;
+}
+
+/**
+ * Whether the order could take its market's open interest beyond the rulebook's limit
+ * (`openInterestLimits`, S16): filled, it adds at most what it does not close of the account's
+ * own position (in hedge mode all of it, its side not being known), and it is refused where that
+ * would pass the limit. An order that only closes is never refused for it.
+ */
+function beyondOpenInterestLimit(
+  ledger: Ledger,
+  account: Account,
+  venue: Venue,
+  instrument: Instrument,
+  side: Side,
+  size: Quantity,
+): boolean {
+  const limit = venue.rulebook.openInterestLimits?.get(instrument.id);
+  if (limit === undefined) return false;
+  const held = account.positions.filter((p) => p.instrument === instrument.id);
+  const position = held.every((p) => p.side === undefined) ? (held[0]?.size ?? 0n) : 0n;
+  const closes = side === 'buy' ? -position : position;
+  const opens = closes > 0n ? size - closes : size;
+  return opens > 0n && (ledger.openInterest.get(instrument.id) ?? 0n) + opens > limit;
 }

@@ -727,6 +727,83 @@ describe('orders through the engine', () => {
   });
 });
 
+describe('open interest and its limit', () => {
+  // A limit of 0.5 BTCUSDT open, venue-wide (S16): a and b trade with each other under it.
+  const limited: DecideContext = {
+    ...context,
+    venue: {
+      ...context.venue,
+      rulebook: { ...trading, openInterestLimits: new Map([['BTCUSDT', d('0.5')]]) },
+    },
+  };
+  const open = (ledger: Ledger) => ledger.openInterest.get('BTCUSDT');
+
+  it('is the contracts held long, kept through opens, flips and closes', () => {
+    const ledger = books();
+    run(ledger, fill('BTCUSDT', 'a', 'buy', '0.3', '100000', 'b'));
+    expect(open(ledger)).toBe(d('0.3'));
+    // a sells 0.5: long 0.3 closed, short 0.2 opened; b, short 0.3, ends long 0.2.
+    run(ledger, fill('BTCUSDT', 'a', 'sell', '0.5', '100000', 'b'));
+    expect(open(ledger)).toBe(d('0.2'));
+    run(ledger, fill('BTCUSDT', 'b', 'sell', '0.2', '100000', 'a'));
+    expect(open(ledger)).toBeUndefined();
+  });
+
+  it('refuses an order or check that could take the market past it, never one that only closes', () => {
+    const ledger = books();
+    run(ledger, fill('BTCUSDT', 'a', 'buy', '0.4', '100000', 'b'), limited);
+    const check = (account: string, side: 'buy' | 'sell', size: string) =>
+      checkOrder(ledger, { account, instrument: 'BTCUSDT', side, size: d(size) }, limited);
+    // 0.4 open: another 0.1 reaches the limit, 0.101 passes it.
+    expect(check('a', 'buy', '0.1').kind).toBe('checked');
+    expect(check('a', 'buy', '0.101')).toEqual({
+      kind: 'refused',
+      rejection: { code: 'open_interest_limit', field: 'size' },
+    });
+    // b, short 0.4, buys back 0.4 and 0.1 more: 0.1 new, within the limit; 0.2 more is not.
+    expect(check('b', 'buy', '0.5').kind).toBe('checked');
+    expect(check('b', 'buy', '0.601').kind).toBe('refused');
+    // a sells its 0.4 and opens 0.101 short: refused; closing alone, taken whatever the limit.
+    expect(check('a', 'sell', '0.501').kind).toBe('refused');
+    const limitedTo = (limit: string): DecideContext => ({
+      ...limited,
+      venue: {
+        ...limited.venue,
+        rulebook: { ...trading, openInterestLimits: new Map([['BTCUSDT', d(limit)]]) },
+      },
+    });
+    expect(
+      checkOrder(
+        ledger,
+        { account: 'a', instrument: 'BTCUSDT', side: 'sell', size: d('0.4') },
+        limitedTo('0.1'),
+      ).kind,
+    ).toBe('checked');
+    expect(run(ledger, placeOrder('a', 'o1', 'buy', '0.101', '99000'), limited)).toMatchObject({
+      rejection: { code: 'open_interest_limit', field: 'size' },
+    });
+    expect(run(ledger, placeOrder('a', 'o1', 'buy', '0.1', '99000'), limited).kind).toBe(
+      'accepted',
+    );
+    expect(
+      run(
+        ledger,
+        {
+          id: id(),
+          type: 'amend_order',
+          account: 'a',
+          orderId: 'o1',
+          size: d('0.2'),
+          price: d('99000'),
+        },
+        limited,
+      ),
+    ).toMatchObject({
+      rejection: { code: 'open_interest_limit', field: 'size' },
+    });
+  });
+});
+
 describe('collateral held in several places', () => {
   const places: DecideContext = {
     ...context,

@@ -23,6 +23,7 @@ export function ledgerOverlay(base: Ledger): Ledger {
     settled: new OverlayMap(base.settled),
     halted: new OverlayMap(base.halted),
     marginModes: new OverlayMap(base.marginModes),
+    openInterest: new OverlayMap(base.openInterest),
     marginStates: new OverlayMap(base.marginStates),
     liquidations: new OverlayMap(base.liquidations),
     liquidationPace: new OverlayMap(base.liquidationPace),

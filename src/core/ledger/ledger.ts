@@ -1,7 +1,7 @@
-import type { Account, MarginMode, PositionSide } from '../model/account.ts';
+import type { Account, MarginMode, Position, PositionSide } from '../model/account.ts';
 import type { AccountId, AssetId, InstrumentId } from '../model/ids.ts';
 import { assert } from '../num/assert.ts';
-import type { Amount, Price } from '../num/fixed.ts';
+import type { Amount, Price, Quantity } from '../num/fixed.ts';
 import type { FundingIndex } from './funding-index.ts';
 import { isHouseAccount } from './house-accounts.ts';
 import type {
@@ -53,6 +53,12 @@ export interface Ledger {
   readonly settled: Map<InstrumentId, Price>;
   /** The margin mode an account's next position on an instrument opens in, by `settingKey`. */
   readonly marginModes: Map<string, MarginMode>;
+  /**
+   * Each market's open interest: the contracts held long, summed over every account (as many as
+   * are held short). Kept as positions change, never recorded: a replay or a snapshot gives it
+   * again from the positions (`openInterestOf`).
+   */
+  readonly openInterest: Map<InstrumentId, Quantity>;
   /** Each account's margin state as its last `margin_state_changed` left it; absent: healthy. */
   readonly marginStates: Map<AccountId, MarginState>;
   /** Liquidation orders outstanding, by id: one per bucket at most. */
@@ -94,6 +100,7 @@ export function newLedger(): Ledger {
     settled: new Map(),
     halted: new Map(),
     marginModes: new Map(),
+    openInterest: new Map(),
     marginStates: new Map(),
     liquidations: new Map(),
     liquidationPace: new Map(),
@@ -365,6 +372,27 @@ function placePosition(ledger: Ledger, change: PositionChange): void {
     ledger.fundingCarry.delete(carryKey(change.account, instrument, side));
   }
   ledger.accounts.set(change.account, { ...account, positions });
+  const longer = long(after) - long(before);
+  if (longer !== 0n) {
+    const open = (ledger.openInterest.get(instrument) ?? 0n) + longer;
+    assert(open >= 0n, 'open interest is never below zero');
+    if (open === 0n) ledger.openInterest.delete(instrument);
+    else ledger.openInterest.set(instrument, open);
+  }
+}
+
+const long = (position: Position | undefined): Quantity =>
+  position !== undefined && position.size > 0n ? position.size : 0n;
+
+/** Each market's open interest from the accounts' positions, as `Ledger.openInterest` keeps it. */
+export function openInterestOf(accounts: Iterable<Account>): Map<InstrumentId, Quantity> {
+  const open = new Map<InstrumentId, Quantity>();
+  for (const account of accounts) {
+    for (const { instrument, size } of account.positions) {
+      if (size > 0n) open.set(instrument, (open.get(instrument) ?? 0n) + size);
+    }
+  }
+  return open;
 }
 
 function creditHouse(ledger: Ledger, id: AccountId, asset: AssetId, amount: Amount): void {

@@ -327,6 +327,12 @@ export interface Rulebook {
    */
   readonly markBasisCap?: Ratio;
   /**
+   * The largest open interest (contracts held long, venue-wide) a market may reach through new
+   * orders (engine/decide-order.ts, S16): a venue sets it from the market's depth, so that no
+   * build-up outgrows what a liquidation could sell into. Absent for a market: no limit.
+   */
+  readonly openInterestLimits?: ReadonlyMap<InstrumentId, Quantity>;
+  /**
    * dYdX v4's net collateral: the chain keeps no entry price, so a linear future's or perpetual's
    * value is its quote balance (−size × contractSize × entry, plus its unsettled PnL, rounded down
    * to the settle unit) plus its signed notional at the mark truncated toward zero to the unit

@@ -4,6 +4,7 @@ import {
   collateralTiersMax,
   instrumentsMax,
   leverageMax,
+  sizeUnitsMax,
 } from '../../core/limits.ts';
 import { type BracketTerms, completeBrackets } from '../../core/margin/brackets.ts';
 import {
@@ -63,6 +64,7 @@ export function readRulebook(reader: Reader): Rulebook {
     'liquidation',
     'index',
     'markBasisCap',
+    'openInterestLimits',
     'netNotionalValue',
     'liquidationEndHealth',
     'closingFee',
@@ -146,6 +148,9 @@ export function readRulebook(reader: Reader): Rulebook {
       : {}),
     ...(reader.has('index') ? { index: readIndexRules(reader.field('index')) } : {}),
     ...(markBasisCap === undefined ? {} : { markBasisCap }),
+    ...(reader.has('openInterestLimits')
+      ? { openInterestLimits: readOpenInterestLimits(reader.field('openInterestLimits')) }
+      : {}),
     ...(netNotional ? { netNotionalValue: true } : {}),
     ...(liquidationEnd ? { liquidationEndHealth: true } : {}),
     ...(reader.has('unrealisedProfit')
@@ -528,4 +533,16 @@ function readBrackets(
     );
   });
   return { brackets, listedTiers: items.length };
+}
+
+/** Per instrument, the open interest (contracts) new orders may take its market to. */
+function readOpenInterestLimits(reader: Reader): ReadonlyMap<string, bigint> {
+  const limits = new Map<string, bigint>();
+  for (const [instrument, entry] of reader.entries(instrumentsMax)) {
+    limits.set(
+      instrument,
+      entry.decimal({ positive: true, max: atMost(sizeUnitsMax * SCALE, `${sizeUnitsMax}`) }),
+    );
+  }
+  return limits;
 }

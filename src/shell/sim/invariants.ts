@@ -9,7 +9,7 @@ import { pricesHeld } from '../../core/engine/prices-held.ts';
 import { withProfitAtMost } from '../../core/engine/withdrawal-rule.ts';
 import { conservationGaps, openInterestGaps } from '../../core/ledger/conservation.ts';
 import { roundingAccount } from '../../core/ledger/house-accounts.ts';
-import type { Ledger } from '../../core/ledger/ledger.ts';
+import { type Ledger, openInterestOf } from '../../core/ledger/ledger.ts';
 import type { LedgerEvent } from '../../core/ledger/ledger-event.ts';
 import type { LiquidationOrder } from '../../core/ledger/liquidation-order.ts';
 import { withoutOrders } from '../../core/liquidation/liquidation-step.ts';
@@ -159,6 +159,16 @@ export class InvariantChecker {
         invariant: 'INV-CONS',
         detail: `${instrument}: positions net to ${formatFixed(net)}`,
       };
+    }
+    // The open interest the ledger keeps as positions change is the positions' own.
+    const held = openInterestOf(ledger.accounts.values());
+    for (const id of new Set([...held.keys(), ...ledger.openInterest.keys()])) {
+      if (held.get(id) !== ledger.openInterest.get(id)) {
+        return {
+          invariant: 'INV-CONS',
+          detail: `${id}: open interest kept ${formatFixed(ledger.openInterest.get(id) ?? 0n)}, held ${formatFixed(held.get(id) ?? 0n)}`,
+        };
+      }
     }
     for (const amount of ledger.house.get(roundingAccount)?.values() ?? []) {
       if (amount < 0n)

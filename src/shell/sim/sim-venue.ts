@@ -55,6 +55,8 @@ export function simVenueFile(): Record<string, unknown> {
         USDC: { tiers: [{ upTo: null, initialWeight: '0.98', maintenanceWeight: '0.99' }] },
       },
       liquidationWarning: '0.8',
+      // Below what the workload's traders would build: new orders meet the limit now and then.
+      openInterestLimits: { [simInstruments.ethPerpetual]: '1000000' },
       index: {
         ETH: {
           sources: simIndexSources,

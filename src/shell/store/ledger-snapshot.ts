@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import type { FundingIndex } from '../../core/ledger/funding-index.ts';
-import { type Ledger, newLedger } from '../../core/ledger/ledger.ts';
+import { type Ledger, newLedger, openInterestOf } from '../../core/ledger/ledger.ts';
 import type { MarginState, PriceFeed } from '../../core/ledger/ledger-event.ts';
 import type { LiquidationOrder, LiquidationPace } from '../../core/ledger/liquidation-order.ts';
 import type { PendingMove } from '../../core/ledger/location.ts';
@@ -76,6 +76,10 @@ export function ledgerOf(snapshot: Snapshot): Ledger {
         ...(a.leverage.length === 0 ? {} : { leverage: amounts(a.leverage) }),
       };
       ledger.accounts.set(a.id, account);
+    }
+    // Not stored: the positions give it.
+    for (const [id, open] of openInterestOf(ledger.accounts.values())) {
+      ledger.openInterest.set(id, open);
     }
     for (const [id, balances] of state.house ?? []) ledger.house.set(id, amounts(balances));
     for (const [key, balances] of state.holdings ?? []) ledger.holdings.set(key, amounts(balances));
