@@ -60,6 +60,23 @@ function sourceTick(s: Scenario, source: string, price: string, asset = 'BTC'): 
   };
 }
 
+/** Each of `sources` of `asset`'s index to `price`, each sent until its guard accepts it. */
+async function sourcesTo(
+  s: Scenario,
+  asset: string,
+  sources: readonly string[],
+  price: string,
+): Promise<LedgerEvent[]> {
+  const events: LedgerEvent[] = [];
+  for (const source of sources) {
+    for (let attempt = 0; attempt < 5; attempt++) {
+      events.push(...(await s.accept(sourceTick(s, source, price, asset))));
+      if (s.ledger.feeds.get(sourceFeed(asset, source))?.last?.price === d(price)) break;
+    }
+  }
+  return events;
+}
+
 const ordered = (events: readonly LedgerEvent[]) =>
   events.filter((e) => e.type === 'liquidation_ordered');
 
@@ -198,17 +215,7 @@ describe('S13: an oracle pinned at its floor', () => {
     const s = await Scenario.open(file);
     await s.accept(s.tick('index:USDT', '1'));
     await s.price('BTC', '95000');
-    /** Every source to `price`, each sent until its guard accepts it. */
-    const everySource = async (price: string) => {
-      const events: LedgerEvent[] = [];
-      for (const source of feeds) {
-        for (let attempt = 0; attempt < 5; attempt++) {
-          events.push(...(await s.accept(sourceTick(s, source, price, 'ALT'))));
-          if (s.ledger.feeds.get(sourceFeed('ALT', source))?.last?.price === d(price)) break;
-        }
-      }
-      return events;
-    };
+    const everySource = (price: string) => sourcesTo(s, 'ALT', feeds, price);
     await everySource('0.5');
     expect(s.ledger.assetPrices.get('ALT')).toBe(d('0.5'));
     // The attacker deposits 10,000,000 ALT, worth 2,500,000 USD of collateral at 0.5 × 0.5.
@@ -265,5 +272,112 @@ describe('S13: an oracle pinned at its floor', () => {
       asset: 'ALT',
       amount: d('1'),
     });
+  });
+});
+
+/**
+ * S2's venue: wBETH taken as collateral (0.9 initial, 0.95 maintenance), redeeming for 1.07 ETH,
+ * its index the median of three external venues and our own thin book. Account C holds 110 wBETH
+ * (424,897 USD of maintenance value at 4,066) and is long 2,500,000 ALTUSDT at 1 (MM 318,872.5 at
+ * the preset's tiers): 1.33 × its maintenance.
+ */
+async function wrappedVenue(): Promise<{
+  s: Scenario;
+  everySource: (price: string, only?: string[]) => Promise<LedgerEvent[]>;
+}> {
+  const file = scenarioVenueFile({
+    buffer: '0',
+    feeRate: '0.01',
+    maxPortion: '1',
+    minNotional: '1',
+  });
+  file.assets = [...(file.assets as object[]), { id: 'wBETH', name: 'Wrapped Beacon ETH' }];
+  const rulebook = file.rulebook as Record<string, Record<string, unknown>>;
+  rulebook.collateral = {
+    ...rulebook.collateral,
+    wBETH: {
+      tiers: [{ upTo: null, initialWeight: '0.9', maintenanceWeight: '0.95' }],
+      redemption: { asset: 'ETH', rate: '1.07' },
+    },
+  };
+  const feeds = ['binance', 'okx', 'bybit', 'local'];
+  rulebook.index = {
+    wBETH: {
+      sources: feeds,
+      minHealthy: '3',
+      maxDeviation: '0.03',
+      staleAfterMs: '120000',
+      pauseMaxMs: '600000',
+    },
+  };
+  const s = await Scenario.open(file);
+  const everySource = (price: string, only = feeds) => sourcesTo(s, 'wBETH', only, price);
+  await s.accept(s.tick('index:USDT', '1'));
+  await s.price('ETH', '3800');
+  await s.price('ALT', '1');
+  await everySource('4066');
+  await s.open('mm', '10000000');
+  await s.accept(
+    { id: s.id(), type: 'open_account', account: 'C', poolMode: 'cross' },
+    s.deposit('C', '110', 'wBETH'),
+    s.trade('ALTUSDT', 'C', 'buy', '2500000', '1', 'mm'),
+  );
+  expect(s.ledger.marginStates.get('C') ?? 'healthy').not.toBe('liquidatable');
+  return { s, everySource };
+}
+
+describe('S2: wrapped collateral priced off our own thin book', () => {
+  it('leaves the local print out for 40 minutes: C is not liquidated, and the local depeg is named', async () => {
+    const { s, everySource } = await wrappedVenue();
+    const events: LedgerEvent[] = [];
+    for (let minute = 1; minute <= 40; minute++) {
+      s.clockMs += 60_000;
+      events.push(...(await everySource('4066', ['binance', 'okx', 'bybit'])));
+      // Our book prints 430 several times a minute: its own guard, holding the jump, takes it as
+      // confirmed; the median then leaves it out.
+      for (let print = 0; print < 3; print++) {
+        events.push(...(await s.accept(sourceTick(s, 'local', '430', 'wBETH'))));
+      }
+    }
+    expect(s.ledger.feeds.get(sourceFeed('wBETH', 'local'))?.last?.price).toBe(d('430'));
+    expect(s.ledger.assetPrices.get('wBETH')).toBe(d('4066'));
+    expect(
+      events.some(
+        (e) =>
+          e.type === 'price_held' &&
+          e.excluded?.some((x) => x.source === 'local' && x.reason === 'deviating'),
+      ),
+    ).toBe(true);
+    expect(ordered(events)).toEqual([]);
+    expect(s.ledger.marginStates.get('C') ?? 'healthy').not.toBe('liquidatable');
+  });
+
+  it('counts a pumped market at no more than it redeems for: 1.07 × the ETH index', async () => {
+    const { s, everySource } = await wrappedVenue();
+    for (const price of ['4400', '4800', '5200', '6000']) {
+      s.clockMs += 60_000;
+      await everySource(price);
+    }
+    expect(s.ledger.feeds.get('index:wBETH')?.last?.price).toBe(d('6000'));
+    expect(s.ledger.assetPrices.get('wBETH')).toBe(d('4066'));
+    // ETH up 5 %: the cap rises with it, in the record of ETH's own tick.
+    s.clockMs += 60_000;
+    await s.price('ETH', '3990');
+    expect(s.ledger.assetPrices.get('wBETH')).toBe(d('4269.3'));
+  });
+});
+
+describe('S3 (b): a real depeg, every venue falling', () => {
+  it('is followed: the guard that kept the local print out lets the market through, and C is liquidated', async () => {
+    const { s, everySource } = await wrappedVenue();
+    const events: LedgerEvent[] = [];
+    for (const price of ['3900', '3700', '3500', '3300', '3100', '2900']) {
+      s.clockMs += 60_000;
+      events.push(...(await everySource(price)));
+    }
+    expect(s.ledger.assetPrices.get('wBETH')).toBe(d('2900'));
+    expect(
+      ordered(events).map((e) => e.type === 'liquidation_ordered' && e.order.account),
+    ).toContain('C');
   });
 });

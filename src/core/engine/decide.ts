@@ -32,6 +32,7 @@ import { ledgerPrices } from './ledger-prices.ts';
 import { cappedMark } from './mark-basis.ts';
 import { type GuardPolicy, guardTick, tickRefusalField } from './price-guard.ts';
 import { pricesHeld } from './prices-held.ts';
+import { indexAccepted } from './redemption-cap.ts';
 import { judgeWithdrawal } from './withdrawal-rule.ts';
 
 /** What `decide` is given besides the ledger: the log's time and the venue's rules. */
@@ -75,8 +76,9 @@ export type { Decision } from './decision.ts';
  * guard's own codes, in its order (price-guard.ts), on the source's own feed where there is one.
  * A mark the guard accepts beyond the rulebook's `markBasisCap` of its index is applied at the
  * band's edge (mark-basis.ts, the event's `applied`); the feed keeps the price it sent, so its
- * guard judges the next tick against the feed, not against the cap. A volatility
- * surface: decide-volatility.ts.
+ * guard judges the next tick against the feed, not against the cap. An index is applied as
+ * redemption-cap.ts says: a wrapped token's at no more than it redeems for, and a move of what it
+ * redeems for followed by the tokens whose cap binds. A volatility surface: decide-volatility.ts.
  * A halt (`instrument_not_found`, `instrument_halted` when halted already) or a resumption
  * (`instrument_not_halted`). Moving collateral between places: decide-location.ts. A fill, a funding interval, an expiry, an isolated-margin move and the account's settings,
  * orders: their own orders, in decide-fill.ts, decide-funding.ts, decide-expiry.ts,
@@ -176,11 +178,12 @@ export function decide(ledger: Ledger, command: Command, context: DecideContext)
       );
       if (verdict.kind === 'refused') return refuse(verdict.code, tickRefusalField(verdict.code));
       if (rule !== undefined) {
-        return { events: sourceTicked(ledger, asset, rule, fed, feed, context.nowMs) };
+        return { events: sourceTicked(ledger, context.venue, asset, fed, feed, context.nowMs) };
       }
       if (verdict.kind === 'held') {
         return { events: [{ type: 'price_held', feed: command.feed, state: feed }] };
       }
+      if (kind === 'index') return { events: indexAccepted(ledger, context.venue, asset, feed) };
       const cap = kind === 'mark' ? context.venue.rulebook.markBasisCap : undefined;
       const applied =
         cap === undefined

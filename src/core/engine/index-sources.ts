@@ -7,6 +7,7 @@ import type { IndexRule } from '../model/rulebook.ts';
 import type { Venue } from '../model/venue.ts';
 import type { Price } from '../num/fixed.ts';
 import { isBeyondBand } from './price-guard.ts';
+import { indexAccepted } from './redemption-cap.ts';
 
 /**
  * An asset's index computed from several sources (model/rulebook.ts `IndexRule`, SCENARIOS.md
@@ -93,14 +94,20 @@ function median(prices: readonly Price[]): Price | undefined {
  */
 export function sourceTicked(
   ledger: Ledger,
+  venue: Venue,
   asset: AssetId,
-  rule: IndexRule,
   feed: PriceFeed,
   state: FeedState,
   nowMs: number,
 ): LedgerEvent[] {
-  const feeds = new Map(ledger.feeds);
-  feeds.set(feed, state);
+  const rule = venue.rulebook.index!.get(asset)!;
+  // The sources' feeds alone, this one's new state among them: never a copy of every feed.
+  const feeds = new Map<PriceFeed, FeedState>();
+  for (const source of rule.sources) {
+    const key = sourceFeed(asset, source);
+    const known = key === feed ? state : ledger.feeds.get(key);
+    if (known !== undefined) feeds.set(key, known);
+  }
   const health = indexHealth(feeds, asset, rule, nowMs);
   const { excluded } = health;
   const events: LedgerEvent[] = [
@@ -111,11 +118,8 @@ export function sourceTicked(
   if (price !== undefined) {
     if (price === index.last?.price && index.unreliableSinceMs === undefined) return events;
     const sequence = index.sequence + 1;
-    events.push({
-      type: 'price_accepted',
-      feed: `index:${asset}`,
-      state: { last: { sequence, timeMs: nowMs, price }, held: [], sequence },
-    });
+    const composite = { last: { sequence, timeMs: nowMs, price }, held: [], sequence };
+    events.push(...indexAccepted(ledger, venue, asset, composite));
   } else if (index.unreliableSinceMs === undefined && index.last !== undefined) {
     events.push({
       type: 'price_held',

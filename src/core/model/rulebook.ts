@@ -15,6 +15,13 @@ export interface CollateralRule {
   readonly liabilityInitialWeight?: Ratio;
   readonly liabilityMaintenanceWeight?: Ratio;
   /**
+   * A wrapped or staked token (wBETH, stETH, a liquid staking token): one unit redeems for `rate`
+   * of `asset`, so it is valued at no more than that, whatever its own index says
+   * (engine/redemption-cap.ts, SCENARIOS.md S2): a pump of its market cannot lend against more
+   * than it redeems for, and a real discount is followed.
+   */
+  readonly redemption?: { readonly asset: AssetId; readonly rate: Ratio };
+  /**
    * The asset's smallest unit (dYdX's quote quantum, 0.000001 USDC; an exchange's wallet
    * precision). Where given, a balance counts in whole units (rounded down), and a requirement in
    * this settle asset is rounded up to it, a position's value down, at the step the rule says.

@@ -710,3 +710,38 @@ describe('markBasisCap', () => {
     expect(cap('0').issues).toEqual([expect.stringMatching(/^markBasisCap: /)]);
   });
 });
+
+describe('a collateral entry’s redemption (a wrapped token)', () => {
+  const withCollateral = (collateral: Record<string, unknown>) => {
+    const preset = presetJson('binance-usdm');
+    return read({ ...preset, collateral: { ...preset.collateral, ...collateral } });
+  };
+  const tiers = [{ upTo: null, initialWeight: '0.9', maintenanceWeight: '0.95' }];
+
+  it('reads the asset and the rate', () => {
+    const { rulebook, issues } = withCollateral({
+      wBETH: { tiers, redemption: { asset: 'ETH', rate: '1.07' } },
+    });
+    expect(issues).toEqual([]);
+    expect(rulebook.collateral.get('wBETH')?.redemption).toEqual({
+      asset: 'ETH',
+      rate: fixed('1.07'),
+    });
+  });
+
+  it('refuses a token redeeming for itself or for another wrapped token, and a rate of 0', () => {
+    expect(
+      withCollateral({ wBETH: { tiers, redemption: { asset: 'wBETH', rate: '1' } } }).issues,
+    ).toEqual(['collateral.wBETH.redemption.asset: a token does not redeem for itself']);
+    const chained = withCollateral({
+      wBETH: { tiers, redemption: { asset: 'ETH', rate: '1.07' } },
+      vwBETH: { tiers, redemption: { asset: 'wBETH', rate: '1.01' } },
+    });
+    expect(chained.issues).toEqual([
+      'collateral.vwBETH.redemption.asset: "wBETH" is itself a wrapped token: name what it redeems for',
+    ]);
+    expect(
+      withCollateral({ wBETH: { tiers, redemption: { asset: 'ETH', rate: '0' } } }).issues,
+    ).toEqual([expect.stringMatching(/^collateral\.wBETH\.redemption\.rate: /)]);
+  });
+});

@@ -88,6 +88,17 @@ export function readRulebook(reader: Reader): Rulebook {
   for (const [asset, entry] of reader.field('collateral').entries(assetsMax)) {
     collateral.set(asset, readCollateral(entry));
   }
+  // One step of redemption is followed: a token redeeming for itself, or for another wrapped
+  // token, would be valued by a rule the engine does not apply.
+  for (const [asset, rule] of collateral) {
+    const into = rule.redemption?.asset;
+    if (into === undefined) continue;
+    const field = reader.field('collateral').field(asset).field('redemption').field('asset');
+    if (into === asset) field.fail('a token does not redeem for itself');
+    else if (collateral.get(into)?.redemption !== undefined) {
+      field.fail(`"${into}" is itself a wrapped token: name what it redeems for`);
+    }
+  }
   const instruments = new Map<string, MarginRule>();
   let defaultRule: MarginRule | undefined;
   let defaultOptionRule: OptionStandardRule | undefined;
@@ -227,6 +238,7 @@ function readCollateral(reader: Reader): CollateralRule {
     'liabilityMaintenanceWeight',
     'unit',
     'maintenanceWeightShift',
+    'redemption',
     ...collateralScalingFields,
     ...bankLimitFields,
   ]);
@@ -234,8 +246,12 @@ function readCollateral(reader: Reader): CollateralRule {
   const shift = reader.has('maintenanceWeightShift')
     ? readMaintenanceWeightShift(reader.field('maintenanceWeightShift'))
     : undefined;
+  const redemption = reader.has('redemption')
+    ? readRedemption(reader.field('redemption'))
+    : undefined;
   const precision = {
     ...(unit === undefined ? {} : { unit }),
+    ...(redemption === undefined ? {} : { redemption }),
     ...readCollateralScaling(reader),
     ...(shift === undefined ? {} : { maintenanceWeightShift: shift }),
     ...readBankLimits(reader),
@@ -545,4 +561,16 @@ function readOpenInterestLimits(reader: Reader): ReadonlyMap<string, bigint> {
     );
   }
   return limits;
+}
+
+/** A wrapped token's redemption: the asset and how much of it one unit redeems for. */
+function readRedemption(reader: Reader): { asset: string; rate: bigint } | undefined {
+  if (!reader.object()) return undefined;
+  reader.only(['asset', 'rate']);
+  return {
+    asset: reader.field('asset').string(),
+    rate: reader
+      .field('rate')
+      .decimal({ positive: true, max: atMost(10n ** 6n * SCALE, '1000000') }),
+  };
 }
