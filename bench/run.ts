@@ -204,3 +204,4 @@ await (await import('./server.ts')).serverBench(quick);
 (await import('./liquidation.ts')).liquidationBench(quick);
 await (await import('./simulator.ts')).simulatorBench(quick);
 (await import('./liquidation-scan.ts')).liquidationScanBench(quick);
+(await import('./index-sources.ts')).indexSourcesBench(quick);
