@@ -3,9 +3,11 @@ import type { LedgerEvent, MarginState } from '../ledger/ledger-event.ts';
 import { ledgerOverlay } from '../ledger/ledger-overlay.ts';
 import { splitHoldingKey } from '../ledger/location.ts';
 import { type BucketFigures, marginFigures } from '../margin/margin-figures.ts';
+import { ruleFor } from '../margin/rule-for.ts';
 import type { Account } from '../model/account.ts';
 import type { AccountId } from '../model/ids.ts';
 import type { PriceView } from '../model/price-view.ts';
+import { scalesWithOpenInterest } from '../model/rulebook.ts';
 import type { Venue } from '../model/venue.ts';
 import { ONE, type Ratio } from '../num/fixed.ts';
 import type { DecideContext } from './decide.ts';
@@ -158,8 +160,18 @@ export function touchedAccounts(
         add(event.to);
         break;
       case 'filled':
-      case 'funding_paid':
       case 'expiry_settled':
+        for (const { account } of event.positions) add(account);
+        for (const { account } of event.movements) add(account);
+        // Where initial margin scales with the market's open interest (dYdX's OIMF), a change
+        // of it moves every holder's, in the order the accounts were opened.
+        if (scalesWithOpenInterest(ruleFor(venue, venue.instruments.get(event.instrument)!))) {
+          for (const account of holders()) {
+            if (pricedBy(account, `mark:${event.instrument}`, venue)) touched.add(account.id);
+          }
+        }
+        break;
+      case 'funding_paid':
         for (const { account } of event.positions) add(account);
         for (const { account } of event.movements) add(account);
         break;

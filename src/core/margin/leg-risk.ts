@@ -2,7 +2,12 @@ import type { Side } from '../model/account.ts';
 import type { Leg } from '../model/bucket.ts';
 import type { Instrument } from '../model/instrument.ts';
 import type { PriceView } from '../model/price-view.ts';
-import { isMarginedAtEntry, isMarginedAtIndex, type MarginRule } from '../model/rulebook.ts';
+import {
+  isMarginedAtEntry,
+  isMarginedAtIndex,
+  type MarginRule,
+  scalesWithOpenInterest,
+} from '../model/rulebook.ts';
 import type { Venue } from '../model/venue.ts';
 import { assert } from '../num/assert.ts';
 import type { Amount, Price, Quantity, Ratio } from '../num/fixed.ts';
@@ -237,7 +242,10 @@ export interface MarketTerms {
 
 export function marketTerms(venue: Venue, instrument: Instrument, prices: PriceView): MarketTerms {
   const unit = venue.rulebook.collateral.get(instrument.settle)?.unit;
-  const openInterest = prices.openInterest?.get(instrument.id);
+  // Read only where the rule scales by it: valuing it costs a notional on every leg.
+  const openInterest = scalesWithOpenInterest(ruleFor(venue, instrument))
+    ? prices.openInterest?.get(instrument.id)
+    : undefined;
   return {
     ...(unit === undefined ? {} : { unit }),
     ...(openInterest === undefined ? {} : { openInterest }),

@@ -236,6 +236,20 @@ export type MarginRule =
   | OptionStandardRule
   | LiquidityTierRule;
 
+/** Whether the rule's initial margin rises with its market's open interest (dYdX's OIMF). */
+export function scalesWithOpenInterest(rule: MarginRule): boolean {
+  return rule.kind === 'liquidity-tier' && rule.openInterestCaps !== undefined;
+}
+
+/** Whether any of the rulebook's contract rules scales with open interest. */
+export function anyScalesWithOpenInterest(rulebook: Rulebook): boolean {
+  const rules = [
+    ...rulebook.instruments.values(),
+    ...(rulebook.defaultRule ? [rulebook.defaultRule] : []),
+  ];
+  return rules.some(scalesWithOpenInterest);
+}
+
 /** Whether the rule measures a contract's requirement notional at the index (else at the mark). */
 export function isMarginedAtIndex(rule: MarginRule): boolean {
   return rule.kind !== 'option-standard' && rule.marginPrice === 'index';
