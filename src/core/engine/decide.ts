@@ -4,6 +4,7 @@ import type { LedgerEvent, PriceFeed } from '../ledger/ledger-event.ts';
 import { homeLocation, type LocationPolicy } from '../ledger/location.ts';
 import { newFeed } from '../ledger/price-feed.ts';
 import { amountMax } from '../limits.ts';
+import { bankLimitBreach } from '../margin/bank-limits.ts';
 import type { AccountId, AssetId } from '../model/ids.ts';
 import type { Venue } from '../model/venue.ts';
 import type { Amount, Ratio } from '../num/fixed.ts';
@@ -66,7 +67,9 @@ export type { Decision } from './decision.ts';
  * 3. the asset: `asset_not_accepted` (the venue's rulebook lists no collateral rule for it);
  * 4. the amount: `amount_not_positive`, `amount_too_large` (limits.ts), `amount_off_unit`
  *    (not a whole number of the asset's smallest unit, where the rulebook gives one);
- * 5. money leaving an account: `price_unavailable` (a price the check reads is not there yet:
+ * 5. money coming in: `bank_limit_exceeded` (the venue's deposits of the asset at its bank's
+ *    deposit limit, Mango's);
+ * 6. money leaving an account: `price_unavailable` (a price the check reads is not there yet:
  *    no check is made on a price that is not there; `pricesHeld`), `insufficient_balance` (more than held, where
  *    the asset cannot be borrowed), `bank_limit_exceeded`, `initial_margin_insufficient` (after
  *    it, with unrealised profit counted at most at `withdrawableProfitShare`).
@@ -116,7 +119,9 @@ export function decide(ledger: Ledger, command: Command, context: DecideContext)
         locationRefusal(elsewhere, context, 'location') ??
         amountRefusal(context.venue, asset, amount) ??
         (command.type === 'deposit'
-          ? undefined
+          ? seedsFund
+            ? undefined
+            : depositLimitRefusal(ledger, account, asset, amount, context)
           : elsewhere === undefined
             ? outflowRefusal(ledger, account, asset, amount, context)
             : outflowElsewhereRefusal(
@@ -272,6 +277,25 @@ function amountRefusal(venue: Venue, asset: AssetId, amount: Amount): Rejection 
     return rejection('amount_off_unit', 'amount');
   }
   return undefined;
+}
+
+/**
+ * A deposit that takes the venue's deposits of the asset (every account's: `Ledger.venueTotals`)
+ * to the bank's limit is refused, as Mango refuses it (`deposit_limit`); a deposit that repays a
+ * debt adds no deposit.
+ */
+function depositLimitRefusal(
+  ledger: Ledger,
+  id: AccountId,
+  asset: AssetId,
+  amount: Amount,
+  context: DecideContext,
+): Rejection | undefined {
+  if (context.venue.rulebook.collateral.get(asset)?.depositLimit === undefined) return undefined;
+  const before = ledger.accounts.get(id)!.balances.get(asset) ?? 0n;
+  const prices = ledgerPrices(ledger, context.nowMs);
+  const breach = bankLimitBreach(context.venue, prices, asset, before, before + amount);
+  return breach === null ? undefined : rejection('bank_limit_exceeded', 'amount');
 }
 
 function outflowRefusal(

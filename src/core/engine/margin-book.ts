@@ -14,7 +14,7 @@ import { type LedgerEvent, type MarginState, marginStates } from '../ledger/ledg
 import { ledgerOverlay } from '../ledger/ledger-overlay.ts';
 import type { Account } from '../model/account.ts';
 import type { PriceView } from '../model/price-view.ts';
-import { anyScalesWithOpenInterest } from '../model/rulebook.ts';
+import { anyScalesWithOpenInterest, scalesWithVenueTotals } from '../model/rulebook.ts';
 import type { Venue } from '../model/venue.ts';
 import { assert } from '../num/assert.ts';
 import type { DecideContext } from './decide.ts';
@@ -62,10 +62,10 @@ export class MarginBook {
 
   static serves(venue: Venue): boolean {
     for (const rule of venue.rulebook.collateral.values()) {
-      if (rule.maintenanceWeightShift !== undefined) return false;
+      if (rule.maintenanceWeightShift !== undefined || scalesWithVenueTotals(rule)) return false;
     }
-    // Its columns hold each market's open interest as built; a rule scaled by it reads the
-    // ledger's as it moves, on the exact path.
+    // Its columns hold each market's open interest, and each asset's venue totals, as built; a
+    // rule scaled by them reads the ledger's as they move, on the exact path.
     return !anyScalesWithOpenInterest(venue.rulebook);
   }
 

@@ -5,9 +5,9 @@ import { splitHoldingKey } from '../ledger/location.ts';
 import { type BucketFigures, marginFigures } from '../margin/margin-figures.ts';
 import { ruleFor } from '../margin/rule-for.ts';
 import type { Account } from '../model/account.ts';
-import type { AccountId } from '../model/ids.ts';
+import type { AccountId, AssetId } from '../model/ids.ts';
 import type { PriceView } from '../model/price-view.ts';
-import { scalesWithOpenInterest } from '../model/rulebook.ts';
+import { scalesWithOpenInterest, scalesWithVenueTotals } from '../model/rulebook.ts';
 import type { Venue } from '../model/venue.ts';
 import { ONE, type Ratio } from '../num/fixed.ts';
 import type { DecideContext } from './decide.ts';
@@ -213,6 +213,20 @@ export function touchedAccounts(
         break;
     }
   }
+  // Where an asset's weights scale with the venue's totals of it (Mango), money moving in it
+  // moves every holder's weight: each is margined again, in the order the accounts were opened.
+  const scaled = scaledAssetsMoved(events, venue);
+  if (scaled.size > 0) {
+    const elsewhere = new Set<AccountId>();
+    for (const [key, held] of ledger.holdings) {
+      if ([...scaled].some((asset) => held.has(asset))) elsewhere.add(splitHoldingKey(key)[0]);
+    }
+    for (const account of holders()) {
+      if (elsewhere.has(account.id) || [...scaled].some((a) => account.balances.has(a))) {
+        touched.add(account.id);
+      }
+    }
+  }
   return touched;
 }
 
@@ -234,4 +248,31 @@ function writesOptionOn(account: Account, underlying: string, venue: Venue): boo
     return instrument.kind === 'option' && instrument.underlying === underlying;
   };
   return account.positions.some(on) || account.openOrders.some(on);
+}
+
+/** The assets the events move money in whose weights scale with the venue's totals. */
+function scaledAssetsMoved(events: readonly LedgerEvent[], venue: Venue): Set<AssetId> {
+  const moved = new Set<AssetId>();
+  const scales = (asset: AssetId) => {
+    const rule = venue.rulebook.collateral.get(asset);
+    if (rule !== undefined && scalesWithVenueTotals(rule)) moved.add(asset);
+  };
+  if (!scalesAnyAsset(venue)) return moved;
+  for (const event of events) {
+    if ('movements' in event) for (const { asset } of event.movements) scales(asset);
+    if ('asset' in event && typeof event.asset === 'string') scales(event.asset);
+  }
+  return moved;
+}
+
+/** Whether any asset's weights scale with the venue's totals, found once per venue. */
+const scaling = new WeakMap<Venue, boolean>();
+
+function scalesAnyAsset(venue: Venue): boolean {
+  let scales = scaling.get(venue);
+  if (scales === undefined) {
+    scales = [...venue.rulebook.collateral.values()].some(scalesWithVenueTotals);
+    scaling.set(venue, scales);
+  }
+  return scales;
 }

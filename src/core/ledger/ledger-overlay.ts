@@ -24,6 +24,7 @@ export function ledgerOverlay(base: Ledger): Ledger {
     halted: new OverlayMap(base.halted),
     marginModes: new OverlayMap(base.marginModes),
     openInterest: new OverlayMap(base.openInterest),
+    venueTotals: new OverlayMap(base.venueTotals),
     marginStates: new OverlayMap(base.marginStates),
     liquidations: new OverlayMap(base.liquidations),
     liquidationPace: new OverlayMap(base.liquidationPace),

@@ -1,7 +1,8 @@
 import type { Account, MarginMode, Position, PositionSide } from '../model/account.ts';
 import type { AccountId, AssetId, InstrumentId } from '../model/ids.ts';
+import type { VenueTotal } from '../model/market.ts';
 import { assert } from '../num/assert.ts';
-import type { Amount, Price, Quantity } from '../num/fixed.ts';
+import { type Amount, max, type Price, type Quantity } from '../num/fixed.ts';
 import type { FundingIndex } from './funding-index.ts';
 import { isHouseAccount } from './house-accounts.ts';
 import type {
@@ -59,6 +60,13 @@ export interface Ledger {
    * again from the positions (`openInterestOf`).
    */
   readonly openInterest: Map<InstrumentId, Quantity>;
+  /**
+   * Per asset, what the accounts hold of it (deposits: positive balances, at home or elsewhere)
+   * and owe (borrows: negative ones), venue-wide: the totals a weight scaled by them or a bank's
+   * deposit limit reads (Mango). Kept as balances change, never recorded (`venueTotalsOf`).
+   * Isolated margin, inside its position, and the venue's own accounts are not in them.
+   */
+  readonly venueTotals: Map<AssetId, VenueTotal>;
   /** Each account's margin state as its last `margin_state_changed` left it; absent: healthy. */
   readonly marginStates: Map<AccountId, MarginState>;
   /** Liquidation orders outstanding, by id: one per bucket at most. */
@@ -101,6 +109,7 @@ export function newLedger(): Ledger {
     halted: new Map(),
     marginModes: new Map(),
     openInterest: new Map(),
+    venueTotals: new Map(),
     marginStates: new Map(),
     liquidations: new Map(),
     liquidationPace: new Map(),
@@ -432,6 +441,7 @@ function creditAt(
   const held = new Map(ledger.holdings.get(key));
   const balance = (held.get(asset) ?? 0n) + amount;
   assert(balance >= 0n, 'a holding elsewhere is never negative');
+  addToTotals(ledger, asset, amount, 0n);
   if (balance === 0n) held.delete(asset);
   else held.set(asset, balance);
   if (held.size === 0) ledger.holdings.delete(key);
@@ -443,10 +453,44 @@ function credit(ledger: Ledger, id: AccountId, asset: AssetId, amount: Amount): 
   const account = ledger.accounts.get(id);
   assert(account !== undefined, `account ${id} exists`);
   const balances = new Map(account.balances);
-  const balance = (balances.get(asset) ?? 0n) + amount;
+  const before = balances.get(asset) ?? 0n;
+  const balance = before + amount;
   if (balance === 0n) balances.delete(asset);
   else balances.set(asset, balance);
   ledger.accounts.set(id, { ...account, balances });
+  addToTotals(
+    ledger,
+    asset,
+    max(0n, balance) - max(0n, before),
+    max(0n, -balance) - max(0n, -before),
+  );
+}
+
+function addToTotals(ledger: Ledger, asset: AssetId, deposits: Amount, borrows: Amount): void {
+  if (deposits === 0n && borrows === 0n) return;
+  const total = ledger.venueTotals.get(asset) ?? { deposits: 0n, borrows: 0n };
+  const next = { deposits: total.deposits + deposits, borrows: total.borrows + borrows };
+  assert(next.deposits >= 0n && next.borrows >= 0n, 'venue totals are never below zero');
+  if (next.deposits === 0n && next.borrows === 0n) ledger.venueTotals.delete(asset);
+  else ledger.venueTotals.set(asset, next);
+}
+
+/** Per asset, the accounts' deposits and borrows, as `Ledger.venueTotals` keeps them. */
+export function venueTotalsOf(
+  accounts: Iterable<Account>,
+  holdings: Iterable<ReadonlyMap<AssetId, Amount>>,
+): Map<AssetId, VenueTotal> {
+  const totals = new Map<AssetId, { deposits: bigint; borrows: bigint }>();
+  const add = (asset: AssetId, balance: Amount) => {
+    const total = totals.get(asset) ?? { deposits: 0n, borrows: 0n };
+    if (balance > 0n) total.deposits += balance;
+    else total.borrows -= balance;
+    totals.set(asset, total);
+  };
+  for (const account of accounts) for (const [asset, b] of account.balances) add(asset, b);
+  for (const held of holdings) for (const [asset, b] of held) add(asset, b);
+  for (const [asset, t] of totals) if (t.deposits === 0n && t.borrows === 0n) totals.delete(asset);
+  return totals;
 }
 
 function add(totals: Map<AssetId, Amount>, asset: AssetId, amount: Amount): void {

@@ -236,6 +236,11 @@ export type MarginRule =
   | OptionStandardRule
   | LiquidityTierRule;
 
+/** Whether the asset's weights follow the venue's totals of it (Mango's scale starts). */
+export function scalesWithVenueTotals(rule: CollateralRule): boolean {
+  return rule.depositWeightScaleStart !== undefined || rule.borrowWeightScaleStart !== undefined;
+}
+
 /** Whether the rule's initial margin rises with its market's open interest (dYdX's OIMF). */
 export function scalesWithOpenInterest(rule: MarginRule): boolean {
   return rule.kind === 'liquidity-tier' && rule.openInterestCaps !== undefined;

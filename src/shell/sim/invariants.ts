@@ -9,7 +9,7 @@ import { pricesHeld } from '../../core/engine/prices-held.ts';
 import { withProfitAtMost } from '../../core/engine/withdrawal-rule.ts';
 import { conservationGaps, openInterestGaps } from '../../core/ledger/conservation.ts';
 import { roundingAccount } from '../../core/ledger/house-accounts.ts';
-import { type Ledger, openInterestOf } from '../../core/ledger/ledger.ts';
+import { type Ledger, openInterestOf, venueTotalsOf } from '../../core/ledger/ledger.ts';
 import type { LedgerEvent } from '../../core/ledger/ledger-event.ts';
 import type { LiquidationOrder } from '../../core/ledger/liquidation-order.ts';
 import { withoutOrders } from '../../core/liquidation/liquidation-step.ts';
@@ -167,6 +167,17 @@ export class InvariantChecker {
         return {
           invariant: 'INV-CONS',
           detail: `${id}: open interest kept ${formatFixed(ledger.openInterest.get(id) ?? 0n)}, held ${formatFixed(held.get(id) ?? 0n)}`,
+        };
+      }
+    }
+    // So are the venue's totals of each asset the balances' own.
+    const totals = venueTotalsOf(ledger.accounts.values(), ledger.holdings.values());
+    for (const asset of new Set([...totals.keys(), ...ledger.venueTotals.keys()])) {
+      const [kept, held] = [ledger.venueTotals.get(asset), totals.get(asset)];
+      if (kept?.deposits !== held?.deposits || kept?.borrows !== held?.borrows) {
+        return {
+          invariant: 'INV-CONS',
+          detail: `${asset}: venue totals kept ${formatFixed(kept?.deposits ?? 0n)} / ${formatFixed(kept?.borrows ?? 0n)}, held ${formatFixed(held?.deposits ?? 0n)} / ${formatFixed(held?.borrows ?? 0n)}`,
         };
       }
     }

@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import type { FundingIndex } from '../../core/ledger/funding-index.ts';
-import { type Ledger, newLedger, openInterestOf } from '../../core/ledger/ledger.ts';
+import { type Ledger, newLedger, openInterestOf, venueTotalsOf } from '../../core/ledger/ledger.ts';
 import type { MarginState, PriceFeed } from '../../core/ledger/ledger-event.ts';
 import type { LiquidationOrder, LiquidationPace } from '../../core/ledger/liquidation-order.ts';
 import type { PendingMove } from '../../core/ledger/location.ts';
@@ -77,10 +77,6 @@ export function ledgerOf(snapshot: Snapshot): Ledger {
       };
       ledger.accounts.set(a.id, account);
     }
-    // Not stored: the positions give it.
-    for (const [id, open] of openInterestOf(ledger.accounts.values())) {
-      ledger.openInterest.set(id, open);
-    }
     for (const [id, balances] of state.house ?? []) ledger.house.set(id, amounts(balances));
     for (const [key, balances] of state.holdings ?? []) ledger.holdings.set(key, amounts(balances));
     for (const [move, p] of state.pendingMoves ?? []) {
@@ -130,6 +126,16 @@ export function ledgerOf(snapshot: Snapshot): Ledger {
           : { unreliableSinceMs: feedState.unreliableSinceMs }),
       };
       ledger.feeds.set(feed, read);
+    }
+    // Not stored: the positions and balances give them.
+    for (const [id, open] of openInterestOf(ledger.accounts.values())) {
+      ledger.openInterest.set(id, open);
+    }
+    for (const [asset, total] of venueTotalsOf(
+      ledger.accounts.values(),
+      ledger.holdings.values(),
+    )) {
+      ledger.venueTotals.set(asset, total);
     }
     for (const [underlying, feed] of state.volatility ?? []) {
       ledger.volatility.set(underlying, feed);

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { executeChecked, fillCommand } from '../../../test/engine-kit.ts';
+import {
+  binanceLikeBrackets,
+  d,
+  enginePriceGuard,
+  flatCollateral,
+  linearPerp,
+  rulebook,
+  venue,
+} from '../../../test/kit.ts';
+import { newLedger } from '../ledger/ledger.ts';
+import type { LedgerEvent } from '../ledger/ledger-event.ts';
+import type { CollateralRule } from '../model/rulebook.ts';
+import type { Command } from './command.ts';
+import type { DecideContext } from './decide.ts';
+
+// Mango's deposit-weight scaling and bank deposit limit fed the engine's own totals: once the
+// venue's ETH deposits are worth more than the scale start, every holder's initial ETH weight
+// scales by start / deposits value, so one account's deposit moves the others' margin; a bank's
+// deposit limit counts every account's deposits, not the one deposit alone.
+
+const eth: CollateralRule = {
+  ...flatCollateral('0.8', '0.9'),
+  depositWeightScaleStart: d('30000'),
+  depositLimit: d('150'),
+};
+const context: DecideContext = {
+  nowMs: Date.UTC(2026, 11, 6, 12),
+  venue: venue(
+    [linearPerp('BTCUSDT', 'BTC')],
+    rulebook(
+      { BTCUSDT: binanceLikeBrackets },
+      new Map<string, CollateralRule>([
+        ['USDT', flatCollateral('1')],
+        ['ETH', eth],
+      ]),
+    ),
+  ),
+  withdrawableProfitShare: 0n,
+  priceGuard: enginePriceGuard,
+};
+
+let n = 0;
+const id = () => `vt${++n}`;
+
+describe('collateral weights scaled by the engine’s own totals', () => {
+  it('fall for every holder as another deposits, and a bank’s limit counts every deposit', () => {
+    const ledger = newLedger();
+    const run = (command: Command, outcome = 'accepted') => {
+      const answer = executeChecked(ledger, command, context);
+      expect([
+        command.type,
+        answer.kind === 'rejected' ? answer.rejection.code : answer.kind,
+      ]).toEqual([command.type, outcome]);
+      return answer.kind === 'accepted' ? answer.events : [];
+    };
+    for (const [feed, price] of [
+      ['index:USDT', '1'],
+      ['index:ETH', '3000'],
+      ['index:BTC', '100000'],
+      ['mark:BTCUSDT', '100000'],
+    ] as const) {
+      run({
+        id: id(),
+        type: 'price_tick',
+        feed,
+        sequence: 1,
+        timeMs: context.nowMs,
+        price: d(price),
+      });
+    }
+    const deposit = (account: string, asset: string, amount: string): Command => ({
+      id: id(),
+      type: 'deposit',
+      account,
+      asset,
+      amount: d(amount),
+    });
+    for (const account of ['a', 'b', 'mm'])
+      run({ id: id(), type: 'open_account', account, poolMode: 'cross' });
+    run(deposit('mm', 'USDT', '10000000'));
+    // a: 1 ETH, counted 0.8 × 3,000 = 2,400 for initial margin, against long 0.5 BTC (IM
+    // 50,000 / 125 = 400): healthy. With D ETH on deposit (3,000 D USD, above the 30,000 start),
+    // a's counts 2,400 × 30,000 / 3,000 D = 24,000 / D: below 400 once D is above 60.
+    run(deposit('a', 'ETH', '1'));
+    run(fillCommand(id(), 'BTCUSDT', 'a', 'buy', '0.5', '100000', 'mm'));
+    expect(ledger.venueTotals.get('ETH')).toEqual({ deposits: d('1'), borrows: 0n });
+    const statesOf = (events: readonly LedgerEvent[]) =>
+      events.flatMap((e) => (e.type === 'margin_state_changed' ? [[e.account, e.state]] : []));
+    // b deposits 50 (D = 51: 470.59 for a), then 20 (D = 71: 338.03): a, who took no part, is in
+    // margin call in the record of b's second deposit.
+    expect(statesOf(run(deposit('b', 'ETH', '50')))).toEqual([]);
+    expect(statesOf(run(deposit('b', 'ETH', '20')))).toEqual([['a', 'margin_call']]);
+    expect(ledger.venueTotals.get('ETH')).toEqual({ deposits: d('71'), borrows: 0n });
+    // The bank's limit of 150 counts every account's deposits: 79 more is refused, 78 taken.
+    run(deposit('b', 'ETH', '79'), 'bank_limit_exceeded');
+    run(deposit('b', 'ETH', '78'));
+    // b takes 100 out (D = 49: 489.80): a is healthy again, in b's record.
+    const out: Command = {
+      id: id(),
+      type: 'withdraw',
+      account: 'b',
+      asset: 'ETH',
+      amount: d('100'),
+    };
+    expect(statesOf(run(out))).toEqual([['a', 'healthy']]);
+    expect(ledger.venueTotals.get('ETH')).toEqual({ deposits: d('49'), borrows: 0n });
+  });
+});
