@@ -83,6 +83,16 @@ const ordered = (events: readonly LedgerEvent[]) =>
 describe('S14: one bad index constituent', () => {
   it('moves the index not at all for 75 minutes, names the source each time, and liquidates no one', async () => {
     const s = await sevenSourceVenue();
+    // A source's tick that leaves every source healthy and the median where it was: its own
+    // feed's event alone, naming no one.
+    const quiet = await s.accept(sourceTick(s, 'binance', '95000'));
+    expect(quiet).toEqual([
+      {
+        type: 'price_held',
+        feed: sourceFeed('BTC', 'binance'),
+        state: s.ledger.feeds.get(sourceFeed('BTC', 'binance')),
+      },
+    ]);
     const events: LedgerEvent[] = [];
     for (let minute = 1; minute <= 75; minute++) {
       s.clockMs += 60_000;
@@ -176,10 +186,11 @@ describe('S14 variant: four of seven sources stop', () => {
     expect(ordered(after).map((e) => e.type === 'liquidation_ordered' && e.order.account)).toEqual([
       'alice',
     ]);
-    // The sources come back: the index is their median again, and bob may trade.
+    // The silent four come back at 95,000: with the three at 93,000, the median is the price the
+    // index held, and the index is reliable again (the mark cleared), and bob may trade.
     s.clockMs += 1_000;
-    await s.accept(...sources.map((source) => sourceTick(s, source, '93000')));
-    expect(s.ledger.assetPrices.get('BTC')).toBe(d('93000'));
+    await s.accept(...sources.slice(3).map((source) => sourceTick(s, source, '95000')));
+    expect(s.ledger.assetPrices.get('BTC')).toBe(d('95000'));
     expect(s.ledger.feeds.get('index:BTC')?.unreliableSinceMs).toBeUndefined();
     await s.accept({ ...order, id: s.id() });
     await s.restart();

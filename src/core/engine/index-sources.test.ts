@@ -170,8 +170,9 @@ describe('since when an index has been unreliable', () => {
   });
 
   it('between ticks, is when the minimum-th freshest source went stale', () => {
-    // Stamped 10, 20, 70, 80, 90 s ago: the 4th freshest (80 s) went stale 20 s ago, plus 1 ms.
-    const ages = [10_000, 20_000, 70_000, 80_000, 90_000];
+    // Stamped 10, 20, 70, 80, 90 s ago (listed out of that order): the 4th freshest (80 s) went
+    // stale 20 s ago, plus 1 ms.
+    const ages = [70_000, 10_000, 90_000, 20_000, 80_000];
     const feeds = feedsOf(
       Object.fromEntries(ages.map((age, i) => [seven[i]!, ['9150', age]])) as never,
     );

@@ -26,5 +26,13 @@ describe('a mark within its basis cap', () => {
     const option: Instrument = { ...perp, id: 'BTC-C', kind: 'option' } as Instrument;
     expect(cappedMark(ledger, option, d('120000'), cap)).toBe(d('120000'));
     expect(cappedMark(ledger, linearPerp('ETHUSDT', 'ETH'), d('1'), cap)).toBe(d('1'));
+    // Its quote not priced, or at zero: no index in the quote to hold it to.
+    expect(cappedMark(ledger, linearPerp('BTCUSDC', 'BTC', { quote: 'USDC' }), d('1'), cap)).toBe(
+      d('1'),
+    );
+    const unpriced = newLedger();
+    unpriced.assetPrices.set('BTC', d('95000'));
+    unpriced.assetPrices.set('USDT', 0n);
+    expect(cappedMark(unpriced, perp, d('1'), cap)).toBe(d('1'));
   });
 });

@@ -70,9 +70,21 @@ describe('a wrapped token’s price', () => {
         applied: d('3959.010700000000025900'),
       },
     ]);
-    // Trading below what it redeems for, its price is its own: ETH's move leaves it.
+    // ETH back up to 3,900: the cap (4,173.00…) no longer binds, and wBETH is at its own 4,100,
+    // with no applied price of its own.
+    expect(indexAccepted(ledger, lido, 'ETH', feed('3900', 3))).toEqual([
+      { type: 'price_accepted', feed: 'index:ETH', state: feed('3900', 3) },
+      { type: 'price_accepted', feed: 'index:wBETH', state: feed('4100') },
+    ]);
+    // Trading below what it redeems for, its price is its own: ETH's move leaves it; so does it
+    // leave an asset that redeems for nothing (USDT, its feed there) and a token whose feed has
+    // no price yet.
     ledger.feeds.set('index:wBETH', feed('3900'));
     ledger.assetPrices.set('wBETH', d('3900'));
-    expect(indexAccepted(ledger, lido, 'ETH', feed('3800.33', 3))).toHaveLength(1);
+    ledger.feeds.set('index:USDT', feed('1'));
+    expect(indexAccepted(ledger, lido, 'ETH', feed('3800.33', 4))).toHaveLength(1);
+    ledger.feeds.set('index:wBETH', { held: [feed('5000').last!], sequence: 2 });
+    ledger.assetPrices.delete('wBETH');
+    expect(indexAccepted(ledger, lido, 'ETH', feed('3700.01', 5))).toHaveLength(1);
   });
 });
