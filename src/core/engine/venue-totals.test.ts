@@ -108,3 +108,72 @@ describe('collateral weights scaled by the engine’s own totals', () => {
     expect(ledger.venueTotals.get('ETH')).toEqual({ deposits: d('49'), borrows: 0n });
   });
 });
+
+describe('a borrow cap over every account’s borrows (S17)', () => {
+  it('refuses the borrowing that would pass it, and takes it once a repayment makes room', () => {
+    const usdc: CollateralRule = {
+      ...flatCollateral('1'),
+      liabilityInitialWeight: d('1.1'),
+      liabilityMaintenanceWeight: d('1.05'),
+      borrowLimit: d('1000'),
+    };
+    const lending: DecideContext = {
+      ...context,
+      venue: venue(
+        [],
+        rulebook(
+          {},
+          new Map<string, CollateralRule>([
+            ['USDC', usdc],
+            ['ETH', flatCollateral('0.8', '0.9')],
+          ]),
+        ),
+      ),
+    };
+    const ledger = newLedger();
+    const run = (command: Command, outcome = 'accepted') => {
+      const answer = executeChecked(ledger, command, lending);
+      const got = answer.kind === 'rejected' ? answer.rejection.code : answer.kind;
+      expect([command.type, got]).toEqual([command.type, outcome]);
+    };
+    for (const [feed, price] of [
+      ['index:USDC', '1'],
+      ['index:ETH', '3000'],
+    ] as const) {
+      run({
+        id: id(),
+        type: 'price_tick',
+        feed,
+        sequence: 1,
+        timeMs: context.nowMs,
+        price: d(price),
+      });
+    }
+    const money = (
+      type: 'deposit' | 'withdraw',
+      account: string,
+      asset: string,
+      amount: string,
+    ): Command => ({
+      id: id(),
+      type,
+      account,
+      asset,
+      amount: d(amount),
+    });
+    for (const account of ['a', 'b']) {
+      run({ id: id(), type: 'open_account', account, poolMode: 'cross' });
+      run(money('deposit', account, 'ETH', '1'));
+    }
+    // a borrows 600, b 500 more would be 1,100: past the cap of 1,000; 400 reaches it.
+    run(money('withdraw', 'a', 'USDC', '600'));
+    run(money('withdraw', 'b', 'USDC', '500'), 'bank_limit_exceeded');
+    run(money('withdraw', 'b', 'USDC', '400'));
+    expect(ledger.venueTotals.get('USDC')).toEqual({ deposits: 0n, borrows: d('1000') });
+    run(money('withdraw', 'b', 'USDC', '0.000001'), 'bank_limit_exceeded');
+    // a repays 100: b may borrow them.
+    run(money('deposit', 'a', 'USDC', '100'));
+    run(money('withdraw', 'b', 'USDC', '100'));
+    expect(ledger.venueTotals.get('USDC')).toEqual({ deposits: 0n, borrows: d('1000') });
+  });
+});

@@ -23,6 +23,13 @@ export type BankLimitBreach =
       readonly limit: Quantity;
     }
   | {
+      readonly kind: 'borrow_limit';
+      readonly asset: AssetId;
+      /** Every account's borrows of the asset after the change, coins. */
+      readonly borrows: Quantity;
+      readonly limit: Quantity;
+    }
+  | {
       readonly kind: 'net_borrow_limit';
       readonly asset: AssetId;
       /** The window's net borrows after the change, coins (loan origination fee included). */
@@ -63,6 +70,12 @@ export function bankLimitBreach(
     }
   }
   const borrowed = max(0n, -after) - max(0n, -before);
+  if (rule.borrowLimit !== undefined && borrowed > 0n) {
+    const borrows = totalOf(total).borrows + borrowed;
+    if (borrows > rule.borrowLimit) {
+      return { kind: 'borrow_limit', asset, borrows, limit: rule.borrowLimit };
+    }
+  }
   const limit = rule.netBorrowLimit;
   if (limit === undefined || borrowed <= 0n) return null;
   const rate = rule.loanOriginationFeeRate;

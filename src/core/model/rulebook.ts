@@ -57,6 +57,12 @@ export interface CollateralRule {
    * higher of price and stable price, past `perWindow` (USD) is refused.
    */
   readonly netBorrowLimit?: NetBorrowLimit;
+  /**
+   * A borrow cap (Aave's `borrowCap`), in coins: a borrowing that takes every account's borrows of
+   * the asset together (`Market.venueTotals`) past it is refused (S17: no one borrows 92M of a
+   * thin token).
+   */
+  readonly borrowLimit?: Quantity;
   /** Mango's `loan_origination_fee_rate`: charged on a new borrowing, which it adds to. */
   readonly loanOriginationFeeRate?: Ratio;
 }

@@ -242,6 +242,12 @@ function bankLimitText(breach: BankLimitBreach): string {
       `its deposit limit of ${plain(breach.limit)} ${asset}`
     );
   }
+  if (breach.kind === 'borrow_limit') {
+    return (
+      `the venue's borrows of ${asset} would be ${plain(breach.borrows)} ${asset}, past its ` +
+      `borrow limit of ${plain(breach.limit)} ${asset}`
+    );
+  }
   return (
     `the window's net borrows of ${asset} would be ${plain(breach.netBorrows)} ${asset} ` +
     `(${amountUp(breach.value)} USD at the higher of price and stable price), past the net ` +

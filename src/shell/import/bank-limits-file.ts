@@ -9,15 +9,19 @@ import { readUtcTime } from './utc-time.ts';
 const windowSecondsMax = 366n * 24n * 3600n;
 
 /**
- * A collateral entry's Mango bank limits (docs/rulebook-format.md): `depositLimit` (coins, above
- * zero), `netBorrowLimit` `{ perWindow (USD, above zero), windowSeconds (a whole number of
+ * A collateral entry's bank limits (docs/rulebook-format.md): `depositLimit` and `borrowLimit`
+ * (coins, above zero), `netBorrowLimit` `{ perWindow (USD, above zero), windowSeconds (a whole number of
  * seconds, above zero) }` and `loanOriginationFeeRate` (0 to 1), each optional.
  */
 export function readBankLimits(
   reader: Reader,
-): Pick<CollateralRule, 'depositLimit' | 'netBorrowLimit' | 'loanOriginationFeeRate'> {
+): Pick<
+  CollateralRule,
+  'depositLimit' | 'borrowLimit' | 'netBorrowLimit' | 'loanOriginationFeeRate'
+> {
   const amount = { positive: true, max: atMost(amountMax, 'the amount limit') };
   const depositLimit = reader.field('depositLimit').optionalDecimal(amount);
+  const borrowLimit = reader.field('borrowLimit').optionalDecimal(amount);
   const feeRate = reader
     .field('loanOriginationFeeRate')
     .optionalDecimal({ min: nonNegative, max: atMost(ONE, '1') });
@@ -38,12 +42,18 @@ export function readBankLimits(
   }
   return {
     ...(depositLimit === undefined ? {} : { depositLimit }),
+    ...(borrowLimit === undefined ? {} : { borrowLimit }),
     ...(netBorrowLimit === undefined ? {} : { netBorrowLimit }),
     ...(feeRate === undefined ? {} : { loanOriginationFeeRate: feeRate }),
   };
 }
 
-export const bankLimitFields = ['depositLimit', 'netBorrowLimit', 'loanOriginationFeeRate'];
+export const bankLimitFields = [
+  'depositLimit',
+  'borrowLimit',
+  'netBorrowLimit',
+  'loanOriginationFeeRate',
+];
 
 /**
  * A `market.venueTotals` entry's net borrow window (Mango's `net_borrows_in_window`, coins,

@@ -745,3 +745,22 @@ describe('a collateral entry’s redemption (a wrapped token)', () => {
     ).toEqual([expect.stringMatching(/^collateral\.wBETH\.redemption\.rate: /)]);
   });
 });
+
+describe('a collateral entry’s borrowLimit (a borrow cap)', () => {
+  it('reads coins above zero, and refuses zero', () => {
+    const preset = presetJson('binance-usdm');
+    const entry = (borrowLimit: string) =>
+      read({
+        ...preset,
+        collateral: {
+          ...preset.collateral,
+          USDC: {
+            tiers: [{ upTo: null, initialWeight: '1', maintenanceWeight: '1' }],
+            borrowLimit,
+          },
+        },
+      });
+    expect(entry('1000').rulebook.collateral.get('USDC')?.borrowLimit).toBe(fixed('1000'));
+    expect(entry('0').issues).toEqual([expect.stringMatching(/^collateral\.USDC\.borrowLimit: /)]);
+  });
+});
