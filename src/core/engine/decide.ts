@@ -5,6 +5,7 @@ import { homeLocation, type LocationPolicy } from '../ledger/location.ts';
 import { newFeed } from '../ledger/price-feed.ts';
 import { amountMax } from '../limits.ts';
 import { bankLimitBreach } from '../margin/bank-limits.ts';
+import type { Account } from '../model/account.ts';
 import type { AccountId, AssetId } from '../model/ids.ts';
 import type { Venue } from '../model/venue.ts';
 import type { Amount, Ratio } from '../num/fixed.ts';
@@ -70,7 +71,9 @@ export type { Decision } from './decision.ts';
  * 5. money coming in: `bank_limit_exceeded` (the venue's deposits of the asset at its bank's
  *    deposit limit, Mango's);
  * 6. money leaving an account: `price_unavailable` (a price the check reads is not there yet:
- *    no check is made on a price that is not there; `pricesHeld`), `insufficient_balance` (more than held, where
+ *    no check is made on a price that is not there; `pricesHeld`), `price_unreliable` (an index
+ *    the account's margin reads has too few healthy sources, and it owes something after:
+ *    index-sources.ts), `insufficient_balance` (more than held, where
  *    the asset cannot be borrowed), `bank_limit_exceeded`, `initial_margin_insufficient` (after
  *    it, with unrealised profit counted at most at `withdrawableProfitShare`).
  * A price tick: `feed_not_found` (no such instrument, or an asset the venue neither takes nor
@@ -298,6 +301,20 @@ function depositLimitRefusal(
   return breach === null ? undefined : rejection('bank_limit_exceeded', 'amount');
 }
 
+/**
+ * Whether anything is valued against the account once `amount` of `asset` leaves it: a position,
+ * an order, a debt. One that owes nothing takes its money out whatever an index says.
+ */
+function owesAfter(account: Account, asset: AssetId, amount: Amount): boolean {
+  return (
+    account.positions.length > 0 ||
+    account.openOrders.length > 0 ||
+    (account.spotOrders?.length ?? 0) > 0 ||
+    [...account.balances.values()].some((b) => b < 0n) ||
+    (account.balances.get(asset) ?? 0n) < amount
+  );
+}
+
 function outflowRefusal(
   ledger: Ledger,
   id: AccountId,
@@ -311,15 +328,11 @@ function outflowRefusal(
   const account = viewOf(ledger, home, context);
   if (!pricesHeld(ledger, account, venue, context.nowMs, asset))
     return rejection('price_unavailable', 'asset');
-  // An account that owes nothing and borrows nothing takes its money out whatever an index says:
-  // nothing is valued against it.
-  const owes =
-    account.positions.length > 0 ||
-    account.openOrders.length > 0 ||
-    (account.spotOrders?.length ?? 0) > 0 ||
-    [...account.balances.values()].some((b) => b < 0n) ||
-    (account.balances.get(asset) ?? 0n) < amount;
-  if (owes && unreliableAssets(ledger, account, venue, context.nowMs, [asset]).size > 0) {
+  if (
+    venue.rulebook.index !== undefined &&
+    owesAfter(account, asset, amount) &&
+    unreliableAssets(ledger, account, venue, context.nowMs, [asset]).size > 0
+  ) {
     return rejection('price_unreliable', 'asset');
   }
   const borrowable = venue.rulebook.collateral.get(asset)?.liabilityInitialWeight !== undefined;

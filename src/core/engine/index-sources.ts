@@ -155,8 +155,9 @@ export function unreliableSince(
 
 /**
  * The assets the account's margin reads (its balances, each position's and open order's settle
- * asset and underlying, and those of `also`, for a check on them) whose index is unreliable at `nowMs`, each
- * with the time it has been so since. Empty where the venue computes no index from sources.
+ * asset and underlying, and those of `also`, for a check on them) whose index is unreliable at
+ * `nowMs`, each with the time it has been so since. Empty where the venue computes no index from
+ * sources.
  */
 export function unreliableAssets(
   ledger: Ledger,
