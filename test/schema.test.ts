@@ -90,6 +90,35 @@ describe('the rulebook schema takes what the reader reads', () => {
     expect(rulebookValid({ ...doc, liquidation: { buffer: '-0.1' } })).toBe(false);
     expect(rulebookValid({ ...doc, liquidation: { slice: '1' } })).toBe(false);
   });
+
+  it('an index from sources, a mark cap, open-interest limits, a wrapped token and a borrow cap', () => {
+    const preset = JSON.parse(readFileSync(join('rulebooks', 'binance-usdm.json'), 'utf8'));
+    const tiers = [{ upTo: null, initialWeight: '0.9', maintenanceWeight: '0.95' }];
+    const doc = {
+      ...preset,
+      index: {
+        BTC: {
+          ...{ sources: ['a', 'b', 'c'], minHealthy: '2', maxDeviation: '0.03' },
+          ...{ staleAfterMs: '60000', pauseMaxMs: '600000', floor: '1', ceiling: '1000000' },
+        },
+      },
+      markBasisCap: '0.03',
+      openInterestLimits: { BTCUSDT: '1000' },
+      collateral: {
+        ...preset.collateral,
+        wBETH: { tiers, redemption: { asset: 'ETH', rate: '1.07' } },
+        USDC: {
+          ...{ tiers, liabilityInitialWeight: '1.1', liabilityMaintenanceWeight: '1.05' },
+          borrowLimit: '1000000',
+        },
+      },
+    };
+    expect(rulebookValid(doc), errorsOf(rulebookValid)).toBe(true);
+    const reader = new Reader(doc, '');
+    readRulebook(reader);
+    expect(reader.issues).toEqual([]);
+    expect(rulebookValid({ ...doc, index: { BTC: { sources: ['a'] } } })).toBe(false);
+  });
 });
 
 describe('schema and reader refuse the same bad inputs', () => {

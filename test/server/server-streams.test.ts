@@ -362,6 +362,15 @@ describe('the oracle’s alerts', () => {
       state: { unreliableSinceMs: timeMs + 61_000 },
     });
     expect(t.service.host.ledger.assetPrices.get('BTC')).toBe(95_050n * 10n ** 18n);
+    // And in /metrics: the index unreliable, c left out as deviating (three ticks), a and b stale.
+    const metrics = (await t.get('/metrics')).body;
+    expect(metrics).toMatch(/xmargin_index_unreliable\{asset="BTC"\} 1/);
+    expect(metrics).toMatch(
+      /xmargin_index_sources_excluded_total\{asset="BTC",source="c",reason="deviating"\} 3/,
+    );
+    expect(metrics).toMatch(
+      /xmargin_index_sources_excluded_total\{asset="BTC",source="a",reason="stale"\} 1/,
+    );
     rmSync(folder, { recursive: true });
   });
 });

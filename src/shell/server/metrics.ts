@@ -108,6 +108,49 @@ export class ServerMetrics {
     }
   }
 
+  /** Each source an index from several sources left out, by asset, source and why. */
+  readonly sourcesExcluded = new Counter({
+    name: 'xmargin_index_sources_excluded_total',
+    help: 'Sources an index from several sources left out at a tick, by asset, source and reason (silent, stale, at_bound, deviating)',
+    labelNames: ['asset', 'source', 'reason'] as const,
+    registers: [this.registry],
+  });
+
+  /** Counts the sources the events' index ticks left out. */
+  countExclusions(events: readonly LedgerEvent[]): void {
+    for (const event of events) {
+      if (event.type !== 'price_held' || event.excluded === undefined) continue;
+      const asset = event.feed.slice('index:'.length, event.feed.indexOf('@'));
+      for (const { source, reason } of event.excluded) {
+        this.sourcesExcluded.inc({ asset, source, reason });
+      }
+    }
+  }
+
+  /**
+   * Each index from several sources: 1 while too few of them are healthy (engine/index-sources.ts:
+   * no new risk on it, liquidation paused), else 0; read when scraped.
+   */
+  watchIndexes(ledger: () => Ledger | undefined): void {
+    new Gauge({
+      name: 'xmargin_index_unreliable',
+      help: 'Whether an index from several sources has too few healthy ones (no new risk, liquidation paused)',
+      labelNames: ['asset'] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        const feeds = ledger()?.feeds ?? new Map();
+        for (const feed of feeds.keys()) {
+          const at = feed.indexOf('@');
+          if (!feed.startsWith('index:') || at < 0) continue;
+          const asset = feed.slice('index:'.length, at);
+          const unreliable = feeds.get(`index:${asset}`)?.unreliableSinceMs !== undefined;
+          this.set({ asset }, unreliable ? 1 : 0);
+        }
+      },
+    });
+  }
+
   /** The store with each append timed. */
   timed(store: EventStore): EventStore {
     const seconds = this.appendSeconds;

@@ -171,12 +171,16 @@ export async function buildServer(options: ServerOptions): Promise<RiskServer> {
 
   metrics.countAccounts(() => attached?.marginStates() ?? noAccounts);
   metrics.watchLiquidations(() => attached?.host.ledger);
+  metrics.watchIndexes(() => attached?.host.ledger);
   return {
     app,
     metrics,
     attach(engine) {
       attached = engine;
-      engine.listen((change) => metrics.countLiquidations(change.events));
+      engine.listen((change) => {
+        metrics.countLiquidations(change.events);
+        metrics.countExclusions(change.events);
+      });
     },
     get service() {
       return attached;
