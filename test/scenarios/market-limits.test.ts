@@ -73,3 +73,37 @@ describe('S16: a coordinated build-up of open interest', () => {
     expect(await s.replayedHash()).toBe(s.hash());
   });
 });
+
+describe('S7: a short dumped on the backstop (JELLY)', () => {
+  it('cannot be opened past the market’s open-interest limit, nor can its linked longs', async () => {
+    // J: 80,000 USD of spot depth; the venue limits its perpetual to 5 × depth, 400,000
+    // contracts at 1. X asks to go 6,000,000 short, Y and Z (linked to X) 2,000,000 long each.
+    const file = scenarioVenueFile(liquidation);
+    (file.rulebook as Record<string, unknown>).openInterestLimits = { ALTUSDT: '400000' };
+    const s = await Scenario.open(file);
+    await s.accept(s.tick('index:USDT', '1'));
+    await s.price('ALT', '1');
+    for (const [account, usdt] of [
+      ['mm', '10000000'],
+      ['X', '300000'],
+      ['Y', '200000'],
+      ['Z', '200000'],
+    ] as const) {
+      await s.open(account, usdt);
+    }
+    const ask = (account: string, side: 'buy' | 'sell', size: string) =>
+      s.check({ account, instrument: 'ALTUSDT', side, size: d(size) });
+    const refused = { kind: 'refused', rejection: { code: 'open_interest_limit', field: 'size' } };
+    expect(ask('X', 'sell', '6000000')).toEqual(refused);
+    expect(ask('Y', 'buy', '2000000')).toEqual(refused);
+    // What the limit lets in: Y long 300,000 from the market maker, then Z's 100,001 is one too many.
+    expect(ask('Y', 'buy', '300000').kind).toBe('checked');
+    await s.accept(s.trade('ALTUSDT', 'Y', 'buy', '300000', '1', 'mm'));
+    expect(ask('Z', 'buy', '100001')).toEqual(refused);
+    expect(ask('Z', 'buy', '100000').kind).toBe('checked');
+    // X, holding nothing, would open 300,000 more on the 300,000 open: refused; Y selling back
+    // only closes, and is taken.
+    expect(ask('X', 'sell', '300000')).toEqual(refused);
+    expect(ask('Y', 'sell', '300000').kind).toBe('checked');
+  });
+});
