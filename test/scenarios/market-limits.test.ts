@@ -107,3 +107,50 @@ describe('S7: a short dumped on the backstop (JELLY)', () => {
     expect(ask('Y', 'sell', '300000').kind).toBe('checked');
   });
 });
+
+describe('S18: the venue’s own token as collateral', () => {
+  it('counts at its capped weight, and the venue takes no more of it than its supply cap', async () => {
+    // V (ALT here) counted at 0.25 for initial margin (0.3 for maintenance), and the venue takes
+    // at most 2,000,000 of it from every account together.
+    const file = scenarioVenueFile(liquidation);
+    const rulebook = file.rulebook as Record<string, Record<string, unknown>>;
+    rulebook.collateral = {
+      ...rulebook.collateral,
+      ALT: {
+        tiers: [{ upTo: null, initialWeight: '0.25', maintenanceWeight: '0.3' }],
+        depositLimit: '2000000',
+      },
+    };
+    const s = await Scenario.open(file);
+    await s.accept(s.tick('index:USDT', '1'));
+    await s.price('BTC', '95000');
+    // F bought V up 88 % and posts it at the high price.
+    for (const price of ['1.1', '1.2', '1.3', '1.4', '1.5', '1.6', '1.7', '1.8', '1.88']) {
+      await s.price('ALT', price);
+    }
+    await s.open('mm', '10000000');
+    await s.accept(
+      { id: s.id(), type: 'open_account', account: 'F', poolMode: 'cross' },
+      s.deposit('F', '1500000', 'ALT'),
+    );
+    // 600,000 more would take the venue's ALT to 2,100,000: refused; 499,999 is taken.
+    const more = await s.send(s.deposit('F', '600000', 'ALT'));
+    expect(more.kind === 'rejected' && more.rejection).toEqual({
+      code: 'bank_limit_exceeded',
+      field: 'amount',
+    });
+    await s.accept(s.deposit('F', '499999', 'ALT'));
+    expect(s.ledger.venueTotals.get('ALT')?.deposits).toBe(d('1999999'));
+    // Its 1,999,999 ALT at 1.88 are worth 3,759,998.12 USD and count 0.25 of it, 939,999.53:
+    // a BTC long whose initial margin needs more is refused, whatever the token's price says.
+    const check = (size: string) =>
+      s.check({ account: 'F', instrument: 'BTCUSDT', side: 'buy', size: d(size) });
+    const counted = check('0.001');
+    const alt = counted.kind === 'checked' ? counted.after.buckets[0]!.collateral : [];
+    expect(alt.find((line) => line.asset === 'ALT')?.initialValue).toBe(d('939999.53'));
+    const large = check('500');
+    expect(large.kind === 'checked' && large.judgement.verdict).toBe('initial_margin_insufficient');
+    const modest = check('10');
+    expect(modest.kind === 'checked' && modest.judgement.verdict).toBe('accepted');
+  });
+});
