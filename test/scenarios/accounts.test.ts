@@ -71,6 +71,46 @@ describe('S10: a privileged account', () => {
   });
 });
 
+describe('S1: self-pumped collateral and PnL (Mango)', () => {
+  it('lends nothing against the pumped profit: every withdrawal past what the account put in is refused, the pool intact', async () => {
+    // Scaled by a thousand: A and B, linked, 5,000 USDT each; A long 480,000 ALT-PERP at 0.038
+    // from B. ALT is pumped to 0.91 (24 times) in 10 % steps, every one confirmed by the guard.
+    const s = await Scenario.open(scenarioVenueFile(liquidating));
+    await s.accept(s.tick('index:USDT', '1'));
+    await s.price('ALT', '0.038');
+    for (const account of ['A', 'B']) await s.open(account, '5000');
+    await s.accept(s.trade('ALTUSDT', 'A', 'buy', '480000', '0.038', 'B'));
+    for (let price = 0.038; price < 0.91; ) {
+      price = Math.min(0.91, price * 1.1);
+      s.clockMs += 20_000;
+      await s.price('ALT', price.toFixed(4));
+    }
+    // A's paper profit: 480,000 × (0.91 − 0.038) = 418,560 USDT. It asks for 100,000: the venue
+    // lends no USDT, and the profit is not cash (`insufficient_balance`); then for 1,000 of its own
+    // 5,000: its margin, profit excluded (the withdrawal rule, S6), does not cover it.
+    expect(s.ledger.markPrices.get('ALTUSDT')).toBe(d('0.91'));
+    const deposited = s.ledger.deposited.get('USDT');
+    for (const [amount, code] of [
+      ['100000', 'insufficient_balance'],
+      ['1000', 'initial_margin_insufficient'],
+    ] as const) {
+      const answer = await s.send({
+        id: s.id(),
+        type: 'withdraw',
+        account: 'A',
+        asset: 'USDT',
+        amount: d(amount),
+      });
+      expect(answer.kind === 'rejected' && answer.rejection).toEqual({ code, field: 'amount' });
+    }
+    // The pool lost nothing: not a unit of USDT left the venue; B, bankrupt on paper, is in
+    // liquidation, its order out for the venue's book.
+    expect(s.ledger.withdrawn.get('USDT') ?? 0n).toBe(0n);
+    expect(s.ledger.deposited.get('USDT')).toBe(deposited);
+    expect([...s.ledger.liquidations.values()].map((o) => o.account)).toContain('B');
+  });
+});
+
 describe('S30: wash trades to move the mark', () => {
   it('are refused between an account and itself; between two, they move no mark and liquidate no one', async () => {
     const s = await Scenario.open(scenarioVenueFile(liquidating));
