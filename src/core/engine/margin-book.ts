@@ -26,6 +26,9 @@ import { pricesHeld } from './prices-held.ts';
 type Context = Pick<DecideContext, 'venue' | 'nowMs' | 'locations'>;
 type PriceAccepted = Extract<LedgerEvent, { readonly feed: unknown }>;
 
+/** Whether the book serves a venue, found once per venue: it is asked at every command. */
+const served = new WeakMap<Venue, boolean>();
+
 /**
  * The engine's fast path to margin states (DESIGN.md "Two paths"): every account as its margin
  * sees it (its holdings elsewhere at their places' weights: `viewOf`) in a LiveBook, kept in step
@@ -42,7 +45,8 @@ type PriceAccepted = Extract<LedgerEvent, { readonly feed: unknown }>;
  * without being judged here: a replay, a venue's record) it is built again from the ledger.
  *
  * Not served, so margined exactly throughout: a venue with a collateral weight that moves with
- * time (a maintenance weight shift: the columns hold the weights at one time).
+ * time (a maintenance weight shift: the columns hold the weights at one time), or a rule scaled by
+ * the venue's own open interest or totals (the columns hold them as built).
  */
 export class MarginBook {
   private live: LiveBook | undefined;
@@ -61,12 +65,17 @@ export class MarginBook {
   readonly tally = { fast: 0, screened: 0, exact: 0, builds: 0 };
 
   static serves(venue: Venue): boolean {
-    for (const rule of venue.rulebook.collateral.values()) {
-      if (rule.maintenanceWeightShift !== undefined || scalesWithVenueTotals(rule)) return false;
+    let serves = served.get(venue);
+    if (serves === undefined) {
+      // Its columns hold each market's open interest, and each asset's venue totals, as built; a
+      // rule scaled by them reads the ledger's as they move, on the exact path.
+      serves =
+        ![...venue.rulebook.collateral.values()].some(
+          (rule) => rule.maintenanceWeightShift !== undefined || scalesWithVenueTotals(rule),
+        ) && !anyScalesWithOpenInterest(venue.rulebook);
+      served.set(venue, serves);
     }
-    // Its columns hold each market's open interest, and each asset's venue totals, as built; a
-    // rule scaled by them reads the ledger's as they move, on the exact path.
-    return !anyScalesWithOpenInterest(venue.rulebook);
+    return serves;
   }
 
   /**
