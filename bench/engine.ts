@@ -6,7 +6,13 @@ import type { DecideContext } from '../src/core/engine/decide.ts';
 import { judgeCommand } from '../src/core/engine/execute.ts';
 import { ledgerPrices } from '../src/core/engine/ledger-prices.ts';
 import { MarginBook } from '../src/core/engine/margin-book.ts';
-import { applyRecord, type Ledger, newLedger } from '../src/core/ledger/ledger.ts';
+import {
+  applyRecord,
+  type Ledger,
+  newLedger,
+  openInterestOf,
+  venueTotalsOf,
+} from '../src/core/ledger/ledger.ts';
 import type { PriceFeed } from '../src/core/ledger/ledger-event.ts';
 import { assessWith } from '../src/core/margin/assess.ts';
 import { marginFigures } from '../src/core/margin/margin-figures.ts';
@@ -156,6 +162,12 @@ export function bookOf(count: number, venue: Venue, nowMs: number, each?: number
     const balances = new Map([['USDT', fixed(usdt.toFixed(2))]]);
     if (!near && next() < 1 / 3) balances.set('BTC', fixed((next() * 0.5).toFixed(4)));
     ledger.accounts.set(bare.id, { ...bare, balances });
+  }
+  // Built directly rather than by events: its running totals set as a snapshot's reading sets them.
+  for (const [id, open] of openInterestOf(ledger.accounts.values()))
+    ledger.openInterest.set(id, open);
+  for (const [asset, total] of venueTotalsOf(ledger.accounts.values(), [])) {
+    ledger.venueTotals.set(asset, total);
   }
   return ledger;
 }
