@@ -165,7 +165,10 @@ describe('S14 variant: four of seven sources stop', () => {
       asset: 'USDT',
       amount: d('10'),
     };
-    for (const command of [order, withdrawal]) {
+    // Carol holds only USDT: her order on BTCUSDT reads BTC's index all the same.
+    await s.open('carol', '50000');
+    const carols = { ...order, id: s.id(), account: 'carol', orderId: 'c1' } as Command;
+    for (const command of [order, withdrawal, carols]) {
       const answer = await s.send(command);
       expect(answer.kind === 'rejected' && answer.rejection.code).toBe('price_unreliable');
     }

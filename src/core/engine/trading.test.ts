@@ -751,6 +751,8 @@ describe('open interest and its limit', () => {
 
   it('refuses an order or check that could take the market past it, never one that only closes', () => {
     const ledger = books();
+    // b holds a long on another market first: only its BTCUSDT position closes a BTCUSDT order.
+    run(ledger, fill('BTC-FUT', 'b', 'buy', '0.3', '100000', 'a'), limited);
     run(ledger, fill('BTCUSDT', 'a', 'buy', '0.4', '100000', 'b'), limited);
     const check = (account: string, side: 'buy' | 'sell', size: string) =>
       checkOrder(ledger, { account, instrument: 'BTCUSDT', side, size: d(size) }, limited);

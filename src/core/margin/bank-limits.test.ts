@@ -98,3 +98,29 @@ describe('bank limits at their edges', () => {
     expect(bankLimitBreach(borrowLimited, below, 'T0', 0n, d('-10'))).toBeNull();
   });
 });
+
+describe('a borrow cap', () => {
+  const capped = limits({ borrowLimit: d('100') });
+  const owing = (borrows: string): VenueTotal => ({ deposits: d('1000'), borrows: d(borrows) });
+
+  it('refuses a borrowing that takes every account’s borrows past it, naming the figures', () => {
+    // 60 borrowed by others; this one goes from 5 held to 36 owed: 36 new, 96 in all, within;
+    // from 5 held to 46 owed: 46 new, 106 in all, past the cap.
+    const at = (borrowed: string) =>
+      bankLimitBreach(capped, prices(totals(owing('60'))), 'T0', d('5'), -d(borrowed));
+    expect(at('36')).toBeNull();
+    expect(at('46')).toEqual({
+      kind: 'borrow_limit',
+      asset: 'T0',
+      borrows: d('106'),
+      limit: d('100'),
+    });
+  });
+
+  it('lets a repayment or a withdrawal of deposits through, though the bank is past its cap', () => {
+    const past = prices(totals(owing('150')));
+    expect(bankLimitBreach(capped, past, 'T0', -d('20'), -d('10'))).toBeNull();
+    expect(bankLimitBreach(capped, past, 'T0', d('20'), d('10'))).toBeNull();
+    expect(bankLimitBreach(capped, past, 'T0', d('0'), d('0'))).toBeNull();
+  });
+});
