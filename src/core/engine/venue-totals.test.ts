@@ -177,3 +177,62 @@ describe('a borrow cap over every account’s borrows (S17)', () => {
     expect(ledger.venueTotals.get('USDC')).toEqual({ deposits: 0n, borrows: d('1000') });
   });
 });
+
+describe('venue totals moved by a fill', () => {
+  it('re-margin every holder of the scaled asset when a fill’s fee takes it out of the accounts', () => {
+    // USDT itself scaled: above 1,000,000 USD on deposit, its initial weight × 1,000,000 /
+    // deposits. a holds 1,000 USDT and long 0.5 BTC at 100,000 (IM 50,000 / 125 = 400); mm holds
+    // 2,500,000: 2,501,000 on deposit, a's USDT counts 1,000,000,000 / 2,501,000 = 399.84, short.
+    const usdtScaled: DecideContext = {
+      ...context,
+      venue: venue(
+        [linearPerp('BTCUSDT', 'BTC')],
+        rulebook(
+          { BTCUSDT: binanceLikeBrackets },
+          new Map<string, CollateralRule>([
+            ['USDT', { ...flatCollateral('1'), depositWeightScaleStart: d('1000000') }],
+          ]),
+        ),
+      ),
+    };
+    const ledger = newLedger();
+    const run = (command: Command) => {
+      const answer = executeChecked(ledger, command, usdtScaled);
+      expect([command.type, answer.kind]).toEqual([command.type, 'accepted']);
+      return answer.kind === 'accepted' ? answer.events : [];
+    };
+    for (const [feed, price] of [
+      ['index:USDT', '1'],
+      ['index:BTC', '100000'],
+      ['mark:BTCUSDT', '100000'],
+    ] as const) {
+      run({
+        id: id(),
+        type: 'price_tick',
+        feed,
+        sequence: 1,
+        timeMs: context.nowMs,
+        price: d(price),
+      });
+    }
+    for (const account of ['a', 'mm', 'b']) {
+      run({ id: id(), type: 'open_account', account, poolMode: 'cross' });
+    }
+    run({ id: id(), type: 'deposit', account: 'a', asset: 'USDT', amount: d('1000') });
+    run({ id: id(), type: 'deposit', account: 'mm', asset: 'USDT', amount: d('2500000') });
+    run(fillCommand(id(), 'BTCUSDT', 'a', 'buy', '0.5', '100000', 'mm'));
+    expect(ledger.marginStates.get('a')).toBe('margin_call');
+    // mm takes 20 BTC from b at 0.1 %: 2,000 USDT of fee to the venue's fee account, out of the
+    // accounts' deposits (2,499,000): a's USDT counts 400.16, and a, no party to the fill, is
+    // healthy again in its record.
+    const fill = fillCommand(id(), 'BTCUSDT', 'mm', 'buy', '20', '100000', 'b', {
+      taker: '0.001',
+      maker: '0',
+    });
+    const events = run(fill);
+    expect(ledger.venueTotals.get('USDT')?.deposits).toBe(d('2499000'));
+    const states = events.flatMap((e) => (e.type === 'margin_state_changed' ? [e.account] : []));
+    expect(states).toContain('a');
+    expect(ledger.marginStates.get('a')).toBeUndefined();
+  });
+});
