@@ -71,6 +71,22 @@ function random(seed: number): () => number {
   };
 }
 
+/** The engine's context in the benchmarks: the venue at `nowMs`, a 20 % jump band confirmed by 3. */
+export function benchContext(venue: Venue, nowMs: number): DecideContext {
+  return {
+    nowMs,
+    venue,
+    withdrawableProfitShare: 0n,
+    priceGuard: {
+      staleAfterMs: 60_000,
+      futureSkewMs: 5_000,
+      jumpBand: fixed('0.2'),
+      confirmations: 3,
+      confirmWithinMs: 60_000,
+    },
+  };
+}
+
 export function venueOf(): Venue {
   const file = {
     format: 'xmargin.portfolio/1',
@@ -178,18 +194,7 @@ export async function engineBench(quick: boolean): Promise<void> {
   const nowMs = Date.UTC(2026, 11, 1, 12);
   const venue = venueOf();
   const ledger = bookOf(count, venue, nowMs);
-  const context: DecideContext = {
-    nowMs,
-    venue,
-    withdrawableProfitShare: 0n,
-    priceGuard: {
-      staleAfterMs: 60_000,
-      futureSkewMs: 5_000,
-      jumpBand: fixed('0.2'),
-      confirmations: 3,
-      confirmWithinMs: 60_000,
-    },
-  };
+  const context = benchContext(venue, nowMs);
   const next = random(17);
   const ids = [...ledger.accounts.keys()];
   const pick = () => ids[Math.floor(next() * ids.length)]!;

@@ -1,12 +1,11 @@
 import type { Command, CommandBody } from '../src/core/engine/command.ts';
-import type { DecideContext } from '../src/core/engine/decide.ts';
 import { judgeCommand } from '../src/core/engine/execute.ts';
 import { sourceFeed } from '../src/core/engine/index-sources.ts';
 import { MarginBook } from '../src/core/engine/margin-book.ts';
 import { applyRecord, type Ledger } from '../src/core/ledger/ledger.ts';
 import type { Venue } from '../src/core/model/venue.ts';
 import { fixed } from '../src/core/num/fixed.ts';
-import { bookOf, venueOf } from './engine.ts';
+import { benchContext, bookOf, venueOf } from './engine.ts';
 import { timing } from './timing.ts';
 
 const sources = ['binance', 'okx', 'bybit', 'coinbase', 'kraken', 'bitstamp', 'gemini'];
@@ -39,18 +38,7 @@ export function indexSourcesBench(quick: boolean): void {
   };
   const engine = (venue: Venue) => {
     const ledger = bookOf(count, venue, nowMs);
-    const context: DecideContext = {
-      nowMs,
-      venue,
-      withdrawableProfitShare: 0n,
-      priceGuard: {
-        staleAfterMs: 60_000,
-        futureSkewMs: 5_000,
-        jumpBand: fixed('0.2'),
-        confirmations: 3,
-        confirmWithinMs: 60_000,
-      },
-    };
+    const context = benchContext(venue, nowMs);
     const book = new MarginBook();
     let n = 0;
     const run = (command: CommandBody) => {

@@ -6,14 +6,13 @@
  *   ACCOUNTS ROUNDS
  */
 import type { Command } from '../src/core/engine/command.ts';
-import type { DecideContext } from '../src/core/engine/decide.ts';
 import { judgeCommand } from '../src/core/engine/execute.ts';
 import { MarginBook } from '../src/core/engine/margin-book.ts';
 import { applyRecord } from '../src/core/ledger/ledger.ts';
 import { defaultLiquidationRule } from '../src/core/model/rulebook.ts';
 import { fixed } from '../src/core/num/fixed.ts';
 import { seededRandom } from '../src/shell/seeded-random.ts';
-import { bookOf, densePass, venueOf } from './engine.ts';
+import { benchContext, bookOf, densePass, venueOf } from './engine.ts';
 
 const count = Number(process.argv[2]);
 const rounds = Number(process.argv[3]);
@@ -29,18 +28,7 @@ const nowMs = Date.UTC(2026, 11, 1, 12);
 const listed = venueOf();
 // The preset with the engine's default liquidation rule: a bucket below maintenance is ordered.
 const venue = { ...listed, rulebook: { ...listed.rulebook, liquidation: defaultLiquidationRule } };
-const context: DecideContext = {
-  nowMs,
-  venue,
-  withdrawableProfitShare: 0n,
-  priceGuard: {
-    staleAfterMs: 60_000,
-    futureSkewMs: 5_000,
-    jumpBand: fixed('0.2'),
-    confirmations: 3,
-    confirmWithinMs: 60_000,
-  },
-};
+const context = benchContext(venue, nowMs);
 
 const empty = held();
 const ledger = bookOf(count, venue, nowMs, 4);

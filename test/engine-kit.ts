@@ -3,8 +3,8 @@ import type { Command } from '../src/core/engine/command.ts';
 import type { DecideContext } from '../src/core/engine/decide.ts';
 import { type Answer, judgeCommand } from '../src/core/engine/execute.ts';
 import { conservationGaps, openInterestGaps } from '../src/core/ledger/conservation.ts';
-import { applyRecord, type Ledger } from '../src/core/ledger/ledger.ts';
-import type { CommandRecord } from '../src/core/ledger/ledger-event.ts';
+import { applyRecord, type Ledger, newLedger } from '../src/core/ledger/ledger.ts';
+import type { CommandRecord, PriceFeed } from '../src/core/ledger/ledger-event.ts';
 import { stateHash } from '../src/core/ledger/state-hash.ts';
 import { d } from './kit.ts';
 
@@ -54,4 +54,34 @@ export function fillCommand(
     taker: { account: taker, feeRate: d(fees.taker) },
     maker: { account: maker, feeRate: d(fees.maker) },
   };
+}
+
+/**
+ * A fresh ledger under `context` and what a test drives it with: `run` executes a command checked
+ * (executeChecked) and expects `outcome` (accepted, or the rejection's code), answering the events;
+ * `prices` sends a first tick on each feed, at the context's time.
+ */
+export function checkedEngine(context: DecideContext, prefix: string) {
+  const ledger = newLedger();
+  let n = 0;
+  const id = () => `${prefix}${++n}`;
+  const run = (command: Command, outcome = 'accepted') => {
+    const answer = executeChecked(ledger, command, context);
+    const got = answer.kind === 'rejected' ? answer.rejection.code : answer.kind;
+    expect([command.type, got]).toEqual([command.type, outcome]);
+    return answer.kind === 'accepted' ? answer.events : [];
+  };
+  const prices = (ticks: readonly (readonly [PriceFeed, string])[]) => {
+    for (const [feed, price] of ticks) {
+      run({
+        id: id(),
+        type: 'price_tick',
+        feed,
+        sequence: 1,
+        timeMs: context.nowMs,
+        price: d(price),
+      });
+    }
+  };
+  return { ledger, id, run, prices };
 }

@@ -1,24 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { LedgerEvent } from '../../src/core/ledger/ledger-event.ts';
 import { d } from '../kit.ts';
-import { Scenario, scenarioVenueFile } from './scenario-kit.ts';
+import { Scenario, scenarioVenueFile, wholeCloseWithWaterfall } from './scenario-kit.ts';
 
 // SCENARIOS.md S16 (dYdX, YFI 2023): a cluster of accounts builds one market's open interest far
 // past what its book could absorb, then the price breaks. Scaled to a test: the venue limits
 // ALTUSDT's open interest to 100,000 contracts. Every invariant of C0 is checked after every
 // command (scenario-kit.ts).
 
-const liquidation = {
-  buffer: '0',
-  feeRate: '0.01',
-  maxPortion: '1',
-  minNotional: '1',
-  waterfall: {
-    fundFloor: '0',
-    backstops: [{ account: 'backstop', maxValue: '1000000' }],
-    autoDeleverage: { ranking: 'profit_times_leverage', graceMs: '30000' },
-  },
-};
+const liquidation = wholeCloseWithWaterfall;
 
 describe('S16: a coordinated build-up of open interest', () => {
   it('is stopped at the market’s limit, and the crash that follows liquidates only what the limit let in', async () => {

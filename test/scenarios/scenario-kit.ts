@@ -28,6 +28,22 @@ export const scenarioStartMs = Date.UTC(2026, 11, 4, 8);
 export const altFuture = 'ALT-25DEC26';
 
 /**
+ * A rulebook's liquidation section for the scenarios: whole positions closed (a 1 % fee to the
+ * fund), then a backstop of up to 1,000,000 USD a market, then auto-deleveraging with a 30 s grace.
+ */
+export const wholeCloseWithWaterfall = {
+  buffer: '0',
+  feeRate: '0.01',
+  maxPortion: '1',
+  minNotional: '1',
+  waterfall: {
+    fundFloor: '0',
+    backstops: [{ account: 'backstop', maxValue: '1000000' }],
+    autoDeleverage: { ranking: 'profit_times_leverage', graceMs: '30000' },
+  },
+};
+
+/**
  * A venue for SCENARIOS.md C1: Binance USD-M's published brackets and collateral weights over
  * three USDT perpetuals (BTC, ETH and an altcoin at the preset's default rule) and a dated ALT
  * future, liquidating by

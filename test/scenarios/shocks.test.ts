@@ -1,24 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { LedgerEvent } from '../../src/core/ledger/ledger-event.ts';
 import { d } from '../kit.ts';
-import { altFuture, Scenario, scenarioVenueFile } from './scenario-kit.ts';
+import { altFuture, Scenario, scenarioVenueFile, wholeCloseWithWaterfall } from './scenario-kit.ts';
 
 // SCENARIOS.md S8, S12, S19, S22, S27 and S28: an outage with commands queued, a collateral that
 // goes to zero, funding that outruns an account's equity, a market settled by the venue far from
 // its oracle, a crash in the middle of a liquidation, and a clock that jumps. Every invariant of C0 is checked
 // after every command (scenario-kit.ts).
 
-const liquidation = {
-  buffer: '0',
-  feeRate: '0.01',
-  maxPortion: '1',
-  minNotional: '1',
-  waterfall: {
-    fundFloor: '0',
-    backstops: [{ account: 'backstop', maxValue: '1000000' }],
-    autoDeleverage: { ranking: 'profit_times_leverage', graceMs: '30000' },
-  },
-};
+const liquidation = wholeCloseWithWaterfall;
 
 /** The scenario venue, ALT taken as collateral at 50 % (60 % for maintenance). */
 function altCollateralVenue(): Record<string, unknown> {

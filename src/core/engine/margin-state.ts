@@ -215,14 +215,14 @@ export function touchedAccounts(
   }
   // Where an asset's weights scale with the venue's totals of it (Mango), money moving in it
   // moves every holder's weight: each is margined again, in the order the accounts were opened.
-  const scaled = scaledAssetsMoved(events, venue);
-  if (scaled.size > 0) {
+  const scaled = [...scaledAssetsMoved(events, venue)];
+  if (scaled.length > 0) {
     const elsewhere = new Set<AccountId>();
     for (const [key, held] of ledger.holdings) {
-      if ([...scaled].some((asset) => held.has(asset))) elsewhere.add(splitHoldingKey(key)[0]);
+      if (scaled.some((asset) => held.has(asset))) elsewhere.add(splitHoldingKey(key)[0]);
     }
     for (const account of holders()) {
-      if (elsewhere.has(account.id) || [...scaled].some((a) => account.balances.has(a))) {
+      if (elsewhere.has(account.id) || scaled.some((a) => account.balances.has(a))) {
         touched.add(account.id);
       }
     }

@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { executeChecked, fillCommand } from '../../../test/engine-kit.ts';
+import { checkedEngine, fillCommand } from '../../../test/engine-kit.ts';
 import { d, enginePriceGuard, linearPerp, rulebook, venue } from '../../../test/kit.ts';
-import { newLedger } from '../ledger/ledger.ts';
 import type { LedgerEvent } from '../ledger/ledger-event.ts';
 import { marginFigures } from '../margin/margin-figures.ts';
 import type { MarginRule } from '../model/rulebook.ts';
-import type { Command } from './command.ts';
 import type { DecideContext } from './decide.ts';
 import { checkOrder } from './decide-order.ts';
 import { ledgerPrices } from './ledger-prices.ts';
@@ -30,41 +28,24 @@ const context: DecideContext = {
   priceGuard: enginePriceGuard,
 };
 
-let n = 0;
-const id = () => `oi${++n}`;
-const run = (ledger: ReturnType<typeof newLedger>, command: Command) => {
-  const answer = executeChecked(ledger, command, context);
-  expect([command.type, answer.kind]).toEqual([command.type, 'accepted']);
-  return answer.kind === 'accepted' ? answer.events : [];
-};
-
 describe('initial margin scaled by the engine’s own open interest', () => {
   it('rises for every holder as others trade, each change recorded in that trade’s record', () => {
-    const ledger = newLedger();
-    for (const [feed, price] of [
+    const { ledger, id, run, prices } = checkedEngine(context, 'oi');
+    prices([
       ['index:USDT', '1'],
       ['index:BTC', '10000'],
       ['mark:BTCUSDT', '10000'],
-    ] as const) {
-      run(ledger, {
-        id: id(),
-        type: 'price_tick',
-        feed,
-        sequence: 1,
-        timeMs: context.nowMs,
-        price: d(price),
-      });
-    }
+    ]);
     for (const [account, usdt] of [
       ['a', '700'],
       ['b', '1000000'],
       ['mm', '1000000'],
     ] as const) {
-      run(ledger, { id: id(), type: 'open_account', account, poolMode: 'cross' });
-      run(ledger, { id: id(), type: 'deposit', account, asset: 'USDT', amount: d(usdt) });
+      run({ id: id(), type: 'open_account', account, poolMode: 'cross' });
+      run({ id: id(), type: 'deposit', account, asset: 'USDT', amount: d(usdt) });
     }
     // a long 1 at 10,000: 10,000 open, below the lower cap: IM 5 % = 500 of its 700.
-    run(ledger, fillCommand(id(), 'BTCUSDT', 'a', 'buy', '1', '10000', 'mm'));
+    run(fillCommand(id(), 'BTCUSDT', 'a', 'buy', '1', '10000', 'mm'));
     const im = () =>
       marginFigures(ledger.accounts.get('a')!, context.venue, ledgerPrices(ledger, context.nowMs))
         .initialMargin;
@@ -74,7 +55,6 @@ describe('initial margin scaled by the engine’s own open interest', () => {
     // is 0.05 + 0.95 × 0.5 = 0.525, a's IM 5,250. a took no part, and is in margin call in the
     // record of b's fill.
     const events: readonly LedgerEvent[] = run(
-      ledger,
       fillCommand(id(), 'BTCUSDT', 'b', 'buy', '6', '10000', 'mm'),
     );
     expect(ledger.openInterest.get('BTCUSDT')).toBe(d('7'));
@@ -93,7 +73,7 @@ describe('initial margin scaled by the engine’s own open interest', () => {
     );
     expect(more.kind === 'checked' && more.judgement.verdict).toBe('initial_margin_insufficient');
     // b closes: 10,000 open again, a healthy again, in the record of b's close.
-    run(ledger, fillCommand(id(), 'BTCUSDT', 'b', 'sell', '6', '10000', 'mm'));
+    run(fillCommand(id(), 'BTCUSDT', 'b', 'sell', '6', '10000', 'mm'));
     expect(im()).toBe(d('500'));
     expect(ledger.marginStates.get('a')).toBeUndefined();
   });

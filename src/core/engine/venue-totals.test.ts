@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { executeChecked, fillCommand } from '../../../test/engine-kit.ts';
+import { checkedEngine, fillCommand } from '../../../test/engine-kit.ts';
 import {
   binanceLikeBrackets,
   d,
@@ -9,7 +9,6 @@ import {
   rulebook,
   venue,
 } from '../../../test/kit.ts';
-import { newLedger } from '../ledger/ledger.ts';
 import type { LedgerEvent } from '../ledger/ledger-event.ts';
 import type { CollateralRule } from '../model/rulebook.ts';
 import type { Command } from './command.ts';
@@ -41,35 +40,15 @@ const context: DecideContext = {
   priceGuard: enginePriceGuard,
 };
 
-let n = 0;
-const id = () => `vt${++n}`;
-
 describe('collateral weights scaled by the engine’s own totals', () => {
   it('fall for every holder as another deposits, and a bank’s limit counts every deposit', () => {
-    const ledger = newLedger();
-    const run = (command: Command, outcome = 'accepted') => {
-      const answer = executeChecked(ledger, command, context);
-      expect([
-        command.type,
-        answer.kind === 'rejected' ? answer.rejection.code : answer.kind,
-      ]).toEqual([command.type, outcome]);
-      return answer.kind === 'accepted' ? answer.events : [];
-    };
-    for (const [feed, price] of [
+    const { ledger, id, run, prices } = checkedEngine(context, 'vt');
+    prices([
       ['index:USDT', '1'],
       ['index:ETH', '3000'],
       ['index:BTC', '100000'],
       ['mark:BTCUSDT', '100000'],
-    ] as const) {
-      run({
-        id: id(),
-        type: 'price_tick',
-        feed,
-        sequence: 1,
-        timeMs: context.nowMs,
-        price: d(price),
-      });
-    }
+    ]);
     const deposit = (account: string, asset: string, amount: string): Command => ({
       id: id(),
       type: 'deposit',
@@ -130,25 +109,11 @@ describe('a borrow cap over every account’s borrows (S17)', () => {
         ),
       ),
     };
-    const ledger = newLedger();
-    const run = (command: Command, outcome = 'accepted') => {
-      const answer = executeChecked(ledger, command, lending);
-      const got = answer.kind === 'rejected' ? answer.rejection.code : answer.kind;
-      expect([command.type, got]).toEqual([command.type, outcome]);
-    };
-    for (const [feed, price] of [
+    const { ledger, id, run, prices } = checkedEngine(lending, 'bc');
+    prices([
       ['index:USDC', '1'],
       ['index:ETH', '3000'],
-    ] as const) {
-      run({
-        id: id(),
-        type: 'price_tick',
-        feed,
-        sequence: 1,
-        timeMs: context.nowMs,
-        price: d(price),
-      });
-    }
+    ]);
     const money = (
       type: 'deposit' | 'withdraw',
       account: string,
@@ -195,26 +160,12 @@ describe('venue totals moved by a fill', () => {
         ),
       ),
     };
-    const ledger = newLedger();
-    const run = (command: Command) => {
-      const answer = executeChecked(ledger, command, usdtScaled);
-      expect([command.type, answer.kind]).toEqual([command.type, 'accepted']);
-      return answer.kind === 'accepted' ? answer.events : [];
-    };
-    for (const [feed, price] of [
+    const { ledger, id, run, prices } = checkedEngine(usdtScaled, 'tf');
+    prices([
       ['index:USDT', '1'],
       ['index:BTC', '100000'],
       ['mark:BTCUSDT', '100000'],
-    ] as const) {
-      run({
-        id: id(),
-        type: 'price_tick',
-        feed,
-        sequence: 1,
-        timeMs: context.nowMs,
-        price: d(price),
-      });
-    }
+    ]);
     for (const account of ['a', 'mm', 'b']) {
       run({ id: id(), type: 'open_account', account, poolMode: 'cross' });
     }

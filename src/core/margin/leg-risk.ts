@@ -63,7 +63,7 @@ export function legRisk(venue: Venue, leg: Leg, prices: PriceView): LegRisk {
   const mark = prices.markPrice(leg.instrument);
   const index = indexOf(instrument, rule, prices);
   const settlePrice = prices.assetPrice(instrument.settle);
-  const terms = marketTerms(venue, instrument, prices);
+  const terms = marketTerms(venue, instrument, prices, rule);
   const pnl = unrealisedPnl(instrument, leg.size, leg.entryPrice, mark);
   const value = mulFloor(valueInUnits(venue, instrument, leg, mark, terms.unit), settlePrice);
   // An initial check may read another mark (stable-price.ts); maintenance always reads the mark.
@@ -201,9 +201,9 @@ export function legMaintenanceHealth(venue: Venue, leg: Leg, prices: PriceView):
   const instrument = venue.instruments.get(leg.instrument)!;
   const mark = prices.markPrice(leg.instrument);
   const settlePrice = prices.assetPrice(instrument.settle);
-  const terms = marketTerms(venue, instrument, prices);
-  const value = valueInUnits(venue, instrument, leg, mark, terms.unit);
   const rule = ruleFor(venue, instrument);
+  const terms = marketTerms(venue, instrument, prices, rule);
+  const value = valueInUnits(venue, instrument, leg, mark, terms.unit);
   const index = indexOf(instrument, rule, prices);
   const maintenance = maintenanceOf(venue, instrument, rule, leg, mark, index, terms);
   const valueUsd = mulFloor(value, settlePrice);
@@ -240,10 +240,15 @@ export interface MarketTerms {
   readonly openInterest?: Quantity;
 }
 
-export function marketTerms(venue: Venue, instrument: Instrument, prices: PriceView): MarketTerms {
+export function marketTerms(
+  venue: Venue,
+  instrument: Instrument,
+  prices: PriceView,
+  rule: MarginRule,
+): MarketTerms {
   const unit = venue.rulebook.collateral.get(instrument.settle)?.unit;
   // Read only where the rule scales by it: valuing it costs a notional on every leg.
-  const openInterest = scalesWithOpenInterest(ruleFor(venue, instrument))
+  const openInterest = scalesWithOpenInterest(rule)
     ? prices.openInterest?.get(instrument.id)
     : undefined;
   return {
